@@ -1,0 +1,69 @@
+"""quizapp: learn facts with generated questions, spaced repetition and classroom quizzes.
+
+`create_app` reads like a table of contents: configuration, extensions,
+blueprints, error handlers, commands. It does no I/O beyond configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from quizapp.config import load_config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the quizapp application.
+
+    Args:
+        test_config: Settings that override the defaults and the environment
+            (tests pass a temporary database here).
+
+    Returns:
+        The configured Flask application.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from quizapp import extensions, models  # noqa: F401  (models: every table on db.metadata)
+
+    extensions.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from quizapp import security
+
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from quizapp.auth.views import bp as auth_bp
+    from quizapp.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from quizapp import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from quizapp import commands
+
+    commands.init_app(app)

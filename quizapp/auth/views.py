@@ -1,0 +1,113 @@
+"""Register, log in, log out, change password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from quizapp.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from quizapp.extensions import limiter, login_manager
+from quizapp.services import ServiceError, accounts
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+AUTH_LIMIT = "10 per minute; 100 per hour"
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    return accounts.load_user(session_id)
+
+
+def safe_next(target: str | None, default: str = "main.home") -> str:
+    """Only follow a `next=` that stays on this site (a path, not another host)."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith(("//", "/\\"))
+        ):
+            return target
+    return url_for(default)
+
+
+def _renew_session() -> None:
+    # A fresh session at log-in: nothing planted before log-in survives it.
+    session.clear()
+
+
+def _limit_post_only() -> bool:
+    return request.method != "POST"
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                form.email.data, form.display_name.data, form.password.data, form.role.data
+            )
+        except ServiceError as exc:
+            form.email.errors.append(str(exc))
+            return render_template("auth/register.html", form=form), exc.status
+        _renew_session()
+        login_user(user)
+        flash(f"Welcome to quizapp, {user.display_name}!", "success")
+        return redirect(url_for("main.home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Email or password is not right.")
+            return render_template("auth/login.html", form=form), 401
+        _renew_session()
+        login_user(user, remember=form.remember.data)
+        flash(f"Logged in as {user.display_name}.", "success")
+        return redirect(safe_next(request.args.get("next")))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current.data, form.password.data)
+        except ServiceError as exc:
+            form.current.errors.append(str(exc))
+            return render_template("auth/password.html", form=form), exc.status
+        # The auth stamp changed: log in again under the new stamp, keep this session.
+        login_user(user)
+        flash("Your password is changed. Other devices are logged out.", "success")
+        return redirect(url_for("main.home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,192 @@
+"""Fixtures shared by every test: an app on a fresh database, clients, users.
+
+The database is SQLite by default. Set TEST_DATABASE_URL (for example
+postgresql+psycopg://postgres@127.0.0.1/test) to run the same suite on PostgreSQL:
+the run then works in a database of its own, created next to that one and
+dropped at the end, so concurrent runs never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.models import User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
+PASSWORD = "correct horse battery"
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def migrate_to_head(database_url: str) -> None:
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+class PostgresDatabases:
+    """Creates and drops throwaway databases on the server of TEST_DATABASE_URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = sa.make_url(url)
+        self.admin = sa.create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def create(self) -> str:
+        name = f"quizapp_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = sa.make_url(url).database
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases | None]:
+    if not ON_POSTGRES:
+        yield None
+        return
+    databases = PostgresDatabases(TEST_DATABASE_URL)
+    yield databases
+    databases.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, postgres) -> Iterator[str]:
+    """A database at the newest migration, made once per test run.
+
+    On SQLite it is a template file that each test copies; on PostgreSQL each test
+    empties its tables instead.
+    """
+    if postgres is not None:
+        url = postgres.create()
+        migrate_to_head(url)
+        yield url
+        postgres.drop(url)
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        migrate_to_head(f"sqlite:///{path}")
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path) -> str:
+    """A URL of an empty, migrated database for one test."""
+    if ON_POSTGRES:
+        engine = sa.create_engine(migrated_database)
+        with engine.begin() as conn:
+            tables = [
+                name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"
+            ]
+            if tables:
+                quoted = ", ".join(f'"{t}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        engine.dispose()
+        return migrated_database
+    path = tmp_path / "quizapp.sqlite"
+    shutil.copyfile(migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url) -> dict:
+    """Settings for the `app` fixture; a test may change them before using `app`."""
+    return base_config(database_url)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run as in production: each in its own app context.
+
+    The test body keeps an app context of its own (to query the database), but a
+    request must not share it: Flask-Login caches the user on `g` and Flask-SQLAlchemy
+    scopes its session to the context, so sharing would carry one request's user and
+    objects into the next. After each request the test's session is rolled back, so
+    what the test reads next comes fresh from the database.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.rollback()
+        return response
+
+
+@contextmanager
+def running_app(config: dict) -> Iterator[Flask]:
+    """An app with its context pushed; its connections are closed afterwards."""
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config) -> Iterator[Flask]:
+    with running_app(app_config) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create users: ``make_user(role="teacher", email=..., name=...)``."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "student", email: str | None = None, name: str | None = None) -> User:
+        from quizapp.services import accounts
+
+        n = next(counter)
+        return accounts.register(
+            email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role
+        )
+
+    return make
+
+
+@pytest.fixture
+def login():
+    """Log a test client in: ``login(client, user)``."""
+
+    def do_login(client: FlaskClient, user: User, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+def count_rows(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
