@@ -1,0 +1,320 @@
+"""Write and read amounts and dates the way people do.
+
+Fact values are shown as "over 1 trillion parameters", "around $70 million" or
+"April 2023", and learners type "1T", "70M", "$70 million" or "2023-04". This
+module holds both directions so that whatever `format_*` shows, `parse_*` reads
+back (the grader relies on it: it re-reads the accepted answer strings of a
+question instead of carrying typed values around).
+
+Amounts are compared as `Decimal` so that "1.8 trillion" equals 1_800_000_000_000
+exactly; floats from TOML are converted through their shortest repr.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "CURRENCY_SYMBOLS",
+    "MONTHS",
+    "QUALIFIERS",
+    "ParsedAmount",
+    "format_amount",
+    "format_date",
+    "format_money",
+    "format_quantity",
+    "parse_amount",
+    "parse_date",
+    "to_decimal",
+]
+
+QUALIFIERS = ("exact", "over", "around", "under", "up to")
+
+# Currencies written before the amount; any other currency code follows it ("2 billion HKD").
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥"}
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_SCALES = (
+    (Decimal(10) ** 12, "trillion"),
+    (Decimal(10) ** 9, "billion"),
+    (Decimal(10) ** 6, "million"),
+)
+
+# What learners write for a scale: "4B", "4 bn", "4 billion", "4 billions".
+_SCALE_WORDS = {
+    "k": 3,
+    "thousand": 3,
+    "m": 6,
+    "mn": 6,
+    "mio": 6,
+    "million": 6,
+    "b": 9,
+    "bn": 9,
+    "billion": 9,
+    "t": 12,
+    "tn": 12,
+    "trillion": 12,
+}
+
+# Words and signs for a currency, before or after the number ("US$2B", "2 billion dollars").
+_CURRENCY_WORDS = {
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "¥": "CNY",
+    "cn¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+}
+
+_QUALIFIER_PREFIX = re.compile(
+    r"^(?:over|more than|above|at least|around|about|approximately|approx\.?|roughly|circa|"
+    r"ca\.?|nearly|almost|under|less than|below|up to|~|≈|>|<|>=|<=)\s*",
+    re.IGNORECASE,
+)
+_CURRENCY_PREFIX = re.compile(r"^(us\$|cn¥|\$|€|£|¥|usd|eur|gbp|rmb|cny)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?|^\.\d+")
+_SCALE = re.compile(
+    r"^\s*(" + "|".join(sorted(_SCALE_WORDS, key=len, reverse=True)) + r")s?\b", re.IGNORECASE
+)
+_PERCENT = re.compile(r"^\s*(%|percent\b|per cent\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParsedAmount:
+    """An amount read from a learner's answer.
+
+    Attributes:
+        amount: The value, scale applied ("4B" -> 4000000000).
+        currency: ISO code if the text named a currency, else None.
+        percent: Whether the text said "%" or "percent".
+        rest: Whatever followed, normalised to lower case (usually a unit).
+    """
+
+    amount: Decimal
+    currency: str | None
+    percent: bool
+    rest: str
+
+
+def to_decimal(amount: float | int | Decimal) -> Decimal:
+    """Convert an amount to `Decimal` without binary float noise (1.8e12 -> 1800000000000)."""
+    if isinstance(amount, Decimal):
+        return amount
+    return Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+
+
+def _plain(number: Decimal) -> str:
+    """Digits without exponent or trailing zeros, with thousands separators."""
+    text = f"{number.normalize():f}"
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-')):,}"
+    return sign + whole + (f".{fraction}" if fraction else "")
+
+
+def format_amount(amount: float | int | Decimal) -> str:
+    """Write an amount as a person would: "1 trillion", "1.8 trillion", "200,000", "4.5".
+
+    Millions and up use a scale word when that needs at most three decimals;
+    anything else is written out with thousands separators.
+
+    Args:
+        amount: The number to write.
+
+    Returns:
+        The text, without unit or qualifier.
+    """
+    number = to_decimal(amount)
+    for scale, word in _SCALES:
+        if abs(number) >= scale:
+            mantissa = number / scale
+            if mantissa == mantissa.quantize(Decimal("0.001")):
+                return f"{_plain(mantissa)} {word}"
+            break
+    return _plain(number)
+
+
+def _with_qualifier(qualifier: str, text: str) -> str:
+    return text if qualifier == "exact" else f"{qualifier} {text}"
+
+
+def format_quantity(amount: float | int, unit: str, qualifier: str = "exact") -> str:
+    """Write a number with its unit: "over 1 trillion parameters", "30%", "45 times".
+
+    Args:
+        amount: The number.
+        unit: Free text unit; "%" is attached to the number.
+        qualifier: One of `QUALIFIERS`.
+
+    Returns:
+        The display text.
+    """
+    text = format_amount(amount)
+    if unit == "%":
+        text += "%"
+    elif unit:
+        text = f"{text} {unit}"
+    return _with_qualifier(qualifier, text)
+
+
+def format_money(amount: float | int, currency: str, qualifier: str = "exact") -> str:
+    """Write money: "over $2 billion", "around $70 million", "2 billion HKD".
+
+    Args:
+        amount: The sum.
+        currency: ISO 4217 code.
+        qualifier: One of `QUALIFIERS`.
+
+    Returns:
+        The display text.
+    """
+    text = format_amount(amount)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    text = f"{symbol}{text}" if symbol else f"{text} {currency}"
+    return _with_qualifier(qualifier, text)
+
+
+def format_date(year: int, month: int | None = None, day: int | None = None) -> str:
+    """Write a date at its own precision: "2023", "April 2023", "January 15, 2025"."""
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTHS[month - 1]} {year}"
+    return f"{MONTHS[month - 1]} {day}, {year}"
+
+
+def parse_amount(text: str) -> ParsedAmount | None:
+    """Read an amount as learners type it.
+
+    Accepts "4B", "4 bn", "4 billion", "4,000,000,000", "$2 billion",
+    "2 billion dollars", "US$2B", "30%", "30 percent", "over 1 trillion parameters".
+    A leading qualifier ("over", "around", "~") is ignored: the learner must know
+    the figure, not how the source hedged it.
+
+    Args:
+        text: The learner's answer.
+
+    Returns:
+        The parsed amount, or None if the text does not start with a number or
+        has further digits after it.
+    """
+    rest = text.strip()
+    rest = _QUALIFIER_PREFIX.sub("", rest, count=1)
+    currency = None
+    if match := _CURRENCY_PREFIX.match(rest):
+        currency = _CURRENCY_WORDS[match.group(1).lower()]
+        rest = rest[match.end() :]
+    match = _NUMBER.match(rest)
+    if not match:
+        return None
+    try:
+        amount = Decimal(match.group(0).replace(",", ""))
+    except InvalidOperation:
+        return None
+    rest = rest[match.end() :]
+    if scale := _SCALE.match(rest):
+        amount = amount.scaleb(_SCALE_WORDS[scale.group(1).lower()])
+        rest = rest[scale.end() :]
+    percent = False
+    if sign := _PERCENT.match(rest):
+        percent = True
+        rest = rest[sign.end() :]
+    words = rest.strip().lower()
+    if any(char.isdigit() for char in words):
+        return None
+    first, _, after = words.partition(" ")
+    if first in _CURRENCY_WORDS:
+        if currency is not None and _CURRENCY_WORDS[first] != currency:
+            return None
+        currency = _CURRENCY_WORDS[first]
+        words = after.strip()
+    return ParsedAmount(amount, currency, percent, words)
+
+
+_MONTH_NAMES = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
+_MONTH_NAMES.update({name[:3].lower(): number for number, name in enumerate(MONTHS, start=1)})
+_MONTH_NAMES["sept"] = 9
+_MONTH = r"([a-z]+)\.?"
+_DATE_PATTERNS = (
+    # (pattern, order of the groups: y=year, m=month number, n=month name, d=day)
+    (re.compile(r"^(\d{4})$"), "y"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{1,2})[/.-](\d{4})$"), "my"),
+    (re.compile(rf"^{_MONTH},?\s*(\d{{4}})$"), "ny"),
+    (re.compile(rf"^(\d{{4}})\s+{_MONTH}$"), "yn"),
+    (re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$"), "ndy"),
+    (re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})$"), "dny"),
+)
+
+
+def parse_date(text: str) -> tuple[int, int | None, int | None] | None:
+    """Read a date as learners type it, keeping its precision.
+
+    Accepts "2023", "2023-04", "Apr 2023", "April, 2023", "4/2023", "2025-01-15",
+    "January 15, 2025" and "15 January 2025". Day-first or month-first numeric
+    dates ("1/2/2025") are ambiguous and not accepted.
+
+    Args:
+        text: The learner's answer.
+
+    Returns:
+        (year, month or None, day or None), or None if the text is not a valid date.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.match(cleaned)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        if "n" in parts:
+            month = _MONTH_NAMES.get(parts["n"])
+            if month is None:
+                return None
+        else:
+            month = int(parts["m"]) if "m" in parts else None
+        day = int(parts["d"]) if "d" in parts else None
+        return _valid_date(int(parts["y"]), month, day)
+    return None
+
+
+def _valid_date(
+    year: int, month: int | None, day: int | None
+) -> tuple[int, int | None, int | None] | None:
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None:
+        try:
+            date(year, month or 1, day)
+        except ValueError:
+            return None
+    return (year, month, day)
