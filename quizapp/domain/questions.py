@@ -59,7 +59,7 @@ import hashlib
 import itertools
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -161,6 +161,26 @@ class Question:
             "source": self.source,
             "answer_kind": self.answer_kind,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Question:
+        """Rebuild a question from `to_dict` output (as stored with a quiz or study item)."""
+        return cls(
+            id=data["id"],
+            deck=data["deck"],
+            fact_key=data["fact"],
+            kind=data["kind"],
+            prompt=data["prompt"],
+            answer=data["answer"],
+            accepted=tuple(data["accepted"]),
+            choices=tuple(data["choices"]),
+            correct=tuple(data["correct"]),
+            subject=data["subject"],
+            relation=data["relation"],
+            evidence=data["evidence"],
+            source=data["source"],
+            answer_kind=data["answer_kind"],
+        )
 
 
 @dataclass(frozen=True)

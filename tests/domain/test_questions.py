@@ -319,3 +319,12 @@ def test_to_dict_for_the_jsonl_export(startups: Deck) -> None:
         "evidence",
         "source",
     }
+
+
+def test_question_round_trips_through_dict():
+    from quizapp.domain.facts import load_deck
+    from quizapp.domain.questions import Question, generate
+    from tests.conftest import QUESTIONS_DIR
+
+    for question in generate(load_deck(QUESTIONS_DIR / "software_companies.toml")).questions:
+        assert Question.from_dict(question.to_dict()) == question
