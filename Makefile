@@ -25,6 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 ## make run: set up everything and serve http://127.0.0.1:5000 on SQLite
 run: $(VENV)/.installed-run
 	$(BIN)/quizapp db upgrade
+	$(BIN)/quizapp questions load
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
 ## make test: set up and run the whole suite (TEST_DATABASE_URL selects PostgreSQL)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from quizapp.services import ServiceError
@@ -37,5 +40,86 @@ def set_role_command(email: str, role: str) -> None:
     click.echo(f"{user.email} is now a {user.role}.")
 
 
+questions_cli = click.Group("questions", help="Fact files and the questions made from them.")
+
+
+def _fact_file_paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["QUESTIONS_DIR"]]
+
+
+def _load_or_exit(paths: list[str]):
+    from quizapp.domain.facts import FactFileError, load_decks
+
+    try:
+        decks = load_decks(paths)
+    except FactFileError as error:
+        for problem in error.problems:
+            click.secho(f"error: {problem}", fg="red", err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s); nothing was loaded."
+        ) from None
+    for deck in decks:
+        for warning in deck.warnings:
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
+    return decks
+
+
+@questions_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-v", "--verbose", is_flag=True, help="List the questions dropped, and why.")
+def questions_check(paths: tuple[str, ...], verbose: bool) -> None:
+    """Validate fact files (default: the built-in questions/ folder) and summarise them.
+
+    Exits with status 1 when any file has an error; nothing is stored either way.
+    """
+    from quizapp.domain.questions import KINDS, generate
+
+    decks = _load_or_exit(_fact_file_paths(paths))
+    for deck in decks:
+        generation = generate(deck)
+        per_kind = Counter(q.kind for q in generation.questions)
+        kinds = ", ".join(f"{per_kind[k]} {k}" for k in KINDS if per_kind[k])
+        click.echo(
+            f"{deck.key}: {len(deck.facts)} facts, {len(deck.entities)} entities, "
+            f"{len(generation.questions)} questions ({kinds}); "
+            f"{len(generation.dropped)} dropped"
+        )
+        if verbose:
+            for dropped in generation.dropped:
+                click.echo(f"  dropped {dropped.kind} of {dropped.fact_key}: {dropped.reason}")
+    click.echo(f"ok: {len(decks)} deck(s)")
+
+
+@questions_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def questions_load(paths: tuple[str, ...]) -> None:
+    """Upsert fact files (default: questions/) into the database; safe to repeat."""
+    from quizapp.services import decks as deck_service
+
+    for deck in _load_or_exit(_fact_file_paths(paths)):
+        try:
+            report = deck_service.sync_deck(deck)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(report.summary())
+
+
+@questions_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--deck", "deck_key", help="Only this deck (its key).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def questions_export(fmt: str, deck_key: str | None, output) -> None:
+    """Print the loaded questions, one JSON object per line (the question-bank format)."""
+    from quizapp.services import decks as deck_service
+
+    try:
+        bank = deck_service.question_bank(deck_key)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for question in bank:
+        output.write(json.dumps(question, ensure_ascii=False, sort_keys=True) + "\n")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(questions_cli)

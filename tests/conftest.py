@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -190,3 +191,18 @@ def login():
 
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "questions"
+
+
+@pytest.fixture
+def builtin_decks(app) -> dict:
+    """Load the built-in decks of questions/ into the test database; returns rows by key."""
+    from quizapp.domain.facts import load_decks
+    from quizapp.models import Deck
+    from quizapp.services import decks as deck_service
+
+    for deck in load_decks([QUESTIONS_DIR]):
+        deck_service.sync_deck(deck)
+    return {deck.key: deck for deck in Deck.query.all()}

@@ -1,6 +1,18 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
+from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
 
-__all__ = ["Role", "UTCDateTime", "User", "utcnow"]
+__all__ = [
+    "Deck",
+    "Fact",
+    "Question",
+    "Role",
+    "StudyItem",
+    "UTCDateTime",
+    "User",
+    "Visibility",
+    "utcnow",
+]

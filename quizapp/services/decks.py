@@ -1,0 +1,281 @@
+"""Decks in the database: loading fact files into it, and reading decks back.
+
+Loading is an upsert by key, so it is idempotent: running it twice changes nothing,
+an edited fact updates only its own questions, and a fact removed from its file is
+retired (its questions too) while every answer that points at it keeps its history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from quizapp.domain import facts as facts_domain
+from quizapp.domain import questions as questions_domain
+from quizapp.extensions import db
+from quizapp.models import Deck, Fact, Question, User, utcnow
+from quizapp.models.deck import Visibility
+from quizapp.services import NotFound, ServiceError, write_transaction
+
+
+@dataclass
+class SyncReport:
+    """What loading one deck changed."""
+
+    deck: str
+    created: bool = False
+    facts: Counter = field(default_factory=Counter)  # added / updated / retired / unchanged
+    questions: Counter = field(default_factory=Counter)
+    dropped: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.created or any(
+            self.facts[k] or self.questions[k] for k in ("added", "updated", "retired")
+        )
+
+    def summary(self) -> str:
+        def part(counter: Counter) -> str:
+            return ", ".join(
+                f"{counter[k]} {k}" for k in ("added", "updated", "retired", "unchanged")
+            )
+
+        return f"{self.deck}: facts {part(self.facts)}; questions {part(self.questions)}"
+
+
+def fact_value_text(deck: facts_domain.Deck, fact: facts_domain.Fact) -> str:
+    return ", ".join(value.display for value in fact.values)
+
+
+def sync_deck(
+    deck: facts_domain.Deck,
+    *,
+    owner: User | None = None,
+    visibility: str = Visibility.PUBLIC.value,
+    seed: int = 0,
+) -> SyncReport:
+    """Upsert a validated deck, its facts and its generated questions.
+
+    Args:
+        deck: A deck from the loader (already validated).
+        owner: The owning user, or None for a built-in deck.
+        visibility: Who may see the deck.
+        seed: Generator seed (the same seed gives the same questions).
+
+    Returns:
+        What changed.
+
+    Raises:
+        ServiceError: The deck key belongs to a deck of another owner.
+    """
+    generation = questions_domain.generate(deck, seed=seed)
+    report = SyncReport(deck=deck.key, dropped=len(generation.dropped))
+    owner_id = owner.id if owner is not None else None
+    now = utcnow()
+    with write_transaction() as session:
+        row = session.scalar(select(Deck).where(Deck.key == deck.key))
+        if row is None:
+            row = Deck(key=deck.key, owner_id=owner_id, visibility=visibility, version=0)
+            session.add(row)
+            report.created = True
+        elif row.owner_id != owner_id:
+            raise ServiceError(f"The deck key {deck.key!r} is already used by another deck.")
+        content = deck.to_dict()
+        header = content["deck"]
+        for attr, value in (
+            ("title", header["title"]),
+            ("description", header.get("description", "")),
+            ("source", header["source"]),
+            ("as_of", header["as_of"]),
+            ("language", header["language"]),
+            ("content", content),
+        ):
+            if getattr(row, attr) != value:
+                setattr(row, attr, value)
+        session.flush()
+
+        fact_rows = _sync_facts(session, row, deck, report, now)
+        _sync_questions(session, row, generation, fact_rows, report, now)
+        if report.changed:
+            row.version += 1
+            row.updated_at = now
+    return report
+
+
+def _sync_facts(session, row: Deck, deck: facts_domain.Deck, report: SyncReport, now):
+    existing = {f.key: f for f in session.scalars(select(Fact).where(Fact.deck_id == row.id))}
+    for fact in deck.facts:
+        values = {
+            "subject": fact.subject,
+            "subject_name": deck.entities[fact.subject].name,
+            "relation": fact.relation,
+            "relation_label": deck.relations[fact.relation].label,
+            "value": fact_value_text(deck, fact),
+            "evidence": fact.evidence,
+            "source": fact.source or deck.source,
+            "fingerprint": facts_domain.fact_fingerprint(deck, fact),
+        }
+        current = existing.get(fact.key)
+        if current is None:
+            session.add(Fact(deck_id=row.id, key=fact.key, updated_at=now, **values))
+            report.facts["added"] += 1
+        elif current.retired_at is not None or any(
+            getattr(current, k) != v for k, v in values.items()
+        ):
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.retired_at = None
+            current.updated_at = now
+            report.facts["updated"] += 1
+        else:
+            report.facts["unchanged"] += 1
+    keep = {fact.key for fact in deck.facts}
+    for key, current in existing.items():
+        if key not in keep and current.retired_at is None:
+            current.retired_at = now
+            report.facts["retired"] += 1
+    session.flush()
+    return {f.key: f for f in session.scalars(select(Fact).where(Fact.deck_id == row.id))}
+
+
+def _sync_questions(session, row: Deck, generation, fact_rows, report: SyncReport, now):
+    existing = {
+        q.id: q for q in session.scalars(select(Question).where(Question.deck_id == row.id))
+    }
+    for question in generation.questions:
+        payload = question.to_dict()
+        current = existing.get(question.id)
+        if current is None:
+            session.add(
+                Question(
+                    id=question.id,
+                    deck_id=row.id,
+                    fact_id=fact_rows[question.fact_key].id,
+                    kind=question.kind,
+                    prompt=question.prompt,
+                    answer=question.answer,
+                    payload=payload,
+                    updated_at=now,
+                )
+            )
+            report.questions["added"] += 1
+        elif current.retired_at is not None or current.payload != payload:
+            current.prompt = question.prompt
+            current.answer = question.answer
+            current.kind = question.kind
+            current.payload = payload
+            current.retired_at = None
+            current.updated_at = now
+            report.questions["updated"] += 1
+        else:
+            report.questions["unchanged"] += 1
+    keep = {question.id for question in generation.questions}
+    for qid, current in existing.items():
+        if qid not in keep and current.retired_at is None:
+            current.retired_at = now
+            report.questions["retired"] += 1
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def visible_decks_query(user: User | None):
+    """Decks a user may see: public ones and their own (class sharing adds more later)."""
+    condition = Deck.visibility == Visibility.PUBLIC.value
+    if user is not None and user.is_authenticated:
+        condition = or_(condition, Deck.owner_id == user.id)
+    return select(Deck).where(condition)
+
+
+def list_decks(user: User | None) -> list[dict[str, Any]]:
+    """Visible decks with their active fact and question counts, by title."""
+    fact_counts = (
+        select(Fact.deck_id, func.count(Fact.id).label("n"))
+        .where(Fact.retired_at.is_(None))
+        .group_by(Fact.deck_id)
+        .subquery()
+    )
+    question_counts = (
+        select(Question.deck_id, func.count(Question.id).label("n"))
+        .where(Question.retired_at.is_(None))
+        .group_by(Question.deck_id)
+        .subquery()
+    )
+    query = (
+        visible_decks_query(user)
+        .add_columns(func.coalesce(fact_counts.c.n, 0), func.coalesce(question_counts.c.n, 0))
+        .outerjoin(fact_counts, fact_counts.c.deck_id == Deck.id)
+        .outerjoin(question_counts, question_counts.c.deck_id == Deck.id)
+        .order_by(Deck.title)
+    )
+    return [
+        {"deck": deck, "facts": n_facts, "questions": n_questions}
+        for deck, n_facts, n_questions in db.session.execute(query)
+    ]
+
+
+def get_deck(user: User | None, key: str) -> Deck:
+    """The deck with this key, if the user may see it.
+
+    Raises:
+        NotFound: No such deck, or one the user may not see (the same answer, so ids
+            of private decks can't be discovered).
+    """
+    deck = db.session.scalar(visible_decks_query(user).where(Deck.key == key))
+    if deck is None:
+        raise NotFound(f"There is no deck {key!r}.")
+    return deck
+
+
+def domain_deck(deck: Deck) -> facts_domain.Deck:
+    """The stored deck as the pure domain's dataclass."""
+    return facts_domain.Deck.from_dict(deck.content, filename=f"deck {deck.key}")
+
+
+def active_facts(deck: Deck) -> list[Fact]:
+    return list(
+        db.session.scalars(
+            select(Fact)
+            .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
+            .order_by(Fact.subject_name, Fact.relation, Fact.key)
+        )
+    )
+
+
+def get_fact(deck: Deck, fact_key: str) -> Fact:
+    fact = db.session.scalar(select(Fact).where(Fact.deck_id == deck.id, Fact.key == fact_key))
+    if fact is None:
+        raise NotFound(f"The deck {deck.title!r} has no fact {fact_key!r}.")
+    return fact
+
+
+def active_questions(fact: Fact) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.fact_id == fact.id, Question.retired_at.is_(None))
+            .order_by(Question.kind, Question.id)
+        )
+    )
+
+
+def question_bank(deck_key: str | None = None) -> list[dict[str, Any]]:
+    """Active questions as JSON-ready dicts (the JSONL format), public decks only.
+
+    Raises:
+        NotFound: `deck_key` names no deck.
+    """
+    query = (
+        select(Question.payload)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(Question.retired_at.is_(None))
+        .order_by(Deck.key, Question.id)
+    )
+    if deck_key is not None:
+        if db.session.scalar(select(Deck.id).where(Deck.key == deck_key)) is None:
+            raise NotFound(f"There is no deck {deck_key!r}. Run `quizapp questions load` first?")
+        query = query.where(Deck.key == deck_key)
+    return list(db.session.scalars(query))
