@@ -609,14 +609,29 @@ def _nearby_dates(date: DateValue, rng: random.Random) -> list[DateValue]:
 def _scaled(like: Quantity | Money, rng: random.Random) -> list[Decimal]:
     """The figure times 0.1 ... 10, rounded to two significant digits, in random order."""
     amount = to_decimal(like.amount)
+    whole = amount == amount.to_integral_value()
+    # A share of a whole (30% of training time) can't be 300%.
+    ceiling = Decimal(100) if _is_percent(like) and amount <= 100 else _INFINITY
     scaled = []
     for scale in _FIGURE_SCALES:
         value = amount * scale
-        if value > 0:
-            digits = value.adjusted() - 1
-            scaled.append(value.scaleb(-digits).quantize(Decimal(1)).scaleb(digits))
+        if value <= 0:
+            continue
+        digits = value.adjusted() - 1
+        value = value.scaleb(-digits).quantize(Decimal(1)).scaleb(digits)
+        if whole:
+            # Counts stay whole ("5 models", not "5.5 models"); 1 would need a singular unit.
+            value = value.to_integral_value()
+            if value < 2:
+                continue
+        if value <= ceiling and value not in scaled:
+            scaled.append(value)
     rng.shuffle(scaled)
     return scaled
+
+
+def _is_percent(value: Quantity | Money) -> bool:
+    return isinstance(value, Quantity) and value.unit.strip().lower() in {"%", "percent"}
 
 
 def _with_amount(like: Quantity | Money, amount: Decimal) -> Quantity | Money:

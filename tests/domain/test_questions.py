@@ -328,3 +328,21 @@ def test_question_round_trips_through_dict():
 
     for question in generate(load_deck(QUESTIONS_DIR / "software_companies.toml")).questions:
         assert Question.from_dict(question.to_dict()) == question
+
+
+def test_count_options_stay_whole_and_shares_stay_below_100(startups: Deck) -> None:
+    from quizapp.domain.facts import Quantity
+
+    for seed in range(20):
+        for question in generate(startups, seed=seed).questions:
+            if question.kind != "multiple_choice" or question.answer_kind != "number":
+                continue
+            fact = startups.facts_by_key[question.fact_key]
+            value = fact.values[0]
+            assert isinstance(value, Quantity)
+            amounts = [parse_amount(choice).amount for choice in question.choices]
+            if float(value.amount).is_integer():
+                # "5.5 foundational AI models" and "1 subsidiaries" are giveaways.
+                assert all(a == int(a) and a >= 2 for a in amounts), question
+            if value.unit == "%" and value.amount <= 100:
+                assert all(a <= 100 for a in amounts), question
