@@ -330,10 +330,13 @@ def test_question_round_trips_through_dict():
         assert Question.from_dict(question.to_dict()) == question
 
 
-def test_count_options_stay_whole_and_shares_stay_below_100(startups: Deck) -> None:
-    from quizapp.domain.facts import Quantity
+@pytest.mark.parametrize("deck_file", ["chinese_ai_startups.toml", "software_companies.toml"])
+def test_count_options_stay_whole_and_shares_stay_below_100(deck_file: str) -> None:
+    from quizapp.domain.facts import Quantity, load_deck
+    from tests.conftest import QUESTIONS_DIR
 
-    for seed in range(20):
+    startups = load_deck(QUESTIONS_DIR / deck_file)
+    for seed in range(10):
         for question in generate(startups, seed=seed).questions:
             if question.kind != "multiple_choice" or question.answer_kind != "number":
                 continue
