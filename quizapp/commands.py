@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 
 import click
+import sqlalchemy.exc
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
@@ -23,12 +25,30 @@ def main() -> None:
     """quizapp: learn facts with generated questions and spaced repetition."""
 
 
+def with_database(command):
+    """Turn "no such table" and connection failures into one line a person can act on."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except sqlalchemy.exc.DBAPIError as exc:
+            first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(
+                f"The database is not ready ({first_line}). "
+                "Is DATABASE_URL right, and has `quizapp db upgrade` been run?"
+            ) from None
+
+    return wrapper
+
+
 users_cli = click.Group("users", help="Manage accounts.")
 
 
 @users_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(["student", "teacher"]))
+@with_database
 def set_role_command(email: str, role: str) -> None:
     """Give the account EMAIL the role ROLE (student or teacher)."""
     from quizapp.services import accounts
@@ -92,6 +112,7 @@ def questions_check(paths: tuple[str, ...], verbose: bool) -> None:
 
 @questions_cli.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@with_database
 def questions_load(paths: tuple[str, ...]) -> None:
     """Upsert fact files (default: questions/) into the database; safe to repeat."""
     from quizapp.services import decks as deck_service
@@ -108,6 +129,7 @@ def questions_load(paths: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("--deck", "deck_key", help="Only this deck (its key).")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@with_database
 def questions_export(fmt: str, deck_key: str | None, output) -> None:
     """Print the loaded questions, one JSON object per line (the question-bank format)."""
     from quizapp.services import decks as deck_service
@@ -120,6 +142,37 @@ def questions_export(fmt: str, deck_key: str | None, output) -> None:
         output.write(json.dumps(question, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_database
+def backup_command(path: str, force: bool) -> None:
+    """Write a consistent copy of the live SQLite database to PATH (safe while serving)."""
+    from quizapp.services import maintenance
+
+    try:
+        size = maintenance.backup_sqlite(path, overwrite=force)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {path} ({size:,} bytes).")
+
+
+@click.command("check-db")
+@with_database
+def check_db_command() -> None:
+    """Run the database's integrity checks; exit 1 if anything is wrong."""
+    from quizapp.services import maintenance
+
+    report = maintenance.check_database()
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        raise click.ClickException("The database has problems (see above).")
+    click.echo("ok")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(questions_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(check_db_command)
