@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
         if code == 413:
             limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             return render_error(413, f"The upload is too large: the limit is {limit_mb} MB.")
+        if code == 429:
+            # Flask-Limiter's description is the limit itself ("10 per 1 minute").
+            return render_error(429)
         # abort(404, "No such deck.") carries words for the user; werkzeug's defaults
         # are written for developers, so those get our own wording.
         custom = exc.description and exc.description != type(exc).description
