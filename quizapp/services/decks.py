@@ -262,20 +262,30 @@ def active_questions(fact: Fact) -> list[Question]:
     )
 
 
+def _active_payloads():
+    """Stored questions as `Question.to_dict()` data, in the question bank's order."""
+    return (
+        select(Question.payload)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(Question.retired_at.is_(None))
+        .order_by(Deck.key, Question.id)
+    )
+
+
 def question_bank(deck_key: str | None = None) -> list[dict[str, Any]]:
     """Active questions as JSON-ready dicts (the JSONL format), public decks only.
 
     Raises:
         NotFound: `deck_key` names no deck.
     """
-    query = (
-        select(Question.payload)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(Question.retired_at.is_(None))
-        .order_by(Deck.key, Question.id)
-    )
+    query = _active_payloads()
     if deck_key is not None:
         if db.session.scalar(select(Deck.id).where(Deck.key == deck_key)) is None:
             raise NotFound(f"There is no deck {deck_key!r}. Run `quizapp questions load` first?")
         query = query.where(Deck.key == deck_key)
     return list(db.session.scalars(query))
+
+
+def question_payloads(deck: Deck) -> list[dict[str, Any]]:
+    """The deck's active questions, as `question_bank` has them."""
+    return list(db.session.scalars(_active_payloads().where(Question.deck_id == deck.id)))
