@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import questions as questions_domain
@@ -71,38 +71,57 @@ def sync_deck(
     Raises:
         ServiceError: The deck key belongs to a deck of another owner.
     """
+    with write_transaction() as session:
+        _row, report = sync_deck_in(session, deck, owner=owner, visibility=visibility, seed=seed)
+    return report
+
+
+def sync_deck_in(
+    session,
+    deck: facts_domain.Deck,
+    *,
+    owner: User | None = None,
+    visibility: str = Visibility.PUBLIC.value,
+    seed: int = 0,
+) -> tuple[Deck, SyncReport]:
+    """`sync_deck` inside a transaction the caller owns (so it can record more with it).
+
+    Returns:
+        The deck's row and what changed.
+    """
     generation = questions_domain.generate(deck, seed=seed)
     report = SyncReport(deck=deck.key, dropped=len(generation.dropped))
     owner_id = owner.id if owner is not None else None
     now = utcnow()
-    with write_transaction() as session:
-        row = session.scalar(select(Deck).where(Deck.key == deck.key))
-        if row is None:
-            row = Deck(key=deck.key, owner_id=owner_id, visibility=visibility, version=0)
-            session.add(row)
-            report.created = True
-        elif row.owner_id != owner_id:
-            raise ServiceError(f"The deck key {deck.key!r} is already used by another deck.")
-        content = deck.to_dict()
-        header = content["deck"]
-        for attr, value in (
-            ("title", header["title"]),
-            ("description", header.get("description", "")),
-            ("source", header["source"]),
-            ("as_of", header["as_of"]),
-            ("language", header["language"]),
-            ("content", content),
-        ):
-            if getattr(row, attr) != value:
-                setattr(row, attr, value)
-        session.flush()
+    row = session.scalar(select(Deck).where(Deck.key == deck.key))
+    if row is None:
+        row = Deck(key=deck.key, owner_id=owner_id, visibility=visibility, version=0)
+        session.add(row)
+        report.created = True
+    elif row.owner_id != owner_id:
+        raise ServiceError(f"The deck key {deck.key!r} is already used by another deck.")
+    content = deck.to_dict()
+    content_changed = row.content != content
+    header = content["deck"]
+    for attr, value in (
+        ("title", header["title"]),
+        ("description", header.get("description", "")),
+        ("source", header["source"]),
+        ("as_of", header["as_of"]),
+        ("language", header["language"]),
+        ("content", content),
+    ):
+        if getattr(row, attr) != value:
+            setattr(row, attr, value)
+    session.flush()
 
-        fact_rows = _sync_facts(session, row, deck, report, now)
-        _sync_questions(session, row, generation, fact_rows, report, now)
-        if report.changed:
-            row.version += 1
-            row.updated_at = now
-    return report
+    fact_rows = _sync_facts(session, row, deck, report, now)
+    _sync_questions(session, row, generation, fact_rows, report, now)
+    # A new title or an unused entity changes no question, but it is a new version.
+    if report.changed or content_changed:
+        row.version += 1
+        row.updated_at = now
+    return row, report
 
 
 def _sync_facts(session, row: Deck, deck: facts_domain.Deck, report: SyncReport, now):
@@ -182,11 +201,26 @@ def _sync_questions(session, row: Deck, generation, fact_rows, report: SyncRepor
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _class_shared_condition(user: User):
+    """Which 'class' decks a user may see besides their own: those of their classes.
+
+    Classrooms do not exist yet, so a deck shared with classes is seen by its owner
+    only (who is covered by `visible_decks_query` already). When classes land,
+    return here "the deck's owner teaches a class the user belongs to", e.g.
+    `Deck.owner_id.in_(select(Classroom.teacher_id).join(Membership)...)`.
+    """
+    return false()
+
+
 def visible_decks_query(user: User | None):
-    """Decks a user may see: public ones and their own (class sharing adds more later)."""
+    """Decks a user may see: public ones, their own, and those shared with their classes."""
     condition = Deck.visibility == Visibility.PUBLIC.value
     if user is not None and user.is_authenticated:
-        condition = or_(condition, Deck.owner_id == user.id)
+        condition = or_(
+            condition,
+            Deck.owner_id == user.id,
+            and_(Deck.visibility == Visibility.CLASS.value, _class_shared_condition(user)),
+        )
     return select(Deck).where(condition)
 
 
