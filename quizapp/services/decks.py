@@ -258,10 +258,18 @@ def get_deck(user: User | None, key: str) -> Deck:
         NotFound: No such deck, or one the user may not see (the same answer, so ids
             of private decks can't be discovered).
     """
-    deck = db.session.scalar(visible_decks_query(user).where(Deck.key == key))
+    # A key no deck can have is answered without asking the database (PostgreSQL
+    # refuses NUL bytes in text parameters with an error, not an empty result).
+    deck = None
+    if _plausible(key, Deck.key):
+        deck = db.session.scalar(visible_decks_query(user).where(Deck.key == key))
     if deck is None:
         raise NotFound(f"There is no deck {key!r}.")
     return deck
+
+
+def _plausible(key: str, column) -> bool:
+    return "\x00" not in key and len(key) <= column.type.length
 
 
 def domain_deck(deck: Deck) -> facts_domain.Deck:
@@ -280,7 +288,9 @@ def active_facts(deck: Deck) -> list[Fact]:
 
 
 def get_fact(deck: Deck, fact_key: str) -> Fact:
-    fact = db.session.scalar(select(Fact).where(Fact.deck_id == deck.id, Fact.key == fact_key))
+    fact = None
+    if _plausible(fact_key, Fact.key):
+        fact = db.session.scalar(select(Fact).where(Fact.deck_id == deck.id, Fact.key == fact_key))
     if fact is None:
         raise NotFound(f"The deck {deck.title!r} has no fact {fact_key!r}.")
     return fact

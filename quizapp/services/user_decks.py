@@ -297,7 +297,8 @@ def stage_import(user: User, kind: str, filename: str, payload: dict[str, Any]) 
 
 
 def pending_import(user: User, token: str, kind: str) -> PendingImport:
-    row = db.session.get(PendingImport, token) if len(token) == 32 else None
+    valid = len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+    row = db.session.get(PendingImport, token) if valid else None
     if row is None or row.owner_id != user.id or row.kind != kind:
         raise NotFound("This upload has expired or does not exist; upload the file again.")
     return row

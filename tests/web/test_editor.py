@@ -543,3 +543,17 @@ def test_bad_packages_are_refused(app, client, author, data, message):
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert count_rows(PendingImport) == 0 and count_rows(Deck) == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/decks/%00/edit",
+        "/decks/%00/download.toml",
+        "/decks/import/csv/" + "%00" * 32,
+        "/decks/import/anki/" + "z" * 32,
+        "/decks/" + "x" * 300 + "/versions",
+    ],
+)
+def test_odd_urls_are_404_not_500(client, author, url):
+    assert client.get(url).status_code == 404
