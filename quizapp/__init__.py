@@ -52,6 +52,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.decks.views import bp as decks_bp
+    from quizapp.editor.views import bp as editor_bp
     from quizapp.export.views import bp as export_bp
     from quizapp.main.views import bp as main_bp
 
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(decks_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(editor_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

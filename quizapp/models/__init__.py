@@ -4,10 +4,13 @@ from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
+from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
     "Deck",
+    "DeckVersion",
     "Fact",
+    "PendingImport",
     "Question",
     "Role",
     "StudyItem",
