@@ -53,10 +53,14 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.decks.views import bp as decks_bp
     from quizapp.main.views import bp as main_bp
+    from quizapp.quiz.views import bp as quiz_bp
+    from quizapp.scores.views import bp as scores_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(decks_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(scores_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

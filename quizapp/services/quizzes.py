@@ -564,8 +564,8 @@ def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str |
         if not picks and not late:
             raise ServiceError("Choose at least one option.")
         return picks
-    if isinstance(response, list | tuple) and len(response) == 1:
-        response = response[0]
+    if isinstance(response, list | tuple) and len(response) <= 1:
+        response = response[0] if response else ""
     if not isinstance(response, str):
         raise ServiceError("This question takes one answer.")
     if kind == "choice":
