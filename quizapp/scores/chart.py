@@ -35,7 +35,7 @@ _DARK_CSS = (
     "inline:@media (prefers-color-scheme: dark) {"
     " text { fill: #e8ebf1 !important; }"
     " .axis .line, .axis .major.line { stroke: #a7b0c0 !important; }"
-    " .axis .guide.line { stroke: #343b48 !important; }"
+    " .axis .guide.line { stroke: #4a5262 !important; }"
     "}"
 )
 
@@ -60,12 +60,22 @@ def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
         x_value_formatter=lambda moment: moment.strftime("%Y-%m-%d"),
         show_legend=True,
         legend_at_bottom=True,
+        legend_at_bottom_columns=1,
+        stroke_style={"width": 3},
         dots_size=4,
-        width=800,
-        height=360,
+        width=640,
+        height=340,
         truncate_legend=40,
         disable_xml_declaration=False,
     )
+    # One label per day that has a result (at most eight), not pygal's evenly spaced ticks.
+    days = sorted(
+        {
+            moment.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+            for moment, _, _ in points
+        }
+    )
+    chart.x_labels = days[:: max(1, -(-len(days) // 8))]
     by_deck: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
     for moment, deck, percent in points:
         # pygal's date axis wants naive datetimes; these are all UTC.
