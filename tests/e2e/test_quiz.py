@@ -94,7 +94,11 @@ def test_take_a_mixed_quiz_miss_one_and_see_it_everywhere(page, builtin_decks, m
     expect(page.locator("main")).to_contain_text("80 %")
     chart = page.get_by_role("img", name=re.compile("quiz scores"))
     expect(chart).to_be_visible()
-    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
+    # The chart loads as its own image: wait until it has decoded (a broken one never does).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('figure.chart img');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
 
 
 def test_quiz_page_fits_a_phone_in_dark_mode(new_page, builtin_decks, make_user):
