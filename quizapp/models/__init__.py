@@ -1,6 +1,7 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
 from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
@@ -12,6 +13,9 @@ __all__ = [
     "Fact",
     "PendingImport",
     "Question",
+    "QuizAttempt",
+    "QuizQuestion",
+    "QuizResponse",
     "Role",
     "StudyItem",
     "UTCDateTime",
