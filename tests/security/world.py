@@ -1,0 +1,396 @@
+"""A small world of users and their objects, for the security tests.
+
+Five actors: an anonymous visitor, two students and two teachers. Each user owns
+objects (decks, quiz attempts, pending imports...) whose visible texts carry a
+*marker*: a word like ``zzSAdeckzz`` that appears nowhere else. `World.markers`
+says which actors may see each marker; a page shown to anyone else must not
+contain it. URL keys and ids stay neutral (``d-sa``), because an error page may
+echo the address the visitor typed, which is not a leak.
+
+`World.targets` lists, per kind of object, the URL values that name it and the
+actors who may read it and who may change it; the access matrix pairs them with
+the routes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quizapp.domain.facts import parse_deck
+from quizapp.domain.quizzes import QuizOptions
+from quizapp.extensions import db
+from quizapp.models import QuizQuestion, User, utcnow
+from quizapp.services import accounts, user_decks
+from quizapp.services import decks as deck_service
+from quizapp.services import quizzes as quiz_service
+
+PASSWORD = "correct horse battery"
+
+ANON = "anonymous"
+SA, SB, TA, TB = "student_a", "student_b", "teacher_a", "teacher_b"
+USERS = (SA, SB, TA, TB)
+ACTORS = (ANON, *USERS)
+EVERYONE = frozenset(ACTORS)
+LOGGED_IN = frozenset(USERS)
+TEACHERS = frozenset({TA, TB})
+NO_ONE: frozenset[str] = frozenset()
+
+# Short tags used in markers and neutral keys.
+TAG = {SA: "SA", SB: "SB", TA: "TA", TB: "TB"}
+
+CAPITALS = [
+    ("France", "Paris"),
+    ("Italy", "Rome"),
+    ("Spain", "Madrid"),
+    ("Peru", "Lima"),
+    ("Chile", "Santiago"),
+]
+
+
+def deck_toml(key: str, marker: str, *, title: str | None = None) -> str:
+    """A valid five-fact deck whose every visible text carries `marker`."""
+    lines = [
+        "[deck]",
+        f'key = "{key}"',
+        f'title = "{title or "Deck " + marker}"',
+        f'description = "About {marker}"',
+        f'source = "https://example.com/{marker}"',
+        'as_of = "2025-01-01"',
+        'language = "en"',
+        "",
+        "[relations.capital]",
+        f'label = "capitals {marker}"',
+        'subject = "place"',
+        'value = "place"',
+        'forward = "What is the capital of {subject}?"',
+        'reverse = "{value} is the capital of which country?"',
+        'statement = "The capital of {subject} is {value}."',
+        "",
+    ]
+    for n, (country, city) in enumerate(CAPITALS, start=1):
+        lines += [
+            f"[entities.c{n}]",
+            f'name = "{country} {marker}"',
+            'type = "place"',
+            "",
+            f"[entities.k{n}]",
+            f'name = "{city} {marker}"',
+            'type = "place"',
+            "",
+        ]
+    for n, (country, city) in enumerate(CAPITALS, start=1):
+        lines += [
+            "[[facts]]",
+            f'key = "f{n}"',
+            f'subject = "c{n}"',
+            'relation = "capital"',
+            f'value = "k{n}"',
+            f'evidence = "{city} {marker} is the capital of {country} {marker}."',
+            "",
+        ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One object as the routes see it: the URL values naming it and who may do what.
+
+    Attributes:
+        label: For failure messages ("private deck of student_a").
+        values: URL values (``{"key": "d-sa"}``).
+        readers: Actors who may see it.
+        owners: Actors who may change it.
+        form: Extra form fields that name the object in a POST body.
+    """
+
+    label: str
+    values: dict[str, Any]
+    readers: frozenset[str]
+    owners: frozenset[str]
+    form: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    app: Flask
+    users: dict[str, User]
+    clients: dict[str, FlaskClient]
+    targets: dict[str, list[Target]]
+    # marker -> actors who may see it on some page
+    markers: dict[str, frozenset[str]]
+    # Objects by name, for tests that need ids ("attempt_sa" -> attempt id ...).
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, kind: str, target: Target) -> None:
+        self.targets.setdefault(kind, []).append(target)
+
+    def forbidden_markers(self, actor: str) -> list[str]:
+        return [m for m, seen_by in self.markers.items() if actor not in seen_by]
+
+    def relogin(self, actor: str) -> None:
+        """Put the actor's session back (after a logout or a password change)."""
+        if actor == ANON:
+            return
+        user = db.session.get(User, self.users[actor].id)
+        log_in(self.clients[actor], user)
+
+
+def log_in(client: FlaskClient, user: User) -> None:
+    """Log a client in as Flask-Login would, without spending a password hash."""
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def marker(owner: str, what: str) -> str:
+    return f"zz{TAG.get(owner, owner)}{what}zz"
+
+
+def build_world(app: Flask) -> World:
+    """Users, decks, attempts and imports of everyone; see the module docstring."""
+    users: dict[str, User] = {}
+    markers: dict[str, frozenset[str]] = {}
+    for actor in USERS:
+        role = "teacher" if actor in TEACHERS else "student"
+        name_marker = marker(actor, "name")
+        users[actor] = accounts.register(
+            f"{actor.replace('_', '.')}@example.com", f"{actor} {name_marker}", PASSWORD, role
+        )
+        # A display name is seen by its owner (and, below, where the app shows it).
+        markers[name_marker] = frozenset({actor})
+    clients = {actor: app.test_client() for actor in ACTORS}
+    for actor in USERS:
+        log_in(clients[actor], users[actor])
+    world = World(app=app, users=users, clients=clients, targets={}, markers=markers)
+
+    # --- decks ---------------------------------------------------------------------------------
+    deck_service.sync_deck(parse_deck(deck_toml("pub", "builtin", title="Public deck")))
+    world.add("decks", Target("built-in deck", {"key": "pub"}, EVERYONE, NO_ONE))
+    decks = [
+        (SA, "d-sa", "private"),
+        (SB, "d-sb", "private"),
+        (TA, "d-ta", "private"),
+        (TA, "d-tac", "class"),
+        (TA, "d-tap", "public"),
+        (TB, "d-tb", "private"),
+    ]
+    for owner, key, visibility in decks:
+        mark = marker(owner, f"deck{visibility}")
+        user_decks.create_deck(
+            users[owner],
+            _deck_data(key, mark),
+            visibility=visibility,
+            summary=f"Created {mark}",
+        )
+        readers = EVERYONE if visibility == "public" else frozenset({owner})
+        markers[mark] = readers
+        label = f"{visibility} deck of {owner}"
+        world.add("decks", Target(label, {"key": key}, readers, frozenset({owner})))
+        world.add("owned_decks", Target(label, {"key": key}, readers, frozenset({owner})))
+        world.add(
+            "facts",
+            Target(f"fact of {label}", {"key": key, "fact_key": "f1"}, readers, frozenset({owner})),
+        )
+        world.add(
+            "deck_items",
+            Target(
+                f"entity of {label}", {"key": key, "item_key": "c1"}, readers, frozenset({owner})
+            ),
+        )
+        world.add(
+            "deck_relations",
+            Target(
+                f"relation of {label}",
+                {"key": key, "item_key": "capital"},
+                readers,
+                frozenset({owner}),
+            ),
+        )
+        world.add(
+            "deck_facts",
+            Target(f"fact of {label}", {"key": key, "item_key": "f1"}, readers, frozenset({owner})),
+        )
+        world.add(
+            "versions",
+            Target(f"version 1 of {label}", {"key": key, "number": 1}, readers, frozenset({owner})),
+        )
+    world.add(
+        "facts", Target("fact of built-in deck", {"key": "pub", "fact_key": "f1"}, EVERYONE, NO_ONE)
+    )
+    # Quiz and leaderboard pages need a log-in even for public decks.
+    for target in world.targets["decks"]:
+        key = target.values["key"]
+        readers = target.readers & LOGGED_IN
+        world.add("quiz_decks", Target(target.label, {"deck_key": key}, readers, NO_ONE))
+        world.add(
+            "quiz_decks_form",
+            Target(target.label, {}, readers, NO_ONE, form={"deck_key": key}),
+        )
+
+    # --- quiz attempts: one in progress (first answer typed), one finished ---------------------
+    now = utcnow() - timedelta(minutes=30)
+    for actor in USERS:
+        answer_marker = marker(actor, "answer")
+        markers[answer_marker] = frozenset({actor})
+        started = quiz_service.start_quiz(
+            users[actor], "pub", QuizOptions(kinds=("typed",), count=5), now=now, seed=7
+        )
+        quiz_service.current_question(users[actor], started.id, now=now)
+        first = _question(started.id, 1)
+        quiz_service.answer(
+            users[actor],
+            started.id,
+            position=1,
+            question_id=first.question_id,
+            response=f"answer {answer_marker}",
+            request_id=f"req-{actor}-1",
+            now=now + timedelta(seconds=3),
+        )
+        finished = quiz_service.start_quiz(
+            users[actor], "pub", QuizOptions(kinds=("typed",), count=5), now=now, seed=8
+        )
+        for position in range(1, 6):
+            question = _question(finished.id, position)
+            quiz_service.current_question(users[actor], finished.id, now=now)
+            quiz_service.answer(
+                users[actor],
+                finished.id,
+                position=position,
+                question_id=question.question_id,
+                response=f"finished {answer_marker}",
+                request_id=f"req-{actor}-f{position}",
+                now=now + timedelta(seconds=position),
+            )
+        owner = frozenset({actor})
+        second = _question(started.id, 2)
+        # A valid answer form for the next question of each attempt.
+        next_form = {"position": 2, "question_id": second.question_id, "request_id": f"m-{actor}"}
+        done_form = {"position": 1, "question_id": _question(finished.id, 1).question_id}
+        done_form["request_id"] = f"m-{actor}-done"
+        world.ids[f"attempt_{actor}"] = started.id
+        world.ids[f"finished_{actor}"] = finished.id
+        world.add(
+            "attempts",
+            Target(
+                f"quiz of {actor} in progress",
+                {"attempt_id": started.id},
+                owner,
+                owner,
+                form=next_form,
+            ),
+        )
+        world.add(
+            "attempts",
+            Target(
+                f"finished quiz of {actor}",
+                {"attempt_id": finished.id},
+                owner,
+                owner,
+                form=done_form,
+            ),
+        )
+        world.add(
+            "answered",
+            Target(
+                f"answered question of {actor}",
+                {"attempt_id": started.id, "position": 1},
+                owner,
+                owner,
+            ),
+        )
+        world.add(
+            "answered",
+            Target(
+                f"answer of {actor}'s finished quiz",
+                {"attempt_id": finished.id, "position": 2},
+                owner,
+                owner,
+            ),
+        )
+
+    # --- uploads waiting for their preview ------------------------------------------------------
+    for actor in (SA, TA, TB):
+        imp_marker = marker(actor, "import")
+        markers[imp_marker] = frozenset({actor})
+        owner = frozenset({actor})
+        token = user_decks.stage_import(
+            users[actor],
+            "csv",
+            f"table-{actor}.csv",
+            {"text": f"question,answer\nWhat is {imp_marker}?,{imp_marker} yes\n2+2?,4\n"},
+        )
+        world.add("csv_imports", Target(f"CSV upload of {actor}", {"token": token}, owner, owner))
+        token = user_decks.stage_import(
+            users[actor],
+            "anki",
+            f"deck-{actor}.apkg",
+            {"deck": _deck_data(f"anki-{TAG[actor].lower()}", imp_marker), "notices": []},
+        )
+        world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
+
+    # Student B shows on leaderboards: their name is public to those who can read them.
+    quiz_service.set_leaderboard_opt_in(users[SB], True)
+    markers[marker(SB, "name")] = LOGGED_IN
+    db.session.commit()
+    return world
+
+
+def _deck_data(key: str, mark: str) -> dict[str, Any]:
+    return parse_deck(deck_toml(key, mark)).to_dict()
+
+
+def _question(attempt_id: int, position: int) -> QuizQuestion:
+    return db.session.scalar(
+        sa.select(QuizQuestion).where(
+            QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position
+        )
+    )
+
+
+# --- database snapshots -----------------------------------------------------------------------
+
+
+def snapshot(masked: dict[str, Iterable[str]] | None = None) -> dict[str, str]:
+    """A digest of every table's rows, to tell whether anything changed.
+
+    Args:
+        masked: Table name -> columns; such a table gets a second digest, under
+            "<table>~masked", that leaves those columns out (documented exceptions).
+
+    Returns:
+        Table name -> "<row count>:<sha256 of the rows>".
+    """
+    masked = masked or {}
+    db.session.rollback()  # read what is committed, not what this session cached
+    digests = {}
+    # Plain driver rows (no ORM, no JSON decoding): this runs after every request.
+    connection = db.session.connection()
+    for table in db.metadata.sorted_tables:
+        columns = ", ".join(f'"{c.name}"' for c in table.columns)
+        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+        query = f'SELECT {columns} FROM "{table.name}" ORDER BY {order}'
+        rows = connection.exec_driver_sql(query).all()
+        digests[table.name] = _digest(rows)
+        if table.name in masked:
+            keep = [i for i, c in enumerate(table.columns) if c.name not in masked[table.name]]
+            digests[table.name + "~masked"] = _digest([[row[i] for i in keep] for row in rows])
+    db.session.rollback()
+    return digests
+
+
+def _digest(rows) -> str:
+    digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+    return f"{len(rows)}:{digest[:16]}"
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(name for name in after if before.get(name) != after[name])
