@@ -20,6 +20,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 NUL_MESSAGE = "The request contains a NUL character, which quizapp never accepts."
+JSON_MESSAGE = "This address takes a form, not JSON."
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def takes_json(view):
+    """Mark a view that reads a JSON body itself (every other view gets forms only)."""
+    view.takes_json = True
+    return view
+
+
+def json_to_a_form(app: Flask, request) -> bool:
+    """Whether a JSON body is sent to a view that reads forms.
+
+    Flask-WTF reads a JSON body as form data when no form was sent: a body that is not
+    an object (``true``, ``[1]``) fails inside it with a TypeError, and nested values
+    reach field filters that expect text. No form of quizapp is meant to be sent as
+    JSON, so such a request is refused up front with a 415.
+    """
+    if request.method not in WRITE_METHODS or not request.is_json:
+        return False
+    view = app.view_functions.get(request.endpoint)
+    return view is not None and not getattr(view, "takes_json", False)
 
 
 def has_nul(request) -> bool:
@@ -48,6 +70,8 @@ def init_app(app: Flask) -> None:
     def refuse_nul_characters():
         if has_nul(request):
             abort(400, NUL_MESSAGE)
+        if json_to_a_form(app, request):
+            abort(415, JSON_MESSAGE)
 
     @app.after_request
     def security_headers(response):
