@@ -55,7 +55,7 @@ def _replace(target):
 
 
 def _entity(target):
-    return {"name": "Norway", "type": "place", "aliases": "", "description": ""}
+    return {"name": "Sweden", "type": "place", "aliases": "", "description": ""}
 
 
 def _relation(target):

@@ -73,6 +73,7 @@ def plan(app, world: World) -> list[Call]:
         for method in sorted(m for m in url_rule.methods if m in METHODS):
             for target in targets:
                 values = {**rule.values, **(target.values if target else {})}
+                values = {k: v for k, v in values.items() if k in url_rule.arguments}
                 missing = set(url_rule.arguments) - values.keys()
                 assert not missing, f"{url_rule.endpoint}: no value for {missing} in its rule"
                 url = adapter.build(url_rule.endpoint, values, method=method)
