@@ -273,7 +273,7 @@ def play_state(game_id: int):
 def _not_modified(etag: str) -> Response:
     response = Response(status=304)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -282,7 +282,7 @@ def _conditional_json(state: dict, etag: str) -> Response:
         return _not_modified(etag)
     response = jsonify(state)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

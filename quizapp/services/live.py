@@ -799,6 +799,10 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
             "remaining_ms": remaining_ms(game, now),
         }
         state["answered"] = answer is not None
+        if answer is not None and game.state == GameState.QUESTION.value:
+            # The score moved when the answer was stored; showing it now would tell
+            # the player whether they were right before the reveal.
+            state["me"]["score"] = player.score - answer.points
         state["my_picks"] = [order.index(c) for c in answer.choices if c in order] if answer else []
         if game.state != GameState.QUESTION.value:
             correct = set(question.payload["correct"])

@@ -306,7 +306,9 @@ def test_the_answer_key_is_not_on_player_pages_before_the_reveal(app, host, teac
     # answering does not tell either
     ack = answer(player, game.id, 0, [pick_index(state, right=True)], json_=True)
     assert ack.status_code == 200 and ack.get_json() == {"received": True, "first": True}
-    assert "correct" not in json.dumps(state_of(player, game.id))
+    after = state_of(player, game.id)
+    assert "correct" not in json.dumps(after)
+    assert after["me"]["score"] == 0  # the points show at the reveal, not before
     # the reveal does
     advance(host, game.id)
     revealed = state_of(player, game.id)
@@ -401,7 +403,7 @@ def test_state_polls_are_304_until_the_game_moves(app, host, teacher):
     ann = join(app, game, "Ann")
     first = ann.get(f"/play/{game.id}/state")
     etag = first.headers["ETag"]
-    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache, private"
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
     same = ann.get(f"/play/{game.id}/state", headers={"If-None-Match": etag})
     assert same.status_code == 304 and same.data == b""
     join(app, game, "Bob")  # joins don't disturb the players' polls
@@ -436,9 +438,12 @@ def test_a_player_rejoins_with_the_token_and_keeps_the_score(app, host, teacher)
     other = app.test_client()
     other.set_cookie("live_player", cookie.value, path=f"/play/{game.id}")
     state = state_of(other, game.id)
-    assert state["me"] == {"nickname": "Ann", "score": 1000, "removed": False}
-    assert state["answered"] is True
+    assert state["me"]["nickname"] == "Ann" and state["answered"] is True
     assert answer(other, game.id, 0, [0], json_=True).get_json()["first"] is False
+    advance(host, game.id)  # the reveal
+    third = app.test_client()
+    third.set_cookie("live_player", cookie.value, path=f"/play/{game.id}")
+    assert state_of(third, game.id)["me"] == {"nickname": "Ann", "score": 1000, "removed": False}
     assert count_rows(LivePlayer) == 2 and count_rows(LiveAnswer) == 1
     # a forged token is nobody
     forged = app.test_client()

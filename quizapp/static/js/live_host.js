@@ -33,7 +33,7 @@
   function poll() {
     var headers = { Accept: "application/json" };
     if (etag) headers["If-None-Match"] = etag;
-    fetch(url, { headers: headers, credentials: "same-origin" })
+    fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);

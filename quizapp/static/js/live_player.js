@@ -205,7 +205,7 @@
   function poll() {
     var headers = { Accept: "application/json" };
     if (etag) headers["If-None-Match"] = etag;
-    fetch(stateUrl, { headers: headers, credentials: "same-origin" })
+    fetch(stateUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);
