@@ -39,6 +39,15 @@ from quizapp.services import live as live_service
 bp = Blueprint("live", __name__)
 
 COOKIE = "live_player"
+
+
+@bp.record_once
+def _install_poll_shortcut(state) -> None:
+    from quizapp.live import fastpath
+
+    fastpath.install(state.app)
+
+
 COOKIE_MAX_AGE = 12 * 3600
 
 

@@ -415,8 +415,14 @@ def remove_player(host: User, game_id: int, player_id: int) -> None:
         player.removed = True
         game.roster_version += 1
         game.version += 1  # the removed player's screen must change
-        if game.state == GameState.QUESTION.value and _everyone_answered(session, game):
-            _set_state(game, GameState.REVEAL)
+        if game.state == GameState.QUESTION.value:
+            current = session.scalar(
+                select(LiveQuestion.id).where(
+                    LiveQuestion.game_id == game.id, LiveQuestion.position == game.current_index
+                )
+            )
+            if _everyone_answered(session, game.id, current):
+                _set_state(game, GameState.REVEAL)
 
 
 # --- the host drives the game ---------------------------------------------------------------
@@ -520,18 +526,20 @@ def _active_players(session, game_id: int) -> int:
     )
 
 
-def _everyone_answered(session, game: LiveGame) -> bool:
-    question_id = session.scalar(
-        select(LiveQuestion.id).where(
-            LiveQuestion.game_id == game.id, LiveQuestion.position == game.current_index
-        )
-    )
+def _everyone_answered(session, game_id: int, question_id: int) -> bool:
+    """Whether every active player has answered the question (then it reveals itself)."""
     answered = session.scalar(
+        select(func.count(LiveAnswer.id)).where(LiveAnswer.live_question_id == question_id)
+    )
+    active = _active_players(session, game_id)
+    if answered < active:
+        return False  # the common case, decided by two index counts
+    by_active = session.scalar(
         select(func.count(LiveAnswer.id))
         .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
         .where(LiveAnswer.live_question_id == question_id, LivePlayer.removed.is_(False))
     )
-    return answered >= _active_players(session, game.id)
+    return by_active >= active
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -545,6 +553,11 @@ def submit_answer(
     received: datetime | None = None,
 ) -> AnswerReceipt:
     """Store a player's answer to the current question, scored by the server's clock.
+
+    The answer is judged and scored before the write transaction, which then only
+    re-checks the game, inserts the answer and adds the points: on SQLite every
+    writer waits for the one holding the lock, so the lock is held for a few short
+    statements, not for the Python around them.
 
     Args:
         game_id: The game.
@@ -565,92 +578,113 @@ def submit_answer(
         ServiceError: The picks don't fit the question.
     """
     received = received or utcnow()
-    with write_transaction() as session:
-        game = session.scalar(
-            select(LiveGame)
-            .where(LiveGame.id == game_id)
-            .with_for_update(read=True)
-            .execution_options(populate_existing=True)
+    game = db.session.get(LiveGame, game_id)
+    if game is None or player.game_id != game_id:
+        raise NotFound("You are not in this game.")
+    if player.removed:
+        raise Forbidden("The host removed you from this game.")
+    question = db.session.scalar(
+        select(LiveQuestion).where(
+            LiveQuestion.game_id == game.id, LiveQuestion.position == position
         )
-        if game is None:
-            raise NotFound("This game does not exist.")
-        player = session.get(LivePlayer, player.id, populate_existing=True)
-        if player is None or player.game_id != game.id:
-            raise NotFound("You are not in this game.")
-        if player.removed:
-            raise Forbidden("The host removed you from this game.")
-        question = session.scalar(
-            select(LiveQuestion).where(
-                LiveQuestion.game_id == game.id, LiveQuestion.position == position
-            )
-        )
-        if question is None:
-            raise ServiceError("This game has no such question.")
-        existing = session.scalar(
-            select(LiveAnswer).where(
-                LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id
-            )
-        )
-        if existing is not None:
-            return AnswerReceipt(existing, created=False)
-        if game.state != GameState.QUESTION.value or game.current_index != position:
-            raise TooLate("This question is closed; your answer was not counted.")
-        if received > game.question_deadline:
-            raise TooLate("Time is up: your answer came after the deadline and was not counted.")
-        domain_question = DomainQuestion.from_dict(question.payload)
-        order = _player_order(player, question)
-        chosen = _picked_options(domain_question, order, picks)
-        elapsed_ms = int((received - game.question_started_at).total_seconds() * 1000)
-        streak_before = player.streak if player.streak_position == position - 1 else 0
-        scored = rules.score_answer(
-            domain_question,
-            chosen,
-            elapsed_ms=elapsed_ms,
-            limit_ms=game.seconds * 1000,
-            accuracy_only=game.scoring == Scoring.ACCURACY.value,
-            streak_before=streak_before,
-            use_streak_bonus=game.streak_bonus,
-        )
-        answer = LiveAnswer(
-            game_id=game.id,
-            player_id=player.id,
-            live_question_id=question.id,
-            choices=chosen,
-            correct=scored.correct,
-            credit=scored.credit,
-            points=scored.points,
-            elapsed_ms=max(elapsed_ms, 0),
-            answered_at=received,
-        )
-        session.add(answer)
-        try:
-            session.flush()
-        except IntegrityError:
-            # The same answer raced in on another connection (PostgreSQL): it stands.
-            session.rollback()
-            first = db.session.scalar(
-                select(LiveAnswer).where(
-                    LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id
+    )
+    if question is None:
+        raise ServiceError("This game has no such question.")
+    existing = _answer_of(player.id, question.id)
+    if existing is not None:
+        return AnswerReceipt(existing, created=False)
+    _check_open(game, position, received)
+    domain_question = DomainQuestion.from_dict(question.payload)
+    chosen = _picked_options(domain_question, _player_order(player, question), picks)
+    elapsed_ms = max(0, int((received - game.question_started_at).total_seconds() * 1000))
+    # Only this player's own answers move their streak, and they answer this question once.
+    streak_before = player.streak if player.streak_position == position - 1 else 0
+    scored = rules.score_answer(
+        domain_question,
+        chosen,
+        elapsed_ms=elapsed_ms,
+        limit_ms=game.seconds * 1000,
+        accuracy_only=game.scoring == Scoring.ACCURACY.value,
+        streak_before=streak_before,
+        use_streak_bonus=game.streak_bonus,
+    )
+    player_id, user_id, question_id, fact_id = (
+        player.id,
+        player.user_id,
+        question.id,
+        question.fact_id,
+    )
+    new_streak_position = position if scored.correct else player.streak_position
+    answer = LiveAnswer(
+        game_id=game_id,
+        player_id=player_id,
+        live_question_id=question_id,
+        choices=chosen,
+        correct=scored.correct,
+        credit=scored.credit,
+        points=scored.points,
+        elapsed_ms=elapsed_ms,
+        answered_at=received,
+    )
+    try:
+        with write_transaction() as session:
+            # Re-checked under the lock: the host may have revealed meanwhile. FOR SHARE
+            # (PostgreSQL) makes a reveal wait for the answers in flight.
+            state, index, deadline = session.execute(
+                select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
+                .where(LiveGame.id == game_id)
+                .with_for_update(read=True)
+            ).one()
+            if state != GameState.QUESTION.value or index != position:
+                raise TooLate("This question is closed; your answer was not counted.")
+            if received > deadline:
+                raise TooLate(
+                    "Time is up: your answer came after the deadline and was not counted."
+                )
+            moved = session.execute(
+                update(LivePlayer)
+                .where(LivePlayer.id == player_id, LivePlayer.removed.is_(False))
+                .values(
+                    score=LivePlayer.score + scored.points,
+                    correct_count=LivePlayer.correct_count + int(scored.correct),
+                    streak=scored.streak,
+                    streak_position=new_streak_position,
                 )
             )
-            return AnswerReceipt(first, created=False)
-        # An UPDATE with arithmetic, not read-modify-write, so it stays right whatever
-        # else touches the row.
-        session.execute(
-            update(LivePlayer)
-            .where(LivePlayer.id == player.id)
-            .values(
-                score=LivePlayer.score + scored.points,
-                correct_count=LivePlayer.correct_count + int(scored.correct),
-                streak=scored.streak,
-                streak_position=position if scored.correct else player.streak_position,
-            )
-        )
-        if player.user_id is not None and not scored.correct:
-            mark_due_after_wrong_answers(session, player.user_id, [question.fact_id], received)
-        if _everyone_answered(session, game):
-            _set_state(game, GameState.REVEAL)
+            if moved.rowcount != 1:
+                raise Forbidden("The host removed you from this game.")
+            session.add(answer)
+            session.flush()  # the unique constraint speaks here
+            if user_id is not None and not scored.correct:
+                mark_due_after_wrong_answers(session, user_id, [fact_id], received)
+            if _everyone_answered(session, game_id, question_id):
+                session.execute(
+                    update(LiveGame)
+                    .where(LiveGame.id == game_id)
+                    .values(state=GameState.REVEAL.value, version=LiveGame.version + 1)
+                )
+    except IntegrityError:
+        # The same answer raced in on another connection: the first one stands.
+        first = _answer_of(player_id, question_id)
+        if first is None:
+            raise
+        return AnswerReceipt(first, created=False)
     return AnswerReceipt(answer, created=True)
+
+
+def _answer_of(player_id: int, question_id: int) -> LiveAnswer | None:
+    return db.session.scalar(
+        select(LiveAnswer).where(
+            LiveAnswer.player_id == player_id, LiveAnswer.live_question_id == question_id
+        )
+    )
+
+
+def _check_open(game: LiveGame, position: int, received: datetime) -> None:
+    if game.state != GameState.QUESTION.value or game.current_index != position:
+        raise TooLate("This question is closed; your answer was not counted.")
+    if received > game.question_deadline:
+        raise TooLate("Time is up: your answer came after the deadline and was not counted.")
 
 
 def _player_order(player: LivePlayer, question: LiveQuestion | QuestionView) -> list[str]:
@@ -701,8 +735,10 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             shared["counts"] = _counts(question.id, question.payload["choices"])
     if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
         shared["top"] = top_players(game.id, TOP)
-    # Cached only where answers can no longer change it (not while a question is open).
-    if game.state != GameState.QUESTION.value and game.state != GameState.LOBBY.value:
+    # Not in the lobby, where joins change the player count without a new version.
+    # (While a question is open nothing here depends on the answers coming in; from
+    # the reveal on no answer can come in: they wait for the game row, see above.)
+    if game.state != GameState.LOBBY.value:
         with _SHARED_LOCK:
             _SHARED[key] = shared
             while len(_SHARED) > _SHARED_MAX:
