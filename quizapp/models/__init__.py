@@ -1,6 +1,7 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
 from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
@@ -11,6 +12,11 @@ __all__ = [
     "Deck",
     "DeckVersion",
     "Fact",
+    "GameState",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveQuestion",
     "PendingImport",
     "Question",
     "QuizAttempt",
