@@ -28,7 +28,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from quizapp.errors import wants_json
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
@@ -199,7 +199,17 @@ def _csv_safe(value):
 # --- players -------------------------------------------------------------------------------
 
 
+# PIN guessing: a wrong PIN counts against the address, a right one doesn't, so a class
+# behind one school NAT can all join while a guesser stops after a few dozen tries.
+PIN_GUESS_LIMIT = "20 per minute; 100 per hour"
+
+
+def _wrong_pin(response: Response) -> bool:
+    return response.status_code == 404
+
+
 @bp.route("/play", methods=["GET", "POST"])
+@limiter.limit(PIN_GUESS_LIMIT, methods=["POST"], deduct_when=_wrong_pin)
 def join():
     form = JoinForm()
     if request.method == "GET":
@@ -254,7 +264,9 @@ def play(game_id: int):
     player = _current_player(game_id)
     if player is None:
         if game.pin:
-            return redirect(url_for("live.join", pin=game.pin))
+            # To the join form, without the PIN: game ids are sequential, so putting the
+            # PIN here would hand every open game's PIN to anyone who counts.
+            return redirect(url_for("live.join"))
         raise NotFound("This game is over, and this browser did not play in it.")
     return _render_play(game, player)
 
