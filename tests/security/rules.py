@@ -32,8 +32,12 @@ class Rule:
     on: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     form: Callable[[Target | None], dict[str, Any]] | None = None
+    # Query string built from the target (for routes that name objects in ?args).
+    query: Callable[[Target | None], dict[str, Any]] | None = None
     # Statuses that also count as "allowed" for this route (besides 2xx/3xx).
     ok: tuple[int, ...] = ()
+    # A redirect to this path (exactly, no query) also counts as a refusal.
+    refusal_redirect: str = ""
     # Why an allowed POST is not sent by the matrix (it is covered elsewhere).
     skip_allowed_post: str = ""
     # Routes whose GET writes, with what may change and why (see GET_WRITES).
@@ -122,6 +126,19 @@ def _new_deck(target):
     return {**_deck_settings(target), "visibility": "private"}
 
 
+def _game_form(target):
+    return {
+        "kinds": "multiple_choice",
+        "question_count": "3",
+        "seconds": "20",
+        "scoring": "speed",
+    }
+
+
+def _version(target):
+    return dict(target.form)
+
+
 RULES: dict[str, Rule] = {
     # --- site-wide -----------------------------------------------------------------------------
     "static": Rule("public", values={"filename": "css/app.css"}),
@@ -194,6 +211,25 @@ RULES: dict[str, Rule] = {
     "scores.export": Rule("login"),
     "scores.leaderboard_setting": Rule("login", form=lambda t: {"opt_in": "y"}),
     "scores.leaderboard": Rule("readers", on="quiz_decks"),
+    # --- live games ----------------------------------------------------------------------------
+    # Students get the join form here; teachers their games.
+    "live.index": Rule("public"),
+    "live.new": Rule(
+        "readers", on="host_decks", query=lambda t: {"deck": t.form["deck"]}, form=_game_form
+    ),
+    "live.host": Rule("owners", on="games"),
+    "live.host_state": Rule("owners", on="games"),
+    "live.report": Rule("owners", on="games"),
+    "live.results_csv": Rule("owners", on="games"),
+    "live.next_step": Rule("owners", on="games", form=_version),
+    "live.end": Rule("owners", on="games", form=_version),
+    "live.remove": Rule("owners", on="game_players", form=_version),
+    # Anyone with the PIN may join: the PIN is the secret (rate-limited, never shown to
+    # others; see the markers of tests/security/world.py).
+    "live.join": Rule("public", form=lambda t: {"pin": "000000", "nickname": "Joiner"}),
+    "live.play": Rule("readers", on="played_games", refusal_redirect="/play"),
+    "live.play_state": Rule("readers", on="played_games"),
+    "live.answer": Rule("owners", on="played_games", form=_version),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.security.rules import GET_WRITES, RULES, Rule
 from tests.security.world import ACTORS, ANON, Target, World, build_world, snapshot
@@ -77,12 +78,21 @@ def plan(app, world: World) -> list[Call]:
                 missing = set(url_rule.arguments) - values.keys()
                 assert not missing, f"{url_rule.endpoint}: no value for {missing} in its rule"
                 url = adapter.build(url_rule.endpoint, values, method=method)
+                if rule.query is not None:
+                    url += "?" + urlencode(rule.query(target))
                 for actor in ACTORS:
                     allowed = is_allowed(rule, actor, target)
                     calls.append(Call(url_rule.endpoint, method, url, actor, target, allowed, rule))
     # Refused requests first, on the world as built; then the allowed reads; the allowed
-    # writes last, since they change the world.
-    return sorted(calls, key=lambda c: (c.allowed, c.method == "POST"))
+    # writes last, since they change the world (those that end something at the very end).
+    return sorted(calls, key=lambda c: (c.allowed, c.method == "POST", ending(c.endpoint)))
+
+
+ENDING = ("delete", "finish", "remove", "leave", "end", "logout")
+
+
+def ending(endpoint: str) -> bool:
+    return any(word in endpoint.split(".")[-1] for word in ENDING)
 
 
 def to_login(response) -> bool:
@@ -95,15 +105,20 @@ def status_problem(call: Call, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"{status}"
+    location = response.headers.get("Location", "")
     if not call.allowed:
         refused = status in (403, 404) or (
             call.actor == ANON and (to_login(response) or status == 401)
         )
-        return None if refused else f"{status} but the rule refuses it"
+        if call.rule.refusal_redirect and status in (302, 303):
+            refused = refused or location == call.rule.refusal_redirect
+        return None if refused else f"{status} {location} but the rule refuses it"
     if status in call.rule.ok:
         return None
     if to_login(response) or status == 403:
         return f"{status} (refused) but the rule allows it"
+    if call.rule.refusal_redirect and location == call.rule.refusal_redirect:
+        return f"{status} {location} (refused) but the rule allows it"
     if call.method == "GET" and not 200 <= status < 400:
         return f"{status} but the rule allows it"
     return None

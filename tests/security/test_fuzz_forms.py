@@ -20,6 +20,7 @@ import io
 import json
 import os
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -131,7 +132,10 @@ def url_of(world: World, endpoint: str, method: str) -> tuple[str, str, Target |
     url_rule = next(r for r in world.app.url_map.iter_rules(endpoint) if method in r.methods)
     values = {**rule.values, **(target.values if target else {})}
     values = {k: v for k, v in values.items() if k in url_rule.arguments}
-    return actor, world.app.url_map.bind("localhost").build(endpoint, values), target
+    url = world.app.url_map.bind("localhost").build(endpoint, values)
+    if rule.query is not None:
+        url += "?" + urlencode(rule.query(target))
+    return actor, url, target
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +252,9 @@ def fuzz_once(world: World, actor: str, url: str, method: str, body, valid_form=
     else:
         data = {**extra, **encode(fields, valid_form)}
         if method == "GET":
-            response = client.open(url, method=method, query_string=data)
+            path, _, query = url.partition("?")
+            data = {**dict(parse_qsl(query)), **data}
+            response = client.open(path, method=method, query_string=data)
         else:
             response = client.open(url, method=method, data=data)
         sent = {k: v for k, v in fields.items() if isinstance(v, str)}

@@ -30,6 +30,7 @@ from quizapp.extensions import db
 from quizapp.models import QuizQuestion, User, utcnow
 from quizapp.services import accounts, user_decks
 from quizapp.services import decks as deck_service
+from quizapp.services import live as live_service
 from quizapp.services import quizzes as quiz_service
 
 PASSWORD = "correct horse battery"
@@ -337,11 +338,81 @@ def build_world(app: Flask) -> World:
         )
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
 
+    build_live_games(world)
+
     # Student B shows on leaderboards: their name is public to those who can read them.
     quiz_service.set_leaderboard_opt_in(users[SB], True)
     markers[marker(SB, "name")] = LOGGED_IN
     db.session.commit()
     return world
+
+
+def build_live_games(world: World) -> None:
+    """A game hosted by each teacher; A's has student A and an anonymous player in it.
+
+    A game's PIN is a marker too: it lets anyone join, so only the host and its
+    players may see it.
+    """
+    users = world.users
+    players = {TA: [(SA, "zzSAnickzz"), (ANON, "zzANnickzz")], TB: [(SB, "zzSBnickzz")]}
+    for host, joiners in players.items():
+        game = live_service.create_game(
+            users[host], "pub", question_count=3, seconds=live_service.MAX_SECONDS
+        )
+        in_game = frozenset({host, *(actor for actor, _ in joiners)})
+        world.markers[game.pin] = in_game
+        hosts = frozenset({host})
+        for actor, nickname in joiners:
+            joined = live_service.join(game.id, nickname, users.get(actor))
+            world.markers[nickname] = in_game
+            if actor != ANON:
+                # A student who joins logged in is known to the host by name (report, CSV).
+                name = marker(actor, "name")
+                world.markers[name] = world.markers[name] | hosts
+            if actor == ANON:
+                world.clients[ANON].set_cookie(
+                    "live_player",
+                    f"{joined.player.id}.{joined.token}",
+                    path=f"/play/{game.id}",
+                )
+            world.add(
+                "game_players",
+                Target(
+                    f"player {actor} of {host}'s game",
+                    {"game_id": game.id, "player_id": joined.player.id},
+                    in_game,
+                    hosts,
+                    form={"version": game.version},
+                ),
+            )
+        game = live_service.advance(users[host], game.id, game.version)
+        world.ids[f"game_{host}"] = game.id
+        players_only = in_game - hosts
+        world.add(
+            "games",
+            Target(f"game of {host}", {"game_id": game.id}, in_game, hosts, form={"version": 0}),
+        )
+        world.add(
+            "played_games",
+            Target(
+                f"game of {host}, as a player",
+                {"game_id": game.id},
+                players_only,
+                players_only,
+                form={"position": 0, "pick": 0},
+            ),
+        )
+    for target in world.targets["decks"]:
+        world.add(
+            "host_decks",
+            Target(
+                target.label,
+                {},
+                target.readers & TEACHERS,
+                NO_ONE,
+                form={"deck": target.values["key"]},
+            ),
+        )
 
 
 def _deck_data(key: str, mark: str) -> dict[str, Any]:
