@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -65,7 +67,20 @@ def _pairs(multidict) -> list[str]:
     return [text for pair in multidict.items(multi=True) for text in pair]
 
 
+def http_url(url: str | None) -> str:
+    """The URL if it is an http(s) link, else "" (a `javascript:` source stays unlinked).
+
+    Sources of facts are typed by users; templates link them through this filter.
+    """
+    url = (url or "").strip()
+    if urlsplit(url).scheme.lower() in ("http", "https") and "//" in url[:8]:
+        return url
+    return ""
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(http_url)
+
     @app.before_request
     def refuse_nul_characters():
         if has_nul(request):

@@ -37,3 +37,24 @@ def test_json_refusal_answers_json_to_a_json_client(client, make_user, login):
     )
     assert response.status_code == 415
     assert response.get_json()["status"] == 415
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://example.com/a", "https://example.com/a"),
+        ("HTTP://example.com", "HTTP://example.com"),
+        ("javascript:alert(1)", ""),
+        (" JavaScript:alert(1)", ""),
+        ("data:text/html,<script>", ""),
+        ("//evil.example.com", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_only_http_sources_become_links(url, linked):
+    # A fact's source is typed by its author; the quiz feedback page linked it as is,
+    # so a `javascript:` source ran (where CSP did not stop it) when a learner clicked.
+    from quizapp.security import http_url
+
+    assert http_url(url) == linked
