@@ -14,7 +14,10 @@ the routes.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -56,19 +59,26 @@ CAPITALS = [
 ]
 
 
-def deck_toml(key: str, marker: str, *, title: str | None = None) -> str:
-    """A valid five-fact deck whose every visible text carries `marker`."""
+def deck_toml(
+    key: str, marker: str, *, title: str | None = None, payload: str = "", source: str = ""
+) -> str:
+    """A valid five-fact deck whose every visible text carries `marker` (and `payload`)."""
+
+    def q(text: str) -> str:  # a TOML basic string (JSON's escapes are TOML's)
+        return json.dumps(text, ensure_ascii=False)
+
+    mark = marker + payload
     lines = [
         "[deck]",
-        f'key = "{key}"',
-        f'title = "{title or "Deck " + marker}"',
-        f'description = "About {marker}"',
-        f'source = "https://example.com/{marker}"',
+        f"key = {q(key)}",
+        f"title = {q(title or 'Deck ' + mark)}",
+        f"description = {q('About ' + mark)}",
+        f"source = {q(source or 'https://example.com/' + marker)}",
         'as_of = "2025-01-01"',
         'language = "en"',
         "",
         "[relations.capital]",
-        f'label = "capitals {marker}"',
+        f"label = {q('capitals ' + mark)}",
         'subject = "place"',
         'value = "place"',
         'forward = "What is the capital of {subject}?"',
@@ -79,11 +89,11 @@ def deck_toml(key: str, marker: str, *, title: str | None = None) -> str:
     for n, (country, city) in enumerate(CAPITALS, start=1):
         lines += [
             f"[entities.c{n}]",
-            f'name = "{country} {marker}"',
+            f"name = {q(f'{country} {mark}')}",
             'type = "place"',
             "",
             f"[entities.k{n}]",
-            f'name = "{city} {marker}"',
+            f"name = {q(f'{city} {mark}')}",
             'type = "place"',
             "",
         ]
@@ -94,7 +104,8 @@ def deck_toml(key: str, marker: str, *, title: str | None = None) -> str:
             f'subject = "c{n}"',
             'relation = "capital"',
             f'value = "k{n}"',
-            f'evidence = "{city} {marker} is the capital of {country} {marker}."',
+            f"evidence = {q(f'{city} {mark} is the capital of {country} {mark}.')}",
+            f"source = {q(source or 'https://example.com/fact')}",
             "",
         ]
     return "\n".join(lines)
@@ -156,15 +167,25 @@ def marker(owner: str, what: str) -> str:
     return f"zz{TAG.get(owner, owner)}{what}zz"
 
 
-def build_world(app: Flask) -> World:
-    """Users, decks, attempts and imports of everyone; see the module docstring."""
+def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
+    """Users, decks, attempts, imports and games of everyone; see the module docstring.
+
+    Args:
+        app: The app (its context pushed).
+        payload: Appended to every text a user wrote (names, titles, facts, answers,
+            file names); the stored-XSS test puts markup here.
+        url_payload: Used as every source link instead of an https address.
+    """
     users: dict[str, User] = {}
     markers: dict[str, frozenset[str]] = {}
     for actor in USERS:
         role = "teacher" if actor in TEACHERS else "student"
         name_marker = marker(actor, "name")
         users[actor] = accounts.register(
-            f"{actor.replace('_', '.')}@example.com", f"{actor} {name_marker}", PASSWORD, role
+            f"{actor.replace('_', '.')}@example.com",
+            f"{actor} {name_marker}{payload}",
+            PASSWORD,
+            role,
         )
         # A display name is seen by its owner (and, below, where the app shows it).
         markers[name_marker] = frozenset({actor})
@@ -174,7 +195,10 @@ def build_world(app: Flask) -> World:
     world = World(app=app, users=users, clients=clients, targets={}, markers=markers)
 
     # --- decks ---------------------------------------------------------------------------------
-    deck_service.sync_deck(parse_deck(deck_toml("pub", "builtin", title="Public deck")))
+    builtin = deck_toml(
+        "pub", "builtin", title=f"Public deck{payload}", payload=payload, source=url_payload
+    )
+    deck_service.sync_deck(parse_deck(builtin))
     world.add("decks", Target("built-in deck", {"key": "pub"}, EVERYONE, NO_ONE))
     decks = [
         (SA, "d-sa", "private"),
@@ -188,7 +212,7 @@ def build_world(app: Flask) -> World:
         mark = marker(owner, f"deck{visibility}")
         user_decks.create_deck(
             users[owner],
-            _deck_data(key, mark),
+            _deck_data(key, mark, payload, url_payload),
             visibility=visibility,
             summary=f"Created {mark}",
         )
@@ -252,7 +276,7 @@ def build_world(app: Flask) -> World:
             started.id,
             position=1,
             question_id=first.question_id,
-            response=f"answer {answer_marker}",
+            response=f"answer {answer_marker}{payload}",
             request_id=f"req-{actor}-1",
             now=now + timedelta(seconds=3),
         )
@@ -267,7 +291,7 @@ def build_world(app: Flask) -> World:
                 finished.id,
                 position=position,
                 question_id=question.question_id,
-                response=f"finished {answer_marker}",
+                response=f"finished {answer_marker}{payload}",
                 request_id=f"req-{actor}-f{position}",
                 now=now + timedelta(seconds=position),
             )
@@ -326,19 +350,22 @@ def build_world(app: Flask) -> World:
         token = user_decks.stage_import(
             users[actor],
             "csv",
-            f"table-{actor}.csv",
-            {"text": f"question,answer\nWhat is {imp_marker}?,{imp_marker} yes\n2+2?,4\n"},
+            f"table-{actor}{payload}.csv",
+            {"text": _csv([["question", "answer"], [f"What is {imp_marker}{payload}?", "yes"]])},
         )
         world.add("csv_imports", Target(f"CSV upload of {actor}", {"token": token}, owner, owner))
         token = user_decks.stage_import(
             users[actor],
             "anki",
-            f"deck-{actor}.apkg",
-            {"deck": _deck_data(f"anki-{TAG[actor].lower()}", imp_marker), "notices": []},
+            f"deck-{actor}{payload}.apkg",
+            {
+                "deck": _deck_data(f"anki-{TAG[actor].lower()}", imp_marker, payload, url_payload),
+                "notices": [f"Left out {imp_marker}{payload}"],
+            },
         )
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
 
-    build_live_games(world)
+    build_live_games(world, NICK_PAYLOADS if payload else None)
 
     # Student B shows on leaderboards: their name is public to those who can read them.
     quiz_service.set_leaderboard_opt_in(users[SB], True)
@@ -347,7 +374,11 @@ def build_world(app: Flask) -> World:
     return world
 
 
-def build_live_games(world: World) -> None:
+# Markup that fits a 20-character nickname.
+NICK_PAYLOADS = {SA: "<svg/onload=alert()>", ANON: "<i onclick=alert()>", SB: "<b onclick=alert()>"}
+
+
+def build_live_games(world: World, nick_payloads: dict[str, str] | None = None) -> None:
     """A game hosted by each teacher; A's has student A and an anonymous player in it.
 
     A game's PIN is a marker too: it lets anyone join, so only the host and its
@@ -363,6 +394,8 @@ def build_live_games(world: World) -> None:
         world.markers[game.pin] = in_game
         hosts = frozenset({host})
         for actor, nickname in joiners:
+            if nick_payloads:
+                nickname = nick_payloads[actor]
             joined = live_service.join(game.id, nickname, users.get(actor))
             world.markers[nickname] = in_game
             if actor != ANON:
@@ -415,8 +448,14 @@ def build_live_games(world: World) -> None:
         )
 
 
-def _deck_data(key: str, mark: str) -> dict[str, Any]:
-    return parse_deck(deck_toml(key, mark)).to_dict()
+def _deck_data(key: str, mark: str, payload: str = "", source: str = "") -> dict[str, Any]:
+    return parse_deck(deck_toml(key, mark, payload=payload, source=source)).to_dict()
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
 
 
 def _question(attempt_id: int, position: int) -> QuizQuestion:
