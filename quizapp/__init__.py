@@ -53,10 +53,12 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.decks.views import bp as decks_bp
     from quizapp.main.views import bp as main_bp
+    from quizapp.study.views import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(decks_bp)
+    app.register_blueprint(study_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -22,11 +22,12 @@ Time is always an argument (`now`); views pass `utcnow()`.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.exc import IntegrityError
@@ -82,6 +83,7 @@ MAX_ANSWER_LENGTH = 500
 # Longer than this is a learner who walked away: the time is capped, not trusted.
 MAX_ELAPSED_MS = 10 * 60 * 1000
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+TIMEZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
 CHOICE_KINDS = frozenset({"multiple_choice", "true_false", "multiple_select"})
 
@@ -115,12 +117,25 @@ class Prefs:
 
 @cache
 def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    with warnings.catch_warnings():
+        # available_timezones() probes the optional `tzdata` package first; an import
+        # hook of another library may warn about that probe. The answer is the same.
+        warnings.simplefilter("ignore", ImportWarning)
+        return frozenset(available_timezones())
 
 
 def valid_timezone(name: str | None) -> bool:
     """Whether `name` is an IANA timezone this machine knows ("Europe/Berlin")."""
-    return isinstance(name, str) and name in _timezones()
+    if not isinstance(name, str) or not TIMEZONE_NAME.fullmatch(name) or ".." in name:
+        return False
+    known = _timezones()
+    if known:
+        return name in known
+    try:  # no zone list on this machine: ask zoneinfo about this one name
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def timezone_names() -> list[str]:
