@@ -5,6 +5,7 @@ Golden values were computed from fsrs 6.3.2 with fuzzing off (as tests/domain).
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -21,8 +22,7 @@ from quizapp.domain.scheduling import (
 from quizapp.extensions import db
 from quizapp.models import Fact, Question, StudyItem, User
 from quizapp.models.study import ReviewLog, StudySettings
-from quizapp.services import NotFound, ServiceError, write_transaction
-from quizapp.services import study
+from quizapp.services import NotFound, ServiceError, study, write_transaction
 from tests.conftest import count_rows
 
 T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)
@@ -144,7 +144,7 @@ def test_kinds_rotate_between_reviews_of_a_fact(learner, deck):
         kinds.append(card.question.kind)
         answer_card(learner, card, Rating.Good, now)
         now += timedelta(days=30)
-    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False)), kinds
+    assert all(a != b for a, b in itertools.pairwise(kinds)), kinds
 
 
 def test_proposed_rating_follows_correctness_and_speed(learner, deck):
