@@ -24,7 +24,12 @@ from quizapp.domain.scheduling import (
     StudyState,
 )
 from quizapp.extensions import db
+from quizapp.models.deck import Fact
 from quizapp.models.types import UTCDateTime, utcnow
+
+# Retired facts are few: the study queue excludes them through this index (a short
+# list read once per query) instead of looking up the fact of every due item.
+Index("ix_facts_retired_at", Fact.__table__.c.retired_at)
 
 
 class StudyItem(db.Model):
@@ -35,10 +40,24 @@ class StudyItem(db.Model):
         UniqueConstraint("user_id", "fact_id"),
         # The queue reads "this user's items due before t": keep that an index range scan.
         Index("ix_study_items_user_due", "user_id", "due"),
-        # Each part of the queue (learning, review, new) is one range of these indexes:
-        # the next item is found without reading the rows that are not due.
-        Index("ix_study_items_user_state_due", "user_id", "state", "due"),
-        Index("ix_study_items_user_deck_state_due", "user_id", "deck_id", "state", "due"),
+        # Each part of the queue (learning, review, new) is one range of these indexes,
+        # and every column the queue and the counts read is in them, so they never read
+        # the table: `id` makes (due, id), the order of the learning and new parts, the
+        # index order (LIMIT 1 stops at the first entry); `stability` ranks due reviews
+        # by how overdue they are; `fact_id` skips facts retired from their deck.
+        Index(
+            "ix_study_items_user_state_due", "user_id", "state", "due", "id", "stability", "fact_id"
+        ),
+        Index(
+            "ix_study_items_user_deck_state_due",
+            "user_id",
+            "deck_id",
+            "state",
+            "due",
+            "id",
+            "stability",
+            "fact_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

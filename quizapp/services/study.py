@@ -70,6 +70,7 @@ __all__ = [
     "get_prefs",
     "last_review",
     "next_item",
+    "page",
     "set_browser_timezone",
     "timezone_names",
     "undo",
@@ -386,50 +387,61 @@ def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budg
     )
 
 
-def _scope(query, user_id: int, deck: Deck | None, state_condition):
-    query = query.join(Fact, Fact.id == StudyItem.fact_id).where(
-        StudyItem.user_id == user_id, state_condition, Fact.retired_at.is_(None)
+def _active(user_id: int, deck: Deck | None, state_condition):
+    """This user's items (in one deck or all) whose fact is not retired, by state."""
+    retired = select(Fact.id).where(Fact.retired_at.is_not(None))
+    query = select(StudyItem.id, StudyItem.due).where(
+        StudyItem.user_id == user_id, state_condition, StudyItem.fact_id.not_in(retired)
     )
     if deck is not None:
         query = query.where(StudyItem.deck_id == deck.id)
     return query
 
 
+def _candidates(user_id: int, deck: Deck | None, state: str, now: datetime):
+    """Due items in one state. Only columns of the queue index are read."""
+    return _active(user_id, deck, StudyItem.state == state).where(StudyItem.due <= now)
+
+
+def _first(query) -> tuple[int, datetime] | None:
+    row = db.session.execute(query.limit(1)).first()
+    return None if row is None else (row.id, row.due)
+
+
 def _next_item_id(user: User, deck: Deck | None, now: datetime, budget: _Budget) -> int | None:
-    due = StudyItem.due <= now
-    learning = (
-        _scope(select(StudyItem.id), user.id, deck, StudyItem.state.in_(LEARNING_STATES))
-        .where(due)
-        .order_by(StudyItem.due, StudyItem.id)
-        .limit(1)
-    )
-    found = db.session.scalar(learning)
-    if found is not None:
-        return found
+    # Learning and relearning: one ordered index range per state, the earlier due wins.
+    learning = [
+        found
+        for state in LEARNING_STATES
+        if (
+            found := _first(
+                _candidates(user.id, deck, state, now).order_by(StudyItem.due, StudyItem.id)
+            )
+        )
+    ]
+    if learning:
+        return min(learning, key=lambda found: (found[1], found[0]))[0]
     if budget.reviews_left > 0:
-        # Most overdue relative to stability first, as scheduling.overdue_priority.
+        # Most overdue relative to stability first, as scheduling.overdue_priority. The
+        # index holds (state, due, stability): the due reviews are ranked from it alone.
         priority = (literal(_epoch_days(now)) - epoch_days(StudyItem.due)) / StudyItem.stability
-        reviews = (
-            _scope(select(StudyItem.id), user.id, deck, StudyItem.state == StudyState.REVIEW.value)
-            .where(due)
-            .order_by(priority.desc(), StudyItem.due, StudyItem.id)
-            .limit(1)
+        reviews = _candidates(user.id, deck, StudyState.REVIEW.value, now).order_by(
+            priority.desc(), StudyItem.due, StudyItem.id
         )
         if budget.reviews_closed:
             reviews = reviews.where(StudyItem.deck_id.not_in(budget.reviews_closed))
-        found = db.session.scalar(reviews)
+        found = _first(reviews)
         if found is not None:
-            return found
+            return found[0]
     if budget.new_left > 0:
-        new = (
-            _scope(select(StudyItem.id), user.id, deck, StudyItem.state == StudyState.NEW.value)
-            .where(due)
-            .order_by(StudyItem.due, StudyItem.id)
-            .limit(1)
+        new = _candidates(user.id, deck, StudyState.NEW.value, now).order_by(
+            StudyItem.due, StudyItem.id
         )
         if budget.new_closed:
             new = new.where(StudyItem.deck_id.not_in(budget.new_closed))
-        return db.session.scalar(new)
+        found = _first(new)
+        if found is not None:
+            return found[0]
     return None
 
 
@@ -468,20 +480,22 @@ def counts(user: User, *, deck: Deck | None = None, now: datetime) -> Counts:
     local time); new ones up to what is left of the day's new-fact limit.
     """
     prefs = get_prefs(user)
-    budget = _budget(user, prefs, deck, now)
+    return _counts(user, deck, now, prefs, _budget(user, prefs, deck, now))
+
+
+def _counts(user: User, deck: Deck | None, now: datetime, prefs: Prefs, budget: _Budget) -> Counts:
     end = scheduling.day_end(now, prefs.timezone)
     start = scheduling.day_start(now, prefs.timezone)
-    item = select(StudyItem.id)
     learning = db.session.scalar(
         select(func.count()).select_from(
-            _scope(item, user.id, deck, StudyItem.state.in_(LEARNING_STATES))
+            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES))
             .where(StudyItem.due < end)
             .subquery()
         )
     )
 
     def part(state: str, due, left: int, by_deck: dict[int, int]) -> int:
-        query = _scope(item, user.id, deck, StudyItem.state == state).where(due)
+        query = _active(user.id, deck, StudyItem.state == state).where(due)
         if deck is not None or not by_deck:
             return _capped_count(query, left)
         # In "all decks", a deck with its own limit counts up to that limit.
@@ -584,10 +598,35 @@ def card(
         NotFound: `item_id` is not one of the user's items.
     """
     prefs = get_prefs(user)
+    budget = None if item_id is not None else _budget(user, prefs, deck, now)
+    return _card(user, deck, now, item_id, prefs, budget)
+
+
+def page(
+    user: User, *, deck: Deck | None = None, now: datetime, item_id: int | None = None
+) -> tuple[Card | None, Counts]:
+    """The review page's data: `card` and `counts`, reading settings and limits once.
+
+    Raises:
+        NotFound: `item_id` is not one of the user's items.
+    """
+    prefs = get_prefs(user)
+    budget = _budget(user, prefs, deck, now)
+    return _card(user, deck, now, item_id, prefs, budget), _counts(user, deck, now, prefs, budget)
+
+
+def _card(
+    user: User,
+    deck: Deck | None,
+    now: datetime,
+    item_id: int | None,
+    prefs: Prefs,
+    budget: _Budget | None,
+) -> Card | None:
     if item_id is not None:
         item = _own_item(user, item_id)
     else:
-        found = _next_item_id(user, deck, now, _budget(user, prefs, deck, now))
+        found = _next_item_id(user, deck, now, budget)
         item = None if found is None else db.session.get(StudyItem, found)
     if item is None:
         return None

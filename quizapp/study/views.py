@@ -125,14 +125,14 @@ def review():
     if item_id is not None and not item_id.isdigit():
         abort(400, "The item must be a number.")
     now = utcnow()
-    card = study_service.card(
+    card, counts = study_service.page(
         current_user, deck=deck, now=now, item_id=None if item_id is None else int(item_id)
     )
     return render_template(
         "study/review.html",
         deck=deck,
         card=card,
-        counts=study_service.counts(current_user, deck=deck, now=now),
+        counts=counts,
         last=study_service.last_review(current_user),
         shown_at=int(now.timestamp() * 1000),
         ratings=RATING_LABELS,
