@@ -44,7 +44,7 @@ ITEMS = 100_000
 LOGS = 1_000_000
 ITERATIONS = 300
 ANSWERS = 200
-ANKI_COLD_RUNS = 5
+ANKI_COLD_RUNS = 15
 SEED = 7
 PASSWORD = "bench password 1"
 # Share of items by state, and how far due dates spread (days from now).
