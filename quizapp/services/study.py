@@ -22,7 +22,6 @@ Time is always an argument (`now`); views pass `utcnow()`.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,6 +83,7 @@ MAX_ANSWER_LENGTH = 500
 # Longer than this is a learner who walked away: the time is capped, not trusted.
 MAX_ELAPSED_MS = 10 * 60 * 1000
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 TIMEZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
 CHOICE_KINDS = frozenset({"multiple_choice", "true_false", "multiple_select"})
@@ -118,11 +118,7 @@ class Prefs:
 
 @cache
 def _timezones() -> frozenset[str]:
-    with warnings.catch_warnings():
-        # available_timezones() probes the optional `tzdata` package first; an import
-        # hook of another library may warn about that probe. The answer is the same.
-        warnings.simplefilter("ignore", ImportWarning)
-        return frozenset(available_timezones())
+    return frozenset(available_timezones())
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -559,7 +555,7 @@ def _own_item(user: User, item_id: object) -> StudyItem:
 
 def _active_question(item: StudyItem, question_id: object) -> Question:
     question = None
-    if isinstance(question_id, str) and len(question_id) <= 40:
+    if isinstance(question_id, str) and QUESTION_ID.fullmatch(question_id):
         question = db.session.scalar(
             select(Question).where(
                 Question.id == question_id,
@@ -680,6 +676,8 @@ def _clean_response(
     response = response.strip()
     if not response:
         return None
+    if "\x00" in response:
+        raise ServiceError("An answer cannot contain a NUL character.")
     if len(response) > MAX_ANSWER_LENGTH:
         raise ServiceError(f"An answer can be at most {MAX_ANSWER_LENGTH} characters.")
     if question.choices and response not in question.choices:

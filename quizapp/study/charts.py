@@ -12,12 +12,18 @@ on the light and on the dark page background alike.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 
 import pygal
 from pygal.style import Style
 
 from quizapp.services.study_stats import Stats
+
+# Importing pygal appends an import hook for its map plugins (pygal.maps.*, unused
+# here) to sys.meta_path. The hook has no find_spec(), so from then on every failed
+# import anywhere in the process raises an ImportWarning. Take it out again.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != pygal.__name__]
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
 STYLE = Style(

@@ -13,6 +13,7 @@ study.js only adds keys (Space/Enter, 1-4, Ctrl+Z) and the browser's timezone.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import (
@@ -53,10 +54,18 @@ def _require_login():
     """Every study page is someone's own."""
 
 
-def _scope_deck(key: str | None) -> Deck | None:
-    if not key:
-        return None
+DECK_KEY = re.compile(r"[a-z0-9-]{1,80}")
+
+
+def _deck(key: str) -> Deck:
+    # Checked before any query: some strings (a NUL byte) are errors to PostgreSQL.
+    if not DECK_KEY.fullmatch(key):
+        abort(404, f"There is no deck {key!r}.")
     return deck_service.get_deck(current_user, key)
+
+
+def _scope_deck(key: str | None) -> Deck | None:
+    return _deck(key) if key else None
 
 
 def _form_int(name: str, *, required: bool = True) -> int | None:
@@ -105,7 +114,7 @@ def index():
 
 @bp.post("/decks/<key>/start")
 def start(key: str):
-    deck = deck_service.get_deck(current_user, key)
+    deck = _deck(key)
     now = utcnow()
     study_service.set_browser_timezone(current_user, request.form.get("browser_timezone"), now)
     added = study_service.enroll(current_user, deck, now)
@@ -257,7 +266,7 @@ def settings():
 
 @bp.route("/settings/decks/<key>", methods=["GET", "POST"])
 def deck_settings(key: str):
-    deck = deck_service.get_deck(current_user, key)
+    deck = _deck(key)
     limits = study_service.deck_limits(current_user, deck)
     form = DeckLimitsForm(
         data={

@@ -172,6 +172,9 @@ def test_another_users_items_are_404(client, learner, make_user, login, app):
         ({"request_id": "short"}, 400),
         ({"version": ""}, 400),
         ({"deck": "no-such-deck"}, 404),
+        ({"deck": "nul\x00"}, 404),
+        ({"question": "nul\x00"}, 400),
+        ({"response": "nul\x00", "revealed": ""}, 400),
     ],
 )
 def test_bad_rate_input_is_refused(client, learner, change, status):
@@ -274,6 +277,7 @@ def test_stats_pages_and_charts(client, learner):
         assert b"<svg" in response.data and b"<script" not in response.data
     assert client.get("/study/stats/nope.svg").status_code == 404
     assert client.get("/study/stats?deck=nope").status_code == 404
+    assert client.get("/study/stats?deck=%00").status_code == 404
 
 
 def test_partials_on_the_home_and_deck_pages(client, learner):
