@@ -21,6 +21,7 @@ def answer_with_keys(page, turn: int) -> None:
     """Answer the question on screen with keys only, then confirm a rating with keys."""
     form = page.locator("#answer-form")
     expect(form).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-study-keys", "ready")
     mode = form.get_attribute("data-choice")
     with page.expect_navigation():
         if turn % 3 == 0:
@@ -36,6 +37,7 @@ def answer_with_keys(page, turn: int) -> None:
             page.keyboard.type("a guess")
             page.keyboard.press("Enter")
     expect(page.locator("#rate-form")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-study-keys", "ready")
     expect(page.locator("button.rating").first).to_contain_text(re.compile(r"\d+(m|h|d|mo|y)"))
     with page.expect_navigation():
         page.keyboard.press("Enter" if turn % 2 else "4")
@@ -58,6 +60,7 @@ def test_study_five_facts_with_the_keyboard_undo_one_and_see_the_stats(page, bui
         answer_with_keys(page, turn)
     assert live_reviews() == 5
     expect(page.locator(".study-counts")).to_contain_text("Done today 5")
+    expect(page.locator("html")).to_have_attribute("data-study-keys", "ready")
 
     with page.expect_navigation():
         page.keyboard.press("Control+z")

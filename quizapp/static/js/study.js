@@ -87,6 +87,9 @@
     }
   });
 
+  // Tells scripts driving the page (and the browser tests) that the keys work now.
+  document.documentElement.dataset.studyKeys = "ready";
+
   // Back/forward cache: a page shown again must accept keys again.
   window.addEventListener("pageshow", function () { sent = false; });
 })();
