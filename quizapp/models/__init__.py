@@ -3,13 +3,14 @@
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
-from quizapp.models.study import StudyItem
+from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
     "Deck",
+    "DeckStudyLimits",
     "DeckVersion",
     "Fact",
     "GameState",
@@ -22,8 +23,10 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "QuizResponse",
+    "ReviewLog",
     "Role",
     "StudyItem",
+    "StudySettings",
     "UTCDateTime",
     "User",
     "Visibility",
