@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from werkzeug.routing.converters import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -67,6 +69,32 @@ def _pairs(multidict) -> list[str]:
     return [text for pair in multidict.items(multi=True) for text in pair]
 
 
+# Ids and counts are `integer` columns: 32-bit on PostgreSQL. A larger number in a URL
+# or a form can name nothing, and sent to the database it is an error (SQLite: over
+# 64 bits), not an empty result.
+DB_INT_MAX = 2**31 - 1
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in routes: ASCII digits up to `DB_INT_MAX`; anything larger is a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, DB_INT_MAX if max is None else max, signed=signed)
+
+
+def form_int(text: str | None, *, low: int = -DB_INT_MAX, high: int = DB_INT_MAX) -> int | None:
+    """A whole number from a form field, or None if it isn't one within [low, high].
+
+    Only ASCII digits: ``str.isdigit`` accepts "²", which ``int`` then refuses.
+    """
+    text = (text or "").strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 def http_url(url: str | None) -> str:
     """The URL if it is an http(s) link, else "" (a `javascript:` source stays unlinked).
 
@@ -79,6 +107,8 @@ def http_url(url: str | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its routes: rules look their converters up when added.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.add_template_filter(http_url)
 
     @app.before_request

@@ -32,6 +32,7 @@ from quizapp.extensions import db, limiter
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
+from quizapp.security import form_int
 from quizapp.services import NotFound, ServiceError
 from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
@@ -314,14 +315,13 @@ def answer(game_id: int):
     player = _current_player(game_id)
     if player is None:
         raise NotFound("You have not joined this game.")
-    raw_position = request.form.get("position", "")
-    raw_picks = request.form.getlist("pick")
-    if not raw_position.isdigit() or not all(p.isdigit() for p in raw_picks):
+    # ASCII digits within range: isdigit() let "²" through to int(), a 500.
+    position = form_int(request.form.get("position"), low=0)
+    picks = [form_int(p, low=0) for p in request.form.getlist("pick")]
+    if position is None or None in picks:
         raise ServiceError("Pick one of the options shown.")
     try:
-        receipt = live_service.submit_answer(
-            game_id, player, int(raw_position), [int(p) for p in raw_picks], received
-        )
+        receipt = live_service.submit_answer(game_id, player, position, picks, received)
     except ServiceError as exc:
         if wants_json():
             raise

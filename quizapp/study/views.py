@@ -31,6 +31,7 @@ from flask_login import current_user, login_required
 from quizapp.charts import svg_response
 from quizapp.domain.scheduling import Rating
 from quizapp.models import Deck, utcnow
+from quizapp.security import DB_INT_MAX, form_int
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
 from quizapp.services import study_stats
@@ -67,14 +68,16 @@ def _scope_deck(key: str | None) -> Deck | None:
     return _deck(key) if key else None
 
 
-def _form_int(name: str, *, required: bool = True) -> int | None:
+def _form_int(name: str, *, required: bool = True, high: int = DB_INT_MAX) -> int | None:
     raw = request.form.get(name, "").strip()
     if not raw and not required:
         return None
-    try:
-        return int(raw)
-    except ValueError:
+    # Bounded: ids go to the database, and one too large for its integer columns is an
+    # error there (a 500), not "no such item".
+    value = form_int(raw, high=high)
+    if value is None:
         abort(400, f"The form field {name!r} must be a whole number. Reload the page.")
+    return value
 
 
 def _review_url(deck_key: str | None, **params) -> str:
@@ -153,7 +156,7 @@ def check():
     deck = _scope_deck(deck_key)
     item_id = _form_int("item")
     version = _form_int("version")
-    shown_at = _form_int("shown_at")
+    shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
     now = utcnow()
     kind = request.form.get("kind", "")
     try:

@@ -58,3 +58,61 @@ def test_only_http_sources_become_links(url, linked):
     from quizapp.security import http_url
 
     assert http_url(url) == linked
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12", 12),
+        (" -3 ", -3),
+        ("²", None),
+        ("١٢", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        (str(2**31 - 1), 2**31 - 1),
+        (str(2**31), None),
+        ("9" * 40, None),
+    ],
+)
+def test_form_int_takes_ascii_whole_numbers_in_range(text, value):
+    from quizapp.security import form_int
+
+    assert form_int(text) == value
+
+
+HUGE = "99999999999999999999"  # over 64 bits: SQLite raised OverflowError (a 500)
+BIG = str(2**31)  # over 32 bits: PostgreSQL's integer columns refuse it (a 500)
+
+
+@pytest.fixture
+def world(app):
+    from tests.security.world import build_world
+
+    return build_world(app)
+
+
+@pytest.mark.parametrize("number", [HUGE, BIG])
+def test_numbers_no_id_can_have_are_404_in_urls(world, number):
+    teacher = world.clients["teacher_a"]
+    for path in [f"/live/games/{number}", f"/play/{number}", f"/quiz/{number}"]:
+        assert teacher.get(path).status_code == 404, path
+    poll = teacher.get(f"/play/{number}/state", headers={"If-None-Match": '"1"'})
+    assert poll.status_code == 404
+
+
+@pytest.mark.parametrize("number", [HUGE, BIG, "²", "-1"])
+def test_numbers_no_id_can_have_are_400_in_forms(world, number):
+    from tests.security.world import snapshot
+
+    before = snapshot()
+    student = world.clients["student_a"]
+    game = world.ids["game_teacher_a"]
+    responses = [
+        student.post("/study/check", data={"item": number, "version": "1", "shown_at": "1"}),
+        student.post("/study/undo", data={"review": number}),
+        student.post(f"/play/{game}/answer", data={"position": number, "pick": "0"}),
+        student.post(f"/play/{game}/answer", data={"position": "0", "pick": number}),
+    ]
+    assert all(r.status_code in (400, 404) for r in responses), [r.status_code for r in responses]
+    assert snapshot() == before
