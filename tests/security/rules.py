@@ -139,6 +139,29 @@ def _version(target):
     return dict(target.form)
 
 
+def _rate(target):
+    return {
+        **target.form,
+        "rating": "3",
+        "elapsed_ms": "3000",
+        "request_id": "m-rate",
+        "revealed": "1",
+    }
+
+
+def _study_settings(target):
+    return {
+        "desired_retention": "0.9",
+        "new_per_day": "20",
+        "reviews_per_day": "200",
+        "timezone": "UTC",
+    }
+
+
+def _deck_limits(target):
+    return {"new_per_day": "5", "reviews_per_day": "50"}
+
+
 RULES: dict[str, Rule] = {
     # --- site-wide -----------------------------------------------------------------------------
     "static": Rule("public", values={"filename": "css/app.css"}),
@@ -230,6 +253,17 @@ RULES: dict[str, Rule] = {
     "live.play": Rule("readers", on="played_games", refusal_redirect="/play"),
     "live.play_state": Rule("readers", on="played_games"),
     "live.answer": Rule("owners", on="played_games", form=_version),
+    # --- study ---------------------------------------------------------------------------------
+    "study.index": Rule("login"),
+    "study.start": Rule("readers", on="study_decks", form=lambda t: {}),
+    "study.review": Rule("owners", on="study_items", query=lambda t: {"item": t.form["item"]}),
+    "study.check": Rule("owners", on="study_items", form=lambda t: {**t.form, "response": "x"}),
+    "study.rate": Rule("owners", on="study_items", form=_rate),
+    "study.undo": Rule("owners", on="study_reviews", form=lambda t: dict(t.form)),
+    "study.settings": Rule("login", form=_study_settings),
+    "study.deck_settings": Rule("readers", on="study_decks", form=_deck_limits),
+    "study.stats": Rule("login"),
+    "study.chart": Rule("login", values={"name": "forecast"}),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).

@@ -19,8 +19,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -59,6 +60,10 @@ HOSTILE = [
     "0",
     "-99999999999999999999999",
     "99999999999999999999999",
+    str(2**31),  # over PostgreSQL's integer
+    str(2**63),  # over SQLite's integer
+    "²",  # a digit to str.isdigit(), not to int()
+    "١٢",  # Arabic-Indic digits: int() reads them
     "1e308",
     "NaN",
     "inf",
@@ -319,3 +324,45 @@ def test_hostile_query_strings(shared_world, discovered, endpoint):
         fuzz_once(world, actor, url, "GET", body)
 
     run()
+
+
+# --- URL parameters ---------------------------------------------------------------------------
+
+URL_HOSTILE = {
+    "int": ["0", str(2**31 - 1), str(2**31), str(2**63), "9" * 30],
+    "str": ["x" * 300, "ü", "..", "a b", "'", "<script>", "\u202e", "%00", "-", "A"],
+}
+PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+PARAM_RULES = sorted(
+    ((r.endpoint, r.rule) for r in URL_RULES if r.arguments and r.endpoint != "static"),
+)
+
+
+def fill(rule_text: str, values: dict[str, Any], hostile: tuple[str, str] | None) -> str:
+    def one(match):
+        name = match.group(2)
+        if hostile and hostile[0] == name:
+            return quote(hostile[1], safe="")
+        return quote(str(values[name]), safe="")
+
+    return PLACEHOLDER.sub(one, rule_text)
+
+
+@pytest.mark.parametrize(("endpoint", "rule_text"), PARAM_RULES)
+def test_hostile_url_parameters(shared_world, endpoint, rule_text):
+    """Each URL parameter replaced by hostile values: 404 or another 4xx, never a 500."""
+    world = shared_world
+    rule = RULES[endpoint]
+    actor, target = pick(world, rule)
+    url_rule = next(r for r in world.app.url_map.iter_rules(endpoint) if r.rule == rule_text)
+    values = {**rule.values, **(target.values if target else {})}
+    method = "GET" if "GET" in url_rule.methods else "POST"
+    valid = rule.form(target) if rule.form and method == "POST" else {}
+    for match in PLACEHOLDER.finditer(rule_text):
+        converter, name = match.group(1) or "str", match.group(2)
+        for value in URL_HOSTILE["int" if converter == "int" else "str"]:
+            url = fill(rule_text, values, (name, value))
+            if rule.query is not None:
+                url += "?" + urlencode(rule.query(target))
+            fields = {k: FILE if isinstance(v, tuple) else v for k, v in valid.items()}
+            fuzz_once(world, actor, url, method, ("form", fields, {}), valid)

@@ -35,6 +35,7 @@ from quizapp.services import accounts, user_decks
 from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
 from quizapp.services import quizzes as quiz_service
+from quizapp.services import study as study_service
 
 PASSWORD = "correct horse battery"
 
@@ -366,12 +367,65 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
 
     build_live_games(world, NICK_PAYLOADS if payload else None)
+    build_study(world, payload)
 
     # Student B shows on leaderboards: their name is public to those who can read them.
     quiz_service.set_leaderboard_opt_in(users[SB], True)
     markers[marker(SB, "name")] = LOGGED_IN
     db.session.commit()
     return world
+
+
+def build_study(world: World, payload: str = "") -> None:
+    """Each user studies their own deck (a private one, or the public one): one review each."""
+    now = utcnow() - timedelta(minutes=20)
+    own_deck = {SA: "d-sa", SB: "d-sb", TA: "d-ta", TB: "d-tb"}
+    for actor, key in own_deck.items():
+        user = world.users[actor]
+        owner = frozenset({actor})
+        deck = deck_service.get_deck(user, key)
+        study_service.enroll(user, deck, now)
+        card = study_service.card(user, deck=deck, now=now)
+        answer_marker = marker(actor, "review")
+        if not card.is_choice:
+            world.markers[answer_marker] = owner
+        study_service.answer(
+            user,
+            item_id=card.item.id,
+            question_id=card.question_row.id,
+            version=card.item.version,
+            request_id=f"review-{actor}",
+            rating=1,
+            response=None if card.is_choice else f"{answer_marker}{payload}",
+            elapsed_ms=4000,
+            now=now,
+            fuzzing=False,
+        )
+        log = study_service.last_review(user)
+        # The next card of this deck: what a review form would send.
+        nxt = study_service.card(user, deck=deck, now=now + timedelta(seconds=5))
+        shown = {
+            "item": nxt.item.id,
+            "version": nxt.item.version,
+            "question": nxt.question_row.id,
+            "kind": nxt.question_row.kind,
+            "deck": key,
+            "shown_at": int(now.timestamp() * 1000),
+        }
+        world.ids[f"study_item_{actor}"] = nxt.item.id
+        world.add(
+            "study_items",
+            Target(f"study item of {actor}", {}, owner, owner, form=shown),
+        )
+        world.add(
+            "study_reviews",
+            Target(f"last review of {actor}", {}, owner, owner, form={"review": log.id}),
+        )
+    for target in world.targets["decks"]:
+        world.add(
+            "study_decks",
+            Target(target.label, dict(target.values), target.readers & LOGGED_IN, NO_ONE),
+        )
 
 
 # Markup that fits a 20-character nickname.
