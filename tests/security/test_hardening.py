@@ -116,3 +116,21 @@ def test_numbers_no_id_can_have_are_400_in_forms(world, number):
     ]
     assert all(r.status_code in (400, 404) for r in responses), [r.status_code for r in responses]
     assert snapshot() == before
+
+
+def test_cookies_are_secure_when_served_over_https(app_config, monkeypatch, tmp_path):
+    from quizapp.config import load_config
+    from quizapp.services import accounts
+    from tests.conftest import PASSWORD, running_app
+
+    monkeypatch.setenv("QUIZAPP_SECURE_COOKIES", "1")
+    secure = load_config(str(tmp_path), {})
+    app_config.update({k: secure[k] for k in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")})
+    with running_app(app_config) as app:
+        user = accounts.register("secure@example.com", "Secure", PASSWORD)
+        response = app.test_client().post(
+            "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+        )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
+    assert all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)

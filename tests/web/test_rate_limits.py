@@ -84,3 +84,28 @@ def test_live_pin_guessing_is_rate_limited_but_right_pins_are_not(app_config, ma
         # Once limited, even the right PIN waits: guessing can't be resumed by luck.
         right = client.post("/play", data={"pin": game.pin, "nickname": "Late"})
         assert right.status_code == 429
+
+
+def test_registration_and_password_changes_are_rate_limited(app_config, make_user):
+    from tests.conftest import PASSWORD
+
+    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    with running_app(app_config) as app:
+        client = app.test_client()
+        bad = {"email": "not-an-email", "display_name": "X", "password": "x", "confirm": "y"}
+        statuses = [client.post("/auth/register", data=bad).status_code for _ in range(11)]
+        assert statuses == [400] * 10 + [429]
+
+        from quizapp.services import accounts
+
+        user = accounts.register("limited@example.com", "Limited", PASSWORD)
+        other = app.test_client()
+        with other.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+        wrong = {
+            "current": "not my password",
+            "password": "a-new-secret-9",
+            "confirm": "a-new-secret-9",
+        }
+        statuses = [other.post("/auth/password", data=wrong).status_code for _ in range(11)]
+        assert statuses[-1] == 429 and 429 not in statuses[:10]
