@@ -380,7 +380,9 @@ def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
     if not cookie or "." not in cookie:
         return None
     player_id, _, token = cookie.partition(".")
-    if not player_id.isdigit() or not token:
+    # The cookie is the browser's to change: ASCII digits that fit an id, or no player
+    # ("²" passed isdigit() into int(), a 20-digit id overflowed the database: 500s).
+    if not (player_id.isascii() and player_id.isdigit() and len(player_id) <= 9) or not token:
         return None
     player = db.session.get(LivePlayer, int(player_id))
     if player is None or player.game_id != game_id:

@@ -134,3 +134,16 @@ def test_cookies_are_secure_when_served_over_https(app_config, monkeypatch, tmp_
     cookies = response.headers.getlist("Set-Cookie")
     assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
     assert all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+
+
+@pytest.mark.parametrize("cookie", ["²." + "a" * 32, HUGE + ".token", BIG + ".token", ".", "x"])
+def test_a_forged_live_player_cookie_is_no_player(world, cookie):
+    # The rejoin cookie is not signed: its player id reached int() and the database.
+    game = world.ids["game_teacher_a"]
+    client = world.app.test_client()
+    client.set_cookie("live_player", cookie, path=f"/play/{game}")
+    assert client.get(f"/play/{game}").status_code == 302  # to the join form
+    assert client.get(f"/play/{game}/state").status_code == 404
+    assert (
+        client.post(f"/play/{game}/answer", data={"position": "0", "pick": "0"}).status_code == 404
+    )
