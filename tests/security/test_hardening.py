@@ -102,6 +102,11 @@ def test_numbers_no_id_can_have_are_404_in_urls(world, number):
 
 
 @pytest.mark.parametrize("number", [HUGE, BIG, "²", "-1"])
+def test_numbers_no_id_can_have_are_400_in_query_strings(world, number):
+    assert world.clients["student_a"].get(f"/study/review?item={number}").status_code == 400
+
+
+@pytest.mark.parametrize("number", [HUGE, BIG, "²", "-1"])
 def test_numbers_no_id_can_have_are_400_in_forms(world, number):
     from tests.security.world import snapshot
 
