@@ -106,6 +106,12 @@ def http_url(url: str | None) -> str:
     return ""
 
 
+def _logged_in() -> bool:
+    from flask_login import current_user
+
+    return bool(current_user and current_user.is_authenticated)
+
+
 def init_app(app: Flask) -> None:
     # Before any blueprint adds its routes: rules look their converters up when added.
     app.url_map.converters["int"] = BoundedIntConverter
@@ -120,6 +126,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        if request.endpoint != "static" and _logged_in():
+            # A shared classroom computer: after log-out, Back must not bring the last
+            # student's pages out of the browser's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -152,3 +152,15 @@ def test_a_forged_live_player_cookie_is_no_player(world, cookie):
     assert (
         client.post(f"/play/{game}/answer", data={"position": "0", "pick": "0"}).status_code == 404
     )
+
+
+def test_pages_of_a_logged_in_user_are_not_cached(client, make_user, login):
+    # Students share classroom computers: Back after log-out must not show the
+    # previous student's pages from the browser's cache.
+    assert "no-store" not in client.get("/decks/").headers.get("Cache-Control", "")
+    login(client, make_user())
+    for path in ["/", "/decks/", "/scores/", "/quiz/"]:
+        assert "no-store" in client.get(path).headers["Cache-Control"], path
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
