@@ -42,6 +42,9 @@ class Rule:
     skip_allowed_post: str = ""
     # Routes whose GET writes, with what may change and why (see GET_WRITES).
     note: str = ""
+    # Markers this route may show for this target to anyone it allows (a class's name
+    # to whoever holds its join code).
+    reveals: Callable[[Target], set[str]] | None = None
 
 
 def _deck_settings(target):
@@ -162,6 +165,21 @@ def _deck_limits(target):
     return {"new_per_day": "5", "reviews_per_day": "50"}
 
 
+JOINING_CHANGES = "joining changes who may see what; tests/web/test_classroom.py covers it"
+
+
+def _assignment(target):
+    return {
+        "deck": "pub",
+        "count": "5",
+        "opens_at": "2025-01-01T09:00",
+        "due_at": "2031-01-01T09:00",
+        "attempts": "1",
+        "scoring": "best",
+        "late_policy": "mark_late",
+    }
+
+
 RULES: dict[str, Rule] = {
     # --- site-wide -----------------------------------------------------------------------------
     "static": Rule("public", values={"filename": "css/app.css"}),
@@ -264,6 +282,35 @@ RULES: dict[str, Rule] = {
     "study.deck_settings": Rule("readers", on="study_decks", form=_deck_limits),
     "study.stats": Rule("login"),
     "study.chart": Rule("login", values={"name": "forecast"}),
+    # --- classes (issue 7) -------------------------------------------------------------------
+    "classroom.index": Rule("login"),
+    "classroom.new": Rule("teacher", form=lambda t: {"name": "New class", "description": ""}),
+    "classroom.join": Rule(
+        "login", form=lambda t: {"code": "ZZZZ-ZZZZ"}, skip_allowed_post=JOINING_CHANGES
+    ),
+    # The code is the key: any logged-in holder sees the class's name and may join.
+    "classroom.join_link": Rule(
+        "login",
+        on="join_codes",
+        form=lambda t: {},
+        reveals=lambda t: t.form["reveals"],
+        skip_allowed_post=JOINING_CHANGES,
+    ),
+    "classroom.show": Rule("readers", on="classes"),
+    "classroom.edit": Rule("owners", on="classes", form=lambda t: {"name": "Renamed class"}),
+    "classroom.rotate_code": Rule("owners", on="classes", form=lambda t: {}),
+    "classroom.remove_student": Rule("owners", on="class_students", form=lambda t: {}),
+    "classroom.student": Rule("owners", on="class_students"),
+    # Its students may leave; its teacher is told (400) to delete the class instead.
+    "classroom.leave": Rule("owners", on="class_memberships", form=lambda t: {}, ok=(400,)),
+    "classroom.gradebook": Rule("owners", on="classes"),
+    "classroom.gradebook_export": Rule("owners", on="classes"),
+    "classroom.new_assignment": Rule("owners", on="classes", form=_assignment),
+    "classroom.assignment": Rule("readers", on="assignments"),
+    "classroom.start_assignment": Rule("owners", on="assignment_members", form=lambda t: {}),
+    "classroom.delete_assignment": Rule("owners", on="assignments", form=lambda t: {}),
+    "classroom.distribution_chart": Rule("owners", on="assignments"),
+    "classroom.assignment_export": Rule("owners", on="assignments"),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).

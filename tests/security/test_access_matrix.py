@@ -48,7 +48,9 @@ def test_every_route_has_an_access_rule(app):
         "These routes have no access rule in tests/security/rules.py; classify them "
         f"(public / login / teacher / readers / owners): {missing}"
     )
-    stale = sorted(RULES.keys() - endpoints(app))
+    # Rules may wait for a blueprint that is not merged yet (classrooms).
+    known = {e for e in RULES if "." not in e or e.split(".")[0] in app.blueprints}
+    stale = sorted(known - endpoints(app))
     assert not stale, f"Rules for routes that no longer exist: {stale}"
 
 
@@ -129,7 +131,11 @@ def leaked_markers(world: World, call: Call, response) -> list[str]:
     texts = [str(response.headers)]
     if kind.startswith(TEXT_TYPES):
         texts.append(response.get_data(as_text=True))
-    return [m for m in world.forbidden_markers(call.actor) if any(m in t for t in texts)]
+    revealed = set()
+    if call.allowed and call.rule.reveals is not None:
+        revealed = call.rule.reveals(call.target)
+    forbidden = [m for m in world.forbidden_markers(call.actor) if m not in revealed]
+    return [m for m in forbidden if any(m in t for t in texts)]
 
 
 def shown_markers(world: World, response) -> set[str]:

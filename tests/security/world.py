@@ -195,6 +195,9 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         log_in(clients[actor], users[actor])
     world = World(app=app, users=users, clients=clients, targets={}, markers=markers)
 
+    # --- classes (once classrooms exist): teacher A teaches student A, B teaches B ------------
+    members = build_classes(world, payload) if has_classrooms(app) else {}
+
     # --- decks ---------------------------------------------------------------------------------
     builtin = deck_toml(
         "pub", "builtin", title=f"Public deck{payload}", payload=payload, source=url_payload
@@ -218,6 +221,8 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
             summary=f"Created {mark}",
         )
         readers = EVERYONE if visibility == "public" else frozenset({owner})
+        if visibility == "class":  # seen by the students of the owner's classes
+            readers = readers | members.get(owner, frozenset())
         markers[mark] = readers
         label = f"{visibility} deck of {owner}"
         world.add("decks", Target(label, {"key": key}, readers, frozenset({owner})))
@@ -368,12 +373,115 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
 
     build_live_games(world, NICK_PAYLOADS if payload else None)
     build_study(world, payload)
+    if has_classrooms(app):
+        build_assignments(world, payload)
 
     # Student B shows on leaderboards: their name is public to those who can read them.
     quiz_service.set_leaderboard_opt_in(users[SB], True)
     markers[marker(SB, "name")] = LOGGED_IN
     db.session.commit()
     return world
+
+
+def has_classrooms(app: Flask) -> bool:
+    return "classroom" in app.blueprints
+
+
+def build_classes(world: World, payload: str = "") -> dict[str, frozenset[str]]:
+    """Class X of teacher A with student A, class Y of teacher B with student B.
+
+    Returns:
+        Teacher -> the students of their classes (who see the teacher's class decks).
+    """
+    from quizapp.domain import classroom as classroom_domain
+    from quizapp.services import classroom as classroom_service
+
+    users, members = world.users, {}
+    for teacher, student in ((TA, SA), (TB, SB)):
+        name_marker = marker(teacher, "class")
+        school_class = classroom_service.create_class(
+            users[teacher], f"Class {name_marker}{payload}", f"About {name_marker}{payload}"
+        )
+        classroom_service.join_class(users[student], school_class.join_code)
+        in_class = frozenset({teacher, student})
+        members[teacher] = frozenset({student})
+        world.markers[name_marker] = in_class
+        # The join code is the key to the class: only its people see it.
+        world.markers[classroom_domain.format_code(school_class.join_code)] = in_class
+        # A teacher sees the names of their students (roster, gradebook), and they see
+        # their teacher's.
+        for one, other in ((student, teacher), (teacher, student)):
+            world.markers[marker(one, "name")] = world.markers[marker(one, "name")] | {other}
+        world.ids[f"class_{teacher}"] = school_class.id
+        teachers = frozenset({teacher})
+        ids = {"class_id": school_class.id}
+        world.add("classes", Target(f"class of {teacher}", ids, in_class, teachers))
+        world.add("class_memberships", Target(f"class of {teacher}", ids, in_class, in_class))
+        world.add(
+            "class_students",
+            Target(
+                f"{student} in the class of {teacher}",
+                {**ids, "student_id": users[student].id},
+                in_class,
+                teachers,
+            ),
+        )
+        world.add(
+            "join_codes",
+            Target(
+                f"join code of {teacher}'s class",
+                {"code": school_class.join_code},
+                LOGGED_IN,  # whoever has the code may see the class's name and join
+                LOGGED_IN,
+                form={"reveals": {name_marker, marker(teacher, "name")}},
+            ),
+        )
+    return members
+
+
+def build_assignments(world: World, payload: str = "") -> None:
+    """An assignment in each class, started by its student with one typed answer."""
+    from quizapp.services import assignments as assignment_service
+
+    now = utcnow()
+    for teacher, student, deck in ((TA, SA, "d-tac"), (TB, SB, "pub")):
+        class_id = world.ids[f"class_{teacher}"]
+        title = marker(teacher, "assignment")
+        spec = assignment_service.AssignmentSpec(
+            deck_key=deck,
+            title=f"{title}{payload}",
+            kinds=("typed",),
+            count=5,
+            opens_at=now - timedelta(hours=1),
+            due_at=now + timedelta(days=7),
+        )
+        assignment = assignment_service.create_assignment(
+            world.users[teacher], class_id, spec, now=now
+        )
+        attempt = assignment_service.start(world.users[student], class_id, assignment.id, now=now)
+        quiz_service.current_question(world.users[student], attempt.id, now=now)
+        answer = marker(student, "assignmentanswer")
+        quiz_service.answer(
+            world.users[student],
+            attempt.id,
+            position=1,
+            question_id=_question(attempt.id, 1).question_id,
+            response=f"{answer}{payload}",
+            request_id=f"assign-{student}",
+            now=now + timedelta(seconds=2),
+        )
+        in_class = frozenset({teacher, student})
+        world.markers[title] = in_class
+        world.markers[answer] = in_class  # the teacher's report shows students' answers
+        ids = {"class_id": class_id, "assignment_id": assignment.id}
+        world.add(
+            "assignments",
+            Target(f"assignment of {teacher}", ids, in_class, frozenset({teacher})),
+        )
+        world.add(
+            "assignment_members",
+            Target(f"assignment of {teacher}", ids, in_class, frozenset({student})),
+        )
 
 
 def build_study(world: World, payload: str = "") -> None:
