@@ -86,10 +86,9 @@ BIG = str(2**31)  # over 32 bits: PostgreSQL's integer columns refuse it (a 500)
 
 
 @pytest.fixture
-def world(app):
-    from tests.security.world import build_world
-
-    return build_world(app)
+def world(shared_world):
+    """The world of tests/security/world.py, built once: these tests change nothing."""
+    return shared_world
 
 
 @pytest.mark.parametrize("number", [HUGE, BIG])
