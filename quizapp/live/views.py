@@ -298,9 +298,9 @@ def _conditional_json(state: dict, etag: str) -> Response:
 @bp.post("/play/<int:game_id>/answer")
 def answer(game_id: int):
     received = utcnow()
-    _game(game_id)
     player = _current_player(game_id)
     if player is None:
+        _game(game_id)  # 404 with the right words when there is no such game
         raise NotFound("You have not joined this game.")
     raw_position = request.form.get("position", "")
     raw_picks = request.form.getlist("pick")

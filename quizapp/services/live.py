@@ -89,7 +89,7 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class AnswerReceipt:
-    answer: LiveAnswer
+    answer_id: int
     created: bool
 
 
@@ -527,19 +527,27 @@ def _active_players(session, game_id: int) -> int:
 
 
 def _everyone_answered(session, game_id: int, question_id: int) -> bool:
-    """Whether every active player has answered the question (then it reveals itself)."""
-    answered = session.scalar(
-        select(func.count(LiveAnswer.id)).where(LiveAnswer.live_question_id == question_id)
+    """Whether every active player has answered the question (then it reveals itself).
+
+    Asked as "is there an active player without an answer?", which stops at the first
+    one: while a question is open that is found after a few index probes, where
+    counting would visit every player and every answer, under the write lock, on each
+    answer.
+    """
+    unanswered = (
+        select(LivePlayer.id)
+        .where(
+            LivePlayer.game_id == game_id,
+            LivePlayer.removed.is_(False),
+            ~select(LiveAnswer.id)
+            .where(
+                LiveAnswer.player_id == LivePlayer.id, LiveAnswer.live_question_id == question_id
+            )
+            .exists(),
+        )
+        .limit(1)
     )
-    active = _active_players(session, game_id)
-    if answered < active:
-        return False  # the common case, decided by two index counts
-    by_active = session.scalar(
-        select(func.count(LiveAnswer.id))
-        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
-        .where(LiveAnswer.live_question_id == question_id, LivePlayer.removed.is_(False))
-    )
-    return by_active >= active
+    return session.execute(unanswered).first() is None
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -554,10 +562,13 @@ def submit_answer(
 ) -> AnswerReceipt:
     """Store a player's answer to the current question, scored by the server's clock.
 
-    The answer is judged and scored before the write transaction, which then only
-    re-checks the game, inserts the answer and adds the points: on SQLite every
-    writer waits for the one holding the lock, so the lock is held for a few short
-    statements, not for the Python around them.
+    One read before the write transaction fetches the game, the question and any
+    earlier answer together; the answer is judged and scored in Python; the write
+    transaction then only re-checks the game, inserts the answer (a duplicate is
+    skipped by the unique constraint, not raised), adds the points and asks whether
+    everybody has answered. On SQLite every writer waits for the one holding the
+    lock, so the lock is held for those few statements, not for the Python around
+    them.
 
     Args:
         game_id: The game.
@@ -568,8 +579,8 @@ def submit_answer(
             against this, not against when the database lock was free).
 
     Returns:
-        The stored answer; `created` is False when the player had already answered
-        (the first answer stands, nothing changes).
+        The stored answer's id; `created` is False when the player had already
+        answered (the first answer stands, nothing changes).
 
     Raises:
         NotFound: No such game.
@@ -578,69 +589,83 @@ def submit_answer(
         ServiceError: The picks don't fit the question.
     """
     received = received or utcnow()
-    game = db.session.get(LiveGame, game_id)
-    if game is None or player.game_id != game_id:
+    if player.game_id != game_id:
         raise NotFound("You are not in this game.")
     if player.removed:
         raise Forbidden("The host removed you from this game.")
-    question = db.session.scalar(
-        select(LiveQuestion).where(
-            LiveQuestion.game_id == game.id, LiveQuestion.position == position
+    player_id, user_id = player.id, player.user_id
+    row = db.session.execute(
+        select(
+            LiveGame.state,
+            LiveGame.current_index,
+            LiveGame.question_started_at,
+            LiveGame.question_deadline,
+            LiveGame.seconds,
+            LiveGame.scoring,
+            LiveGame.streak_bonus,
+            LiveQuestion.id,
+            LiveQuestion.fact_id,
+            LiveQuestion.kind,
+            LiveQuestion.payload,
+            LiveAnswer.id,
         )
-    )
-    if question is None:
+        .outerjoin(
+            LiveQuestion,
+            (LiveQuestion.game_id == LiveGame.id) & (LiveQuestion.position == position),
+        )
+        .outerjoin(
+            LiveAnswer,
+            (LiveAnswer.live_question_id == LiveQuestion.id) & (LiveAnswer.player_id == player_id),
+        )
+        .where(LiveGame.id == game_id)
+    ).first()
+    if row is None:
+        raise NotFound("You are not in this game.")
+    (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
+    question_id, fact_id, kind, payload, existing = row[7:]
+    if question_id is None:
         raise ServiceError("This game has no such question.")
-    existing = _answer_of(player.id, question.id)
     if existing is not None:
         return AnswerReceipt(existing, created=False)
-    _check_open(game, position, received)
-    domain_question = DomainQuestion.from_dict(question.payload)
-    chosen = _picked_options(domain_question, _player_order(player, question), picks)
-    elapsed_ms = max(0, int((received - game.question_started_at).total_seconds() * 1000))
+    _check_open(state, index, deadline, position, received)
+    domain_question = DomainQuestion.from_dict(payload)
+    order = rules.player_order(payload["choices"], player.shuffle_seed, str(question_id), kind)
+    chosen = _picked_options(domain_question, order, picks)
+    elapsed_ms = max(0, int((received - started_at).total_seconds() * 1000))
     # Only this player's own answers move their streak, and they answer this question once.
     streak_before = player.streak if player.streak_position == position - 1 else 0
     scored = rules.score_answer(
         domain_question,
         chosen,
         elapsed_ms=elapsed_ms,
-        limit_ms=game.seconds * 1000,
-        accuracy_only=game.scoring == Scoring.ACCURACY.value,
+        limit_ms=seconds * 1000,
+        accuracy_only=scoring == Scoring.ACCURACY.value,
         streak_before=streak_before,
-        use_streak_bonus=game.streak_bonus,
-    )
-    player_id, user_id, question_id, fact_id = (
-        player.id,
-        player.user_id,
-        question.id,
-        question.fact_id,
+        use_streak_bonus=streak_bonus,
     )
     new_streak_position = position if scored.correct else player.streak_position
-    answer = LiveAnswer(
-        game_id=game_id,
-        player_id=player_id,
-        live_question_id=question_id,
-        choices=chosen,
-        correct=scored.correct,
-        credit=scored.credit,
-        points=scored.points,
-        elapsed_ms=elapsed_ms,
-        answered_at=received,
-    )
-    try:
-        with write_transaction() as session:
-            # Re-checked under the lock: the host may have revealed meanwhile. FOR SHARE
-            # (PostgreSQL) makes a reveal wait for the answers in flight.
-            state, index, deadline = session.execute(
-                select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
-                .where(LiveGame.id == game_id)
-                .with_for_update(read=True)
-            ).one()
-            if state != GameState.QUESTION.value or index != position:
-                raise TooLate("This question is closed; your answer was not counted.")
-            if received > deadline:
-                raise TooLate(
-                    "Time is up: your answer came after the deadline and was not counted."
-                )
+    values = {
+        "game_id": game_id,
+        "player_id": player_id,
+        "live_question_id": question_id,
+        "choices": chosen,
+        "correct": scored.correct,
+        "credit": scored.credit,
+        "points": scored.points,
+        "elapsed_ms": elapsed_ms,
+        "answered_at": received,
+    }
+    with write_transaction() as session:
+        # Re-checked under the lock: the host may have revealed meanwhile. FOR SHARE
+        # (PostgreSQL) makes a reveal wait for the answers in flight.
+        state, index, deadline = session.execute(
+            select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
+            .where(LiveGame.id == game_id)
+            .with_for_update(read=True)
+        ).one()
+        _check_open(state, index, deadline, position, received)
+        answer_id = session.execute(_insert_answer(session, values)).scalar()
+        if answer_id is not None:
             moved = session.execute(
                 update(LivePlayer)
                 .where(LivePlayer.id == player_id, LivePlayer.removed.is_(False))
@@ -652,9 +677,7 @@ def submit_answer(
                 )
             )
             if moved.rowcount != 1:
-                raise Forbidden("The host removed you from this game.")
-            session.add(answer)
-            session.flush()  # the unique constraint speaks here
+                raise Forbidden("The host removed you from this game.")  # rolls back
             if user_id is not None and not scored.correct:
                 mark_due_after_wrong_answers(session, user_id, [fact_id], received)
             if _everyone_answered(session, game_id, question_id):
@@ -663,27 +686,44 @@ def submit_answer(
                     .where(LiveGame.id == game_id)
                     .values(state=GameState.REVEAL.value, version=LiveGame.version + 1)
                 )
-    except IntegrityError:
+    if answer_id is None:
         # The same answer raced in on another connection: the first one stands.
-        first = _answer_of(player_id, question_id)
-        if first is None:
-            raise
-        return AnswerReceipt(first, created=False)
-    return AnswerReceipt(answer, created=True)
+        return AnswerReceipt(_answer_id(player_id, question_id), created=False)
+    return AnswerReceipt(answer_id, created=True)
 
 
-def _answer_of(player_id: int, question_id: int) -> LiveAnswer | None:
+def _insert_answer(session, values: dict[str, Any]):
+    """INSERT ... ON CONFLICT (player, question) DO NOTHING RETURNING id.
+
+    A replay finds the unique constraint and inserts nothing (no row comes back)
+    instead of raising: on PostgreSQL an error would abort the whole transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return (
+        insert(LiveAnswer)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["player_id", "live_question_id"])
+        .returning(LiveAnswer.id)
+    )
+
+
+def _answer_id(player_id: int, question_id: int) -> int:
     return db.session.scalar(
-        select(LiveAnswer).where(
+        select(LiveAnswer.id).where(
             LiveAnswer.player_id == player_id, LiveAnswer.live_question_id == question_id
         )
     )
 
 
-def _check_open(game: LiveGame, position: int, received: datetime) -> None:
-    if game.state != GameState.QUESTION.value or game.current_index != position:
+def _check_open(
+    state: str, index: int, deadline: datetime | None, position: int, received: datetime
+) -> None:
+    if state != GameState.QUESTION.value or index != position:
         raise TooLate("This question is closed; your answer was not counted.")
-    if received > game.question_deadline:
+    if deadline is None or received > deadline:
         raise TooLate("Time is up: your answer came after the deadline and was not counted.")
 
 
