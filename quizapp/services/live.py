@@ -23,6 +23,7 @@ name replaces the nickname, and `finish` is where results go to the class gradeb
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import random
@@ -279,12 +280,66 @@ def game_by_pin(pin: str) -> LiveGame:
     return game
 
 
-def game_versions(game_id: int) -> tuple[int, int] | None:
-    """(version, roster_version) of a game, or None: the cheap read behind every poll."""
-    row = db.session.execute(
-        select(LiveGame.version, LiveGame.roster_version).where(LiveGame.id == game_id)
+@dataclass(frozen=True)
+class GameView:
+    """A game row as plain data: what a player's poll needs, read in one Core query."""
+
+    id: int
+    version: int
+    state: str
+    title: str
+    question_count: int
+    current_index: int
+    seconds: int
+    question_deadline: datetime | None
+    created_at: datetime
+
+
+_GAME_VIEW_COLUMNS = [getattr(LiveGame, name) for name in GameView.__dataclass_fields__]
+
+
+def game_view(game_id: int) -> GameView | None:
+    """The game for a player's poll, without building an ORM object."""
+    row = db.session.execute(select(*_GAME_VIEW_COLUMNS).where(LiveGame.id == game_id)).first()
+    return GameView(*row) if row is not None else None
+
+
+_POLLING_PLAYER_COLUMNS = [
+    LivePlayer.id,
+    LivePlayer.game_id,
+    LivePlayer.token_hash,
+    LivePlayer.nickname,
+    LivePlayer.score,
+    LivePlayer.removed,
+    LivePlayer.shuffle_seed,
+]
+
+
+def polling_player(game_id: int, cookie: str | None, user: User | None):
+    """The player behind a poll (by rejoin cookie, else account) as a plain row, or None.
+
+    What `player_state` reads of a player (id, nickname, score, removed,
+    shuffle_seed), in one Core query: polls are the most frequent request.
+    """
+    if cookie and "." in cookie:
+        player_id, _, token = cookie.partition(".")
+        if player_id.isdigit() and token:
+            row = db.session.execute(
+                select(*_POLLING_PLAYER_COLUMNS).where(LivePlayer.id == int(player_id))
+            ).first()
+            if (
+                row is not None
+                and row.game_id == game_id
+                and hmac.compare_digest(row.token_hash, _hash_token(token))
+            ):
+                return row
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.execute(
+        select(*_POLLING_PLAYER_COLUMNS).where(
+            LivePlayer.game_id == game_id, LivePlayer.user_id == user.id
+        )
     ).first()
-    return (row[0], row[1]) if row is not None else None
 
 
 # --- players --------------------------------------------------------------------------------
@@ -775,6 +830,15 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             shared["counts"] = _counts(question.id, question.payload["choices"])
     if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
         shared["top"] = top_players(game.id, TOP)
+        # Every active player's score, ascending: a rank is then a bisection, not a
+        # count over the game's players for each of them.
+        shared["scores"] = sorted(
+            db.session.scalars(
+                select(LivePlayer.score).where(
+                    LivePlayer.game_id == game.id, LivePlayer.removed.is_(False)
+                )
+            )
+        )
     # Not in the lobby, where joins change the player count without a new version.
     # (While a question is open nothing here depends on the answers coming in; from
     # the reveal on no answer can come in: they wait for the game row, see above.)
@@ -803,15 +867,9 @@ def top_players(game_id: int, limit: int) -> list[rules.Ranked]:
     return rules.rank((r[0], r[1], r[2]) for r in rows)[:limit]
 
 
-def player_rank(player: LivePlayer) -> int:
-    better = db.session.scalar(
-        select(func.count(LivePlayer.id)).where(
-            LivePlayer.game_id == player.game_id,
-            LivePlayer.removed.is_(False),
-            LivePlayer.score > player.score,
-        )
-    )
-    return better + 1
+def _rank_in(scores: list[int], score: int) -> int:
+    """1 + how many of the ascending `scores` beat `score` (ties share a rank)."""
+    return len(scores) - bisect.bisect_right(scores, score) + 1
 
 
 def remaining_ms(game: LiveGame, now: datetime) -> int:
@@ -859,11 +917,11 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
         GameState.LEADERBOARD.value,
     ):
         order = _player_order(player, question)
-        answer = db.session.scalar(
-            select(LiveAnswer).where(
-                LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id
-            )
-        )
+        answer = db.session.execute(
+            select(
+                LiveAnswer.choices, LiveAnswer.correct, LiveAnswer.credit, LiveAnswer.points
+            ).where(LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id)
+        ).first()
         state["question"] = {
             "position": question.position,
             "number": question.position + 1,
@@ -894,7 +952,7 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
                 },
             }
     if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
-        state["rank"] = player_rank(player)
+        state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state
 
