@@ -273,7 +273,7 @@ def play_state(game_id: int):
         raise NotFound("This game does not exist.")
     if request.if_none_match.contains(str(game.version)):
         return _not_modified(str(game.version))
-    player = live_service.polling_player(game_id, request.cookies.get(COOKIE), current_user)
+    player = live_service.player_row(game_id, request.cookies.get(COOKIE), current_user)
     if player is None:
         raise NotFound("You have not joined this game.")
     state = live_service.player_state(game, player)
@@ -299,7 +299,7 @@ def _conditional_json(state: dict, etag: str) -> Response:
 @bp.post("/play/<int:game_id>/answer")
 def answer(game_id: int):
     received = utcnow()
-    player = _current_player(game_id)
+    player = live_service.player_row(game_id, request.cookies.get(COOKIE), current_user)
     if player is None:
         _game(game_id)  # 404 with the right words when there is no such game
         raise NotFound("You have not joined this game.")

@@ -304,7 +304,7 @@ def game_view(game_id: int) -> GameView | None:
     return GameView(*row) if row is not None else None
 
 
-_POLLING_PLAYER_COLUMNS = [
+_PLAYER_ROW_COLUMNS = [
     LivePlayer.id,
     LivePlayer.game_id,
     LivePlayer.token_hash,
@@ -312,20 +312,24 @@ _POLLING_PLAYER_COLUMNS = [
     LivePlayer.score,
     LivePlayer.removed,
     LivePlayer.shuffle_seed,
+    LivePlayer.user_id,
+    LivePlayer.streak,
+    LivePlayer.streak_position,
 ]
 
 
-def polling_player(game_id: int, cookie: str | None, user: User | None):
-    """The player behind a poll (by rejoin cookie, else account) as a plain row, or None.
+def player_row(game_id: int, cookie: str | None, user: User | None):
+    """The player behind a poll or an answer (by rejoin cookie, else account) as a
+    plain row, or None.
 
-    What `player_state` reads of a player (id, nickname, score, removed,
-    shuffle_seed), in one Core query: polls are the most frequent request.
+    What `player_state` and `submit_answer` read of a player, in one Core query with
+    no ORM object built: polls and answers are the most frequent requests.
     """
     if cookie and "." in cookie:
         player_id, _, token = cookie.partition(".")
         if player_id.isdigit() and token:
             row = db.session.execute(
-                select(*_POLLING_PLAYER_COLUMNS).where(LivePlayer.id == int(player_id))
+                select(*_PLAYER_ROW_COLUMNS).where(LivePlayer.id == int(player_id))
             ).first()
             if (
                 row is not None
@@ -336,7 +340,7 @@ def polling_player(game_id: int, cookie: str | None, user: User | None):
     if user is None or not user.is_authenticated:
         return None
     return db.session.execute(
-        select(*_POLLING_PLAYER_COLUMNS).where(
+        select(*_PLAYER_ROW_COLUMNS).where(
             LivePlayer.game_id == game_id, LivePlayer.user_id == user.id
         )
     ).first()
