@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import live as rules
@@ -298,9 +298,14 @@ class GameView:
 _GAME_VIEW_COLUMNS = [getattr(LiveGame, name) for name in GameView.__dataclass_fields__]
 
 
+# The statements of the hottest paths (polls and answers) are built once, with bound
+# parameters: building a select costs more Python than SQLite takes to run it.
+_GAME_VIEW = select(*_GAME_VIEW_COLUMNS).where(LiveGame.id == bindparam("game_id"))
+
+
 def game_view(game_id: int) -> GameView | None:
     """The game for a player's poll, without building an ORM object."""
-    row = db.session.execute(select(*_GAME_VIEW_COLUMNS).where(LiveGame.id == game_id)).first()
+    row = db.session.execute(_GAME_VIEW, {"game_id": game_id}).first()
     return GameView(*row) if row is not None else None
 
 
@@ -316,6 +321,10 @@ _PLAYER_ROW_COLUMNS = [
     LivePlayer.streak,
     LivePlayer.streak_position,
 ]
+_PLAYER_BY_ID = select(*_PLAYER_ROW_COLUMNS).where(LivePlayer.id == bindparam("player_id"))
+_PLAYER_BY_ACCOUNT = select(*_PLAYER_ROW_COLUMNS).where(
+    LivePlayer.game_id == bindparam("game_id"), LivePlayer.user_id == bindparam("user_id")
+)
 
 
 def player_row(game_id: int, cookie: str | None, user: User | None):
@@ -328,9 +337,7 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
     if cookie and "." in cookie:
         player_id, _, token = cookie.partition(".")
         if player_id.isdigit() and token:
-            row = db.session.execute(
-                select(*_PLAYER_ROW_COLUMNS).where(LivePlayer.id == int(player_id))
-            ).first()
+            row = db.session.execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
             if (
                 row is not None
                 and row.game_id == game_id
@@ -339,11 +346,7 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
                 return row
     if user is None or not user.is_authenticated:
         return None
-    return db.session.execute(
-        select(*_PLAYER_ROW_COLUMNS).where(
-            LivePlayer.game_id == game_id, LivePlayer.user_id == user.id
-        )
-    ).first()
+    return db.session.execute(_PLAYER_BY_ACCOUNT, {"game_id": game_id, "user_id": user.id}).first()
 
 
 # --- players --------------------------------------------------------------------------------
@@ -593,20 +596,24 @@ def _everyone_answered(session, game_id: int, question_id: int) -> bool:
     counting would visit every player and every answer, under the write lock, on each
     answer.
     """
-    unanswered = (
-        select(LivePlayer.id)
+    params = {"game_id": game_id, "question_id": question_id}
+    return session.execute(_SOMEONE_UNANSWERED, params).first() is None
+
+
+_SOMEONE_UNANSWERED = (
+    select(LivePlayer.id)
+    .where(
+        LivePlayer.game_id == bindparam("game_id"),
+        LivePlayer.removed.is_(False),
+        ~select(LiveAnswer.id)
         .where(
-            LivePlayer.game_id == game_id,
-            LivePlayer.removed.is_(False),
-            ~select(LiveAnswer.id)
-            .where(
-                LiveAnswer.player_id == LivePlayer.id, LiveAnswer.live_question_id == question_id
-            )
-            .exists(),
+            LiveAnswer.player_id == LivePlayer.id,
+            LiveAnswer.live_question_id == bindparam("question_id"),
         )
-        .limit(1)
+        .exists(),
     )
-    return session.execute(unanswered).first() is None
+    .limit(1)
+)
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -654,29 +661,7 @@ def submit_answer(
         raise Forbidden("The host removed you from this game.")
     player_id, user_id = player.id, player.user_id
     row = db.session.execute(
-        select(
-            LiveGame.state,
-            LiveGame.current_index,
-            LiveGame.question_started_at,
-            LiveGame.question_deadline,
-            LiveGame.seconds,
-            LiveGame.scoring,
-            LiveGame.streak_bonus,
-            LiveQuestion.id,
-            LiveQuestion.fact_id,
-            LiveQuestion.kind,
-            LiveQuestion.payload,
-            LiveAnswer.id,
-        )
-        .outerjoin(
-            LiveQuestion,
-            (LiveQuestion.game_id == LiveGame.id) & (LiveQuestion.position == position),
-        )
-        .outerjoin(
-            LiveAnswer,
-            (LiveAnswer.live_question_id == LiveQuestion.id) & (LiveAnswer.player_id == player_id),
-        )
-        .where(LiveGame.id == game_id)
+        _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
     ).first()
     if row is None:
         raise NotFound("You are not in this game.")
@@ -715,25 +700,20 @@ def submit_answer(
         "answered_at": received,
     }
     with write_transaction() as session:
-        # Re-checked under the lock: the host may have revealed meanwhile. FOR SHARE
-        # (PostgreSQL) makes a reveal wait for the answers in flight.
-        state, index, deadline = session.execute(
-            select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
-            .where(LiveGame.id == game_id)
-            .with_for_update(read=True)
-        ).one()
+        # Re-checked under the lock: the host may have revealed meanwhile.
+        state, index, deadline = session.execute(_OPEN_QUESTION, {"game_id": game_id}).one()
         _check_open(state, index, deadline, position, received)
-        answer_id = session.execute(_insert_answer(session, values)).scalar()
+        answer_id = session.execute(_insert_answer(session), values).scalar()
         if answer_id is not None:
             moved = session.execute(
-                update(LivePlayer)
-                .where(LivePlayer.id == player_id, LivePlayer.removed.is_(False))
-                .values(
-                    score=LivePlayer.score + scored.points,
-                    correct_count=LivePlayer.correct_count + int(scored.correct),
-                    streak=scored.streak,
-                    streak_position=new_streak_position,
-                )
+                _ADD_POINTS,
+                {
+                    "player_id": player_id,
+                    "points": scored.points,
+                    "correct": int(scored.correct),
+                    "streak": scored.streak,
+                    "streak_position": new_streak_position,
+                },
             )
             if moved.rowcount != 1:
                 raise Forbidden("The host removed you from this game.")  # rolls back
@@ -751,22 +731,73 @@ def submit_answer(
     return AnswerReceipt(answer_id, created=True)
 
 
-def _insert_answer(session, values: dict[str, Any]):
+# What an answer reads before its write transaction: the game, the question at the
+# position the player saw, and the player's earlier answer to it, if any.
+_ANSWER_CONTEXT = (
+    select(
+        LiveGame.state,
+        LiveGame.current_index,
+        LiveGame.question_started_at,
+        LiveGame.question_deadline,
+        LiveGame.seconds,
+        LiveGame.scoring,
+        LiveGame.streak_bonus,
+        LiveQuestion.id,
+        LiveQuestion.fact_id,
+        LiveQuestion.kind,
+        LiveQuestion.payload,
+        LiveAnswer.id,
+    )
+    .outerjoin(
+        LiveQuestion,
+        (LiveQuestion.game_id == LiveGame.id) & (LiveQuestion.position == bindparam("position")),
+    )
+    .outerjoin(
+        LiveAnswer,
+        (LiveAnswer.live_question_id == LiveQuestion.id)
+        & (LiveAnswer.player_id == bindparam("player_id")),
+    )
+    .where(LiveGame.id == bindparam("game_id"))
+)
+# Re-read under the write lock. FOR SHARE (PostgreSQL) makes a reveal wait for the
+# answers in flight.
+_OPEN_QUESTION = (
+    select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
+    .where(LiveGame.id == bindparam("game_id"))
+    .with_for_update(read=True)
+)
+_ADD_POINTS = (
+    update(LivePlayer)
+    .where(LivePlayer.id == bindparam("player_id"), LivePlayer.removed.is_(False))
+    .values(
+        score=LivePlayer.score + bindparam("points"),
+        correct_count=LivePlayer.correct_count + bindparam("correct"),
+        streak=bindparam("streak"),
+        streak_position=bindparam("streak_position"),
+    )
+)
+_INSERT_ANSWER: dict[str, Any] = {}
+
+
+def _insert_answer(session):
     """INSERT ... ON CONFLICT (player, question) DO NOTHING RETURNING id.
 
     A replay finds the unique constraint and inserts nothing (no row comes back)
     instead of raising: on PostgreSQL an error would abort the whole transaction.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return (
-        insert(LiveAnswer)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["player_id", "live_question_id"])
-        .returning(LiveAnswer.id)
-    )
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_ANSWER.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = _INSERT_ANSWER[dialect] = (
+            insert(LiveAnswer)
+            .on_conflict_do_nothing(index_elements=["player_id", "live_question_id"])
+            .returning(LiveAnswer.id)
+        )
+    return statement
 
 
 def _answer_id(player_id: int, question_id: int) -> int:
