@@ -51,12 +51,14 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
+    from quizapp.classroom.views import bp as classroom_bp
     from quizapp.decks.views import bp as decks_bp
     from quizapp.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(decks_bp)
+    app.register_blueprint(classroom_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,15 +1,18 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
+from quizapp.models.classroom import ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
 
 __all__ = [
+    "ClassMembership",
     "Deck",
     "Fact",
     "Question",
     "Role",
+    "SchoolClass",
     "StudyItem",
     "UTCDateTime",
     "User",
