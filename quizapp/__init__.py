@@ -53,11 +53,19 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.classroom.views import bp as classroom_bp
     from quizapp.decks.views import bp as decks_bp
+    from quizapp.editor.views import bp as editor_bp
+    from quizapp.export.views import bp as export_bp
     from quizapp.main.views import bp as main_bp
+    from quizapp.quiz.views import bp as quiz_bp
+    from quizapp.scores.views import bp as scores_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(decks_bp)
+    app.register_blueprint(export_bp)
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(scores_bp)
     app.register_blueprint(classroom_bp)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
-import json
+import os
+import sys
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import click
 import sqlalchemy.exc
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from quizapp.domain.anki import NOTE_TYPES
 from quizapp.services import ServiceError
 
 
@@ -132,14 +136,96 @@ def questions_load(paths: tuple[str, ...]) -> None:
 @with_database
 def questions_export(fmt: str, deck_key: str | None, output) -> None:
     """Print the loaded questions, one JSON object per line (the question-bank format)."""
+    from quizapp.domain.anki import write_jsonl
     from quizapp.services import decks as deck_service
 
     try:
         bank = deck_service.question_bank(deck_key)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
-    for question in bank:
-        output.write(json.dumps(question, ensure_ascii=False, sort_keys=True) + "\n")
+    write_jsonl(bank, output)
+
+
+# `anki` is what people call the .apkg format; the rest are the registry's own names.
+_EXPORT_FORMATS = {"anki": "apkg", "apkg": "apkg", "tsv": "tsv", "csv": "csv", "jsonl": "jsonl"}
+
+
+@click.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(_EXPORT_FORMATS)))
+@click.argument("deck_key", metavar="DECK")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write (default: a name from the deck, like DECK.apkg; - for stdout).",
+)
+@click.option("--entity", "entities", multiple=True, help="Only facts about this entity (key).")
+@click.option(
+    "--notes",
+    default=",".join(NOTE_TYPES),
+    show_default=True,
+    help="Anki notes to make: a comma-separated subset.",
+)
+@click.option("--subdecks", is_flag=True, help="Anki: one subdeck per entity.")
+@with_database
+def export_command(
+    fmt: str,
+    deck_key: str,
+    output: str | None,
+    entities: tuple[str, ...],
+    notes: str,
+    subdecks: bool,
+) -> None:
+    """Export the public deck DECK as FORMAT: anki (.apkg), tsv, csv or jsonl.
+
+    The file appears only once it is complete: it is written next to its target
+    under a temporary name and renamed at the end, so a failed export leaves
+    nothing behind. The command line has no user, so it exports whole decks or
+    entities, never anyone's mistakes.
+    """
+    from quizapp.services import exports
+
+    selection = exports.Selection(
+        entities=tuple(dict.fromkeys(entities)),
+        note_types=frozenset(part.strip() for part in notes.split(",") if part.strip()),
+        subdecks=subdecks,
+    )
+    try:
+        export = exports.prepare_export(None, deck_key, _EXPORT_FORMATS[fmt], selection)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output == "-":
+        export.write(click.get_binary_stream("stdout"))
+        return
+    target = Path(output or export.filename)
+    with click.progressbar(
+        length=export.fact_count, label=f"Exporting {export.fact_count} facts", file=sys.stderr
+    ) as bar:
+        _write_atomically(target, lambda out: export.write(out, bar.update))
+    click.echo(f"Wrote {export.fact_count} facts of {deck_key} to {target}.")
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Write a file under a temporary name in its folder, then rename it into place."""
+    if not target.parent.is_dir():
+        raise click.ClickException(f"There is no folder {str(target.parent)!r}.")
+    try:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        message = f"Cannot write in {str(target.parent)!r}: {exc.strerror}."
+        raise click.ClickException(message) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp makes 0600; give what open() would
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 @click.command("backup")
@@ -176,3 +262,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(questions_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(check_db_command)
+    app.cli.add_command(export_command)

@@ -82,3 +82,16 @@ def test_export_unknown_deck(cli):
     result = cli("questions", "export", "--deck", "nope")
     assert result.exit_code == 1
     assert "There is no deck 'nope'" in result.output
+
+
+def test_export_leaves_out_private_decks(cli, app, make_user):
+    from quizapp.domain.facts import load_deck
+    from quizapp.services import decks as deck_service
+    from tests.conftest import QUESTIONS_DIR
+
+    deck = load_deck(QUESTIONS_DIR / "software_companies.toml")
+    deck_service.sync_deck(deck, owner=make_user(role="teacher"), visibility="private")
+    everything = cli("questions", "export")
+    assert everything.exit_code == 0 and "software-companies" not in everything.output
+    named = cli("questions", "export", "--deck", "software-companies")
+    assert named.exit_code == 1 and "There is no deck" in named.output

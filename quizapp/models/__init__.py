@@ -2,15 +2,22 @@
 
 from quizapp.models.classroom import ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
+from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
     "ClassMembership",
     "Deck",
+    "DeckVersion",
     "Fact",
+    "PendingImport",
     "Question",
+    "QuizAttempt",
+    "QuizQuestion",
+    "QuizResponse",
     "Role",
     "SchoolClass",
     "StudyItem",

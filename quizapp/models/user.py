@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     # Changes with the password: old sessions and "remember me" cookies stop working.
     auth_stamp: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Best quiz scores appear on deck leaderboards (display name only) only if opted in.
+    leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def set_password(self, password: str) -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import questions as questions_domain
@@ -71,38 +71,57 @@ def sync_deck(
     Raises:
         ServiceError: The deck key belongs to a deck of another owner.
     """
+    with write_transaction() as session:
+        _row, report = sync_deck_in(session, deck, owner=owner, visibility=visibility, seed=seed)
+    return report
+
+
+def sync_deck_in(
+    session,
+    deck: facts_domain.Deck,
+    *,
+    owner: User | None = None,
+    visibility: str = Visibility.PUBLIC.value,
+    seed: int = 0,
+) -> tuple[Deck, SyncReport]:
+    """`sync_deck` inside a transaction the caller owns (so it can record more with it).
+
+    Returns:
+        The deck's row and what changed.
+    """
     generation = questions_domain.generate(deck, seed=seed)
     report = SyncReport(deck=deck.key, dropped=len(generation.dropped))
     owner_id = owner.id if owner is not None else None
     now = utcnow()
-    with write_transaction() as session:
-        row = session.scalar(select(Deck).where(Deck.key == deck.key))
-        if row is None:
-            row = Deck(key=deck.key, owner_id=owner_id, visibility=visibility, version=0)
-            session.add(row)
-            report.created = True
-        elif row.owner_id != owner_id:
-            raise ServiceError(f"The deck key {deck.key!r} is already used by another deck.")
-        content = deck.to_dict()
-        header = content["deck"]
-        for attr, value in (
-            ("title", header["title"]),
-            ("description", header.get("description", "")),
-            ("source", header["source"]),
-            ("as_of", header["as_of"]),
-            ("language", header["language"]),
-            ("content", content),
-        ):
-            if getattr(row, attr) != value:
-                setattr(row, attr, value)
-        session.flush()
+    row = session.scalar(select(Deck).where(Deck.key == deck.key))
+    if row is None:
+        row = Deck(key=deck.key, owner_id=owner_id, visibility=visibility, version=0)
+        session.add(row)
+        report.created = True
+    elif row.owner_id != owner_id:
+        raise ServiceError(f"The deck key {deck.key!r} is already used by another deck.")
+    content = deck.to_dict()
+    content_changed = row.content != content
+    header = content["deck"]
+    for attr, value in (
+        ("title", header["title"]),
+        ("description", header.get("description", "")),
+        ("source", header["source"]),
+        ("as_of", header["as_of"]),
+        ("language", header["language"]),
+        ("content", content),
+    ):
+        if getattr(row, attr) != value:
+            setattr(row, attr, value)
+    session.flush()
 
-        fact_rows = _sync_facts(session, row, deck, report, now)
-        _sync_questions(session, row, generation, fact_rows, report, now)
-        if report.changed:
-            row.version += 1
-            row.updated_at = now
-    return report
+    fact_rows = _sync_facts(session, row, deck, report, now)
+    _sync_questions(session, row, generation, fact_rows, report, now)
+    # A new title or an unused entity changes no question, but it is a new version.
+    if report.changed or content_changed:
+        row.version += 1
+        row.updated_at = now
+    return row, report
 
 
 def _sync_facts(session, row: Deck, deck: facts_domain.Deck, report: SyncReport, now):
@@ -182,11 +201,26 @@ def _sync_questions(session, row: Deck, generation, fact_rows, report: SyncRepor
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _class_shared_condition(user: User):
+    """Which 'class' decks a user may see besides their own: those of their classes.
+
+    Classrooms do not exist yet, so a deck shared with classes is seen by its owner
+    only (who is covered by `visible_decks_query` already). When classes land,
+    return here "the deck's owner teaches a class the user belongs to", e.g.
+    `Deck.owner_id.in_(select(Classroom.teacher_id).join(Membership)...)`.
+    """
+    return false()
+
+
 def visible_decks_query(user: User | None):
-    """Decks a user may see: public ones and their own (class sharing adds more later)."""
+    """Decks a user may see: public ones, their own, and those shared with their classes."""
     condition = Deck.visibility == Visibility.PUBLIC.value
     if user is not None and user.is_authenticated:
-        condition = or_(condition, Deck.owner_id == user.id)
+        condition = or_(
+            condition,
+            Deck.owner_id == user.id,
+            and_(Deck.visibility == Visibility.CLASS.value, _class_shared_condition(user)),
+        )
     return select(Deck).where(condition)
 
 
@@ -224,10 +258,18 @@ def get_deck(user: User | None, key: str) -> Deck:
         NotFound: No such deck, or one the user may not see (the same answer, so ids
             of private decks can't be discovered).
     """
-    deck = db.session.scalar(visible_decks_query(user).where(Deck.key == key))
+    # A key no deck can have is answered without asking the database (PostgreSQL
+    # refuses NUL bytes in text parameters with an error, not an empty result).
+    deck = None
+    if _plausible(key, Deck.key):
+        deck = db.session.scalar(visible_decks_query(user).where(Deck.key == key))
     if deck is None:
         raise NotFound(f"There is no deck {key!r}.")
     return deck
+
+
+def _plausible(key: str, column) -> bool:
+    return "\x00" not in key and len(key) <= column.type.length
 
 
 def domain_deck(deck: Deck) -> facts_domain.Deck:
@@ -246,7 +288,9 @@ def active_facts(deck: Deck) -> list[Fact]:
 
 
 def get_fact(deck: Deck, fact_key: str) -> Fact:
-    fact = db.session.scalar(select(Fact).where(Fact.deck_id == deck.id, Fact.key == fact_key))
+    fact = None
+    if _plausible(fact_key, Fact.key):
+        fact = db.session.scalar(select(Fact).where(Fact.deck_id == deck.id, Fact.key == fact_key))
     if fact is None:
         raise NotFound(f"The deck {deck.title!r} has no fact {fact_key!r}.")
     return fact
@@ -262,20 +306,32 @@ def active_questions(fact: Fact) -> list[Question]:
     )
 
 
+def _active_payloads():
+    """Stored questions as `Question.to_dict()` data, in the question bank's order."""
+    return (
+        select(Question.payload)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(Question.retired_at.is_(None))
+        .order_by(Deck.key, Question.id)
+    )
+
+
 def question_bank(deck_key: str | None = None) -> list[dict[str, Any]]:
     """Active questions as JSON-ready dicts (the JSONL format), public decks only.
 
     Raises:
         NotFound: `deck_key` names no deck.
     """
-    query = (
-        select(Question.payload)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(Question.retired_at.is_(None))
-        .order_by(Deck.key, Question.id)
-    )
+    # The command line has no user: it sees what an anonymous visitor sees.
+    query = _active_payloads().where(Deck.visibility == Visibility.PUBLIC.value)
     if deck_key is not None:
-        if db.session.scalar(select(Deck.id).where(Deck.key == deck_key)) is None:
+        public = visible_decks_query(None).where(Deck.key == deck_key)
+        if db.session.scalar(public) is None:
             raise NotFound(f"There is no deck {deck_key!r}. Run `quizapp questions load` first?")
         query = query.where(Deck.key == deck_key)
     return list(db.session.scalars(query))
+
+
+def question_payloads(deck: Deck) -> list[dict[str, Any]]:
+    """The deck's active questions, as `question_bank` has them."""
+    return list(db.session.scalars(_active_payloads().where(Question.deck_id == deck.id)))

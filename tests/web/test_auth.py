@@ -160,3 +160,37 @@ def test_session_cookie_flags(client, make_user, login):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_remember_me_cookie_is_revoked_by_a_password_change(app, make_user):
+    user = make_user()
+    remembered = app.test_client()
+    response = remembered.post(
+        "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+    )
+    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+    # Drop the session cookie: only the remember-me cookie logs this browser in now.
+    remembered.delete_cookie("session")
+    assert remembered.get("/auth/password").status_code == 200
+
+    other = app.test_client()
+    login_response = other.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert login_response.status_code == 302
+    other.post(
+        "/auth/password",
+        data={"current": PASSWORD, "password": "a-new-secret-9", "confirm": "a-new-secret-9"},
+    )
+    remembered.delete_cookie("session")
+    assert remembered.get("/auth/password").status_code == 302
+
+
+def test_session_is_renewed_at_login(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    client.get("/auth/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker before log-in"
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session

@@ -161,7 +161,6 @@ def test_fact_preview_shows_generated_questions(client, builtin_decks):
     [
         ("/decks/no-such-deck", "There is no deck"),
         ("/decks/chinese-ai-startups/facts/no-such-fact", "has no fact"),
-        ("/decks/%00", "There is no deck"),
     ],
 )
 def test_unknown_deck_or_fact_is_404(client, builtin_decks, url, message):

@@ -73,3 +73,18 @@ def test_security_headers_on_every_response(client):
         assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [
+        ("get", "/decks/%00", {}),
+        ("get", "/decks/", {"query_string": {"q": "a\x00b"}}),
+        ("post", "/auth/login", {"data": {"email": "a\x00@example.com", "password": "x"}}),
+        ("post", "/auth/login", {"json": {"email": "a\x00"}}),
+    ],
+)
+def test_nul_characters_are_refused_everywhere(client, method, url, kwargs):
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)

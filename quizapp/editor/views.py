@@ -1,0 +1,722 @@
+"""Decks owned by users: create, edit with a live preview, version, download, import.
+
+Thin views: forms parse, `services.user_decks` saves (validation, versions,
+access), `domain.importers` reads uploads. A refused upload or edit renders the
+form again with the problems and a 400; nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from quizapp.domain import deck_edits, importers
+from quizapp.domain import facts as facts_domain
+from quizapp.domain.questions import generate, generate_for_fact
+from quizapp.editor import forms
+from quizapp.services import user_decks as service
+
+bp = Blueprint("editor", __name__, url_prefix="/decks")
+
+PREVIEW_FACTS = 5
+
+
+@bp.before_request
+def _login_first():
+    """Every page here is for a logged-in user (downloads of public decks excepted)."""
+    if request.endpoint == "editor.download" or current_user.is_authenticated:
+        return None
+    return current_app.login_manager.unauthorized()
+
+
+def _today() -> str:
+    return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def _visibility(form, default: str = "private") -> None:
+    forms.set_visibility_choices(form.visibility, service.allowed_visibilities(current_user))
+    if not form.visibility.data:
+        form.visibility.data = default
+
+
+def _read_upload(form) -> tuple[bytes, str]:
+    storage = form.file.data
+    return storage.read(), (storage.filename or "upload")[:200]
+
+
+# --- my decks, new, upload --------------------------------------------------------------------
+
+
+@bp.get("/mine")
+def mine():
+    return render_template("editor/mine.html", decks=service.user_decks(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = forms.DeckForm()
+    _visibility(form)
+    if request.method == "GET":
+        form.as_of.data = form.as_of.data or _today()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        key = form.key.data or service.unique_key(form.title.data, current_user)
+        header = {
+            "key": key,
+            "title": form.title.data,
+            "source": form.source.data,
+            "as_of": form.as_of.data,
+            "language": form.language.data,
+        }
+        if form.description.data:
+            header["description"] = form.description.data
+        try:
+            deck = service.create_deck(
+                current_user,
+                {"deck": header, "relations": {}, "entities": {}, "facts": []},
+                visibility=form.visibility.data,
+                summary="Created empty",
+            )
+        except service.DeckProblems as error:
+            problems = error.problems
+        else:
+            flash("Deck created. Add relations, entities and facts.", "success")
+            return redirect(url_for("editor.edit", key=deck.key))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/new.html", form=form, problems=problems), status
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload():
+    form = forms.UploadForm()
+    _visibility(form)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, filename = _read_upload(form)
+        try:
+            imported = importers.read_fact_file(data, filename)
+            content = imported.data
+            if form.key.data:
+                content["deck"]["key"] = form.key.data
+            if form.title.data:
+                content["deck"]["title"] = form.title.data
+            deck = service.create_deck(
+                current_user,
+                content,
+                visibility=form.visibility.data,
+                summary=f"Uploaded {filename}",
+            )
+        except importers.ImportRefused as error:
+            problems = error.problems
+        except service.DeckProblems as error:
+            problems = error.problems
+        else:
+            for notice in imported.notices:
+                flash(notice, "warning")
+            flash(f"Deck created from {filename}.", "success")
+            return redirect(url_for("decks.show", key=deck.key))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/upload.html", form=form, problems=problems), status
+
+
+# --- the editor -------------------------------------------------------------------------------
+
+
+def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
+    deck = service.editable_deck(current_user, key)
+    content = deck.content
+    settings = forms_and_problems.pop("settings", None) or forms.DeckForm(
+        formdata=None,
+        title=deck.title,
+        key=deck.key,
+        description=deck.description,
+        source=deck.source,
+        as_of=deck.as_of,
+        language=deck.language,
+    )
+    visibility = forms_and_problems.pop("visibility", None) or forms.VisibilityForm(
+        formdata=None, visibility=deck.visibility
+    )
+    _visibility(visibility, deck.visibility)
+    replace = forms_and_problems.pop("replace", None) or forms.ReplaceForm(formdata=None)
+    warnings = []
+    dropped = 0
+    try:
+        domain = facts_domain.Deck.from_dict(content, filename=key)
+        warnings = [f"{w.where}: {w.message}" for w in domain.warnings]
+        dropped = len(generate(domain).dropped)
+    except facts_domain.FactFileError:
+        pass
+    return render_template(
+        "editor/edit.html",
+        deck=deck,
+        content=content,
+        settings=settings,
+        visibility_form=visibility,
+        replace=replace,
+        warnings=warnings,
+        dropped=dropped,
+        problems=forms_and_problems.pop("problems", []),
+    ), status
+
+
+@bp.get("/<key>/edit")
+def edit(key: str):
+    return _editor_page(key)
+
+
+@bp.post("/<key>/edit/settings")
+def settings(key: str):
+    service.editable_deck(current_user, key)
+    form = forms.DeckForm()
+    del form.visibility
+    if not form.validate_on_submit():
+        return _editor_page(key, 400, settings=form)
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        header = {
+            "key": key,
+            "title": form.title.data,
+            "source": form.source.data,
+            "as_of": form.as_of.data,
+            "language": form.language.data,
+        }
+        if form.description.data:
+            header["description"] = form.description.data
+        return {**data, "deck": header}
+
+    try:
+        service.change_deck(current_user, key, change, "Changed the deck's details")
+    except service.DeckProblems as error:
+        return _editor_page(key, 400, settings=form, problems=error.problems)
+    flash("Saved.", "success")
+    return redirect(url_for("editor.edit", key=key))
+
+
+@bp.post("/<key>/edit/visibility")
+def visibility(key: str):
+    deck = service.editable_deck(current_user, key)
+    form = forms.VisibilityForm()
+    _visibility(form, deck.visibility)
+    if not form.validate_on_submit():
+        return _editor_page(key, 400, visibility=form)
+    service.set_visibility(current_user, key, form.visibility.data)
+    flash("Visibility saved.", "success")
+    return redirect(url_for("editor.edit", key=key))
+
+
+@bp.post("/<key>/edit/replace")
+def replace(key: str):
+    service.editable_deck(current_user, key)
+    form = forms.ReplaceForm()
+    if not form.validate_on_submit():
+        return _editor_page(key, 400, replace=form)
+    data, filename = _read_upload(form)
+    try:
+        imported = importers.read_fact_file(data, filename)
+        service.change_deck(
+            current_user, key, lambda _old: imported.data, f"Replaced by {filename}"
+        )
+    except (importers.ImportRefused, service.DeckProblems) as error:
+        return _editor_page(key, 400, replace=form, problems=error.problems)
+    flash(f"The deck now holds the content of {filename}.", "success")
+    return redirect(url_for("editor.edit", key=key))
+
+
+# --- entities and relations -------------------------------------------------------------------
+
+_PIECES = {
+    "entity": (forms.EntityForm, "entities", "name"),
+    "relation": (forms.RelationForm, "relations", "label"),
+}
+
+
+def _piece(key: str, kind: str, item_key: str | None):
+    """Add (item_key None) or edit an entity or relation."""
+    form_class, section, name_field = _PIECES[kind]
+    deck = service.editable_deck(current_user, key)
+    current = deck.content.get(section, {})
+    if item_key is not None and item_key not in current:
+        abort(404, f"This deck has no {kind} '{item_key}'.")
+    if request.method == "GET" and item_key is not None:
+        item = current[item_key]
+        form = form_class(formdata=None, **_form_values(kind, item))
+    else:
+        form = form_class()
+    if item_key is not None:
+        del form.key
+    problems: list[str] = []
+    if form.validate_on_submit():
+        new_key = item_key
+        if new_key is None:
+            wanted = form.key.data or importers.slug(getattr(form, name_field).data)
+            if kind == "relation":
+                wanted = wanted.replace("-", "_")
+            new_key = wanted or kind
+        item = form.to_item()
+
+        def change(data: dict[str, Any]) -> dict[str, Any]:
+            return deck_edits.put(data, kind, new_key, item, new=item_key is None)
+
+        verb = "Added" if item_key is None else "Edited"
+        try:
+            service.change_deck(current_user, key, change, f"{verb} {kind} '{new_key}'")
+        except deck_edits.EditRefused as error:
+            problems = [str(error)]
+        except service.DeckProblems as error:
+            problems = error.problems
+        else:
+            flash(f"{verb} {kind} '{new_key}'.", "success")
+            return redirect((request.args.get("next_fact") and _fact_url(key)) or _edit_url(key))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "editor/piece.html", deck=deck, form=form, kind=kind, item_key=item_key, problems=problems
+    ), status
+
+
+def _edit_url(key: str) -> str:
+    return url_for("editor.edit", key=key)
+
+
+def _fact_url(key: str) -> str:
+    return url_for("editor.new_fact", key=key)
+
+
+def _form_values(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    if kind == "entity":
+        return {
+            "name": item.get("name"),
+            "type": item.get("type"),
+            "aliases": ", ".join(item.get("aliases", [])),
+            "description": item.get("description", ""),
+        }
+    return {**item, "reverse": item.get("reverse") or ""}
+
+
+def _remove(key: str, kind: str, item_key: str):
+    service.editable_deck(current_user, key)
+    try:
+        service.change_deck(
+            current_user,
+            key,
+            lambda data: deck_edits.remove(data, kind, item_key),
+            f"Removed {kind} '{item_key}'",
+        )
+    except (deck_edits.EditRefused, service.DeckProblems) as error:
+        flash(str(error), "error")
+        return redirect(_edit_url(key)), 303
+    flash(f"Removed {kind} '{item_key}'.", "success")
+    return redirect(_edit_url(key)), 303
+
+
+@bp.route("/<key>/edit/entities/new", methods=["GET", "POST"])
+def new_entity(key: str):
+    return _piece(key, "entity", None)
+
+
+@bp.route("/<key>/edit/entities/<item_key>", methods=["GET", "POST"])
+def edit_entity(key: str, item_key: str):
+    return _piece(key, "entity", item_key)
+
+
+@bp.post("/<key>/edit/entities/<item_key>/delete")
+def delete_entity(key: str, item_key: str):
+    return _remove(key, "entity", item_key)
+
+
+@bp.route("/<key>/edit/relations/new", methods=["GET", "POST"])
+def new_relation(key: str):
+    return _piece(key, "relation", None)
+
+
+@bp.route("/<key>/edit/relations/<item_key>", methods=["GET", "POST"])
+def edit_relation(key: str, item_key: str):
+    return _piece(key, "relation", item_key)
+
+
+@bp.post("/<key>/edit/relations/<item_key>/delete")
+def delete_relation(key: str, item_key: str):
+    return _remove(key, "relation", item_key)
+
+
+# --- facts, with the preview ------------------------------------------------------------------
+
+
+def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
+    """The questions the generator makes of one fact of (unsaved) deck data.
+
+    Returns:
+        {"problems": [...]} if the data is not a valid deck; otherwise the fact's
+        questions, the ones dropped with their reason, and flags for questions that
+        accept several right answers (ambiguous to a learner).
+    """
+    try:
+        deck = facts_domain.Deck.from_dict(data, filename="this deck")
+    except facts_domain.FactFileError as error:
+        return {
+            "ok": False,
+            "problems": [f"{p.where}: {p.message}" for p in error.problems],
+            "questions": [],
+            "dropped": [],
+            "warnings": [],
+        }
+    generation = generate_for_fact(deck, fact_key)
+    questions = []
+    for q in generation.questions:
+        ambiguous = len(q.correct) > 1 and q.kind in ("typed", "reverse", "cloze")
+        questions.append(
+            {
+                "kind": q.kind.replace("_", " "),
+                "prompt": q.prompt,
+                "answer": q.answer,
+                "choices": list(q.choices),
+                "correct": list(q.correct),
+                "warning": (
+                    f"Ambiguous: {len(q.correct)} right answers ({', '.join(q.correct)}); "
+                    "every one is accepted."
+                    if ambiguous
+                    else ""
+                ),
+            }
+        )
+    return {
+        "ok": True,
+        "problems": [],
+        "questions": questions,
+        "dropped": [
+            {"kind": d.kind.replace("_", " "), "reason": d.reason} for d in generation.dropped
+        ],
+        "warnings": [f"{w.message}" for w in deck.warnings if w.where == f"fact '{fact_key}'"],
+    }
+
+
+def _fact_form(deck, item_key: str | None):
+    content = deck.content
+    if request.method == "GET" and item_key is not None:
+        fact = next((f for f in content.get("facts", []) if f.get("key") == item_key), None)
+        if fact is None:
+            abort(404, f"This deck has no fact '{item_key}'.")
+        form = forms.FactForm(formdata=None)
+        form.set_deck(content)
+        form.fill(fact, content.get("relations", {}).get(fact.get("relation")))
+    else:
+        form = forms.FactForm()
+        form.set_deck(content)
+    if item_key is not None:
+        del form.key
+    return form
+
+
+def _fact_page(key: str, item_key: str | None):
+    deck = service.editable_deck(current_user, key)
+    if item_key is not None and item_key not in {f.get("key") for f in deck.content["facts"]}:
+        abort(404, f"This deck has no fact '{item_key}'.")
+    form = _fact_form(deck, item_key)
+    problems: list[str] = []
+    shown = None
+    if request.method == "POST" and form.validate():
+        built = forms.build_fact(form, deck.content, item_key)
+        if built is not None:
+            data, fact_key = built
+            if form.preview.data:
+                shown = preview(data, fact_key)
+                problems = shown["problems"]
+            else:
+                verb = "Added" if item_key is None else "Edited"
+                try:
+                    service.change_deck(
+                        current_user,
+                        key,
+                        lambda _current: forms.build_fact(form, _current, item_key)[0],
+                        f"{verb} fact '{fact_key}'",
+                    )
+                except service.DeckProblems as error:
+                    problems = error.problems
+                except TypeError:  # the deck changed under the form (a relation removed)
+                    problems = ["The deck changed meanwhile; check the form and save again."]
+                else:
+                    flash(f"{verb} fact '{fact_key}'.", "success")
+                    if request.form.get("then") == "another":
+                        return redirect(url_for("editor.new_fact", key=key))
+                    return redirect(_edit_url(key))
+    status = 400 if request.method == "POST" and not shown and problems else 200
+    if request.method == "POST" and form.errors:
+        status = 400
+    relations = {
+        k: {"value": r["value"], "many": r.get("many", False), "subject": r["subject"]}
+        for k, r in deck.content.get("relations", {}).items()
+    }
+    return render_template(
+        "editor/fact.html",
+        deck=deck,
+        form=form,
+        item_key=item_key,
+        problems=problems,
+        preview=shown,
+        relations=relations,
+    ), status
+
+
+@bp.route("/<key>/edit/facts/new", methods=["GET", "POST"])
+def new_fact(key: str):
+    return _fact_page(key, None)
+
+
+@bp.route("/<key>/edit/facts/<item_key>", methods=["GET", "POST"])
+def edit_fact(key: str, item_key: str):
+    return _fact_page(key, item_key)
+
+
+@bp.post("/<key>/edit/facts/<item_key>/delete")
+def delete_fact(key: str, item_key: str):
+    return _remove(key, "fact", item_key)
+
+
+@bp.post("/<key>/edit/preview")
+def live_preview(key: str):
+    """JSON for the editor's script: the questions of the fact being typed."""
+    deck = service.editable_deck(current_user, key)
+    item_key = request.form.get("editing") or None
+    if item_key is not None and item_key not in {f.get("key") for f in deck.content["facts"]}:
+        item_key = None
+    form = forms.FactForm()
+    form.set_deck(deck.content)
+    if item_key is not None:
+        del form.key
+    form.validate()
+    built = forms.build_fact(form, deck.content, item_key)
+    if built is None:
+        errors = [f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()]
+        return jsonify(ok=False, problems=errors or ["Fill in the fact."], questions=[], dropped=[])
+    data, fact_key = built
+    return jsonify(preview(data, fact_key))
+
+
+# --- history and downloads --------------------------------------------------------------------
+
+
+def _toml_response(text: str, name: str) -> Response:
+    return Response(
+        text,
+        mimetype="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{name}.toml"'},
+    )
+
+
+@bp.get("/<key>/versions")
+def versions(key: str):
+    deck, rows = service.versions(current_user, key)
+    return render_template("editor/versions.html", deck=deck, versions=rows)
+
+
+@bp.get("/<key>/versions/<int:number>.toml")
+def version_download(key: str, number: int):
+    return _toml_response(service.version_toml(current_user, key, number), f"{key}-v{number}")
+
+
+@bp.get("/<key>/download.toml")
+def download(key: str):
+    """The deck as a fact file, for anyone who may see it (no login for public decks)."""
+    return _toml_response(service.deck_toml(current_user, key), key)
+
+
+# --- imports: CSV / TSV -----------------------------------------------------------------------
+
+
+@bp.route("/import/csv", methods=["GET", "POST"])
+def import_csv():
+    form = forms.CsvUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, filename = _read_upload(form)
+        try:
+            importers.read_table(data, filename)
+        except importers.ImportRefused as error:
+            problems = error.problems
+        else:
+            text = data.decode("utf-8-sig")
+            token = service.stage_import(current_user, "csv", filename, {"text": text})
+            return redirect(url_for("editor.map_csv", token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/import_csv.html", form=form, problems=problems), status
+
+
+def _meta(title: str, source: str) -> importers.DeckMeta:
+    return importers.DeckMeta(
+        key=service.unique_key(title, current_user),
+        title=title,
+        source=source,
+        as_of=_today(),
+    )
+
+
+@bp.route("/import/csv/<token>", methods=["GET", "POST"])
+def map_csv(token: str):
+    pending = service.pending_import(current_user, token, "csv")
+    table = importers.read_table(pending.payload["text"].encode(), pending.filename)
+    form = forms.CsvMapForm()
+    _visibility(form)
+    header = table.rows[0]
+    names = [
+        f"{i + 1}: {name[:40]}" if table.header_guess else f"Column {i + 1}"
+        for i, name in enumerate(header)
+    ]
+    form.set_columns(names)
+    if request.method == "GET":
+        form.header.data = table.header_guess
+        form.title.data = pending.filename.rsplit(".", 1)[0][:200]
+        form.question.data, form.answer.data = "0", "1"
+        form.subject.data, form.relation.data = "0", "1"
+        form.value.data = "2" if table.width > 2 else ""
+    problems: list[str] = []
+    notices: list[str] = []
+    shown = None
+    if form.validate_on_submit():
+        mapping = importers.ColumnMapping(
+            mode=form.mode.data,
+            header=bool(form.header.data),
+            **{name: form.column(name) for name in forms.CsvMapForm.COLUMN_FIELDS},
+        )
+        meta = _meta(form.title.data, f"Imported from {pending.filename}")
+        try:
+            imported = importers.table_to_deck(table, mapping, meta)
+        except importers.ImportRefused as error:
+            problems = error.problems
+        else:
+            notices = list(imported.notices)
+            if form.submit.data:
+                try:
+                    deck = service.finish_import(
+                        current_user,
+                        token,
+                        "csv",
+                        imported.data,
+                        form.visibility.data,
+                        f"Imported from {pending.filename}",
+                    )
+                except service.DeckProblems as error:
+                    problems = error.problems
+                else:
+                    for notice in notices:
+                        flash(notice, "warning")
+                    flash(f"Imported {len(imported.deck.facts)} facts.", "success")
+                    return redirect(url_for("decks.show", key=deck.key))
+            else:
+                shown = _deck_preview(imported.deck)
+    status = 400 if request.method == "POST" and (problems or form.errors) else 200
+    return render_template(
+        "editor/map_csv.html",
+        form=form,
+        table=table,
+        sample=table.rows[:6],
+        delimiter=importers.delimiter_name(table.delimiter),
+        problems=problems,
+        notices=notices,
+        preview=shown,
+        token=token,
+    ), status
+
+
+def _deck_preview(deck: facts_domain.Deck) -> dict[str, Any]:
+    """The first facts of an imported deck with their questions, and counts."""
+    generation = generate(deck)
+    keys = [fact.key for fact in deck.facts[:PREVIEW_FACTS]]
+    return {
+        "facts": len(deck.facts),
+        "questions": len(generation.questions),
+        "dropped": len(generation.dropped),
+        "sample": [
+            {
+                "fact": deck.facts_by_key[k],
+                "subject": deck.entities[deck.facts_by_key[k].subject].name,
+                "questions": [q for q in generation.questions if q.fact_key == k],
+            }
+            for k in keys
+        ],
+    }
+
+
+# --- imports: Anki ----------------------------------------------------------------------------
+
+
+@bp.route("/import/anki", methods=["GET", "POST"])
+def import_anki():
+    form = forms.AnkiUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, filename = _read_upload(form)
+        meta = importers.DeckMeta(
+            key="anki-import",  # the final, unique key is chosen when it is saved
+            title=form.title.data or None,
+            source=f"Anki package {filename}",
+            as_of=_today(),
+        )
+        try:
+            imported = importers.read_apkg(data, filename, meta, _limits())
+        except importers.ImportRefused as error:
+            problems = error.problems
+        else:
+            token = service.stage_import(
+                current_user,
+                "anki",
+                filename,
+                {"deck": imported.data, "notices": list(imported.notices)},
+            )
+            return redirect(url_for("editor.confirm_anki", token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/import_anki.html", form=form, problems=problems), status
+
+
+def _limits() -> importers.Limits:
+    return current_app.config.get("IMPORT_LIMITS") or importers.DEFAULT_LIMITS
+
+
+@bp.route("/import/anki/<token>", methods=["GET", "POST"])
+def confirm_anki(token: str):
+    pending = service.pending_import(current_user, token, "anki")
+    data = pending.payload["deck"]
+    deck = facts_domain.Deck.from_dict(data, filename=pending.filename)
+    form = forms.ConfirmImportForm()
+    _visibility(form)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data = {**data, "deck": {**data["deck"]}}
+        data["deck"]["key"] = service.unique_key(data["deck"]["title"], current_user)
+        try:
+            row = service.finish_import(
+                current_user,
+                token,
+                "anki",
+                data,
+                form.visibility.data,
+                f"Imported from {pending.filename}",
+            )
+        except service.DeckProblems as error:
+            problems = error.problems
+        else:
+            flash(f"Imported {len(deck.facts)} facts from {pending.filename}.", "success")
+            return redirect(url_for("decks.show", key=row.key))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "editor/confirm_anki.html",
+        form=form,
+        pending=pending,
+        notices=pending.payload.get("notices", []),
+        preview=_deck_preview(deck),
+        title=deck.title,
+        problems=problems,
+    ), status

@@ -1,0 +1,333 @@
+"""Decks owned by users: create, edit, version, download, import.
+
+Every save goes the way of a fact file: the whole deck is validated by
+`facts.Deck.from_dict` (a problem refuses the save, nothing is written), then
+upserted by `decks.sync_deck_in`, so an edit changes only the edited fact's
+questions and learners' progress survives. The save and its `DeckVersion` row
+are one transaction.
+
+Access: built-in decks (no owner) are read-only here (Forbidden); a deck the user
+may not see is NotFound, so keys of private decks can't be probed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from quizapp.domain import facts as facts_domain
+from quizapp.domain import importers
+from quizapp.extensions import db
+from quizapp.models import Deck, DeckVersion, Fact, PendingImport, User, Visibility, utcnow
+from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.services import decks as deck_service
+
+# Paths under /decks/ that a deck key must not shadow.
+RESERVED_KEYS = frozenset({"new", "upload", "import", "imports", "mine"})
+PENDING_LIFETIME = timedelta(days=1)
+
+
+class DeckProblems(ServiceError):
+    """A deck did not validate; `problems` lists what to fix (nothing was saved)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The deck was not saved: " + "; ".join(problems[:5]))
+
+
+def allowed_visibilities(user: User) -> list[str]:
+    """Anyone may keep a deck for private study; sharing it is for teachers."""
+    if user.is_teacher:
+        return [Visibility.PRIVATE.value, Visibility.CLASS.value, Visibility.PUBLIC.value]
+    return [Visibility.PRIVATE.value]
+
+
+def _check_visibility(user: User, visibility: str) -> None:
+    if visibility not in {v.value for v in Visibility}:
+        raise ServiceError(f"Unknown visibility {visibility!r}.")
+    if visibility not in allowed_visibilities(user):
+        raise Forbidden("Only teachers can share decks; yours stays private.")
+
+
+def storage_problems(deck: facts_domain.Deck) -> list[str]:
+    """What the deck's database rows could not hold (checked before saving)."""
+    limits = {
+        "deck key": (Deck.__table__.c.key.type.length, [deck.key]),
+        "title": (Deck.__table__.c.title.type.length, [deck.title]),
+        "source": (Deck.__table__.c.source.type.length, [deck.source]),
+        "language": (Deck.__table__.c.language.type.length, [deck.language]),
+        "fact key": (Fact.__table__.c.key.type.length, [f.key for f in deck.facts]),
+        "entity key": (Fact.__table__.c.subject.type.length, list(deck.entities)),
+        "entity name": (
+            Fact.__table__.c.subject_name.type.length,
+            [e.name for e in deck.entities.values()],
+        ),
+        "relation key": (Fact.__table__.c.relation.type.length, list(deck.relations)),
+        "relation label": (
+            Fact.__table__.c.relation_label.type.length,
+            [r.label for r in deck.relations.values()],
+        ),
+        "fact source": (
+            Fact.__table__.c.source.type.length,
+            [f.source for f in deck.facts if f.source],
+        ),
+    }
+    problems = []
+    for what, (length, texts) in limits.items():
+        for text in texts:
+            if len(text) > length:
+                problems.append(f"a {what} is longer than {length} characters: {text[:40]}…")
+                break
+    return problems
+
+
+def validate(data: dict[str, Any], filename: str = "deck") -> facts_domain.Deck:
+    """Validate deck data as a fact file is validated, plus what the database can hold.
+
+    Raises:
+        DeckProblems: Every problem found.
+    """
+    try:
+        deck = facts_domain.Deck.from_dict(data, filename=filename)
+    except facts_domain.FactFileError as error:
+        raise DeckProblems([f"{p.where}: {p.message}" for p in error.problems]) from None
+    if problems := storage_problems(deck):
+        raise DeckProblems(problems)
+    return deck
+
+
+def key_problem(key: str, session=None) -> str | None:
+    """Why a new deck may not take this key, or None."""
+    session = session or db.session
+    if key in RESERVED_KEYS:
+        return f"'{key}' is reserved; choose another key."
+    if session.scalar(select(Deck.id).where(Deck.key == key)) is not None:
+        return f"The key '{key}' is already used by another deck; choose another."
+    return None
+
+
+def unique_key(text: str, user: User) -> str:
+    """A free deck key made from a title: "my-deck", else "my-deck-u7", "my-deck-u7-2"..."""
+    base = importers.slug(text) or "deck"
+    for candidate in (base, f"{base}-u{user.id}"):
+        if key_problem(candidate) is None:
+            return candidate
+    n = 2
+    while key_problem(f"{base}-u{user.id}-{n}") is not None:
+        n += 1
+    return f"{base}-u{user.id}-{n}"
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def editable_deck(user: User, key: str) -> Deck:
+    """The deck, if this user may edit it.
+
+    Raises:
+        NotFound: No such deck, or one the user may not see.
+        Forbidden: A built-in deck, or another user's (public) deck.
+    """
+    deck = deck_service.get_deck(user, key)
+    if deck.is_builtin:
+        raise Forbidden(
+            "Built-in decks are read-only in the browser: they are edited as files in "
+            "questions/. Download it to start a deck of your own from it."
+        )
+    if deck.owner_id != user.id:
+        raise Forbidden("Only the deck's owner can change it.")
+    return deck
+
+
+def owns(user: User | None, deck: Deck) -> bool:
+    return bool(user is not None and user.is_authenticated and deck.owner_id == user.id)
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def _record(session, row: Deck, user: User, summary: str, report) -> DeckVersion:
+    parts = [f"{report.facts[k]} {k}" for k in ("added", "updated", "retired") if report.facts[k]]
+    detail = f" (facts: {', '.join(parts)})" if parts else ""
+    version = DeckVersion(
+        deck_id=row.id,
+        number=row.version,
+        author_id=user.id,
+        created_at=utcnow(),
+        summary=(summary + detail)[:500],
+        content=row.content,
+    )
+    session.add(version)
+    return version
+
+
+def create_deck(
+    user: User, data: dict[str, Any], *, visibility: str, summary: str = "Created"
+) -> Deck:
+    """Create a deck owned by `user` from deck data (validated like a fact file).
+
+    Raises:
+        DeckProblems: The data is not a valid deck.
+        ServiceError: The key is taken or reserved.
+        Forbidden: A student asked to share the deck.
+    """
+    _check_visibility(user, visibility)
+    deck = validate(data, filename=str(data.get("deck", {}).get("key", "deck")))
+    with write_transaction() as session:
+        if problem := key_problem(deck.key, session):
+            raise DeckProblems([problem])
+        row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
+        _record(session, row, user, summary, report)
+    return row
+
+
+def change_deck(
+    user: User,
+    key: str,
+    edit: Callable[[dict[str, Any]], dict[str, Any]],
+    summary: str,
+) -> Deck:
+    """Apply an edit to a deck's current content and save it as a new version.
+
+    The edit runs inside the write transaction on the content as it is now, so two
+    people saving at once never undo each other's change to another fact.
+
+    Args:
+        user: The acting user (must own the deck).
+        key: The deck.
+        edit: Takes a copy of the deck data, returns the new data (the key is kept).
+        summary: What changed, for the history.
+
+    Raises:
+        DeckProblems: The edited deck is not valid; nothing was saved.
+    """
+    editable_deck(user, key)
+    with write_transaction() as session:
+        row = session.scalar(select(Deck).where(Deck.key == key).with_for_update())
+        if row is None or row.owner_id != user.id:
+            raise NotFound(f"There is no deck {key!r}.")
+        data = edit(_copy(row.content))
+        data.setdefault("deck", {})["key"] = key
+        deck = validate(data, filename=key)
+        before = row.version
+        row, report = deck_service.sync_deck_in(
+            session, deck, owner=user, visibility=row.visibility
+        )
+        if row.version != before:
+            _record(session, row, user, summary, report)
+    return row
+
+
+def set_visibility(user: User, key: str, visibility: str) -> Deck:
+    """Change who may see a deck (not a new version of its content)."""
+    _check_visibility(user, visibility)
+    editable_deck(user, key)
+    with write_transaction() as session:
+        row = session.scalar(select(Deck).where(Deck.key == key))
+        row.visibility = visibility
+    return row
+
+
+def _copy(content: dict[str, Any]) -> dict[str, Any]:
+    import copy
+
+    return copy.deepcopy(content)
+
+
+# --- history and downloads --------------------------------------------------------------------
+
+
+def versions(user: User, key: str) -> tuple[Deck, list[DeckVersion]]:
+    deck = editable_deck(user, key)
+    rows = db.session.scalars(
+        select(DeckVersion)
+        .where(DeckVersion.deck_id == deck.id)
+        .order_by(DeckVersion.number.desc())
+    )
+    return deck, list(rows)
+
+
+def version_toml(user: User, key: str, number: int) -> str:
+    deck = editable_deck(user, key)
+    row = db.session.scalar(
+        select(DeckVersion).where(DeckVersion.deck_id == deck.id, DeckVersion.number == number)
+    )
+    if row is None:
+        raise NotFound(f"The deck has no version {number}.")
+    return facts_domain.to_toml(facts_domain.Deck.from_dict(row.content, filename=key))
+
+
+def deck_toml(user: User | None, key: str) -> str:
+    """The deck as a fact file, for anyone who may see it (built-in decks too)."""
+    deck = deck_service.get_deck(user, key)
+    return facts_domain.to_toml(deck_service.domain_deck(deck))
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def stage_import(user: User, kind: str, filename: str, payload: dict[str, Any]) -> str:
+    """Keep an upload server-side until its owner confirms it; returns its token.
+
+    Old uploads of this user (over a day old) are cleared on the way.
+    """
+    token = secrets.token_hex(16)
+    with write_transaction() as session:
+        session.execute(
+            delete(PendingImport).where(
+                PendingImport.owner_id == user.id,
+                PendingImport.created_at < utcnow() - PENDING_LIFETIME,
+            )
+        )
+        session.add(
+            PendingImport(
+                id=token,
+                owner_id=user.id,
+                kind=kind,
+                filename=filename[:200],
+                payload=payload,
+                created_at=utcnow(),
+            )
+        )
+    return token
+
+
+def pending_import(user: User, token: str, kind: str) -> PendingImport:
+    valid = len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+    row = db.session.get(PendingImport, token) if valid else None
+    if row is None or row.owner_id != user.id or row.kind != kind:
+        raise NotFound("This upload has expired or does not exist; upload the file again.")
+    return row
+
+
+def finish_import(
+    user: User, token: str, kind: str, data: dict[str, Any], visibility: str, summary: str
+) -> Deck:
+    """Create the deck of a staged upload and forget the upload, in one transaction.
+
+    Raises:
+        DeckProblems, ServiceError, Forbidden: As `create_deck`; nothing is saved.
+        NotFound: The upload is gone (already imported, or expired).
+    """
+    _check_visibility(user, visibility)
+    deck = validate(data, filename=str(data.get("deck", {}).get("key", "deck")))
+    with write_transaction() as session:
+        pending = session.get(PendingImport, token)
+        if pending is None or pending.owner_id != user.id or pending.kind != kind:
+            raise NotFound("This upload was already imported or has expired.")
+        if problem := key_problem(deck.key, session):
+            raise DeckProblems([problem])
+        row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
+        _record(session, row, user, summary, report)
+        session.delete(pending)
+    return row
+
+
+def user_decks(user: User) -> list[Deck]:
+    return list(
+        db.session.scalars(select(Deck).where(Deck.owner_id == user.id).order_by(Deck.title))
+    )
