@@ -279,3 +279,26 @@ def test_join_is_rate_limited(rate_limited, make_user, as_user, school_class):
     assert "Too many attempts" in text(blocked)
     assert client.get(f"/classes/join/{school_class.join_code}").status_code == 200
     assert count_rows(ClassMembership) == 0
+
+
+def test_class_shared_decks_are_seen_by_the_teachers_students(
+    make_user, as_user, teacher, school_class
+):
+    from quizapp.domain.facts import parse_deck
+    from quizapp.services import decks as deck_service
+    from tests.web.test_decks import SMALL
+
+    deck_service.sync_deck(parse_deck(SMALL, "tiny.toml"), owner=teacher, visibility="class")
+    member, outsider = make_user(), make_user()
+    classroom_service.join_class(member, school_class.join_code)
+    other_teacher = make_user(role="teacher")
+    other_class = classroom_service.create_class(other_teacher, "Elsewhere")
+    classroom_service.join_class(outsider, other_class.join_code)
+
+    member_client, outsider_client = as_user(member), as_user(outsider)
+    assert member_client.get("/decks/tiny").status_code == 200
+    assert "Tiny deck" in text(member_client.get("/decks/"))
+    assert outsider_client.get("/decks/tiny").status_code == 404
+    assert "Tiny deck" not in text(outsider_client.get("/decks/"))
+    classroom_service.remove_student(teacher, school_class.id, member.id)
+    assert member_client.get("/decks/tiny").status_code == 404
