@@ -1,6 +1,6 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
-from quizapp.models.classroom import ClassMembership, SchoolClass
+from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import StudyItem
@@ -9,6 +9,7 @@ from quizapp.models.user import Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
+    "Assignment",
     "ClassMembership",
     "Deck",
     "DeckVersion",
