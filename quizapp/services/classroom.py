@@ -130,7 +130,10 @@ def roster(teacher: User, class_id: int) -> list[ClassMembership]:
 
 
 def remove_student(teacher: User, class_id: int, student_id: int) -> User:
-    """Take a student out of the class. Their past results stay in the gradebook's history.
+    """Take a student out of the class.
+
+    They leave the gradebook; their attempts stay in their own quiz history (and come
+    back to the gradebook if they rejoin).
 
     Raises:
         NotFound: Not the teacher's class, or the student is not in it.
