@@ -1,15 +1,24 @@
-"""Classes: the teacher's classes and roster, students joining with a code."""
+"""Classes: the teacher's classes and roster, students joining with a code, assignments
+and the gradebook."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from quizapp.classroom.forms import ClassForm, JoinForm
+from quizapp.classroom import chart
+from quizapp.classroom.forms import AssignmentForm, ClassForm, JoinForm
 from quizapp.domain.classroom import format_code
 from quizapp.extensions import limiter
-from quizapp.services import Forbidden, ServiceError
+from quizapp.models import utcnow
+from quizapp.services import Forbidden, NotFound, ServiceError
+from quizapp.services import assignments as assignment_service
 from quizapp.services import classroom as classroom_service
+from quizapp.services import decks as deck_service
+from quizapp.services import quizzes as quiz_service
 
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
@@ -46,8 +55,14 @@ def _home_summary():
         """What the home page shows: the classes one teaches, or the classes one joined."""
         user = _user()
         if user.is_teacher:
-            return {"teaching": classroom_service.teacher_classes(user), "classes": []}
-        return {"teaching": [], "classes": classroom_service.student_classes(user)}
+            return {"teaching": classroom_service.teacher_classes(user), "classes": [], "todo": []}
+        assigned = assignment_service.student_assignments(user, now=utcnow())
+        return {
+            "teaching": [],
+            "classes": classroom_service.student_classes(user),
+            # Still to do: open (or opening) work that has no counted score yet.
+            "todo": [(c, v) for c, v in assigned if v.outcome.counted is None and v.can_start],
+        }
 
     return {"classroom_home": classroom_home}
 
@@ -140,13 +155,19 @@ def join_link(code: str):
 def show(class_id: int):
     user = _user()
     school_class = classroom_service.get_class(user, class_id)
+    now = utcnow()
     if school_class.teacher_id == user.id:
         return render_template(
             "classroom/teacher.html",
             school_class=school_class,
             roster=classroom_service.roster(user, class_id),
+            book=assignment_service.class_gradebook(user, class_id, now=now),
         )
-    return render_template("classroom/student.html", school_class=school_class)
+    return render_template(
+        "classroom/student.html",
+        school_class=school_class,
+        assigned=assignment_service.student_assignments(user, now=now, class_id=class_id),
+    )
 
 
 @bp.route("/<int:class_id>/edit", methods=["GET", "POST"])
@@ -184,3 +205,172 @@ def leave(class_id: int):
     school_class = classroom_service.leave_class(_user(), class_id)
     flash(f"You left “{school_class.name}”.", "info")
     return redirect(url_for("classroom.index"))
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+# The chart is a document of its own: it may use its inline <style>, nothing else.
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _from_local(moment: datetime) -> datetime:
+    """A naive date-time typed in the user's time zone, as UTC."""
+    return moment.replace(tzinfo=_zone()).astimezone(UTC)
+
+
+def _to_local(moment: datetime) -> datetime:
+    return moment.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+@bp.app_template_filter("class_time")
+def _class_time(moment: datetime | None) -> str:
+    """A UTC time in the viewer's time zone, to the minute."""
+    return "" if moment is None else f"{_to_local(moment):%Y-%m-%d %H:%M}"
+
+
+@bp.app_template_filter("class_duration")
+def _class_duration(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    minutes, seconds = divmod(round(value.total_seconds()), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+@bp.app_template_filter("percent")
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def _spec(form: AssignmentForm) -> assignment_service.AssignmentSpec:
+    options = form.options()
+    return assignment_service.AssignmentSpec(
+        deck_key=form.deck.data,
+        title=form.title.data or "",
+        subjects=options.subjects,
+        kinds=options.kinds,
+        count=options.count,
+        time_limit=options.time_limit,
+        opens_at=_from_local(form.opens_at.data),
+        due_at=_from_local(form.due_at.data),
+        attempts_allowed=1 if form.attempts.data == "1" else None,
+        scoring=form.scoring.data,
+        late_policy=form.late_policy.data,
+        shuffle=bool(form.shuffle.data),
+    )
+
+
+@bp.route("/<int:class_id>/assignments/new", methods=["GET", "POST"])
+def new_assignment(class_id: int):
+    """Assign a quiz: first pick a deck (a plain GET form), then the options for it."""
+    user = _user()
+    school_class = classroom_service.get_own_class(user, class_id)
+    deck_key = (request.form.get("deck") or request.args.get("deck") or "").strip()
+    if not deck_key:
+        return render_template(
+            "classroom/assignment_deck.html",
+            school_class=school_class,
+            decks=deck_service.list_decks(user),
+        )
+    deck = deck_service.get_deck(user, deck_key)
+    now = utcnow()
+    form = AssignmentForm(
+        deck=deck.key,
+        opens_at=_to_local(now),
+        due_at=_to_local(now + timedelta(days=7)),
+    ).for_deck(quiz_service.subjects_of(deck))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            assignment = assignment_service.create_assignment(
+                user, class_id, _spec(form), now=utcnow()
+            )
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            form.form_errors.append(str(exc))
+            status = exc.status
+        else:
+            flash(f"Assigned “{assignment.title}” to {school_class.name}.", "success")
+            return redirect(
+                url_for("classroom.assignment", class_id=class_id, assignment_id=assignment.id),
+                code=303,
+            )
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "classroom/assignment_new.html", school_class=school_class, deck=deck, form=form
+    ), status
+
+
+@bp.get("/<int:class_id>/assignments/<int:assignment_id>")
+def assignment(class_id: int, assignment_id: int):
+    user = _user()
+    school_class, _ = assignment_service.get_assignment(user, class_id, assignment_id)
+    now = utcnow()
+    if school_class.teacher_id == user.id:
+        report = assignment_service.assignment_report(user, class_id, assignment_id, now=now)
+        return render_template("classroom/assignment_report.html", report=report, now=now)
+    view = assignment_service.student_view(user, class_id, assignment_id, now=now)
+    return render_template(
+        "classroom/assignment_student.html", school_class=school_class, view=view, now=now
+    )
+
+
+@bp.post("/<int:class_id>/assignments/<int:assignment_id>/start")
+def start_assignment(class_id: int, assignment_id: int):
+    attempt = assignment_service.start(_user(), class_id, assignment_id, now=utcnow())
+    return redirect(url_for("quiz.show", attempt_id=attempt.id), code=303)
+
+
+@bp.post("/<int:class_id>/assignments/<int:assignment_id>/delete")
+def delete_assignment(class_id: int, assignment_id: int):
+    title = assignment_service.delete_assignment(_user(), class_id, assignment_id)
+    flash(f"Deleted “{title}”. Students keep their attempts in their own history.", "info")
+    return redirect(url_for("classroom.show", class_id=class_id), code=303)
+
+
+@bp.get("/<int:class_id>/assignments/<int:assignment_id>/distribution.svg")
+def distribution_chart(class_id: int, assignment_id: int):
+    report = assignment_service.assignment_report(_user(), class_id, assignment_id, now=utcnow())
+    response = Response(chart.distribution_chart(report.distribution), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = CHART_CSP
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:class_id>/assignments/<int:assignment_id>/results.csv")
+def assignment_export(class_id: int, assignment_id: int):
+    text = assignment_service.assignment_csv(_user(), class_id, assignment_id, now=utcnow())
+    return _csv_response(text, f"class-{class_id}-assignment-{assignment_id}.csv")
+
+
+@bp.get("/<int:class_id>/gradebook")
+def gradebook(class_id: int):
+    book = assignment_service.class_gradebook(_user(), class_id, now=utcnow())
+    return render_template("classroom/gradebook.html", book=book)
+
+
+@bp.get("/<int:class_id>/gradebook.csv")
+def gradebook_export(class_id: int):
+    text = assignment_service.gradebook_csv(_user(), class_id, now=utcnow())
+    return _csv_response(text, f"class-{class_id}-gradebook.csv")
+
+
+@bp.get("/<int:class_id>/students/<int:student_id>")
+def student(class_id: int, student_id: int):
+    history = assignment_service.student_history(_user(), class_id, student_id, now=utcnow())
+    return render_template("classroom/student_history.html", history=history)
