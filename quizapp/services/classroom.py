@@ -37,6 +37,11 @@ def _not_found() -> NotFound:
     return NotFound("There is no class here, or it isn't one of yours.")
 
 
+def _load_class(class_id: int) -> SchoolClass | None:
+    # Ids from URLs can be any size; the database's integers stop at 2**63.
+    return db.session.get(SchoolClass, class_id) if 0 < class_id < 2**63 else None
+
+
 def _clean_name(name: str | None, description: str | None) -> tuple[str, str]:
     name = (name or "").strip()
     description = (description or "").strip()
@@ -88,7 +93,7 @@ def get_own_class(teacher: User, class_id: int) -> SchoolClass:
     Raises:
         NotFound: No such class, or one taught by someone else (the same answer).
     """
-    school_class = db.session.get(SchoolClass, class_id)
+    school_class = _load_class(class_id)
     if school_class is None or school_class.teacher_id != teacher.id:
         raise _not_found()
     return school_class
@@ -140,11 +145,15 @@ def remove_student(teacher: User, class_id: int, student_id: int) -> User:
     """
     with write_transaction() as session:
         school_class = get_own_class(teacher, class_id)
-        membership = session.scalar(
-            select(ClassMembership).where(
-                ClassMembership.class_id == school_class.id,
-                ClassMembership.student_id == student_id,
+        membership = (
+            session.scalar(
+                select(ClassMembership).where(
+                    ClassMembership.class_id == school_class.id,
+                    ClassMembership.student_id == student_id,
+                )
             )
+            if 0 < student_id < 2**63
+            else None
         )
         if membership is None:
             raise NotFound("That student is not in this class.")
@@ -190,7 +199,7 @@ def get_class(user: User, class_id: int) -> SchoolClass:
     Raises:
         NotFound: No such class, or one the user is not part of (the same answer).
     """
-    school_class = db.session.get(SchoolClass, class_id)
+    school_class = _load_class(class_id)
     if school_class is None or not (
         school_class.teacher_id == user.id or is_member(user, school_class)
     ):

@@ -302,3 +302,19 @@ def test_class_shared_decks_are_seen_by_the_teachers_students(
     assert "Tiny deck" not in text(outsider_client.get("/decks/"))
     classroom_service.remove_student(teacher, school_class.id, member.id)
     assert member_client.get("/decks/tiny").status_code == 404
+
+
+def test_huge_ids_are_404_not_500(make_user, as_user, teacher, school_class):
+    huge = 2**64
+    client = as_user(teacher)
+    for path in (f"/classes/{huge}", f"/classes/{huge}/gradebook", f"/classes/{huge}/edit"):
+        assert client.get(path).status_code == 404, path
+    base = f"/classes/{school_class.id}"
+    for path in (
+        f"{base}/assignments/{huge}",
+        f"{base}/students/{huge}",
+        f"{base}/assignments/{huge}/results.csv",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"{base}/students/{huge}/remove").status_code == 404
+    assert client.post(f"/classes/{huge}/code").status_code == 404
