@@ -179,6 +179,12 @@ def test_every_student_gets_the_same_questions_in_their_own_order(assign, enrol)
     assert len({tuple(order) for order in orders}) > 1
 
 
+def test_time_limit_carries_to_each_attempt(assign, enrol):
+    assignment = assign(time_limit=30)
+    attempt = assignment_service.start(enrol(), assignment.class_id, assignment.id, now=NOW)
+    assert attempt.time_limit_seconds == 30
+
+
 def test_without_shuffle_everyone_gets_the_assignment_order(assign, enrol):
     assignment = assign(shuffle=False)
     for _ in range(2):
