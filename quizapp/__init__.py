@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.decks.views import bp as decks_bp
     from quizapp.editor.views import bp as editor_bp
     from quizapp.export.views import bp as export_bp
+    from quizapp.live.views import bp as live_bp
     from quizapp.main.views import bp as main_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.scores.views import bp as scores_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(scores_bp)
     app.register_blueprint(classroom_bp)
+    app.register_blueprint(live_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -257,9 +257,75 @@ def check_db_command() -> None:
     click.echo("ok")
 
 
+def default_workers() -> int:
+    """One worker process per CPU core this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes [default: one per CPU core].",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Per worker."
+)
+def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve quizapp in production with gunicorn (gthread workers).
+
+    Threaded workers keep thousands of idle keep-alive connections (live game
+    players between polls) cheaply and let a request waiting on the database not
+    block the others. Each worker builds its own app after the fork, so no database
+    connection is shared between processes.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": threads,
+        # Live game players keep a connection open and poll every 1-3 s.
+        "worker_connections": 4000,
+        "keepalive": 10,
+        "backlog": 4096,
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from quizapp import create_app
+
+            return create_app()
+
+    click.echo(
+        f"quizapp serving on http://{options['bind']} "
+        f"({options['workers']} workers x {threads} threads)"
+    )
+    Server().run()
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(check_db_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(serve_command)

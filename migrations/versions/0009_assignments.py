@@ -1,8 +1,8 @@
-"""assignments, and the attempts that belong to them
+"""assignments, the attempts that belong to them, and the class of a live game
 
 Revision ID: 0009_assignments
 Revises: 0008_classroom
-Create Date: 2026-11-29 20:00:58.650248
+Create Date: 2026-11-29 20:21:43.765378
 
 """
 from alembic import op
@@ -45,6 +45,9 @@ def upgrade():
         batch_op.create_index('ix_assignments_class_due', ['class_id', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_deck_id'), ['deck_id'], unique=False)
 
+    with op.batch_alter_table('live_games', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_live_games_class_id_classes'), 'classes', ['class_id'], ['id'], ondelete='SET NULL')
+
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assignment_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('attempt_number', sa.Integer(), nullable=True))
@@ -63,6 +66,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quiz_attempts_assignment_id'))
         batch_op.drop_column('attempt_number')
         batch_op.drop_column('assignment_id')
+
+    with op.batch_alter_table('live_games', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_live_games_class_id_classes'), type_='foreignkey')
 
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_deck_id'))

@@ -18,7 +18,6 @@ from quizapp.services import Forbidden, NotFound, ServiceError
 from quizapp.services import assignments as assignment_service
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
-from quizapp.services import quizzes as quiz_service
 
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
@@ -284,7 +283,7 @@ def new_assignment(class_id: int):
         deck=deck.key,
         opens_at=_to_local(now),
         due_at=_to_local(now + timedelta(days=7)),
-    ).for_deck(quiz_service.subjects_of(deck))
+    ).for_deck(deck_service.deck_subjects(deck))
     status = 200
     if form.validate_on_submit():
         try:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from quizapp.domain.anki import NOTE_TYPES
 from quizapp.export.forms import ExportForm
 from quizapp.models import Deck
+from quizapp.services import decks as deck_service
 from quizapp.services import exports
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -20,7 +21,7 @@ def export_menu():
     def export_form(deck: Deck) -> ExportForm:
         """The form of the deck page's Export menu, with the deck's entities."""
         form = ExportForm(formdata=None)
-        form.entity.choices = exports.entity_choices(deck)
+        form.entity.choices = deck_service.deck_subjects(deck)
         return form
 
     return {"export_form": export_form}

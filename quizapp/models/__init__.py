@@ -2,6 +2,7 @@
 
 from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime, utcnow
@@ -14,6 +15,11 @@ __all__ = [
     "Deck",
     "DeckVersion",
     "Fact",
+    "GameState",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveQuestion",
     "PendingImport",
     "Question",
     "QuizAttempt",

@@ -287,6 +287,17 @@ def active_facts(deck: Deck) -> list[Fact]:
     )
 
 
+def deck_subjects(deck: Deck) -> list[tuple[str, str]]:
+    """(entity key, name) of the subjects of the deck's active facts, by name."""
+    rows = db.session.execute(
+        select(Fact.subject, Fact.subject_name)
+        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
+        .distinct()
+        .order_by(Fact.subject_name, Fact.subject)
+    )
+    return [(key, name) for key, name in rows]
+
+
 def get_fact(deck: Deck, fact_key: str) -> Fact:
     fact = None
     if _plausible(fact_key, Fact.key):

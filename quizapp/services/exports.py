@@ -225,16 +225,5 @@ def _filename(deck_key: str, selection: Selection, extension: str) -> str:
     return f"{deck_key}{part}{_FILENAME_SUFFIX[selection.only]}.{extension}"
 
 
-def entity_choices(deck: Deck) -> list[tuple[str, str]]:
-    """(key, name) of the entities the deck's active facts are about, by name."""
-    rows = db.session.execute(
-        select(Fact.subject, Fact.subject_name)
-        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
-        .distinct()
-        .order_by(Fact.subject_name, Fact.subject)
-    )
-    return [(key, name) for key, name in rows]
-
-
 def formats() -> Iterable[anki.Exporter]:
     return anki.EXPORTERS.values()

@@ -48,7 +48,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.services import NotFound, ServiceError, write_transaction
-from quizapp.services.decks import get_deck
+from quizapp.services.decks import deck_subjects, get_deck
 from quizapp.services.study_items import mark_due_after_wrong_answers
 
 __all__ = [
@@ -74,7 +74,6 @@ __all__ = [
     "set_leaderboard_opt_in",
     "start_fixed_quiz",
     "start_quiz",
-    "subjects_of",
 ]
 
 # Network and rendering time forgiven after a time limit runs out.
@@ -269,17 +268,6 @@ class History:
 # --- starting -----------------------------------------------------------------------------------
 
 
-def subjects_of(deck: Deck) -> list[tuple[str, str]]:
-    """(entity key, name) of the subjects of the deck's active facts, by name."""
-    rows = db.session.execute(
-        select(Fact.subject, Fact.subject_name)
-        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
-        .distinct()
-        .order_by(Fact.subject_name, Fact.subject)
-    )
-    return [(key, name) for key, name in rows]
-
-
 def _candidates(deck: Deck) -> list[quiz_domain.Candidate]:
     rows = db.session.execute(
         select(Question.id, Question.fact_id, Fact.subject, Question.kind)
@@ -297,7 +285,7 @@ def _candidates(deck: Deck) -> list[quiz_domain.Candidate]:
 
 
 def _checked_options(deck: Deck, options: quiz_domain.QuizOptions) -> quiz_domain.QuizOptions:
-    known = [key for key, _ in subjects_of(deck)]
+    known = [key for key, _ in deck_subjects(deck)]
     try:
         return options.validated(known)
     except quiz_domain.QuizOptionsError as exc:

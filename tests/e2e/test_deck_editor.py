@@ -85,7 +85,13 @@ def test_teacher_builds_a_deck_of_five_facts_with_live_preview(new_page, make_us
         expect(page.get_by_role("heading", name=country)).to_be_visible()
         expect(page.get_by_text(f"{capital} is the capital of {country}.")).to_be_visible()
     expect(page.get_by_role("link", name="Download TOML")).to_be_visible()
-    # (The lead adds "starts a quiz on it" here once the quiz feature is merged.)
+
+    # The new deck is immediately quizzable.
+    page.get_by_role("button", name="Quick quiz (10 questions)").click()
+    expect(page).to_have_url(re.compile(r"/quiz/\d+$"))
+    expect(page.get_by_text("Question 1 of 10")).to_be_visible()
+    prompt = page.locator("main").inner_text()
+    assert any(country in prompt or capital in prompt for country, capital in CAPITALS)
 
 
 def test_fact_form_fits_a_phone_in_dark_mode(new_page, make_user):

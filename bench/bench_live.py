@@ -1,0 +1,595 @@
+"""How many live-game players one small server holds.
+
+Starts the app with `quizapp serve` (gunicorn, gthread workers) on a fresh SQLite
+database in a temporary folder (migrated, decks loaded), then for N = 300, 1,000
+and 2,000 players: a host logs in and drives a 10-question game over HTTP, N
+simulated players join with a PIN and a nickname, poll their state with an ETag as
+live_player.js does (a 304 while nothing changed, at the `poll_ms` the server
+asks for), see every question, answer at a random moment within the limit, and 5%
+of them send their answer a second time (a double submit). All traffic goes to
+127.0.0.1; the whole run is capped at about 6 minutes.
+
+Printed per N: answers sent (first submissions), answers stored (must be equal),
+duplicates stored (must be 0), refused answers, p50/p99 latency of an answer, p99
+delay from the host's "next" to a player seeing the question, players who missed a
+question, requests per second, and the server's CPU (all its processes) and memory.
+
+The load generator is one asyncio process with raw HTTP/1.1 keep-alive connections
+(one per player), so it stays light: it shares the 2 cores with the server.
+
+Run: python bench/bench_live.py [--sizes 300,1000,2000] [--questions 10] [--seconds 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIZAPP = Path(sys.executable).with_name("quizapp")
+TOTAL_CAP_S = 330  # stop starting new sizes after this; the whole run stays under ~6 min
+# Seconds each size may take before its host ends the game early (questions played
+# are reported): 10 questions of 5 s take about 75 s when the server keeps up.
+BUDGET_S = {300: 80, 1000: 110, 2000: 130}
+PASSWORD = "bench-password-1234"
+REPLAY_SHARE = 0.05
+
+
+# --- a tiny HTTP/1.1 keep-alive client ---------------------------------------------------------
+
+
+class Connection:
+    """One keep-alive connection with a cookie jar (one per simulated browser)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.cookies: dict[str, str] = {}
+
+    async def _open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+            self.writer = None
+
+    async def request(
+        self, method: str, path: str, form: dict | list | None = None, headers: dict | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        body = urlencode(form, doseq=True).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        for key, value in (headers or {}).items():
+            lines.append(f"{key}: {value}")
+        if method == "POST":
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+            lines.append(f"Content-Length: {len(body)}")
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        for attempt in (1, 2):
+            try:
+                if self.writer is None:
+                    await self._open()
+                self.writer.write(raw)
+                await self.writer.drain()
+                return await self._read()
+            except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                await self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _read(self) -> tuple[int, dict[str, str], bytes]:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if not line:
+                continue
+            key, _, value = line.partition(":")
+            key, value = key.strip().lower(), value.strip()
+            if key == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+            headers[key] = value
+        length = int(headers.get("content-length", "0"))
+        body = await self.reader.readexactly(length) if length else b""
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, headers, body
+
+
+CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+# --- the server's processes ----------------------------------------------------------------
+
+
+def process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def rss_mb(pids: list[int]) -> float:
+    total_kb = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
+
+
+# --- setup -----------------------------------------------------------------------------------
+
+
+def prepare_database(url: str) -> None:
+    """Migrate, load the built-in decks, create the teacher (in this process)."""
+    from flask_migrate import upgrade
+
+    from quizapp import create_app
+    from quizapp.domain.facts import load_decks
+    from quizapp.extensions import db
+    from quizapp.services import accounts
+    from quizapp.services.decks import sync_deck
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        for deck in load_decks([ROOT / "questions"]):
+            sync_deck(deck)
+        accounts.register("host@example.com", "Bench Host", PASSWORD, "teacher")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
+    """(answers stored, duplicate (player, question) pairs, players) for a game."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT count(*) FROM live_answers WHERE game_id = :g"), {"g": game_id}
+        ).scalar()
+        duplicates = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT player_id, live_question_id FROM live_answers "
+                "WHERE game_id = :g GROUP BY player_id, live_question_id HAVING count(*) > 1) d"
+            ),
+            {"g": game_id},
+        ).scalar()
+        players = conn.execute(
+            sa.text("SELECT count(*) FROM live_players WHERE game_id = :g"), {"g": game_id}
+        ).scalar()
+    engine.dispose()
+    return stored, duplicates, players
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- one game --------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    players: int
+    joined: int = 0
+    join_s: float = 0.0
+    sent: int = 0
+    acknowledged: int = 0
+    replays: int = 0
+    replay_not_first: int = 0
+    refused: int = 0
+    errors: int = 0
+    answer_ms: list[float] = field(default_factory=list)
+    seen_delay_ms: list[float] = field(default_factory=list)
+    missed: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    ask_times: dict[int, float] = field(default_factory=dict)
+    game_id: int = 0
+    played: int = 0
+
+
+class Game:
+    def __init__(self, port: int, figures: Figures, questions: int, seconds: int) -> None:
+        self.port = port
+        self.figures = figures
+        self.questions = questions
+        self.seconds = seconds
+        self.game_id = 0
+        self.pin = ""
+        self.finished = asyncio.Event()
+        self.pending: list[asyncio.Task] = []
+
+    async def host(self, host: Connection) -> None:
+        status, _, body = await host.request("GET", "/live/")
+        token = CSRF.search(body).group(1).decode()
+        status, headers, _ = await host.request(
+            "POST",
+            "/live/new?deck=software-companies",
+            {
+                "csrf_token": token,
+                "kinds": ["multiple_choice", "true_false", "multiple_select", "reverse"],
+                "question_count": str(self.questions),
+                "seconds": str(self.seconds),
+                "scoring": "speed",
+                "streak_bonus": "y",
+            },
+        )
+        assert status == 302, status
+        self.game_id = int(headers["location"].rstrip("/").rsplit("/", 1)[1])
+        status, _, body = await host.request("GET", f"/live/games/{self.game_id}")
+        self.pin = re.search(rb'class="pin">(\d{6})<', body).group(1).decode()
+        self.csrf = CSRF.search(body).group(1).decode()
+
+    async def host_state(self, host: Connection) -> dict:
+        _, _, body = await host.request(
+            "GET", f"/live/games/{self.game_id}/state", headers={"Accept": "application/json"}
+        )
+        return json.loads(body)
+
+    async def host_next(self, host: Connection) -> None:
+        state = await self.host_state(host)
+        status, _, _ = await host.request(
+            "POST",
+            f"/live/games/{self.game_id}/next",
+            {"csrf_token": self.csrf, "version": str(state["version"])},
+            headers={"Accept": "application/json"},
+        )
+        assert status == 200, status
+
+    async def drive(self, host: Connection, stop_at: float) -> None:
+        for position in range(self.questions):
+            if time.monotonic() > stop_at:
+                break  # over this size's time budget: the host ends the game early
+            self.figures.ask_times[position] = time.monotonic()
+            await self.host_next(host)  # ask
+            # wait for the deadline (or everybody's answer, which reveals by itself)
+            deadline = time.monotonic() + self.seconds + 0.3
+            while time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                if (await self.host_state(host))["state"] != "question":
+                    break
+            if (await self.host_state(host))["state"] == "question":
+                await self.host_next(host)  # reveal
+            await asyncio.sleep(0.5)
+            await self.host_next(host)  # top 5
+            await asyncio.sleep(0.5)
+            self.figures.played = position + 1
+        if self.figures.played == self.questions:
+            await self.host_next(host)  # podium
+        else:
+            await host.request(
+                "POST",
+                f"/live/games/{self.game_id}/end",
+                {"csrf_token": self.csrf, "version": "0"},
+                headers={"Accept": "application/json"},
+            )
+        self.finished.set()
+
+    async def player(
+        self, index: int, conn: Connection, start: asyncio.Event, joining, rng
+    ) -> None:
+        figures = self.figures
+        async with joining:  # a class arrives over a few seconds, not in one instant
+            _, _, body = await conn.request("GET", f"/play?pin={self.pin}")
+            token = CSRF.search(body).group(1).decode()
+            status, _, _ = await conn.request(
+                "POST", "/play", {"csrf_token": token, "pin": self.pin, "nickname": f"p{index}"}
+            )
+        if status != 302:
+            figures.errors += 1
+            return
+        figures.joined += 1
+        await start.wait()
+        etag = None
+        answered: set[int] = set()
+        seen: set[int] = set()
+        replay = rng.random() < REPLAY_SHARE
+        poll_s = 1.0
+        state_path = f"/play/{self.game_id}/state"
+        while True:
+            headers = {"Accept": "application/json"}
+            if etag:
+                headers["If-None-Match"] = etag
+            status, response_headers, body = await conn.request("GET", state_path, headers=headers)
+            figures.requests += 1
+            if status == 304:
+                figures.not_modified += 1
+            elif status == 200:
+                etag = response_headers.get("etag")
+                state = json.loads(body)
+                poll_s = state.get("poll_ms", 1000) / 1000
+                if state["state"] == "finished":
+                    break
+                question = state.get("question")
+                if state["state"] == "question" and question:
+                    position = question["position"]
+                    if position not in seen:
+                        seen.add(position)
+                        asked = figures.ask_times.get(position)
+                        if asked is not None:
+                            figures.seen_delay_ms.append((time.monotonic() - asked) * 1000)
+                    if position not in answered and not state["answered"]:
+                        answered.add(position)
+                        room = max(0.0, question["remaining_ms"] / 1000 - 1.0)
+                        self.pending.append(
+                            asyncio.get_running_loop().create_task(
+                                self.answer(
+                                    conn, token, question, rng.uniform(0, room), replay, rng
+                                )
+                            )
+                        )
+            else:
+                figures.errors += 1
+            await asyncio.sleep(poll_s * rng.uniform(0.9, 1.1))
+        figures.missed += self.questions - len(seen)
+
+    async def answer(self, conn, token, question, delay, replay, rng) -> None:
+        await asyncio.sleep(delay)
+        n = len(question["options"])
+        picks = rng.sample(range(n), rng.randint(1, 2)) if question["multi"] else [rng.randrange(n)]
+        form = {"csrf_token": token, "position": str(question["position"]), "pick": picks}
+        headers = {"Accept": "application/json", "X-CSRFToken": token}
+        # The answer goes on a connection of its own, as a browser would open one while
+        # its poll is in flight.
+        single = Connection(self.port)
+        single.cookies = dict(conn.cookies)
+        try:
+            for attempt in range(2 if replay else 1):
+                started = time.perf_counter()
+                if attempt == 0:
+                    self.figures.sent += 1
+                try:
+                    status, _, body = await single.request(
+                        "POST", f"/play/{self.game_id}/answer", form, headers
+                    )
+                except (OSError, asyncio.IncompleteReadError):
+                    self.figures.errors += 1
+                    return
+                if attempt == 0:
+                    self.figures.answer_ms.append((time.perf_counter() - started) * 1000)
+                    if status == 200:
+                        self.figures.acknowledged += 1
+                    elif status in (403, 409):
+                        self.figures.refused += 1
+                    else:
+                        self.figures.errors += 1
+                else:
+                    self.figures.replays += 1
+                    if status == 200 and not json.loads(body)["first"]:
+                        self.figures.replay_not_first += 1
+        finally:
+            await single.close()
+
+
+async def play_game(
+    port: int, players: int, questions: int, seconds: int, seed: int, budget_s: float
+) -> Figures:
+    figures = Figures(players)
+    game = Game(port, figures, questions, seconds)
+    host = Connection(port)
+    _, _, body = await host.request("GET", "/auth/login")
+    token = CSRF.search(body).group(1).decode()
+    status, _, _ = await host.request(
+        "POST",
+        "/auth/login",
+        {"csrf_token": token, "email": "host@example.com", "password": PASSWORD},
+    )
+    assert status == 302, f"host login failed: {status}"
+    await game.host(host)
+    rng = random.Random(seed)
+    start = asyncio.Event()
+    connections = [Connection(port) for _ in range(players)]
+    joining = asyncio.Semaphore(64)
+
+    began = time.monotonic()
+    tasks = [
+        asyncio.create_task(
+            game.player(i, connections[i], start, joining, random.Random(rng.random()))
+        )
+        for i in range(players)
+    ]
+    while figures.joined + figures.errors < players and time.monotonic() - began < 120:
+        await asyncio.sleep(0.2)
+    figures.join_s = time.monotonic() - began
+    start.set()
+    await game.drive(host, began + budget_s)
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=30)
+    await asyncio.wait_for(asyncio.gather(*game.pending, return_exceptions=True), timeout=30)
+    for conn in [host, *connections]:
+        await conn.close()
+    figures.game_id = game.game_id
+    return figures
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="300,1000,2000")
+    parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="time limit per question")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 16_384)), hard))
+
+    run_started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    prepare_database(url)
+    port = free_port()
+    command = [str(QUIZAPP), "serve", "--port", str(port)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "QUIZAPP_DISABLE_RATELIMIT": "1",
+    }
+    log = open(tmp / "server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
+    results = []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(
+                        f"the server did not start; see {tmp / 'server.log'}"
+                    ) from None
+                time.sleep(0.2)
+        time.sleep(1.0)  # let every worker boot
+        print(f"server: {' '.join(command[1:])} (pid {server.pid}), SQLite at {tmp}")
+        print(
+            f"game: {args.questions} questions, {args.seconds} s each; "
+            f"{int(REPLAY_SHARE * 100)}% of players submit each answer twice"
+        )
+        for n in sizes:
+            if time.monotonic() - run_started > TOTAL_CAP_S:
+                print(f"N={n}: skipped, the run's time cap ({TOTAL_CAP_S} s) was reached")
+                continue
+            pids = process_tree(server.pid)
+            cpu_before, t_before = cpu_seconds(pids), time.monotonic()
+            me_before = sum(os.times()[:2])
+            peak = [rss_mb(pids)]
+
+            async def sample(stop: asyncio.Event, peak=peak) -> None:
+                while not stop.is_set():
+                    peak.append(rss_mb(process_tree(server.pid)))
+                    await asyncio.sleep(1.0)
+
+            async def run(n=n) -> Figures:
+                stop = asyncio.Event()
+                sampler = asyncio.create_task(sample(stop))
+                try:
+                    budget = BUDGET_S.get(n, 120)
+                    return await play_game(
+                        port, n, args.questions, args.seconds, seed=n, budget_s=budget
+                    )
+                finally:
+                    stop.set()
+                    await sampler
+
+            figures = asyncio.run(run())
+            elapsed = time.monotonic() - t_before
+            cpu = cpu_seconds(process_tree(server.pid)) - cpu_before
+            me = sum(os.times()[:2]) - me_before
+            stored, duplicates, players = count_stored(url, figures.game_id)
+            results.append((figures, stored, duplicates))
+            print(
+                f"\nN={n}: {figures.joined} joined in {figures.join_s:.1f} s "
+                f"({players} player rows); {figures.played} of {args.questions} questions "
+                f"played in {elapsed:.0f} s"
+            )
+            print(
+                f"  answers sent {figures.sent}, stored {stored} "
+                f"({'equal' if stored == figures.sent - figures.refused else 'NOT EQUAL'}), "
+                f"duplicates stored {duplicates}, refused {figures.refused}, "
+                f"errors {figures.errors}; replays {figures.replays} "
+                f"(acknowledged as already answered: {figures.replay_not_first})"
+            )
+            print(
+                f"  answer latency p50 {percentile(figures.answer_ms, 50):.0f} ms, "
+                f"p99 {percentile(figures.answer_ms, 99):.0f} ms, "
+                f"max {max(figures.answer_ms, default=float('nan')):.0f} ms"
+            )
+            print(
+                f"  host 'next' -> player sees the question: "
+                f"p50 {percentile(figures.seen_delay_ms, 50):.0f} ms, "
+                f"p99 {percentile(figures.seen_delay_ms, 99):.0f} ms; "
+                f"questions missed by a player: {figures.missed}"
+            )
+            print(
+                f"  polls {figures.requests} ({figures.requests / elapsed:.0f}/s, "
+                f"{100 * figures.not_modified / max(1, figures.requests):.0f}% were 304)"
+            )
+            print(
+                f"  server CPU {cpu:.1f} s = {100 * cpu / elapsed:.0f}% of one core "
+                f"(2 cores = 200%), peak RSS {max(peak):.0f} MB over "
+                f"{len(process_tree(server.pid))} processes; load generator CPU {me:.1f} s"
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\ntotal {time.monotonic() - run_started:.0f} s")
+    bad = [f for f, stored, dup in results if dup or stored != f.sent - f.refused]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""The rules of a live game: points, streaks, ranks, nicknames and option orders.
+
+Pure functions; the service layer feeds them times and rows.
+
+Points for one answer (`score_answer`):
+
+- Speed scoring (Kahoot's rule): a correct answer given after `t` of a limit `T`
+  scores ``round(1000 * (1 - (t / T) / 2))``: 1000 at once, 500 at the buzzer, never
+  less than 500. Rounding is half up, in integer milliseconds, so it never depends
+  on float noise.
+- Accuracy-only scoring: 1000 for a correct answer, whenever it came.
+- Multiple select gives partial credit (see `grading.judge`: right picks minus wrong
+  picks over the number of right options, at least 0): the points of a correct
+  answer given at that moment times the credit, rounded. Only the exact set is
+  *correct*.
+- Streak bonus (when on): the answer's streak is the number of correct answers in a
+  row ending with it (a wrong, partial or missing answer breaks the row). The bonus
+  is ``min(100 * (streak - 1), 500)``: nothing for the first, +100 for the second in
+  a row, +200 for the third, up to +500 from the sixth on.
+- A wrong answer, or no answer, scores 0.
+
+Ranks are competition ranks ("1224"): equal scores share a rank, and the next rank
+skips. Ties are listed by nickname so the order is stable.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from quizapp.domain.grading import Judgement, judge, normalise
+from quizapp.domain.questions import Question
+
+__all__ = [
+    "CHOICE_KINDS",
+    "MAX_POINTS",
+    "NICKNAME_MAX",
+    "STREAK_BONUS_MAX",
+    "STREAK_STEP",
+    "Ranked",
+    "Scored",
+    "clean_nickname",
+    "is_live_question",
+    "most_chosen_wrong",
+    "nickname_key",
+    "option_counts",
+    "player_order",
+    "rank",
+    "score_answer",
+    "speed_points",
+    "streak_bonus",
+]
+
+MAX_POINTS = 1000
+STREAK_STEP = 100
+STREAK_BONUS_MAX = 500
+NICKNAME_MAX = 20
+
+# Kinds a live game can ask: they all have options to tap.
+CHOICE_KINDS = ("multiple_choice", "true_false", "multiple_select", "reverse")
+
+# Characters a nickname may not hold: controls, unassigned and private-use code points,
+# line separators, and format characters (bidi overrides that reorder what the host
+# screen shows) except the zero-width joiner that emoji sequences need.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_ALLOWED_FORMAT = frozenset({"\u200d"})
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The outcome of one answer.
+
+    Attributes:
+        correct: Whether it was exactly right.
+        credit: 0..1 (partial only for multiple select).
+        points: Points earned, bonus included.
+        bonus: The streak bonus part of `points`.
+        streak: Correct answers in a row ending with this one (0 if not correct).
+    """
+
+    correct: bool
+    credit: float
+    points: int
+    bonus: int
+    streak: int
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    player_id: int
+    nickname: str
+    score: int
+
+
+def is_live_question(payload: Mapping) -> bool:
+    """Whether a stored question can be asked in a live game (a choice kind with options)."""
+    return payload.get("kind") in CHOICE_KINDS and len(payload.get("choices") or ()) >= 2
+
+
+def speed_points(elapsed_ms: int, limit_ms: int) -> int:
+    """Points of a correct answer after `elapsed_ms` of `limit_ms`: 1000 down to 500.
+
+    Args:
+        elapsed_ms: Time from the question's start to the answer (clamped to the limit).
+        limit_ms: The time limit, > 0.
+
+    Returns:
+        ``round(1000 * (1 - (t / T) / 2))``, rounded half up.
+    """
+    if limit_ms <= 0:
+        raise ValueError("the time limit must be positive")
+    t = min(max(elapsed_ms, 0), limit_ms)
+    # 1000 - 500 t / T, half up: floor((2000 T - 1000 t + T) / 2T)
+    return (2 * MAX_POINTS * limit_ms - MAX_POINTS * t + limit_ms) // (2 * limit_ms)
+
+
+def streak_bonus(streak: int) -> int:
+    """The bonus of the `streak`-th correct answer in a row (+100 each, at most +500)."""
+    return min(STREAK_STEP * max(streak - 1, 0), STREAK_BONUS_MAX)
+
+
+def score_answer(
+    question: Question,
+    picks: Sequence[str],
+    *,
+    elapsed_ms: int,
+    limit_ms: int,
+    accuracy_only: bool,
+    streak_before: int,
+    use_streak_bonus: bool,
+) -> Scored:
+    """Judge and score one answer.
+
+    Args:
+        question: The question asked.
+        picks: The options chosen (texts of the question's choices).
+        elapsed_ms: Time from the question's start to the answer, by the server's clock.
+        limit_ms: The question's time limit.
+        accuracy_only: 1000 per correct answer instead of speed points.
+        streak_before: Correct answers in a row just before this question.
+        use_streak_bonus: Whether the game gives the streak bonus.
+
+    Returns:
+        The scored answer.
+    """
+    judgement = _judge(question, picks)
+    base = MAX_POINTS if accuracy_only else speed_points(elapsed_ms, limit_ms)
+    if not judgement.correct:
+        points = _half_up(base * judgement.credit) if judgement.credit > 0 else 0
+        return Scored(False, judgement.credit, points, 0, 0)
+    streak = streak_before + 1
+    bonus = streak_bonus(streak) if use_streak_bonus else 0
+    return Scored(True, 1.0, base + bonus, bonus, streak)
+
+
+def _judge(question: Question, picks: Sequence[str]) -> Judgement:
+    if question.kind == "multiple_select":
+        return judge(question, list(picks))
+    if len(picks) != 1:
+        return Judgement(False, 0.0, question.answer)
+    return judge(question, picks[0])
+
+
+def _half_up(value: float) -> int:
+    return int(value + 0.5)
+
+
+def player_order(choices: Sequence[str], seed: int, salt: str, kind: str = "") -> list[str]:
+    """A player's own order of a question's options.
+
+    Every player gets an independent shuffle, seeded by the player's seed and the
+    question (`salt`), so a reload shows the same order. True/false keeps its
+    conventional order: shuffling it hides nothing and only confuses.
+    """
+    order = list(choices)
+    if kind != "true_false":
+        random.Random(f"{seed}:{salt}").shuffle(order)
+    return order
+
+
+def option_counts(choices: Sequence[str], answers: Iterable[Sequence[str]]) -> dict[str, int]:
+    """How many answers picked each option (an option of a multiple select counts per pick)."""
+    counts = dict.fromkeys(choices, 0)
+    for picks in answers:
+        for pick in set(picks):
+            if pick in counts:
+                counts[pick] += 1
+    return counts
+
+
+def most_chosen_wrong(counts: Mapping[str, int], correct: Iterable[str]) -> tuple[str, int] | None:
+    """The wrong option picked most often (first in option order on a tie), or None."""
+    right = set(correct)
+    best: tuple[str, int] | None = None
+    for option, count in counts.items():
+        if option not in right and count > 0 and (best is None or count > best[1]):
+            best = (option, count)
+    return best
+
+
+def rank(players: Iterable[tuple[int, str, int]]) -> list[Ranked]:
+    """Rank (player id, nickname, score) rows: best first, ties share a rank."""
+    ordered = sorted(players, key=lambda p: (-p[2], p[1].casefold(), p[0]))
+    ranked: list[Ranked] = []
+    for position, (player_id, nickname, score) in enumerate(ordered, start=1):
+        place = ranked[-1].rank if ranked and ranked[-1].score == score else position
+        ranked.append(Ranked(place, player_id, nickname, score))
+    return ranked
+
+
+def clean_nickname(text: str) -> str:
+    """Tidy a nickname, or say what is wrong with it.
+
+    Spaces at the ends are dropped and runs of spaces become one.
+
+    Raises:
+        ValueError: Empty, longer than `NICKNAME_MAX` characters, or holding
+            control or invisible formatting characters (the message says which).
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _FORBIDDEN_CATEGORIES and char not in _ALLOWED_FORMAT:
+            raise ValueError("Nicknames can't contain control or invisible characters.")
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError("Choose a nickname.")
+    if len(text) > NICKNAME_MAX:
+        raise ValueError(f"Nicknames are at most {NICKNAME_MAX} characters.")
+    return text
+
+
+def nickname_key(nickname: str) -> str:
+    """What two nicknames are compared by: "Ann", "ann" and "A.nn" are the same player."""
+    key = normalise(nickname) or unicodedata.normalize("NFKC", nickname).casefold()
+    return key[:80]

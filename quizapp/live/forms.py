@@ -1,0 +1,82 @@
+"""Live game forms: the host's game options and the player's join form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
+from quizapp.services.live import KIND_LABELS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class GameForm(FlaskForm):
+    entities = SelectMultipleField(
+        "Only these subjects",
+        validators=[Optional()],
+        description="Leave empty for the whole deck. Hold Ctrl (⌘ on a Mac) to pick several.",
+    )
+    kinds = CheckboxesField(
+        "Kinds of question",
+        choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in CHOICE_KINDS],
+        default=list(CHOICE_KINDS),
+        validators=[DataRequired(message="Choose at least one kind of question.")],
+    )
+    question_count = IntegerField(
+        "Number of questions",
+        default=10,
+        validators=[InputRequired(), NumberRange(1, MAX_QUESTIONS)],
+    )
+    seconds = IntegerField(
+        "Seconds per question",
+        default=20,
+        validators=[InputRequired(), NumberRange(MIN_SECONDS, MAX_SECONDS)],
+    )
+    scoring = RadioField(
+        "Scoring",
+        choices=[
+            SelectChoice("speed", "Speed: 1000 points at once, down to 500 at the buzzer"),
+            SelectChoice("accuracy", "Accuracy only: 1000 points per right answer"),
+        ],
+        default="speed",
+        validators=[InputRequired()],
+    )
+    streak_bonus = BooleanField(
+        "Streak bonus: +100 per right answer in a row, at most +500", default=True
+    )
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class JoinForm(FlaskForm):
+    pin = StringField(
+        "Game PIN",
+        filters=[_strip],
+        validators=[DataRequired(), Regexp(r"^\d{6}$", message="The PIN has 6 digits.")],
+    )
+    nickname = StringField(
+        "Nickname",
+        validators=[Length(max=200)],
+        description=f"1 to {NICKNAME_MAX} characters, shown on the big screen.",
+    )
+
+
+class ActionForm(FlaskForm):
+    """A host button: carries the game version the screen showed."""
+
+    version = IntegerField(validators=[InputRequired()])

@@ -1,0 +1,326 @@
+"""Live games: the host's screens (under /live) and the players' (under /play).
+
+Each side polls a JSON state with an ETag (the game's version): an unchanged game
+costs a 304 that reads one row and nothing else. Every page also works without
+JavaScript (plain forms; a <noscript> meta refresh keeps the page current).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from wtforms import SelectChoice
+
+from quizapp.errors import wants_json
+from quizapp.extensions import db
+from quizapp.live.forms import ActionForm, GameForm, JoinForm
+from quizapp.models import utcnow
+from quizapp.models.live import LiveGame
+from quizapp.services import NotFound, ServiceError
+from quizapp.services import decks as deck_service
+from quizapp.services import live as live_service
+
+bp = Blueprint("live", __name__)
+
+COOKIE = "live_player"
+
+
+@bp.record_once
+def _install_poll_shortcut(state) -> None:
+    from quizapp.live import fastpath
+
+    fastpath.install(state.app)
+
+
+COOKIE_MAX_AGE = 12 * 3600
+
+
+# --- host ----------------------------------------------------------------------------------
+
+
+@bp.get("/live/")
+def index():
+    if not (current_user.is_authenticated and current_user.is_teacher):
+        return render_template("live/join.html", form=JoinForm(pin=request.args.get("pin", "")))
+    return render_template(
+        "live/index.html",
+        games=live_service.host_games(current_user),
+        decks=deck_service.list_decks(current_user),
+    )
+
+
+@bp.route("/live/new", methods=["GET", "POST"])
+@login_required
+def new():
+    live_service.require_teacher(current_user)
+    deck_key = request.args.get("deck", "")
+    if not deck_key:
+        return redirect(url_for("live.index"))
+    choices = live_service.deck_choices(current_user, deck_key)
+    form = GameForm()
+    form.entities.choices = [SelectChoice(key, name) for key, name in choices["entities"]]
+    if form.validate_on_submit():
+        try:
+            game = live_service.create_game(
+                current_user,
+                deck_key,
+                entities=form.entities.data or [],
+                kinds=form.kinds.data,
+                question_count=form.question_count.data,
+                seconds=form.seconds.data,
+                scoring=form.scoring.data,
+                streak_bonus=form.streak_bonus.data,
+            )
+        except ServiceError as exc:
+            flash(str(exc), "error")
+            return render_template("live/new.html", form=form, **choices), exc.status
+        return redirect(url_for("live.host", game_id=game.id))
+    status = 400 if form.errors else 200
+    return render_template("live/new.html", form=form, **choices), status
+
+
+def _join_url(game: LiveGame) -> str:
+    return url_for("live.join", pin=game.pin, _external=True)
+
+
+def _qr_svg(url: str) -> Markup:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code of the join link"
+    )
+    return Markup(buffer.getvalue().decode())
+
+
+@bp.get("/live/games/<int:game_id>")
+@login_required
+def host(game_id: int):
+    game = live_service.host_game(current_user, game_id)
+    state = live_service.host_state(game)
+    join_url = _join_url(game) if game.pin else None
+    return render_template(
+        "live/host.html",
+        game=game,
+        state=state,
+        join_url=join_url,
+        qr=_qr_svg(join_url) if join_url and game.state == "lobby" else None,
+        form=ActionForm(version=game.version),
+    )
+
+
+@bp.get("/live/games/<int:game_id>/state")
+@login_required
+def host_state(game_id: int):
+    game = live_service.host_game(current_user, game_id)
+    state = live_service.host_state(game)
+    etag = f"{state['version']}.{state['roster_version']}.{state['answers']}"
+    return _conditional_json(state, etag)
+
+
+def _host_action(game_id: int, action) -> Response:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise ServiceError("Reload the page and try again.")
+    try:
+        action(form.version.data)
+    except ServiceError as exc:
+        if wants_json() or isinstance(exc, NotFound):
+            raise
+        flash(str(exc), "error")
+    if wants_json():
+        return jsonify(ok=True)
+    return redirect(url_for("live.host", game_id=game_id))
+
+
+@bp.post("/live/games/<int:game_id>/next")
+@login_required
+def next_step(game_id: int):
+    return _host_action(
+        game_id, lambda version: live_service.advance(current_user, game_id, version)
+    )
+
+
+@bp.post("/live/games/<int:game_id>/end")
+@login_required
+def end(game_id: int):
+    return _host_action(game_id, lambda _version: live_service.finish(current_user, game_id))
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/remove")
+@login_required
+def remove(game_id: int, player_id: int):
+    return _host_action(
+        game_id, lambda _version: live_service.remove_player(current_user, game_id, player_id)
+    )
+
+
+@bp.get("/live/games/<int:game_id>/report")
+@login_required
+def report(game_id: int):
+    return render_template("live/report.html", **live_service.report(current_user, game_id))
+
+
+@bp.get("/live/games/<int:game_id>/results.csv")
+@login_required
+def results_csv(game_id: int):
+    rows = live_service.results_rows(current_user, game_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(live_service.CSV_HEADER)
+    writer.writerows([[_csv_safe(value) for value in row] for row in rows])
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="live-game-{game_id}.csv"'
+    return response
+
+
+def _csv_safe(value):
+    # A nickname like "=HYPERLINK(...)" must stay text when the teacher opens the file.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# --- players -------------------------------------------------------------------------------
+
+
+@bp.route("/play", methods=["GET", "POST"])
+def join():
+    form = JoinForm()
+    if request.method == "GET":
+        form.pin.data = request.args.get("pin", "")[:6]
+        if current_user.is_authenticated and not form.nickname.data:
+            form.nickname.data = current_user.display_name[:20]
+        return render_template("live/join.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("live/join.html", form=form), 400
+    try:
+        game = live_service.game_by_pin(form.pin.data)
+        joined = live_service.join(game.id, form.nickname.data or "", current_user)
+    except ServiceError as exc:
+        target = form.pin if isinstance(exc, NotFound) else form.nickname
+        target.errors = [*target.errors, str(exc)]
+        return render_template("live/join.html", form=form), exc.status
+    response = redirect(url_for("live.play", game_id=game.id))
+    _set_player_cookie(response, game.id, f"{joined.player.id}.{joined.token}")
+    return response
+
+
+def _set_player_cookie(response: Response, game_id: int, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=COOKIE_MAX_AGE,
+        path=url_for("live.play", game_id=game_id),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+
+
+def _current_player(game_id: int):
+    """The player this browser is: by its rejoin cookie, else by the logged-in account."""
+    player = live_service.player_by_token(game_id, request.cookies.get(COOKIE))
+    if player is None:
+        player = live_service.player_by_account(game_id, current_user)
+    return player
+
+
+def _game(game_id: int) -> LiveGame:
+    game = db.session.get(LiveGame, game_id)
+    if game is None:
+        raise NotFound("This game does not exist.")
+    return game
+
+
+@bp.get("/play/<int:game_id>")
+def play(game_id: int):
+    game = _game(game_id)
+    player = _current_player(game_id)
+    if player is None:
+        if game.pin:
+            return redirect(url_for("live.join", pin=game.pin))
+        raise NotFound("This game is over, and this browser did not play in it.")
+    return _render_play(game, player)
+
+
+def _render_play(game: LiveGame, player, status: int = 200):
+    state = live_service.player_state(game, player)
+    return render_template("live/play.html", game=game, state=state), status
+
+
+@bp.get("/play/<int:game_id>/state")
+def play_state(game_id: int):
+    versions = live_service.game_versions(game_id)
+    if versions is None:
+        raise NotFound("This game does not exist.")
+    if request.if_none_match.contains(str(versions[0])):
+        # The cheap path most polls take: one indexed read, no player lookup.
+        return _not_modified(str(versions[0]))
+    player = _current_player(game_id)
+    if player is None:
+        raise NotFound("You have not joined this game.")
+    state = live_service.player_state(_game(game_id), player)
+    return _conditional_json(state, str(state["version"]))
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _conditional_json(state: dict, etag: str) -> Response:
+    if request.if_none_match.contains(etag):
+        return _not_modified(etag)
+    response = jsonify(state)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/play/<int:game_id>/answer")
+def answer(game_id: int):
+    received = utcnow()
+    _game(game_id)
+    player = _current_player(game_id)
+    if player is None:
+        raise NotFound("You have not joined this game.")
+    raw_position = request.form.get("position", "")
+    raw_picks = request.form.getlist("pick")
+    if not raw_position.isdigit() or not all(p.isdigit() for p in raw_picks):
+        raise ServiceError("Pick one of the options shown.")
+    try:
+        receipt = live_service.submit_answer(
+            game_id, player, int(raw_position), [int(p) for p in raw_picks], received
+        )
+    except ServiceError as exc:
+        if wants_json():
+            raise
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_play(_game(game_id), player, exc.status)
+    if wants_json():
+        # "Received", never "right": the result waits for the reveal.
+        return jsonify(received=True, first=receipt.created)
+    if receipt.created:
+        flash("Answer received. Wait for the reveal on the big screen.", "success")
+    else:
+        flash("You had already answered this question; your first answer counts.", "info")
+    return redirect(url_for("live.play", game_id=game_id))

@@ -1,0 +1,153 @@
+"""Live games: a host runs a deck's questions for players who join with a PIN.
+
+The whole game lives in these rows (never in one process's memory), so any worker
+of any server can answer any request. `LiveGame.version` changes whenever what
+players see changes; clients poll it with an ETag and only fetch a new state when it
+moved.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models.types import UTCDateTime, utcnow
+
+
+class GameState(enum.StrEnum):
+    LOBBY = "lobby"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    LEADERBOARD = "leaderboard"
+    FINISHED = "finished"
+
+
+class Scoring(enum.StrEnum):
+    SPEED = "speed"
+    ACCURACY = "accuracy"
+
+
+class LiveGame(db.Model):
+    __tablename__ = "live_games"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Six digits while the game can be joined; NULL once finished, so the PIN is
+    # unique among active games only and can be handed out again.
+    pin: Mapped[str | None] = mapped_column(String(6), unique=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    # The class the game belongs to, if any (deleting the class keeps the game).
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classes.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    # The options the host chose: entity keys ([] = all), question kinds.
+    entities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    question_count: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer, default=20)
+    scoring: Mapped[str] = mapped_column(String(10), default=Scoring.SPEED.value)
+    streak_bonus: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    state: Mapped[str] = mapped_column(String(12), default=GameState.LOBBY.value)
+    # Position of the current question; -1 in the lobby.
+    current_index: Mapped[int] = mapped_column(Integer, default=-1)
+    # The server's clock decides: when the current question was shown, when it closes.
+    question_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    question_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped on every change players see (phase, question, a player removed).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped when a player joins or leaves: only the host's lobby list follows it.
+    roster_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list[LiveQuestion]] = relationship(
+        back_populates="game", order_by="LiveQuestion.position"
+    )
+
+
+class LiveQuestion(db.Model):
+    """One question of a game, snapshotted: editing the deck later changes nothing here."""
+
+    __tablename__ = "live_questions"
+    __table_args__ = (UniqueConstraint("game_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    # The generated question (with the right answer): never sent before the reveal.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    game: Mapped[LiveGame] = relationship(back_populates="questions")
+
+
+class LivePlayer(db.Model):
+    __tablename__ = "live_players"
+    __table_args__ = (
+        UniqueConstraint("game_id", "nickname_key"),
+        # One player per account per game (NULLs, the anonymous players, don't clash).
+        UniqueConstraint("game_id", "user_id"),
+        # Ranks: "how many players of this game score more than me".
+        Index("ix_live_players_game_score", "game_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id", ondelete="CASCADE"))
+    nickname: Mapped[str] = mapped_column(String(20))
+    # The nickname as compared for uniqueness ("Ann" and "ann " clash).
+    nickname_key: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # sha256 of the rejoin token kept in the player's browser; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64))
+    # Seeds this player's own order of options.
+    shuffle_seed: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    # Correct answers in a row, and the position of the last of them.
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    streak_position: Mapped[int] = mapped_column(Integer, default=-1)
+    correct_count: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LiveAnswer(db.Model):
+    __tablename__ = "live_answers"
+    # One answer per player per question, enforced by the database: a double
+    # submit or a replayed request cannot store a second one.
+    __table_args__ = (UniqueConstraint("player_id", "live_question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id", ondelete="CASCADE"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("live_players.id", ondelete="CASCADE"))
+    live_question_id: Mapped[int] = mapped_column(
+        ForeignKey("live_questions.id", ondelete="CASCADE"), index=True
+    )
+    # The option texts chosen (one, or several for multiple select).
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    credit: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer)
+    elapsed_ms: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+__all__ = ["GameState", "LiveAnswer", "LiveGame", "LivePlayer", "LiveQuestion", "Scoring"]

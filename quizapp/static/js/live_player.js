@@ -1,0 +1,228 @@
+// Player screen of a live game. Polls the player's state with If-None-Match (the
+// server answers 304 while the game has not moved), redraws the card when it moved,
+// and sends answers with fetch. Without this script the page still works: plain
+// forms and a <noscript> refresh. Everything shown comes from the server's state;
+// the right answer is not in it before the reveal.
+(function () {
+  "use strict";
+  var root = document.getElementById("live-player");
+  if (!root) return;
+  var view = document.getElementById("live-view");
+  var stateUrl = root.dataset.stateUrl;
+  var answerUrl = root.dataset.answerUrl;
+  var csrf = document.getElementById("live-csrf").value;
+  var etag = null;
+  var current = null;
+  var deadline = 0;
+  var timer = null;
+  var pollDelay = 1000;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function setText(id, text) {
+    var node = document.getElementById(id);
+    if (node) node.textContent = String(text);
+  }
+
+  function clear() {
+    while (view.firstChild) view.removeChild(view.firstChild);
+    if (timer) { window.clearTimeout(timer); timer = null; }
+  }
+
+  function podium(top) {
+    var list = el("ol", { class: "plain podium" });
+    top.slice(0, 3).forEach(function (row, i) {
+      var li = el("li", { class: "place-" + (i + 1) });
+      li.appendChild(el("span", { class: "rank" }, row.rank));
+      li.appendChild(el("span", { class: "nick" }, row.nickname));
+      li.appendChild(el("span", { class: "score" }, row.score));
+      list.appendChild(li);
+    });
+    return list;
+  }
+
+  function countdown() {
+    var node = el("p", { class: "countdown muted" });
+    var span = el("span", { id: "countdown" });
+    node.appendChild(span);
+    node.appendChild(document.createTextNode(" s left"));
+    function tick() {
+      var left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000));
+      span.textContent = String(left);
+      if (left === 0) {
+        if (current && current.state === "question" && !current.answered) {
+          current.question.remaining_ms = 0;
+          render(current);
+        }
+        return;
+      }
+      timer = window.setTimeout(tick, 250);
+    }
+    tick();
+    return node;
+  }
+
+  function sendAnswer(picks, buttons) {
+    buttons.forEach(function (b) { b.disabled = true; });
+    var body = new URLSearchParams();
+    body.append("position", String(current.question.position));
+    picks.forEach(function (p) { body.append("pick", String(p)); });
+    fetch(answerUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrf }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        if (result.ok) {
+          current.answered = true;
+          current.my_picks = picks;
+          render(current);
+        } else {
+          showMessage(result.data.error || "Your answer was not counted.");
+        }
+      })
+      .catch(function () {
+        buttons.forEach(function (b) { b.disabled = false; });
+        showMessage("No connection: your answer was not sent. Try again.");
+      });
+  }
+
+  function showMessage(text) {
+    var old = document.getElementById("live-message");
+    if (old) old.remove();
+    view.appendChild(el("p", { id: "live-message", class: "error", role: "alert" }, text));
+  }
+
+  function renderQuestion(state) {
+    var q = state.question;
+    view.appendChild(el("h1", { class: "live-prompt" }, q.prompt));
+    if (state.answered) {
+      view.appendChild(el("p", { class: "status" }, "Answer received. Wait for the reveal."));
+      return;
+    }
+    if (q.remaining_ms <= 0 || performance.now() >= deadline) {
+      view.appendChild(el("p", { class: "status" }, "Time's up!"));
+      return;
+    }
+    var buttons = [];
+    if (q.multi) {
+      var fieldset = el("fieldset");
+      fieldset.appendChild(el("legend", {}, "Pick every right answer"));
+      var boxes = [];
+      q.options.forEach(function (option, i) {
+        var label = el("label", { class: "check option option-" + (i % 6) });
+        var box = el("input", { type: "checkbox", value: String(i) });
+        boxes.push(box);
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + option));
+        fieldset.appendChild(label);
+      });
+      var send = el("button", { type: "button", class: "primary" }, "Send my answer");
+      buttons.push(send);
+      send.addEventListener("click", function () {
+        var picks = boxes.filter(function (b) { return b.checked; })
+          .map(function (b) { return Number(b.value); });
+        if (!picks.length) { showMessage("Pick at least one option."); return; }
+        sendAnswer(picks, buttons);
+      });
+      view.appendChild(fieldset);
+      view.appendChild(send);
+    } else {
+      var grid = el("div", { class: "option-buttons" });
+      q.options.forEach(function (option, i) {
+        var button = el("button", { type: "button", class: "option option-" + (i % 6) }, option);
+        button.addEventListener("click", function () {
+          button.setAttribute("aria-pressed", "true");
+          sendAnswer([i], buttons);
+        });
+        buttons.push(button);
+        grid.appendChild(button);
+      });
+      view.appendChild(grid);
+    }
+    view.appendChild(countdown());
+  }
+
+  function renderReveal(state) {
+    var mine = state.reveal.mine;
+    var title = mine.correct ? "Right!" : mine.points > 0 ? "Partly right"
+      : mine.answered ? "Not this time" : "No answer";
+    view.appendChild(el("h1", { class: mine.correct ? "ok" : "bad" }, title));
+    view.appendChild(el("p", {}, mine.points ? "+" + mine.points + " points"
+      : "No points for this question."));
+    var answer = el("p", {}, "The answer: ");
+    answer.appendChild(el("strong", {}, state.reveal.answer));
+    view.appendChild(answer);
+    view.appendChild(el("blockquote", { class: "evidence" }, state.reveal.evidence));
+    if (state.state === "leaderboard") {
+      var line = el("p", { class: "rank-line" }, "You are ");
+      line.appendChild(el("strong", {}, "#" + state.rank));
+      line.appendChild(document.createTextNode(" of " + state.players + "."));
+      view.appendChild(line);
+    }
+  }
+
+  function render(state) {
+    current = state;
+    clear();
+    setText("me-nick", state.me.nickname);
+    setText("me-score", state.me.score);
+    var number = document.getElementById("q-number");
+    if (number) {
+      number.textContent = state.position >= 0 && state.state !== "finished"
+        ? "Question " + (state.position + 1) + " of " + state.total : "";
+    }
+    if (state.state === "removed") {
+      view.appendChild(el("h1", {}, "The host removed you from this game."));
+    } else if (state.state === "lobby") {
+      view.appendChild(el("h1", {}, "You're in!"));
+      view.appendChild(el("p", {}, "Look at the big screen: the game starts soon."));
+    } else if (state.state === "question") {
+      renderQuestion(state);
+    } else if (state.state === "reveal" || state.state === "leaderboard") {
+      renderReveal(state);
+    } else if (state.state === "finished") {
+      view.appendChild(el("h1", {}, "Game over"));
+      var line = el("p", { class: "rank-line" }, "You finished ");
+      line.appendChild(el("strong", {}, "#" + state.rank));
+      line.appendChild(document.createTextNode(" of " + state.players + " with "));
+      line.appendChild(el("strong", {}, state.me.score));
+      line.appendChild(document.createTextNode(" points."));
+      view.appendChild(line);
+      view.appendChild(podium(state.top || []));
+    }
+  }
+
+  function poll() {
+    var headers = { Accept: "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(stateUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        etag = response.headers.get("ETag");
+        return response.json();
+      })
+      .then(function (state) {
+        if (state) {
+          pollDelay = state.poll_ms || 1000;
+          if (state.question) deadline = performance.now() + state.question.remaining_ms;
+          render(state);
+          if (state.state === "finished" || state.state === "removed") return;
+        }
+        window.setTimeout(poll, pollDelay);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+
+  poll();
+})();

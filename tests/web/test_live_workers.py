@@ -1,0 +1,175 @@
+"""A live game served by two separate app processes on one database.
+
+The game's state lives in the database, so a player who joins through one process
+is seen, and sees the host's moves, through the other (as with several gunicorn
+workers or servers behind a load balancer). Both processes are real
+`quizapp serve` servers on loopback ports, with CSRF on as in production.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
+from quizapp.services import live as live_service
+from tests.web.test_live import make_game
+
+pytestmark = pytest.mark.slow
+
+QUIZAPP = Path(sys.executable).with_name("quizapp")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{base} exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/play", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{base} did not start within {timeout} s")
+
+
+@pytest.fixture
+def two_servers(app, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "two-servers-secret",
+        "QUIZAPP_DISABLE_RATELIMIT": "1",
+    }
+    processes, bases, logs = [], [], []
+    try:
+        for n in range(2):
+            port = free_port()
+            log = open(tmp_path / f"server{n}.log", "w")  # noqa: SIM115  (closed in finally)
+            logs.append(log)
+            process = subprocess.Popen(
+                [str(QUIZAPP), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
+                env=env,
+                cwd=tmp_path,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            processes.append(process)
+            bases.append(f"http://127.0.0.1:{port}")
+        for base, process in zip(bases, processes, strict=True):
+            wait_until_up(base, process)
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        for log in logs:
+            log.close()
+
+
+class Browser:
+    """A cookie-keeping HTTP client (cookies ignore ports, as in a browser)."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, url, data=None, headers=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        req = urllib.request.Request(url, data=body, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=10) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'id="live-csrf" value="([^"]+)"', html
+    )
+    assert match, html[:500]
+    return match.group(1)
+
+
+def test_a_game_played_across_two_processes(app, make_user, two_servers):
+    from quizapp.domain.facts import load_deck
+    from quizapp.services.decks import sync_deck
+    from tests.web.test_live import DECK_FILE
+
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    game = make_game(teacher, question_count=2, scoring="accuracy")
+    one, two = two_servers
+    player = Browser()
+
+    # join through process one
+    status, _, html = player.request(f"{one}/play?pin={game.pin}")
+    assert status == 200
+    status, _, html = player.request(
+        f"{one}/play", {"pin": game.pin, "nickname": "Ann", "csrf_token": csrf_token(html)}
+    )
+    assert status == 200 and "You're in!" in html
+
+    # process two knows the player, by the rejoin cookie
+    status, headers, body = player.request(f"{two}/play/{game.id}/state")
+    assert status == 200 and '"nickname":"Ann"' in body.replace(" ", "")
+    etag = headers["ETag"]
+    status, _, _ = player.request(f"{two}/play/{game.id}/state", headers={"If-None-Match": etag})
+    assert status == 304
+
+    # the host moves the game (a third process: this test's own app) ...
+    db.session.rollback()  # end the read snapshot: see what the servers wrote
+    live_service.advance(teacher, game.id, db.session.get(LiveGame, game.id).version)
+    # ... and both processes see it (each may answer from its version cache for 0.2 s)
+    for base in (one, two):
+        deadline = time.monotonic() + 10
+        while True:
+            status, _, body = player.request(
+                f"{base}/play/{game.id}/state", headers={"If-None-Match": etag}
+            )
+            if status != 304 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert status == 200 and '"state":"question"' in body.replace(" ", "")
+
+    # answer through process two, with its page's CSRF token; a replay through one is a no-op
+    status, _, html = player.request(f"{two}/play/{game.id}")
+    token = csrf_token(html)
+    for base in (two, one):
+        status, _, body = player.request(
+            f"{base}/play/{game.id}/answer",
+            {"position": "0", "pick": "0", "csrf_token": token},
+            headers={"Accept": "application/json"},
+        )
+        assert status == 200, body
+    db.session.rollback()  # end the read snapshot: see what the servers wrote
+    assert len(db.session.scalars(select(LiveAnswer)).all()) == 1
+    assert db.session.scalars(select(LivePlayer)).one().nickname == "Ann"
+    # a single player answered: the game revealed itself, seen from process one
+    status, _, body = player.request(f"{one}/play/{game.id}/state")
+    assert '"state":"reveal"' in body.replace(" ", "")
