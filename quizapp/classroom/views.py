@@ -59,7 +59,7 @@ def _home_summary():
         return {
             "teaching": [],
             "classes": classroom_service.student_classes(user),
-            # Still to do: open (or opening) work that has no counted score yet.
+            # Still to do: open work without a counted score yet.
             "todo": [(c, v) for c, v in assigned if v.outcome.counted is None and v.can_start],
         }
 
@@ -242,7 +242,7 @@ def _class_duration(value: timedelta | None) -> str:
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
-@bp.app_template_filter("percent")
+@bp.app_template_filter("class_percent")
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
