@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.main.views import bp as main_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.scores.views import bp as scores_bp
+    from quizapp.study.views import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scores_bp)
     app.register_blueprint(classroom_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(study_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,7 +1,7 @@
 """classes and class memberships
 
 Revision ID: 0008_classroom
-Revises: 0007_live
+Revises: 0004_study
 Create Date: 2026-11-29 19:27:09.204655
 
 """
@@ -13,7 +13,7 @@ import quizapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0008_classroom'
-down_revision = '0007_live'
+down_revision = '0004_study'
 branch_labels = None
 depends_on = None
 

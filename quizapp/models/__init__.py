@@ -4,7 +4,7 @@ from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
-from quizapp.models.study import StudyItem
+from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
@@ -13,6 +13,7 @@ __all__ = [
     "Assignment",
     "ClassMembership",
     "Deck",
+    "DeckStudyLimits",
     "DeckVersion",
     "Fact",
     "GameState",
@@ -25,9 +26,11 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "QuizResponse",
+    "ReviewLog",
     "Role",
     "SchoolClass",
     "StudyItem",
+    "StudySettings",
     "UTCDateTime",
     "User",
     "Visibility",

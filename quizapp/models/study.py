@@ -1,15 +1,35 @@
-"""Spaced-repetition state: one study item per (user, fact), with its FSRS memory state."""
+"""Spaced-repetition state: one study item per (user, fact), its review log, study settings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.domain.scheduling import MemoryState, StudyState
+from quizapp.domain.scheduling import (
+    DEFAULT_DESIRED_RETENTION,
+    DEFAULT_NEW_PER_DAY,
+    DEFAULT_REVIEWS_PER_DAY,
+    MemoryState,
+    StudyState,
+)
 from quizapp.extensions import db
+from quizapp.models.deck import Fact
 from quizapp.models.types import UTCDateTime, utcnow
+
+# Retired facts are few: the study queue excludes them through this index (a short
+# list read once per query) instead of looking up the fact of every due item.
+Index("ix_facts_retired_at", Fact.__table__.c.retired_at)
 
 
 class StudyItem(db.Model):
@@ -20,6 +40,24 @@ class StudyItem(db.Model):
         UniqueConstraint("user_id", "fact_id"),
         # The queue reads "this user's items due before t": keep that an index range scan.
         Index("ix_study_items_user_due", "user_id", "due"),
+        # Each part of the queue (learning, review, new) is one range of these indexes,
+        # and every column the queue and the counts read is in them, so they never read
+        # the table: `id` makes (due, id), the order of the learning and new parts, the
+        # index order (LIMIT 1 stops at the first entry); `stability` ranks due reviews
+        # by how overdue they are; `fact_id` skips facts retired from their deck.
+        Index(
+            "ix_study_items_user_state_due", "user_id", "state", "due", "id", "stability", "fact_id"
+        ),
+        Index(
+            "ix_study_items_user_deck_state_due",
+            "user_id",
+            "deck_id",
+            "state",
+            "due",
+            "id",
+            "stability",
+            "fact_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +71,14 @@ class StudyItem(db.Model):
     due: Mapped[datetime] = mapped_column(UTCDateTime())
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Study reviews so far, and how many of them were lapses (Again on a REVIEW item).
+    reps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The kind of question shown last, so the next review asks the fact another way.
+    last_kind: Mapped[str | None] = mapped_column(String(30))
+    # Goes up by one with every study review and every undo, never down: a page shows
+    # the version it was made from, and an answer from a stale page is refused.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def memory(self) -> MemoryState:
@@ -52,3 +98,97 @@ class StudyItem(db.Model):
         self.difficulty = memory.difficulty
         self.due = memory.due
         self.last_review = memory.last_review
+
+
+class ReviewLog(db.Model):
+    """One study review: what was asked, what was answered, and the state before and after.
+
+    The "before" columns are everything undo needs to put the item back exactly.
+    """
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        # A replayed form (double click, reload, retry after a lost response) carries the
+        # same request id: the second insert is refused, so one answer is one review.
+        UniqueConstraint("user_id", "request_id"),
+        Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
+        Index("ix_review_logs_user_deck_reviewed", "user_id", "deck_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("study_items.id", ondelete="CASCADE"), index=True
+    )
+    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    request_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int] = mapped_column(Integer)
+    # What the learner answered (None: they only revealed the answer) and the verdict.
+    answer: Mapped[str | None] = mapped_column(Text)
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    state_before: Mapped[str] = mapped_column(String(12))
+    step_before: Mapped[int | None] = mapped_column(Integer)
+    stability_before: Mapped[float | None] = mapped_column(Float)
+    difficulty_before: Mapped[float | None] = mapped_column(Float)
+    due_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_review_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reps_before: Mapped[int] = mapped_column(Integer)
+    lapses_before: Mapped[int] = mapped_column(Integer)
+    last_kind_before: Mapped[str | None] = mapped_column(String(30))
+
+    state_after: Mapped[str] = mapped_column(String(12))
+    step_after: Mapped[int | None] = mapped_column(Integer)
+    stability_after: Mapped[float] = mapped_column(Float)
+    difficulty_after: Mapped[float] = mapped_column(Float)
+    due_after: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def memory_before(self) -> MemoryState:
+        return MemoryState(
+            state=StudyState(self.state_before),
+            step=self.step_before,
+            stability=self.stability_before,
+            difficulty=self.difficulty_before,
+            due=self.due_before,
+            last_review=self.last_review_before,
+        )
+
+
+class StudySettings(db.Model):
+    """A user's study settings; a user without a row has the defaults.
+
+    The timezone lives on `User.timezone` (one place for it); `timezone_chosen`
+    says whether the user picked it, so the browser's guess never overrides a choice.
+    """
+
+    __tablename__ = "study_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    desired_retention: Mapped[float] = mapped_column(Float, default=DEFAULT_DESIRED_RETENTION)
+    new_per_day: Mapped[int] = mapped_column(Integer, default=DEFAULT_NEW_PER_DAY)
+    reviews_per_day: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEWS_PER_DAY)
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DeckStudyLimits(db.Model):
+    """A user's own daily limits for one deck, on top of their overall limits."""
+
+    __tablename__ = "deck_study_limits"
+    __table_args__ = (UniqueConstraint("user_id", "deck_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"), index=True)
+    new_per_day: Mapped[int] = mapped_column(Integer)
+    reviews_per_day: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,17 +7,12 @@ in an <img> and the same numbers in a table.
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from datetime import datetime
 
-import pygal
 from pygal.style import Style
 
-# pygal appends a legacy sys.meta_path finder (for its optional map plugins, unused
-# here) that has no find_spec: Python 3.11 then raises an ImportWarning on every failed
-# import anywhere in the process, and 3.12+ skips it anyway. Take it back out.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+from quizapp.charts import pygal
 
 _SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 # Mid-tone series colours that read on a light and a dark page.

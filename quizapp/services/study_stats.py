@@ -1,0 +1,216 @@
+"""Study statistics for one user, over all decks or one: read-only.
+
+Days are the user's study days (4 a.m. to 4 a.m. in their timezone): rows are
+read with an index range on (user, time) and put into days here, in Python,
+which works the same on SQLite and PostgreSQL and in every timezone.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from quizapp.domain import scheduling
+from quizapp.domain.scheduling import MemoryState, StudyState
+from quizapp.domain.study import streak
+from quizapp.extensions import db
+from quizapp.models import Deck, Fact, User
+from quizapp.models.study import ReviewLog, StudyItem
+from quizapp.services.study import get_prefs
+
+__all__ = [
+    "FORECAST_DAYS",
+    "HEATMAP_DAYS",
+    "MATURE_DAYS",
+    "RETENTION_DAYS",
+    "DayCount",
+    "MasteryRow",
+    "Stats",
+    "study_stats",
+]
+
+HEATMAP_DAYS = 90
+RETENTION_DAYS = 30
+FORECAST_DAYS = 30
+STREAK_DAYS = 365
+# An item is mature once its stability reaches three weeks (Anki's definition).
+MATURE_DAYS = 21.0
+# A fact is "known" when it would be recalled now with at least this probability.
+KNOWN_RETRIEVABILITY = 0.9
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class RetentionDay:
+    day: date
+    reviews: int  # reviews of mature items
+    passed: int  # of them, not rated Again
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.reviews == 0 else 100.0 * self.passed / self.reviews
+
+
+@dataclass(frozen=True)
+class MasteryRow:
+    entity: str
+    facts: int
+    studied: int
+    known: int
+    average_retrievability: float | None  # over studied facts
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    reviews_per_day: list[DayCount]  # the last HEATMAP_DAYS + 1 study days, oldest first
+    retention: list[RetentionDay]  # the last RETENTION_DAYS study days
+    forecast: list[DayCount]  # today (with everything overdue) and the next days
+    states: dict[str, int]
+    streak: int
+    mastery: list[MasteryRow]
+
+    @property
+    def total_reviews(self) -> int:
+        return sum(d.count for d in self.reviews_per_day)
+
+    @property
+    def true_retention(self) -> float | None:
+        reviews = sum(d.reviews for d in self.retention)
+        passed = sum(d.passed for d in self.retention)
+        return None if reviews == 0 else 100.0 * passed / reviews
+
+
+def _day_starts(first: date, days: int, timezone: str) -> list[datetime]:
+    """UTC start of each study day from `first`, plus the end of the last one."""
+    zone = ZoneInfo(timezone)
+    starts = []
+    for offset in range(days + 1):
+        # Noon local time always lies inside its own study day (which starts at 4 a.m.).
+        noon = datetime.combine(first + timedelta(days=offset), time(12), tzinfo=zone)
+        starts.append(scheduling.day_start(noon.astimezone(UTC), timezone))
+    return starts
+
+
+def _bucket(moment: datetime, starts: list[datetime]) -> int:
+    return bisect.bisect_right(starts, moment) - 1
+
+
+def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats:
+    """Everything the statistics page shows, for all of the user's decks or one."""
+    prefs = get_prefs(user)
+    tz = prefs.timezone
+    today = scheduling.study_date(now, tz)
+
+    # Reviews: the heatmap, the retention and the streak read one range of the log.
+    first = today - timedelta(days=STREAK_DAYS)
+    starts = _day_starts(first, STREAK_DAYS + 1, tz)
+    logs = select(
+        ReviewLog.reviewed_at, ReviewLog.state_before, ReviewLog.stability_before, ReviewLog.rating
+    ).where(
+        ReviewLog.user_id == user.id,
+        ReviewLog.reviewed_at >= starts[0],
+        ReviewLog.undone_at.is_(None),
+    )
+    if deck is not None:
+        logs = logs.where(ReviewLog.deck_id == deck.id)
+    per_day: Counter[int] = Counter()
+    mature: Counter[int] = Counter()
+    passed: Counter[int] = Counter()
+    for reviewed_at, state_before, stability_before, rating in db.session.execute(logs):
+        index = _bucket(reviewed_at, starts)
+        if index < 0:
+            continue
+        per_day[index] += 1
+        if (
+            state_before == StudyState.REVIEW.value
+            and stability_before is not None
+            and stability_before >= MATURE_DAYS
+        ):
+            mature[index] += 1
+            if rating != scheduling.Rating.Again:
+                passed[index] += 1
+    today_index = STREAK_DAYS
+    reviews_per_day = [
+        DayCount(first + timedelta(days=i), per_day[i])
+        for i in range(today_index - HEATMAP_DAYS, today_index + 1)
+    ]
+    retention = [
+        RetentionDay(first + timedelta(days=i), mature[i], passed[i])
+        for i in range(today_index - RETENTION_DAYS + 1, today_index + 1)
+    ]
+    days_studied = [first + timedelta(days=i) for i, n in per_day.items() if n]
+
+    # Items: states, forecast and mastery read the user's items of the scope once.
+    items = (
+        select(
+            StudyItem.state,
+            StudyItem.step,
+            StudyItem.stability,
+            StudyItem.difficulty,
+            StudyItem.due,
+            StudyItem.last_review,
+            Fact.subject_name,
+        )
+        .join(Fact, Fact.id == StudyItem.fact_id)
+        .where(StudyItem.user_id == user.id, Fact.retired_at.is_(None))
+    )
+    if deck is not None:
+        items = items.where(StudyItem.deck_id == deck.id)
+    forecast_starts = _day_starts(today, FORECAST_DAYS, tz)
+    forecast: Counter[int] = Counter()
+    states: Counter[str] = Counter({s.value: 0 for s in StudyState})
+    by_entity: dict[str, list[float | None]] = defaultdict(list)
+    settings = prefs.scheduler(fuzzing=False)
+    for state, step, stability, difficulty, due, last_review, entity in db.session.execute(items):
+        states[state] += 1
+        if state == StudyState.NEW.value:
+            by_entity[entity].append(None)
+            continue
+        if due < forecast_starts[-1]:
+            forecast[max(_bucket(due, forecast_starts), 0)] += 1
+        memory = MemoryState(StudyState(state), step, stability, difficulty, due, last_review)
+        by_entity[entity].append(scheduling.retrievability(memory, now, settings))
+
+    mastery = []
+    for entity in sorted(by_entity, key=str.casefold):
+        values = by_entity[entity]
+        studied = [r for r in values if r is not None]
+        mastery.append(
+            MasteryRow(
+                entity=entity,
+                facts=len(values),
+                studied=len(studied),
+                known=sum(r >= KNOWN_RETRIEVABILITY for r in studied),
+                average_retrievability=sum(studied) / len(studied) if studied else None,
+            )
+        )
+    return Stats(
+        today=today,
+        reviews_per_day=reviews_per_day,
+        retention=retention,
+        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
+        states=dict(states),
+        streak=streak(days_studied, today),
+        mastery=mastery,
+    )
+
+
+def enrolled_decks(user: User) -> list[Deck]:
+    """Decks the user studies (has study items in), by title."""
+    deck_ids = select(StudyItem.deck_id).where(StudyItem.user_id == user.id).distinct()
+    return list(db.session.scalars(select(Deck).where(Deck.id.in_(deck_ids)).order_by(Deck.title)))
+
+
+def item_count(user: User) -> int:
+    return db.session.scalar(select(func.count(StudyItem.id)).where(StudyItem.user_id == user.id))

@@ -1,0 +1,1 @@
+"""Self-study with spaced repetition: the review screen, settings and statistics."""

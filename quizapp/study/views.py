@@ -1,0 +1,333 @@
+"""The study blueprint: pick a deck, review, settings, statistics.
+
+The review loop is three plain forms, so it works without JavaScript:
+
+1. GET  /study/review        shows the next fact's question;
+2. POST /study/check         grades the answer (writes nothing) and shows the right
+                             answer, the evidence and the rating buttons with the
+                             proposed rating focused;
+3. POST /study/rate          records the review and redirects to step 1 (303).
+
+study.js only adds keys (Space/Enter, 1-4, Ctrl+Z) and the browser's timezone.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from quizapp.charts import svg_response
+from quizapp.domain.scheduling import Rating
+from quizapp.models import Deck, utcnow
+from quizapp.services import decks as deck_service
+from quizapp.services import study as study_service
+from quizapp.services import study_stats
+from quizapp.study import charts
+from quizapp.study.forms import DeckLimitsForm, SettingsForm
+
+bp = Blueprint("study", __name__, url_prefix="/study")
+
+RATING_LABELS = {
+    Rating.Again: "Again",
+    Rating.Hard: "Hard",
+    Rating.Good: "Good",
+    Rating.Easy: "Easy",
+}
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every study page is someone's own."""
+
+
+DECK_KEY = re.compile(r"[a-z0-9-]{1,80}")
+
+
+def _deck(key: str) -> Deck:
+    # Checked before any query: some strings (a NUL byte) are errors to PostgreSQL.
+    if not DECK_KEY.fullmatch(key):
+        abort(404, f"There is no deck {key!r}.")
+    return deck_service.get_deck(current_user, key)
+
+
+def _scope_deck(key: str | None) -> Deck | None:
+    return _deck(key) if key else None
+
+
+def _form_int(name: str, *, required: bool = True) -> int | None:
+    raw = request.form.get(name, "").strip()
+    if not raw and not required:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        abort(400, f"The form field {name!r} must be a whole number. Reload the page.")
+
+
+def _review_url(deck_key: str | None, **params) -> str:
+    return url_for("study.review", deck=deck_key or None, **params)
+
+
+def _fuzzing() -> bool:
+    return bool(current_app.config.get("STUDY_FUZZING", True))
+
+
+def _response_from_form(kind: str) -> str | list[str] | None:
+    if request.form.get("reveal"):
+        return None
+    if kind == "multiple_select":
+        return request.form.getlist("response")
+    return request.form.get("response")
+
+
+# --- choosing what to study ---------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    now = utcnow()
+    enrolled = study_stats.enrolled_decks(current_user)
+    enrolled_ids = {d.id for d in enrolled}
+    rows = [(deck, study_service.counts(current_user, deck=deck, now=now)) for deck in enrolled]
+    others = [
+        row["deck"]
+        for row in deck_service.list_decks(current_user)
+        if row["deck"].id not in enrolled_ids and row["facts"]
+    ]
+    total = study_service.counts(current_user, now=now) if enrolled else None
+    return render_template("study/index.html", rows=rows, others=others, total=total)
+
+
+@bp.post("/decks/<key>/start")
+def start(key: str):
+    deck = _deck(key)
+    now = utcnow()
+    study_service.set_browser_timezone(current_user, request.form.get("browser_timezone"), now)
+    added = study_service.enroll(current_user, deck, now)
+    if added:
+        flash(f"{added} new facts from {deck.title} are ready to learn.", "success")
+    return redirect(_review_url(deck.key), 303)
+
+
+# --- the review loop ----------------------------------------------------------------------------
+
+
+@bp.get("/review")
+def review():
+    deck_key = request.args.get("deck") or None
+    deck = _scope_deck(deck_key)
+    item_id = request.args.get("item")
+    if item_id is not None and not item_id.isdigit():
+        abort(400, "The item must be a number.")
+    now = utcnow()
+    card, counts = study_service.page(
+        current_user, deck=deck, now=now, item_id=None if item_id is None else int(item_id)
+    )
+    return render_template(
+        "study/review.html",
+        deck=deck,
+        card=card,
+        counts=counts,
+        last=study_service.last_review(current_user),
+        shown_at=int(now.timestamp() * 1000),
+        ratings=RATING_LABELS,
+    )
+
+
+@bp.post("/check")
+def check():
+    deck_key = request.form.get("deck") or None
+    deck = _scope_deck(deck_key)
+    item_id = _form_int("item")
+    version = _form_int("version")
+    shown_at = _form_int("shown_at")
+    now = utcnow()
+    kind = request.form.get("kind", "")
+    try:
+        feedback = study_service.check(
+            current_user,
+            item_id=item_id,
+            question_id=request.form.get("question", ""),
+            version=version,
+            response=_response_from_form(kind),
+            elapsed_ms=int(now.timestamp() * 1000) - shown_at,
+            now=now,
+        )
+    except study_service.StaleAnswer as exc:
+        flash(str(exc), "warning")
+        return redirect(_review_url(deck_key), 303)
+    return render_template(
+        "study/feedback.html",
+        deck=deck,
+        feedback=feedback,
+        card=feedback.card,
+        counts=study_service.counts(current_user, deck=deck, now=now),
+        request_id=uuid.uuid4().hex,
+        ratings=RATING_LABELS,
+    )
+
+
+@bp.post("/rate")
+def rate():
+    deck_key = request.form.get("deck") or None
+    _scope_deck(deck_key)
+    item_id = _form_int("item")
+    version = _form_int("version")
+    rating = _form_int("rating")
+    elapsed_ms = _form_int("elapsed_ms")
+    revealed = bool(request.form.get("revealed"))
+    kind = request.form.get("kind", "")
+    if revealed:
+        response = None
+    elif kind == "multiple_select":
+        response = request.form.getlist("response")
+    else:
+        response = request.form.get("response")
+    try:
+        study_service.answer(
+            current_user,
+            item_id=item_id,
+            question_id=request.form.get("question", ""),
+            version=version,
+            request_id=request.form.get("request_id", ""),
+            rating=rating,
+            response=response,
+            elapsed_ms=elapsed_ms,
+            now=utcnow(),
+            fuzzing=_fuzzing(),
+        )
+    except study_service.StaleAnswer as exc:
+        flash(str(exc), "warning")
+    return redirect(_review_url(deck_key), 303)
+
+
+@bp.post("/undo")
+def undo():
+    deck_key = request.form.get("deck") or None
+    _scope_deck(deck_key)
+    review_id = _form_int("review")
+    try:
+        log = study_service.undo(current_user, review_id, utcnow())
+    except study_service.StaleAnswer as exc:
+        flash(str(exc), "warning")
+        return redirect(_review_url(deck_key), 303)
+    flash("Your last answer is undone.", "success")
+    return redirect(_review_url(deck_key, item=log.item_id), 303)
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    prefs = study_service.get_prefs(current_user)
+    form = SettingsForm(
+        data={
+            "desired_retention": prefs.desired_retention,
+            "new_per_day": prefs.new_per_day,
+            "reviews_per_day": prefs.reviews_per_day,
+            "timezone": prefs.timezone,
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        study_service.update_settings(
+            current_user,
+            desired_retention=form.desired_retention.data,
+            new_per_day=form.new_per_day.data,
+            reviews_per_day=form.reviews_per_day.data,
+            timezone=form.timezone.data,
+            now=utcnow(),
+        )
+        flash("Your study settings are saved.", "success")
+        return redirect(url_for("study.settings"), 303)
+    status = 400 if form.is_submitted() else 200
+    decks = [
+        (deck, study_service.deck_limits(current_user, deck))
+        for deck in study_stats.enrolled_decks(current_user)
+    ]
+    return render_template("study/settings.html", form=form, prefs=prefs, decks=decks), status
+
+
+@bp.route("/settings/decks/<key>", methods=["GET", "POST"])
+def deck_settings(key: str):
+    deck = _deck(key)
+    limits = study_service.deck_limits(current_user, deck)
+    form = DeckLimitsForm(
+        data={
+            "new_per_day": limits.new_per_day if limits else None,
+            "reviews_per_day": limits.reviews_per_day if limits else None,
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        study_service.update_deck_limits(
+            current_user,
+            deck,
+            new_per_day=form.new_per_day.data,
+            reviews_per_day=form.reviews_per_day.data,
+            now=utcnow(),
+        )
+        flash(f"Limits for {deck.title} are saved.", "success")
+        return redirect(url_for("study.settings"), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("study/deck_settings.html", form=form, deck=deck), status
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+@bp.get("/stats")
+def stats():
+    deck_key = request.args.get("deck") or None
+    deck = _scope_deck(deck_key)
+    data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
+    return render_template(
+        "study/stats.html",
+        deck=deck,
+        stats=data,
+        heatmap=charts.heatmap_cells(data),
+        charts=charts.CHARTS,
+        decks=study_stats.enrolled_decks(current_user),
+    )
+
+
+@bp.get("/stats/<name>.svg")
+def chart(name: str):
+    if name not in charts.CHARTS:
+        abort(404)
+    deck = _scope_deck(request.args.get("deck") or None)
+    data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
+    draw, _alt = charts.CHARTS[name]
+    return svg_response(draw(data))
+
+
+# --- partials on other blueprints' pages --------------------------------------------------------
+
+
+@bp.app_context_processor
+def _study_partials():
+    def study_summary():
+        if not current_user.is_authenticated:
+            return None
+        now = utcnow()
+        if not study_stats.item_count(current_user):
+            return {"counts": None}
+        return {"counts": study_service.counts(current_user, now=now)}
+
+    return {"study_summary": study_summary}
