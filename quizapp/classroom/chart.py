@@ -7,15 +7,10 @@ inline style) and shown in an <img>; the page has the same numbers in a table.
 from __future__ import annotations
 
 import re
-import sys
 
-import pygal
 from pygal.style import Style
 
-# pygal appends a legacy sys.meta_path finder (for its map plugins, unused here) without
-# find_spec: on Python 3.11 every failed import in the process then raises an
-# ImportWarning. Take it back out (the scores chart does the same; whichever is first).
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+from quizapp.charts import pygal
 
 _SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 _STYLE_OPTIONS = dict(
