@@ -496,6 +496,11 @@ def main() -> int:
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     results = []
+    rows = [
+        "| players | answers sent / stored / duplicates / refused late | answer p50 / p99 "
+        "| next -> seen p99 | server CPU, RSS | load generator CPU |",
+        "|---|---|---|---|---|---|",
+    ]
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -546,6 +551,15 @@ def main() -> int:
             me = sum(os.times()[:2]) - me_before
             stored, duplicates, players = count_stored(url, figures.game_id)
             results.append((figures, stored, duplicates))
+            rows.append(
+                f"| {n:,} | {figures.sent:,} / {stored:,} / {duplicates} / {figures.refused:,}"
+                f" ({figures.played} of {args.questions} questions) "
+                f"| {percentile(figures.answer_ms, 50):,.0f} ms / "
+                f"{percentile(figures.answer_ms, 99):,.0f} ms "
+                f"| {percentile(figures.seen_delay_ms, 99) / 1000:.1f} s "
+                f"| {100 * cpu / elapsed:.0f}% of a core, {max(peak):.0f} MB "
+                f"| {100 * me / elapsed:.0f}% of a core |"
+            )
             print(
                 f"\nN={n}: {figures.joined} joined in {figures.join_s:.1f} s "
                 f"({players} player rows); {figures.played} of {args.questions} questions "
@@ -586,6 +600,7 @@ def main() -> int:
             server.kill()
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+    print("\n" + "\n".join(rows))
     print(f"\ntotal {time.monotonic() - run_started:.0f} s")
     bad = [f for f, stored, dup in results if dup or stored != f.sent - f.refused]
     return 1 if bad else 0

@@ -51,6 +51,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
+    from quizapp.classroom.views import bp as classroom_bp
     from quizapp.decks.views import bp as decks_bp
     from quizapp.editor.views import bp as editor_bp
     from quizapp.export.views import bp as export_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(editor_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(scores_bp)
+    app.register_blueprint(classroom_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(study_bp)
 

@@ -48,6 +48,12 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if "SQLALCHEMY_DATABASE_URI" in overrides:
         overrides["SQLALCHEMY_DATABASE_URI"] = database_url(overrides["SQLALCHEMY_DATABASE_URI"])
     config.update(overrides)
+    # A ping guards against server connections dropped while pooled; a SQLite file
+    # has none, and the ping would be one more statement per request.
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and (
+        "SQLALCHEMY_ENGINE_OPTIONS" not in overrides
+    ):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": False}
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
     return config

@@ -1,5 +1,6 @@
 """ORM tables, one module per feature; import them all here so Alembic sees them."""
 
+from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
@@ -9,6 +10,8 @@ from quizapp.models.user import Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
+    "Assignment",
+    "ClassMembership",
     "Deck",
     "DeckStudyLimits",
     "DeckVersion",
@@ -25,6 +28,7 @@ __all__ = [
     "QuizResponse",
     "ReviewLog",
     "Role",
+    "SchoolClass",
     "StudyItem",
     "StudySettings",
     "UTCDateTime",

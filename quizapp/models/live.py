@@ -50,8 +50,10 @@ class LiveGame(db.Model):
     pin: Mapped[str | None] = mapped_column(String(6), unique=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
-    # The class the game belongs to (issue 7 adds the classes table and its FK).
-    class_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The class the game belongs to, if any (deleting the class keeps the game).
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classes.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     # The options the host chose: entity keys ([] = all), question kinds.
     entities: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -44,6 +44,8 @@ class QuizAttempt(db.Model):
         Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
         # Leaderboards read a deck's finished attempts.
         Index("ix_quiz_attempts_deck_finished", "deck_id", "finished_at"),
+        # One attempt per number per student of an assignment: racing starts make one.
+        UniqueConstraint("assignment_id", "user_id", "attempt_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +61,12 @@ class QuizAttempt(db.Model):
     seed: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accept_late: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The classroom assignment this attempt is for (None for a self-test), and which
+    # attempt at it this is (1, 2, ...).
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"), index=True
+    )
+    attempt_number: Mapped[int | None] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Sum of the responses' points, and the number of questions (one point each).

@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import questions as questions_domain
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, Question, User, utcnow
+from quizapp.models import ClassMembership, Deck, Fact, Question, SchoolClass, User, utcnow
 from quizapp.models.deck import Visibility
 from quizapp.services import NotFound, ServiceError, write_transaction
 
@@ -202,14 +202,14 @@ def _sync_questions(session, row: Deck, generation, fact_rows, report: SyncRepor
 
 
 def _class_shared_condition(user: User):
-    """Which 'class' decks a user may see besides their own: those of their classes.
-
-    Classrooms do not exist yet, so a deck shared with classes is seen by its owner
-    only (who is covered by `visible_decks_query` already). When classes land,
-    return here "the deck's owner teaches a class the user belongs to", e.g.
-    `Deck.owner_id.in_(select(Classroom.teacher_id).join(Membership)...)`.
-    """
-    return false()
+    """Which 'class' decks a user may see besides their own: those whose owner teaches a
+    class the user belongs to."""
+    teachers_of_user = (
+        select(SchoolClass.teacher_id)
+        .join(ClassMembership, ClassMembership.class_id == SchoolClass.id)
+        .where(ClassMembership.student_id == user.id)
+    )
+    return Deck.owner_id.in_(teachers_of_user)
 
 
 def visible_decks_query(user: User | None):

@@ -23,6 +23,7 @@ name replaces the nickname, and `finish` is where results go to the class gradeb
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import random
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import live as rules
@@ -89,7 +90,7 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class AnswerReceipt:
-    answer: LiveAnswer
+    answer_id: int
     created: bool
 
 
@@ -279,12 +280,73 @@ def game_by_pin(pin: str) -> LiveGame:
     return game
 
 
-def game_versions(game_id: int) -> tuple[int, int] | None:
-    """(version, roster_version) of a game, or None: the cheap read behind every poll."""
-    row = db.session.execute(
-        select(LiveGame.version, LiveGame.roster_version).where(LiveGame.id == game_id)
-    ).first()
-    return (row[0], row[1]) if row is not None else None
+@dataclass(frozen=True)
+class GameView:
+    """A game row as plain data: what a player's poll needs, read in one Core query."""
+
+    id: int
+    version: int
+    state: str
+    title: str
+    question_count: int
+    current_index: int
+    seconds: int
+    question_deadline: datetime | None
+    created_at: datetime
+
+
+_GAME_VIEW_COLUMNS = [getattr(LiveGame, name) for name in GameView.__dataclass_fields__]
+
+
+# The statements of the hottest paths (polls and answers) are built once, with bound
+# parameters: building a select costs more Python than SQLite takes to run it.
+_GAME_VIEW = select(*_GAME_VIEW_COLUMNS).where(LiveGame.id == bindparam("game_id"))
+
+
+def game_view(game_id: int) -> GameView | None:
+    """The game for a player's poll, without building an ORM object."""
+    row = db.session.execute(_GAME_VIEW, {"game_id": game_id}).first()
+    return GameView(*row) if row is not None else None
+
+
+_PLAYER_ROW_COLUMNS = [
+    LivePlayer.id,
+    LivePlayer.game_id,
+    LivePlayer.token_hash,
+    LivePlayer.nickname,
+    LivePlayer.score,
+    LivePlayer.removed,
+    LivePlayer.shuffle_seed,
+    LivePlayer.user_id,
+    LivePlayer.streak,
+    LivePlayer.streak_position,
+]
+_PLAYER_BY_ID = select(*_PLAYER_ROW_COLUMNS).where(LivePlayer.id == bindparam("player_id"))
+_PLAYER_BY_ACCOUNT = select(*_PLAYER_ROW_COLUMNS).where(
+    LivePlayer.game_id == bindparam("game_id"), LivePlayer.user_id == bindparam("user_id")
+)
+
+
+def player_row(game_id: int, cookie: str | None, user: User | None):
+    """The player behind a poll or an answer (by rejoin cookie, else account) as a
+    plain row, or None.
+
+    What `player_state` and `submit_answer` read of a player, in one Core query with
+    no ORM object built: polls and answers are the most frequent requests.
+    """
+    if cookie and "." in cookie:
+        player_id, _, token = cookie.partition(".")
+        if player_id.isdigit() and token:
+            row = db.session.execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
+            if (
+                row is not None
+                and row.game_id == game_id
+                and hmac.compare_digest(row.token_hash, _hash_token(token))
+            ):
+                return row
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.execute(_PLAYER_BY_ACCOUNT, {"game_id": game_id, "user_id": user.id}).first()
 
 
 # --- players --------------------------------------------------------------------------------
@@ -529,19 +591,31 @@ def _active_players(session, game_id: int) -> int:
 
 
 def _everyone_answered(session, game_id: int, question_id: int) -> bool:
-    """Whether every active player has answered the question (then it reveals itself)."""
-    answered = session.scalar(
-        select(func.count(LiveAnswer.id)).where(LiveAnswer.live_question_id == question_id)
+    """Whether every active player has answered the question (then it reveals itself).
+
+    Asked as "is there an active player without an answer?", which stops at the first
+    one: while a question is open that is found after a few index probes, where
+    counting would visit every player and every answer, under the write lock, on each
+    answer.
+    """
+    params = {"game_id": game_id, "question_id": question_id}
+    return session.execute(_SOMEONE_UNANSWERED, params).first() is None
+
+
+_SOMEONE_UNANSWERED = (
+    select(LivePlayer.id)
+    .where(
+        LivePlayer.game_id == bindparam("game_id"),
+        LivePlayer.removed.is_(False),
+        ~select(LiveAnswer.id)
+        .where(
+            LiveAnswer.player_id == LivePlayer.id,
+            LiveAnswer.live_question_id == bindparam("question_id"),
+        )
+        .exists(),
     )
-    active = _active_players(session, game_id)
-    if answered < active:
-        return False  # the common case, decided by two index counts
-    by_active = session.scalar(
-        select(func.count(LiveAnswer.id))
-        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
-        .where(LiveAnswer.live_question_id == question_id, LivePlayer.removed.is_(False))
-    )
-    return by_active >= active
+    .limit(1)
+)
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -556,10 +630,13 @@ def submit_answer(
 ) -> AnswerReceipt:
     """Store a player's answer to the current question, scored by the server's clock.
 
-    The answer is judged and scored before the write transaction, which then only
-    re-checks the game, inserts the answer and adds the points: on SQLite every
-    writer waits for the one holding the lock, so the lock is held for a few short
-    statements, not for the Python around them.
+    One read before the write transaction fetches the game, the question and any
+    earlier answer together; the answer is judged and scored in Python; the write
+    transaction then only re-checks the game, inserts the answer (a duplicate is
+    skipped by the unique constraint, not raised), adds the points and asks whether
+    everybody has answered. On SQLite every writer waits for the one holding the
+    lock, so the lock is held for those few statements, not for the Python around
+    them.
 
     Args:
         game_id: The game.
@@ -570,8 +647,8 @@ def submit_answer(
             against this, not against when the database lock was free).
 
     Returns:
-        The stored answer; `created` is False when the player had already answered
-        (the first answer stands, nothing changes).
+        The stored answer's id; `created` is False when the player had already
+        answered (the first answer stands, nothing changes).
 
     Raises:
         NotFound: No such game.
@@ -580,83 +657,68 @@ def submit_answer(
         ServiceError: The picks don't fit the question.
     """
     received = received or utcnow()
-    game = db.session.get(LiveGame, game_id)
-    if game is None or player.game_id != game_id:
+    if player.game_id != game_id:
         raise NotFound("You are not in this game.")
     if player.removed:
         raise Forbidden("The host removed you from this game.")
-    question = db.session.scalar(
-        select(LiveQuestion).where(
-            LiveQuestion.game_id == game.id, LiveQuestion.position == position
-        )
-    )
-    if question is None:
+    player_id, user_id = player.id, player.user_id
+    row = db.session.execute(
+        _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
+    ).first()
+    if row is None:
+        raise NotFound("You are not in this game.")
+    (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
+    question_id, fact_id, kind, payload, existing = row[7:]
+    if question_id is None:
         raise ServiceError("This game has no such question.")
-    existing = _answer_of(player.id, question.id)
     if existing is not None:
         return AnswerReceipt(existing, created=False)
-    _check_open(game, position, received)
-    domain_question = DomainQuestion.from_dict(question.payload)
-    chosen = _picked_options(domain_question, _player_order(player, question), picks)
-    elapsed_ms = max(0, int((received - game.question_started_at).total_seconds() * 1000))
+    _check_open(state, index, deadline, position, received)
+    domain_question = DomainQuestion.from_dict(payload)
+    order = rules.player_order(payload["choices"], player.shuffle_seed, str(question_id), kind)
+    chosen = _picked_options(domain_question, order, picks)
+    elapsed_ms = max(0, int((received - started_at).total_seconds() * 1000))
     # Only this player's own answers move their streak, and they answer this question once.
     streak_before = player.streak if player.streak_position == position - 1 else 0
     scored = rules.score_answer(
         domain_question,
         chosen,
         elapsed_ms=elapsed_ms,
-        limit_ms=game.seconds * 1000,
-        accuracy_only=game.scoring == Scoring.ACCURACY.value,
+        limit_ms=seconds * 1000,
+        accuracy_only=scoring == Scoring.ACCURACY.value,
         streak_before=streak_before,
-        use_streak_bonus=game.streak_bonus,
-    )
-    player_id, user_id, question_id, fact_id = (
-        player.id,
-        player.user_id,
-        question.id,
-        question.fact_id,
+        use_streak_bonus=streak_bonus,
     )
     new_streak_position = position if scored.correct else player.streak_position
-    answer = LiveAnswer(
-        game_id=game_id,
-        player_id=player_id,
-        live_question_id=question_id,
-        choices=chosen,
-        correct=scored.correct,
-        credit=scored.credit,
-        points=scored.points,
-        elapsed_ms=elapsed_ms,
-        answered_at=received,
-    )
-    try:
-        with write_transaction() as session:
-            # Re-checked under the lock: the host may have revealed meanwhile. FOR SHARE
-            # (PostgreSQL) makes a reveal wait for the answers in flight.
-            state, index, deadline = session.execute(
-                select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
-                .where(LiveGame.id == game_id)
-                .with_for_update(read=True)
-            ).one()
-            if state != GameState.QUESTION.value or index != position:
-                raise TooLate("This question is closed; your answer was not counted.")
-            if received > deadline:
-                raise TooLate(
-                    "Time is up: your answer came after the deadline and was not counted."
-                )
+    values = {
+        "game_id": game_id,
+        "player_id": player_id,
+        "live_question_id": question_id,
+        "choices": chosen,
+        "correct": scored.correct,
+        "credit": scored.credit,
+        "points": scored.points,
+        "elapsed_ms": elapsed_ms,
+        "answered_at": received,
+    }
+    with write_transaction() as session:
+        # Re-checked under the lock: the host may have revealed meanwhile.
+        state, index, deadline = session.execute(_OPEN_QUESTION, {"game_id": game_id}).one()
+        _check_open(state, index, deadline, position, received)
+        answer_id = session.execute(_insert_answer(session), values).scalar()
+        if answer_id is not None:
             moved = session.execute(
-                update(LivePlayer)
-                .where(LivePlayer.id == player_id, LivePlayer.removed.is_(False))
-                .values(
-                    score=LivePlayer.score + scored.points,
-                    correct_count=LivePlayer.correct_count + int(scored.correct),
-                    streak=scored.streak,
-                    streak_position=new_streak_position,
-                )
+                _ADD_POINTS,
+                {
+                    "player_id": player_id,
+                    "points": scored.points,
+                    "correct": int(scored.correct),
+                    "streak": scored.streak,
+                    "streak_position": new_streak_position,
+                },
             )
             if moved.rowcount != 1:
-                raise Forbidden("The host removed you from this game.")
-            session.add(answer)
-            session.flush()  # the unique constraint speaks here
+                raise Forbidden("The host removed you from this game.")  # rolls back
             if user_id is not None and not scored.correct:
                 mark_due_after_wrong_answers(session, user_id, [fact_id], received)
             if _everyone_answered(session, game_id, question_id):
@@ -665,27 +727,95 @@ def submit_answer(
                     .where(LiveGame.id == game_id)
                     .values(state=GameState.REVEAL.value, version=LiveGame.version + 1)
                 )
-    except IntegrityError:
+    if answer_id is None:
         # The same answer raced in on another connection: the first one stands.
-        first = _answer_of(player_id, question_id)
-        if first is None:
-            raise
-        return AnswerReceipt(first, created=False)
-    return AnswerReceipt(answer, created=True)
+        return AnswerReceipt(_answer_id(player_id, question_id), created=False)
+    return AnswerReceipt(answer_id, created=True)
 
 
-def _answer_of(player_id: int, question_id: int) -> LiveAnswer | None:
+# What an answer reads before its write transaction: the game, the question at the
+# position the player saw, and the player's earlier answer to it, if any.
+_ANSWER_CONTEXT = (
+    select(
+        LiveGame.state,
+        LiveGame.current_index,
+        LiveGame.question_started_at,
+        LiveGame.question_deadline,
+        LiveGame.seconds,
+        LiveGame.scoring,
+        LiveGame.streak_bonus,
+        LiveQuestion.id,
+        LiveQuestion.fact_id,
+        LiveQuestion.kind,
+        LiveQuestion.payload,
+        LiveAnswer.id,
+    )
+    .outerjoin(
+        LiveQuestion,
+        (LiveQuestion.game_id == LiveGame.id) & (LiveQuestion.position == bindparam("position")),
+    )
+    .outerjoin(
+        LiveAnswer,
+        (LiveAnswer.live_question_id == LiveQuestion.id)
+        & (LiveAnswer.player_id == bindparam("player_id")),
+    )
+    .where(LiveGame.id == bindparam("game_id"))
+)
+# Re-read under the write lock. FOR SHARE (PostgreSQL) makes a reveal wait for the
+# answers in flight.
+_OPEN_QUESTION = (
+    select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
+    .where(LiveGame.id == bindparam("game_id"))
+    .with_for_update(read=True)
+)
+_ADD_POINTS = (
+    update(LivePlayer)
+    .where(LivePlayer.id == bindparam("player_id"), LivePlayer.removed.is_(False))
+    .values(
+        score=LivePlayer.score + bindparam("points"),
+        correct_count=LivePlayer.correct_count + bindparam("correct"),
+        streak=bindparam("streak"),
+        streak_position=bindparam("streak_position"),
+    )
+)
+_INSERT_ANSWER: dict[str, Any] = {}
+
+
+def _insert_answer(session):
+    """INSERT ... ON CONFLICT (player, question) DO NOTHING RETURNING id.
+
+    A replay finds the unique constraint and inserts nothing (no row comes back)
+    instead of raising: on PostgreSQL an error would abort the whole transaction.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_ANSWER.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = _INSERT_ANSWER[dialect] = (
+            insert(LiveAnswer)
+            .on_conflict_do_nothing(index_elements=["player_id", "live_question_id"])
+            .returning(LiveAnswer.id)
+        )
+    return statement
+
+
+def _answer_id(player_id: int, question_id: int) -> int:
     return db.session.scalar(
-        select(LiveAnswer).where(
+        select(LiveAnswer.id).where(
             LiveAnswer.player_id == player_id, LiveAnswer.live_question_id == question_id
         )
     )
 
 
-def _check_open(game: LiveGame, position: int, received: datetime) -> None:
-    if game.state != GameState.QUESTION.value or game.current_index != position:
+def _check_open(
+    state: str, index: int, deadline: datetime | None, position: int, received: datetime
+) -> None:
+    if state != GameState.QUESTION.value or index != position:
         raise TooLate("This question is closed; your answer was not counted.")
-    if received > game.question_deadline:
+    if deadline is None or received > deadline:
         raise TooLate("Time is up: your answer came after the deadline and was not counted.")
 
 
@@ -737,6 +867,15 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             shared["counts"] = _counts(question.id, question.payload["choices"])
     if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
         shared["top"] = top_players(game.id, TOP)
+        # Every active player's score, ascending: a rank is then a bisection, not a
+        # count over the game's players for each of them.
+        shared["scores"] = sorted(
+            db.session.scalars(
+                select(LivePlayer.score).where(
+                    LivePlayer.game_id == game.id, LivePlayer.removed.is_(False)
+                )
+            )
+        )
     # Not in the lobby, where joins change the player count without a new version.
     # (While a question is open nothing here depends on the answers coming in; from
     # the reveal on no answer can come in: they wait for the game row, see above.)
@@ -765,15 +904,9 @@ def top_players(game_id: int, limit: int) -> list[rules.Ranked]:
     return rules.rank((r[0], r[1], r[2]) for r in rows)[:limit]
 
 
-def player_rank(player: LivePlayer) -> int:
-    better = db.session.scalar(
-        select(func.count(LivePlayer.id)).where(
-            LivePlayer.game_id == player.game_id,
-            LivePlayer.removed.is_(False),
-            LivePlayer.score > player.score,
-        )
-    )
-    return better + 1
+def _rank_in(scores: list[int], score: int) -> int:
+    """1 + how many of the ascending `scores` beat `score` (ties share a rank)."""
+    return len(scores) - bisect.bisect_right(scores, score) + 1
 
 
 def remaining_ms(game: LiveGame, now: datetime) -> int:
@@ -821,11 +954,11 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
         GameState.LEADERBOARD.value,
     ):
         order = _player_order(player, question)
-        answer = db.session.scalar(
-            select(LiveAnswer).where(
-                LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id
-            )
-        )
+        answer = db.session.execute(
+            select(
+                LiveAnswer.choices, LiveAnswer.correct, LiveAnswer.credit, LiveAnswer.points
+            ).where(LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id)
+        ).first()
         state["question"] = {
             "position": question.position,
             "number": question.position + 1,
@@ -856,7 +989,7 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
                 },
             }
     if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
-        state["rank"] = player_rank(player)
+        state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state
 

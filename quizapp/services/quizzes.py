@@ -359,6 +359,8 @@ def start_fixed_quiz(
     time_limit: int | None = None,
     due_at: datetime | None = None,
     accept_late: bool = True,
+    assignment_id: int | None = None,
+    attempt_number: int | None = None,
 ) -> QuizAttempt:
     """Start an attempt of a given question set (for assignments).
 
@@ -375,6 +377,8 @@ def start_fixed_quiz(
         time_limit: Seconds per question, or None.
         due_at: After this, answers are marked late or refused (`accept_late`).
         accept_late: Whether answers after `due_at` are still taken.
+        assignment_id: The classroom assignment the attempt is for.
+        attempt_number: Which attempt at that assignment (unique per student).
 
     Raises:
         ServiceError: An id is not a question of this deck, repeated, or the set is
@@ -404,6 +408,8 @@ def start_fixed_quiz(
         rng=rng,
         due_at=due_at,
         accept_late=accept_late,
+        assignment_id=assignment_id,
+        attempt_number=attempt_number,
     )
 
 
@@ -418,6 +424,8 @@ def _create_attempt(
     rng: random.Random,
     due_at: datetime | None = None,
     accept_late: bool = True,
+    assignment_id: int | None = None,
+    attempt_number: int | None = None,
 ) -> QuizAttempt:
     with write_transaction() as session:
         rows = {
@@ -439,6 +447,8 @@ def _create_attempt(
             seed=seed % 2**31,
             due_at=due_at,
             accept_late=accept_late,
+            assignment_id=assignment_id,
+            attempt_number=attempt_number,
             started_at=now,
             score=0.0,
             max_score=len(question_ids),

@@ -300,7 +300,9 @@ def test_public_deck_is_listed_but_read_only_for_others(client, capitals, make_u
     assert count_rows(Fact) == 4
 
 
-def test_class_visibility_is_owner_only_until_classes_exist(client, capitals, make_user, login):
+def test_class_visibility_hides_the_deck_from_users_outside_the_classes(
+    client, capitals, make_user, login
+):
     client.post(f"/decks/{capitals}/edit/visibility", data={"visibility": "class"})
     assert deck_row(capitals).visibility == "class"
     client.post("/auth/logout")
