@@ -387,8 +387,13 @@ def has_classrooms(app: Flask) -> bool:
     return "classroom" in app.blueprints
 
 
+# Teacher -> the students of their class. Student B is in both classes: a student must
+# not see a classmate's results, nor a class they left... nor the other class's code.
+CLASSES = {TA: (SA, SB), TB: (SB,)}
+
+
 def build_classes(world: World, payload: str = "") -> dict[str, frozenset[str]]:
-    """Class X of teacher A with student A, class Y of teacher B with student B.
+    """Class X of teacher A with students A and B, class Y of teacher B with student B.
 
     Returns:
         Teacher -> the students of their classes (who see the teacher's class decks).
@@ -397,35 +402,40 @@ def build_classes(world: World, payload: str = "") -> dict[str, frozenset[str]]:
     from quizapp.services import classroom as classroom_service
 
     users, members = world.users, {}
-    for teacher, student in ((TA, SA), (TB, SB)):
+    for teacher, students in CLASSES.items():
         name_marker = marker(teacher, "class")
         school_class = classroom_service.create_class(
             users[teacher], f"Class {name_marker}{payload}", f"About {name_marker}{payload}"
         )
-        classroom_service.join_class(users[student], school_class.join_code)
-        in_class = frozenset({teacher, student})
-        members[teacher] = frozenset({student})
+        for student in students:
+            classroom_service.join_class(users[student], school_class.join_code)
+        in_class = frozenset({teacher, *students})
+        members[teacher] = frozenset(students)
         world.markers[name_marker] = in_class
-        # The join code is the key to the class: only its people see it.
-        world.markers[classroom_domain.format_code(school_class.join_code)] = in_class
-        # A teacher sees the names of their students (roster, gradebook), and they see
-        # their teacher's.
-        for one, other in ((student, teacher), (teacher, student)):
-            world.markers[marker(one, "name")] = world.markers[marker(one, "name")] | {other}
+        # The join code is the key to the class: only its teacher sees it (a student
+        # who joined has no more use for it, nor reason to pass it on).
+        code = classroom_domain.format_code(school_class.join_code)
+        world.markers[code] = frozenset({teacher})
+        # A teacher sees the names of their students (roster, gradebook); students see
+        # their teacher's name, not each other's.
+        for student in students:
+            for one, other in ((student, teacher), (teacher, student)):
+                world.markers[marker(one, "name")] = world.markers[marker(one, "name")] | {other}
         world.ids[f"class_{teacher}"] = school_class.id
         teachers = frozenset({teacher})
         ids = {"class_id": school_class.id}
         world.add("classes", Target(f"class of {teacher}", ids, in_class, teachers))
         world.add("class_memberships", Target(f"class of {teacher}", ids, in_class, in_class))
-        world.add(
-            "class_students",
-            Target(
-                f"{student} in the class of {teacher}",
-                {**ids, "student_id": users[student].id},
-                in_class,
-                teachers,
-            ),
-        )
+        for student in students:
+            world.add(
+                "class_students",
+                Target(
+                    f"{student} in the class of {teacher}",
+                    {**ids, "student_id": users[student].id},
+                    in_class,
+                    teachers,
+                ),
+            )
         world.add(
             "join_codes",
             Target(
@@ -433,18 +443,19 @@ def build_classes(world: World, payload: str = "") -> dict[str, frozenset[str]]:
                 {"code": school_class.join_code},
                 LOGGED_IN,  # whoever has the code may see the class's name and join
                 LOGGED_IN,
-                form={"reveals": {name_marker, marker(teacher, "name")}},
+                form={"reveals": {name_marker, marker(teacher, "name"), code}},
             ),
         )
     return members
 
 
 def build_assignments(world: World, payload: str = "") -> None:
-    """An assignment in each class, started by its student with one typed answer."""
+    """An assignment in each class, started by each student with one typed answer."""
     from quizapp.services import assignments as assignment_service
 
     now = utcnow()
-    for teacher, student, deck in ((TA, SA, "d-tac"), (TB, SB, "pub")):
+    for teacher, deck in ((TA, "d-tac"), (TB, "pub")):
+        students = CLASSES[teacher]
         class_id = world.ids[f"class_{teacher}"]
         title = marker(teacher, "assignment")
         spec = assignment_service.AssignmentSpec(
@@ -458,21 +469,24 @@ def build_assignments(world: World, payload: str = "") -> None:
         assignment = assignment_service.create_assignment(
             world.users[teacher], class_id, spec, now=now
         )
-        attempt = assignment_service.start(world.users[student], class_id, assignment.id, now=now)
-        quiz_service.current_question(world.users[student], attempt.id, now=now)
-        answer = marker(student, "assignmentanswer")
-        quiz_service.answer(
-            world.users[student],
-            attempt.id,
-            position=1,
-            question_id=_question(attempt.id, 1).question_id,
-            response=f"{answer}{payload}",
-            request_id=f"assign-{student}",
-            now=now + timedelta(seconds=2),
-        )
-        in_class = frozenset({teacher, student})
+        for student in students:
+            user = world.users[student]
+            attempt = assignment_service.start(user, class_id, assignment.id, now=now)
+            quiz_service.current_question(user, attempt.id, now=now)
+            answer = marker(student, f"answerto{TAG[teacher]}")
+            quiz_service.answer(
+                user,
+                attempt.id,
+                position=1,
+                question_id=_question(attempt.id, 1).question_id,
+                response=f"{answer}{payload}",
+                request_id=f"assign-{student}-{teacher}",
+                now=now + timedelta(seconds=2),
+            )
+            # The teacher's report shows each student's answers; classmates don't see them.
+            world.markers[answer] = frozenset({teacher, student})
+        in_class = frozenset({teacher, *students})
         world.markers[title] = in_class
-        world.markers[answer] = in_class  # the teacher's report shows students' answers
         ids = {"class_id": class_id, "assignment_id": assignment.id}
         world.add(
             "assignments",
@@ -480,7 +494,7 @@ def build_assignments(world: World, payload: str = "") -> None:
         )
         world.add(
             "assignment_members",
-            Target(f"assignment of {teacher}", ids, in_class, frozenset({student})),
+            Target(f"assignment of {teacher}", ids, in_class, frozenset(students)),
         )
 
 
