@@ -17,6 +17,7 @@ MESSAGES = {
     405: "This page can't be used that way.",
     409: "That conflicts with something that already exists.",
     413: "The upload is too large.",
+    415: "This address can't read what was sent.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. Nothing you entered was saved twice; try again.",
 }

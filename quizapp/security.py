@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, request
+from werkzeug.routing.converters import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -20,6 +24,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 NUL_MESSAGE = "The request contains a NUL character, which quizapp never accepts."
+JSON_MESSAGE = "This address takes a form, not JSON."
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def takes_json(view):
+    """Mark a view that reads a JSON body itself (every other view gets forms only)."""
+    view.takes_json = True
+    return view
+
+
+def json_to_a_form(app: Flask, request) -> bool:
+    """Whether a JSON body is sent to a view that reads forms.
+
+    Flask-WTF reads a JSON body as form data when no form was sent: a body that is not
+    an object (``true``, ``[1]``) fails inside it with a TypeError, and nested values
+    reach field filters that expect text. No form of quizapp is meant to be sent as
+    JSON, so such a request is refused up front with a 415.
+    """
+    if request.method not in WRITE_METHODS or not request.is_json:
+        return False
+    view = app.view_functions.get(request.endpoint)
+    return view is not None and not getattr(view, "takes_json", False)
 
 
 def has_nul(request) -> bool:
@@ -43,14 +69,67 @@ def _pairs(multidict) -> list[str]:
     return [text for pair in multidict.items(multi=True) for text in pair]
 
 
+# Ids and counts are `integer` columns: 32-bit on PostgreSQL. A larger number in a URL
+# or a form can name nothing, and sent to the database it is an error (SQLite: over
+# 64 bits), not an empty result.
+DB_INT_MAX = 2**31 - 1
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in routes: ASCII digits up to `DB_INT_MAX`; anything larger is a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, DB_INT_MAX if max is None else max, signed=signed)
+
+
+def form_int(text: str | None, *, low: int = -DB_INT_MAX, high: int = DB_INT_MAX) -> int | None:
+    """A whole number from a form field, or None if it isn't one within [low, high].
+
+    Only ASCII digits: ``str.isdigit`` accepts "²", which ``int`` then refuses.
+    """
+    text = (text or "").strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def http_url(url: str | None) -> str:
+    """The URL if it is an http(s) link, else "" (a `javascript:` source stays unlinked).
+
+    Sources of facts are typed by users; templates link them through this filter.
+    """
+    url = (url or "").strip()
+    if urlsplit(url).scheme.lower() in ("http", "https") and "//" in url[:8]:
+        return url
+    return ""
+
+
+def _logged_in() -> bool:
+    from flask_login import current_user
+
+    return bool(current_user and current_user.is_authenticated)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its routes: rules look their converters up when added.
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.add_template_filter(http_url)
+
     @app.before_request
     def refuse_nul_characters():
         if has_nul(request):
             abort(400, NUL_MESSAGE)
+        if json_to_a_form(app, request):
+            abort(415, JSON_MESSAGE)
 
     @app.after_request
     def security_headers(response):
+        if request.endpoint != "static" and _logged_in():
+            # A shared classroom computer: after log-out, Back must not bring the last
+            # student's pages out of the browser's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -33,7 +33,9 @@ from werkzeug.http import parse_cookie
 from quizapp.models.live import LiveGame
 
 VERSION_TTL = 0.2
-STATE_PATH = re.compile(r"/play/(\d{1,12})/state")
+# Nine digits at most: always within the games table's 32-bit ids (a larger number is
+# left to Flask, whose route answers 404; the database would refuse it with an error).
+STATE_PATH = re.compile(r"/play/([0-9]{1,9})/state")
 
 
 class PollShortcut:

@@ -28,10 +28,11 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from quizapp.errors import wants_json
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
+from quizapp.security import form_int
 from quizapp.services import NotFound, ServiceError
 from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
@@ -199,7 +200,17 @@ def _csv_safe(value):
 # --- players -------------------------------------------------------------------------------
 
 
+# PIN guessing: a wrong PIN counts against the address, a right one doesn't, so a class
+# behind one school NAT can all join while a guesser stops after a few dozen tries.
+PIN_GUESS_LIMIT = "20 per minute; 100 per hour"
+
+
+def _wrong_pin(response: Response) -> bool:
+    return response.status_code == 404
+
+
 @bp.route("/play", methods=["GET", "POST"])
+@limiter.limit(PIN_GUESS_LIMIT, methods=["POST"], deduct_when=_wrong_pin)
 def join():
     form = JoinForm()
     if request.method == "GET":
@@ -254,7 +265,9 @@ def play(game_id: int):
     player = _current_player(game_id)
     if player is None:
         if game.pin:
-            return redirect(url_for("live.join", pin=game.pin))
+            # To the join form, without the PIN: game ids are sequential, so putting the
+            # PIN here would hand every open game's PIN to anyone who counts.
+            return redirect(url_for("live.join"))
         raise NotFound("This game is over, and this browser did not play in it.")
     return _render_play(game, player)
 
@@ -303,14 +316,13 @@ def answer(game_id: int):
     if player is None:
         _game(game_id)  # 404 with the right words when there is no such game
         raise NotFound("You have not joined this game.")
-    raw_position = request.form.get("position", "")
-    raw_picks = request.form.getlist("pick")
-    if not raw_position.isdigit() or not all(p.isdigit() for p in raw_picks):
+    # ASCII digits within range: isdigit() let "²" through to int(), a 500.
+    position = form_int(request.form.get("position"), low=0)
+    picks = [form_int(p, low=0) for p in request.form.getlist("pick")]
+    if position is None or None in picks:
         raise ServiceError("Pick one of the options shown.")
     try:
-        receipt = live_service.submit_answer(
-            game_id, player, int(raw_position), [int(p) for p in raw_picks], received
-        )
+        receipt = live_service.submit_answer(game_id, player, position, picks, received)
     except ServiceError as exc:
         if wants_json():
             raise

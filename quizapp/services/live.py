@@ -327,6 +327,15 @@ _PLAYER_BY_ACCOUNT = select(*_PLAYER_ROW_COLUMNS).where(
 )
 
 
+def _cookie_id(text: str) -> bool:
+    """Whether the id part of a rejoin cookie can be a player's id.
+
+    The cookie is the browser's to change: "²" passed isdigit() into int(), and a
+    20-digit id overflowed the database (500s on every /play page).
+    """
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def player_row(game_id: int, cookie: str | None, user: User | None):
     """The player behind a poll or an answer (by rejoin cookie, else account) as a
     plain row, or None.
@@ -336,7 +345,7 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
     """
     if cookie and "." in cookie:
         player_id, _, token = cookie.partition(".")
-        if player_id.isdigit() and token:
+        if _cookie_id(player_id) and token:
             row = db.session.execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
             if (
                 row is not None
@@ -442,7 +451,7 @@ def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
     if not cookie or "." not in cookie:
         return None
     player_id, _, token = cookie.partition(".")
-    if not player_id.isdigit() or not token:
+    if not _cookie_id(player_id) or not token:
         return None
     player = db.session.get(LivePlayer, int(player_id))
     if player is None or player.game_id != game_id:

@@ -31,6 +31,7 @@ from flask_login import current_user, login_required
 from quizapp.charts import svg_response
 from quizapp.domain.scheduling import Rating
 from quizapp.models import Deck, utcnow
+from quizapp.security import DB_INT_MAX, form_int
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
 from quizapp.services import study_stats
@@ -67,14 +68,16 @@ def _scope_deck(key: str | None) -> Deck | None:
     return _deck(key) if key else None
 
 
-def _form_int(name: str, *, required: bool = True) -> int | None:
+def _form_int(name: str, *, required: bool = True, high: int = DB_INT_MAX) -> int | None:
     raw = request.form.get(name, "").strip()
     if not raw and not required:
         return None
-    try:
-        return int(raw)
-    except ValueError:
+    # Bounded: ids go to the database, and one too large for its integer columns is an
+    # error there (a 500), not "no such item".
+    value = form_int(raw, high=high)
+    if value is None:
         abort(400, f"The form field {name!r} must be a whole number. Reload the page.")
+    return value
 
 
 def _review_url(deck_key: str | None, **params) -> str:
@@ -130,12 +133,13 @@ def review():
     deck_key = request.args.get("deck") or None
     deck = _scope_deck(deck_key)
     item_id = request.args.get("item")
-    if item_id is not None and not item_id.isdigit():
-        abort(400, "The item must be a number.")
+    if item_id is not None:
+        # form_int, not isdigit(): "²" and 20-digit numbers ended in a 500.
+        item_id = form_int(item_id, low=0)
+        if item_id is None:
+            abort(400, "The item must be a number.")
     now = utcnow()
-    card, counts = study_service.page(
-        current_user, deck=deck, now=now, item_id=None if item_id is None else int(item_id)
-    )
+    card, counts = study_service.page(current_user, deck=deck, now=now, item_id=item_id)
     return render_template(
         "study/review.html",
         deck=deck,
@@ -153,7 +157,7 @@ def check():
     deck = _scope_deck(deck_key)
     item_id = _form_int("item")
     version = _form_int("version")
-    shown_at = _form_int("shown_at")
+    shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
     now = utcnow()
     kind = request.form.get("kind", "")
     try:

@@ -238,7 +238,9 @@ def test_a_finished_game_cannot_be_joined_and_frees_its_pin(app, teacher, deck):
 def test_play_page_without_a_cookie_goes_to_the_join_form(app, teacher, deck):
     game = make_game(teacher)
     response = app.test_client().get(f"/play/{game.id}")
-    assert response.status_code == 302 and f"pin={game.pin}" in response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"] == "/play"
+    # The PIN is the key to the game: an id (sequential) must not reveal it.
+    assert game.pin not in response.headers["Location"]
     assert app.test_client().get(f"/play/{game.id}/state").status_code == 404
     assert app.test_client().get("/play/999999/state").status_code == 404
 
