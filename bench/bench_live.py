@@ -120,6 +120,7 @@ class Connection:
 
 
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
+KEY = re.compile(rb'data-player-key="([0-9a-f]+)"')
 
 
 # --- the server's processes ----------------------------------------------------------------
@@ -335,6 +336,14 @@ class Game:
         if status != 302:
             figures.errors += 1
             return
+        # The browser follows the redirect to the play page, which holds the key its
+        # script sends with each answer.
+        status, _, body = await conn.request("GET", f"/play/{self.game_id}")
+        key = KEY.search(body)
+        if status != 200 or key is None:
+            figures.errors += 1
+            return
+        player_key = key.group(1).decode()
         figures.joined += 1
         await start.wait()
         etag = None
@@ -371,7 +380,13 @@ class Game:
                         self.pending.append(
                             asyncio.get_running_loop().create_task(
                                 self.answer(
-                                    conn, token, question, rng.uniform(0, room), replay, rng
+                                    conn,
+                                    token,
+                                    player_key,
+                                    question,
+                                    rng.uniform(0, room),
+                                    replay,
+                                    rng,
                                 )
                             )
                         )
@@ -380,12 +395,12 @@ class Game:
             await asyncio.sleep(poll_s * rng.uniform(0.9, 1.1))
         figures.missed += self.questions - len(seen)
 
-    async def answer(self, conn, token, question, delay, replay, rng) -> None:
+    async def answer(self, conn, token, player_key, question, delay, replay, rng) -> None:
         await asyncio.sleep(delay)
         n = len(question["options"])
         picks = rng.sample(range(n), rng.randint(1, 2)) if question["multi"] else [rng.randrange(n)]
         form = {"csrf_token": token, "position": str(question["position"]), "pick": picks}
-        headers = {"Accept": "application/json", "X-CSRFToken": token}
+        headers = {"Accept": "application/json", "X-CSRFToken": token, "X-Live-Key": player_key}
         # The answer goes on a connection of its own, as a browser would open one while
         # its poll is in flight.
         single = Connection(self.port)
@@ -472,6 +487,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="time limit per question")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--access-log", default=None, help="the server's access log, to FILE")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -487,6 +503,8 @@ def main() -> int:
         command += ["--workers", str(args.workers)]
     if args.threads:
         command += ["--threads", str(args.threads)]
+    if args.access_log:
+        command += ["--access-log", str(Path(args.access_log).resolve())]
     env = {
         **os.environ,
         "DATABASE_URL": url,

@@ -267,6 +267,15 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _tune_worker(server, worker) -> None:
+    import os
+    import sys
+
+    interval = os.environ.get("QUIZAPP_SWITCH_INTERVAL")
+    if interval:
+        sys.setswitchinterval(float(interval))
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -279,7 +288,15 @@ def default_workers() -> int:
 @click.option(
     "--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Per worker."
 )
-def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
+@click.option(
+    "--access-log",
+    default=None,
+    metavar="FILE",
+    help="Log every request, with its time in microseconds, to FILE ('-' for stderr).",
+)
+def serve_command(
+    host: str, port: int, workers: int | None, threads: int, access_log: str | None
+) -> None:
     """Serve quizapp in production with gunicorn (gthread workers).
 
     Threaded workers keep thousands of idle keep-alive connections (live game
@@ -300,9 +317,11 @@ def serve_command(host: str, port: int, workers: int | None, threads: int) -> No
         "backlog": 4096,
         "timeout": 60,
         "graceful_timeout": 10,
-        "accesslog": None,
+        "accesslog": access_log,
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(D)sus',
         "errorlog": "-",
         "loglevel": "warning",
+        "post_fork": _tune_worker,
     }
 
     class Server(BaseApplication):

@@ -25,6 +25,8 @@ skips. Ties are listed by nickname so the order is stable.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -237,3 +239,16 @@ def nickname_key(nickname: str) -> str:
     """What two nicknames are compared by: "Ann", "ann" and "A.nn" are the same player."""
     key = normalise(nickname) or unicodedata.normalize("NFKC", nickname).casefold()
     return key[:80]
+
+
+def player_key(secret: bytes, player_id: int, token_hash: str) -> str:
+    """The key a player's page sends with each answer (header `X-Live-Key`).
+
+    An HMAC of the player and their current rejoin token under the app's secret: a
+    page from quizapp holds it, another site can neither read it nor send a custom
+    header without a CORS preflight (which quizapp never grants), and a rejoin from
+    another device (a new token) retires it. It stands in for the session's CSRF token
+    on the answer fast path, which answers without loading a Flask session.
+    """
+    message = f"live-answer:{player_id}:{token_hash}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()

@@ -1,4 +1,4 @@
-"""The cheap answer to a player's poll, without going through Flask.
+"""The cheap answer to a player's poll and answer, without going through Flask.
 
 Nearly every poll of `/play/<id>/state` asks "has the game moved since version v?"
 and the answer is no. That answer needs one number, the game's version, and no
@@ -16,14 +16,25 @@ which answers it as before.
 Each process keeps the versions it read for `VERSION_TTL` seconds, so 2,000 players
 polling one game cost a few database reads a second per worker, not 2,000; a new
 question reaches a player at most `VERSION_TTL` later than without the cache.
+
+Answers sent by live_player.js (`POST /play/<id>/answer` with an `X-Live-Key`
+header) are stored here too: Flask's request, session, CSRF and login machinery cost
+as much as storing the answer. The key is the player's HMAC (`rules.player_key`),
+which stands in for the CSRF token; the answer goes through the same
+`live_service.submit_answer`, with the same refusals. A request the shortcut can't
+settle (no or wrong key, no rejoin cookie, an oversized body) goes to Flask, which
+answers it in full (a plain form post from a browser without JavaScript always does).
 """
 
 from __future__ import annotations
 
+import hmac
+import io
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl
 
 from flask import Flask
 from sqlalchemy import select
@@ -36,6 +47,9 @@ VERSION_TTL = 0.2
 # Nine digits at most: always within the games table's 32-bit ids (a larger number is
 # left to Flask, whose route answers 404; the database would refuse it with an error).
 STATE_PATH = re.compile(r"/play/([0-9]{1,9})/state")
+ANSWER_PATH = re.compile(r"/play/([0-9]{1,9})/answer")
+# An answer is a position and a few picks; anything longer is left to Flask.
+ANSWER_MAX_BYTES = 1024
 
 
 class PollShortcut:
@@ -76,7 +90,72 @@ class PollShortcut:
                         ],
                     )
                     return [body]
+        elif environ.get("REQUEST_METHOD") == "POST" and environ.get("HTTP_X_LIVE_KEY"):
+            match = ANSWER_PATH.fullmatch(environ.get("PATH_INFO", ""))
+            if match:
+                answered = self.answer(int(match.group(1)), environ)
+                if answered is not None:
+                    status, body = answered
+                    start_response(
+                        status,
+                        [
+                            ("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body))),
+                            ("Cache-Control", "no-store"),
+                            *SECURITY_HEADERS,
+                        ],
+                    )
+                    return [body]
         return self.wsgi_app(environ, start_response)
+
+    def answer(self, game_id: int, environ: dict) -> tuple[str, bytes] | None:
+        """(status, JSON body) for a player's answer, or None to let the app answer.
+
+        The body read here is put back for the app when the shortcut declines.
+        """
+        from quizapp.domain.live import player_key
+        from quizapp.live.views import COOKIE
+        from quizapp.models import utcnow
+        from quizapp.security import form_int
+        from quizapp.services import ServiceError
+        from quizapp.services import live as live_service
+
+        received = utcnow()  # the deadline is checked against arrival, as in the view
+        cookie = parse_cookie(environ).get(COOKIE)
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not cookie or not length.isascii() or not length.isdigit():
+            return None
+        if int(length) > ANSWER_MAX_BYTES:
+            return None
+        raw = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(raw)  # for the app, if we decline
+        try:
+            fields = parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        with self.app.app_context():
+            player = live_service.player_row(game_id, cookie, None)
+            if player is None:
+                return None
+            secret = self.app.secret_key
+            secret = secret.encode() if isinstance(secret, str) else secret
+            key = player_key(secret, player.id, player.token_hash)
+            if not hmac.compare_digest(key, environ["HTTP_X_LIVE_KEY"]):
+                return None
+            position = form_int(next((v for k, v in fields if k == "position"), None), low=0)
+            picks = [form_int(v, low=0) for k, v in fields if k == "pick"]
+            try:
+                if position is None or None in picks:
+                    raise ServiceError("Pick one of the options shown.")
+                receipt = live_service.submit_answer(game_id, player, position, picks, received)
+            except ServiceError as exc:
+                body = {"error": str(exc), "status": exc.status}
+                return f"{exc.status} {STATUS_WORDS.get(exc.status, 'Error')}", self._json(body)
+            # "Received", never "right": the result waits for the reveal.
+            return "200 OK", self._json({"received": True, "first": receipt.created})
+
+    def _json(self, data: dict) -> bytes:
+        return self.app.json.dumps(data).encode()
 
     @staticmethod
     def _not_modified(version: int, start_response: Callable) -> Iterable[bytes]:
@@ -141,6 +220,7 @@ def _security_headers() -> list[tuple[str, str]]:
 
 
 SECURITY_HEADERS = _security_headers()
+STATUS_WORDS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 
 def install(app: Flask) -> None:

@@ -27,6 +27,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from quizapp.domain.live import player_key
 from quizapp.errors import wants_json
 from quizapp.extensions import db, limiter
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
@@ -274,7 +275,13 @@ def play(game_id: int):
 
 def _render_play(game: LiveGame, player, status: int = 200):
     state = live_service.player_state(game, player)
-    return render_template("live/play.html", game=game, state=state), status
+    key = player_key(_secret(), player.id, player.token_hash)
+    return render_template("live/play.html", game=game, state=state, player_key=key), status
+
+
+def _secret() -> bytes:
+    secret = current_app.secret_key
+    return secret.encode() if isinstance(secret, str) else secret
 
 
 @bp.get("/play/<int:game_id>/state")

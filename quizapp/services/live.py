@@ -52,6 +52,7 @@ from quizapp.models.live import (
 )
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 from quizapp.services import decks as deck_service
+from quizapp.services.group_commit import GroupCommit, Pending
 from quizapp.services.study_items import mark_due_after_wrong_answers
 
 MIN_SECONDS, MAX_SECONDS = 5, 120
@@ -295,35 +296,48 @@ class GameView:
     created_at: datetime
 
 
-_GAME_VIEW_COLUMNS = [getattr(LiveGame, name) for name in GameView.__dataclass_fields__]
+# The hottest paths (polls and answers) run Core statements on the session's
+# connection, built once with bound parameters, against the tables rather than the
+# mapped classes: an ORM-enabled statement costs several times more Python per
+# execution (an ORM insert or update with session synchronisation ~0.3 ms, the same
+# statement in Core ~0.03 ms), and building a select costs more than SQLite takes to
+# run it. Measured with bench/bench_live.py; see the README's "Live game".
+_games = LiveGame.__table__
+_players = LivePlayer.__table__
+_questions = LiveQuestion.__table__
+_answers = LiveAnswer.__table__
 
 
-# The statements of the hottest paths (polls and answers) are built once, with bound
-# parameters: building a select costs more Python than SQLite takes to run it.
-_GAME_VIEW = select(*_GAME_VIEW_COLUMNS).where(LiveGame.id == bindparam("game_id"))
+def _connection():
+    return db.session.connection()
+
+
+_GAME_VIEW = select(*[_games.c[name] for name in GameView.__dataclass_fields__]).where(
+    _games.c.id == bindparam("game_id")
+)
 
 
 def game_view(game_id: int) -> GameView | None:
     """The game for a player's poll, without building an ORM object."""
-    row = db.session.execute(_GAME_VIEW, {"game_id": game_id}).first()
+    row = _connection().execute(_GAME_VIEW, {"game_id": game_id}).first()
     return GameView(*row) if row is not None else None
 
 
 _PLAYER_ROW_COLUMNS = [
-    LivePlayer.id,
-    LivePlayer.game_id,
-    LivePlayer.token_hash,
-    LivePlayer.nickname,
-    LivePlayer.score,
-    LivePlayer.removed,
-    LivePlayer.shuffle_seed,
-    LivePlayer.user_id,
-    LivePlayer.streak,
-    LivePlayer.streak_position,
+    _players.c.id,
+    _players.c.game_id,
+    _players.c.token_hash,
+    _players.c.nickname,
+    _players.c.score,
+    _players.c.removed,
+    _players.c.shuffle_seed,
+    _players.c.user_id,
+    _players.c.streak,
+    _players.c.streak_position,
 ]
-_PLAYER_BY_ID = select(*_PLAYER_ROW_COLUMNS).where(LivePlayer.id == bindparam("player_id"))
+_PLAYER_BY_ID = select(*_PLAYER_ROW_COLUMNS).where(_players.c.id == bindparam("player_id"))
 _PLAYER_BY_ACCOUNT = select(*_PLAYER_ROW_COLUMNS).where(
-    LivePlayer.game_id == bindparam("game_id"), LivePlayer.user_id == bindparam("user_id")
+    _players.c.game_id == bindparam("game_id"), _players.c.user_id == bindparam("user_id")
 )
 
 
@@ -346,7 +360,7 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
     if cookie and "." in cookie:
         player_id, _, token = cookie.partition(".")
         if _cookie_id(player_id) and token:
-            row = db.session.execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
+            row = _connection().execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
             if (
                 row is not None
                 and row.game_id == game_id
@@ -355,7 +369,8 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
                 return row
     if user is None or not user.is_authenticated:
         return None
-    return db.session.execute(_PLAYER_BY_ACCOUNT, {"game_id": game_id, "user_id": user.id}).first()
+    params = {"game_id": game_id, "user_id": user.id}
+    return _connection().execute(_PLAYER_BY_ACCOUNT, params).first()
 
 
 # --- players --------------------------------------------------------------------------------
@@ -492,7 +507,7 @@ def remove_player(host: User, game_id: int, player_id: int) -> None:
                     LiveQuestion.game_id == game.id, LiveQuestion.position == game.current_index
                 )
             )
-            if _everyone_answered(session, game.id, current):
+            if _everyone_answered(session.connection(), game.id, current):
                 _set_state(game, GameState.REVEAL)
 
 
@@ -597,7 +612,7 @@ def _active_players(session, game_id: int) -> int:
     )
 
 
-def _everyone_answered(session, game_id: int, question_id: int) -> bool:
+def _everyone_answered(conn, game_id: int, question_id: int) -> bool:
     """Whether every active player has answered the question (then it reveals itself).
 
     Asked as "is there an active player without an answer?", which stops at the first
@@ -606,18 +621,18 @@ def _everyone_answered(session, game_id: int, question_id: int) -> bool:
     answer.
     """
     params = {"game_id": game_id, "question_id": question_id}
-    return session.execute(_SOMEONE_UNANSWERED, params).first() is None
+    return conn.execute(_SOMEONE_UNANSWERED, params).first() is None
 
 
 _SOMEONE_UNANSWERED = (
-    select(LivePlayer.id)
+    select(_players.c.id)
     .where(
-        LivePlayer.game_id == bindparam("game_id"),
-        LivePlayer.removed.is_(False),
-        ~select(LiveAnswer.id)
+        _players.c.game_id == bindparam("game_id"),
+        _players.c.removed.is_(False),
+        ~select(_answers.c.id)
         .where(
-            LiveAnswer.player_id == LivePlayer.id,
-            LiveAnswer.live_question_id == bindparam("question_id"),
+            _answers.c.player_id == _players.c.id,
+            _answers.c.live_question_id == bindparam("question_id"),
         )
         .exists(),
     )
@@ -669,9 +684,13 @@ def submit_answer(
     if player.removed:
         raise Forbidden("The host removed you from this game.")
     player_id, user_id = player.id, player.user_id
-    row = db.session.execute(
-        _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
-    ).first()
+    row = (
+        _connection()
+        .execute(
+            _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
+        )
+        .first()
+    )
     if row is None:
         raise NotFound("You are not in this game.")
     (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
@@ -697,104 +716,167 @@ def submit_answer(
         use_streak_bonus=streak_bonus,
     )
     new_streak_position = position if scored.correct else player.streak_position
-    values = {
-        "game_id": game_id,
-        "player_id": player_id,
-        "live_question_id": question_id,
-        "choices": chosen,
-        "correct": scored.correct,
-        "credit": scored.credit,
-        "points": scored.points,
-        "elapsed_ms": elapsed_ms,
-        "answered_at": received,
-    }
+    # The read is over: its transaction ends here rather than stay open (a pinned
+    # snapshot, a pooled connection held) while the answer waits for its batch.
+    db.session.commit()
+    return _ANSWERS.submit(
+        _PreparedAnswer(
+            game_id=game_id,
+            position=position,
+            received=received,
+            user_id=user_id,
+            fact_id=fact_id,
+            correct=scored.correct,
+            row={
+                "game_id": game_id,
+                "player_id": player_id,
+                "live_question_id": question_id,
+                "choices": chosen,
+                "correct": scored.correct,
+                "credit": scored.credit,
+                "points": scored.points,
+                "elapsed_ms": elapsed_ms,
+                "answered_at": received,
+            },
+            points={
+                "player_id": player_id,
+                "points": scored.points,
+                "correct": int(scored.correct),
+                "streak": scored.streak,
+                "streak_position": new_streak_position,
+            },
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _PreparedAnswer:
+    """A judged and scored answer, waiting for its place in a write transaction."""
+
+    game_id: int
+    position: int
+    received: datetime
+    user_id: int | None
+    fact_id: int
+    correct: bool
+    row: dict[str, Any]  # the live_answers row
+    points: dict[str, Any]  # what it adds to the player (`_ADD_POINTS`)
+
+
+def _store_answers(batch: list[Pending]) -> None:
+    """Store a batch of answers in one write transaction (see `group_commit`).
+
+    Each answer is checked and stored as if alone: the question must still be open
+    at its arrival time, a second answer of a player finds the unique constraint
+    and changes nothing, a removed player's answer is taken back. Whether everybody
+    has answered is asked once per game, after the batch.
+    """
     with write_transaction() as session:
-        # Re-checked under the lock: the host may have revealed meanwhile.
-        state, index, deadline = session.execute(_OPEN_QUESTION, {"game_id": game_id}).one()
-        _check_open(state, index, deadline, position, received)
-        answer_id = session.execute(_insert_answer(session), values).scalar()
-        if answer_id is not None:
-            moved = session.execute(
-                _ADD_POINTS,
-                {
-                    "player_id": player_id,
-                    "points": scored.points,
-                    "correct": int(scored.correct),
-                    "streak": scored.streak,
-                    "streak_position": new_streak_position,
-                },
-            )
-            if moved.rowcount != 1:
-                raise Forbidden("The host removed you from this game.")  # rolls back
-            if user_id is not None and not scored.correct:
-                mark_due_after_wrong_answers(session, user_id, [fact_id], received)
-            if _everyone_answered(session, game_id, question_id):
-                session.execute(
-                    update(LiveGame)
-                    .where(LiveGame.id == game_id)
-                    .values(state=GameState.REVEAL.value, version=LiveGame.version + 1)
+        conn = session.connection()
+        games: dict[int, tuple[str, int, datetime | None]] = {}
+        answered: dict[int, int] = {}  # game -> the question that got new answers
+        for pending in batch:
+            answer: _PreparedAnswer = pending.data
+            game = games.get(answer.game_id)
+            if game is None:
+                # Re-checked under the lock: the host may have revealed meanwhile.
+                game = conn.execute(_OPEN_QUESTION, {"game_id": answer.game_id}).one()
+                games[answer.game_id] = game
+            try:
+                _check_open(*game, answer.position, answer.received)
+            except TooLate as exc:
+                pending.fail(exc)
+                continue
+            answer_id = conn.execute(_insert_answer(conn), answer.row).scalar()
+            if answer_id is None:
+                # Answered already (a double submit, a replay): the first one stands.
+                first = conn.execute(_ANSWER_ID, answer.row).scalar()
+                pending.resolve(AnswerReceipt(first, created=False))
+                continue
+            if conn.execute(_ADD_POINTS, answer.points).rowcount != 1:
+                conn.execute(_DELETE_ANSWER, {"answer_id": answer_id})
+                pending.fail(Forbidden("The host removed you from this game."))
+                continue
+            if answer.user_id is not None and not answer.correct:
+                mark_due_after_wrong_answers(
+                    session, answer.user_id, [answer.fact_id], answer.received
                 )
-    if answer_id is None:
-        # The same answer raced in on another connection: the first one stands.
-        return AnswerReceipt(_answer_id(player_id, question_id), created=False)
-    return AnswerReceipt(answer_id, created=True)
+            answered[answer.game_id] = answer.row["live_question_id"]
+            pending.resolve(AnswerReceipt(answer_id, created=True))
+        for game_id, question_id in answered.items():
+            if _everyone_answered(conn, game_id, question_id):
+                conn.execute(_REVEAL_NOW, {"game_id": game_id})
+
+
+_ANSWERS = GroupCommit(_store_answers)
 
 
 # What an answer reads before its write transaction: the game, the question at the
 # position the player saw, and the player's earlier answer to it, if any.
 _ANSWER_CONTEXT = (
     select(
-        LiveGame.state,
-        LiveGame.current_index,
-        LiveGame.question_started_at,
-        LiveGame.question_deadline,
-        LiveGame.seconds,
-        LiveGame.scoring,
-        LiveGame.streak_bonus,
-        LiveQuestion.id,
-        LiveQuestion.fact_id,
-        LiveQuestion.kind,
-        LiveQuestion.payload,
-        LiveAnswer.id,
+        _games.c.state,
+        _games.c.current_index,
+        _games.c.question_started_at,
+        _games.c.question_deadline,
+        _games.c.seconds,
+        _games.c.scoring,
+        _games.c.streak_bonus,
+        _questions.c.id,
+        _questions.c.fact_id,
+        _questions.c.kind,
+        _questions.c.payload,
+        _answers.c.id,
+    )
+    .select_from(_games)
+    .outerjoin(
+        _questions,
+        (_questions.c.game_id == _games.c.id) & (_questions.c.position == bindparam("position")),
     )
     .outerjoin(
-        LiveQuestion,
-        (LiveQuestion.game_id == LiveGame.id) & (LiveQuestion.position == bindparam("position")),
+        _answers,
+        (_answers.c.live_question_id == _questions.c.id)
+        & (_answers.c.player_id == bindparam("player_id")),
     )
-    .outerjoin(
-        LiveAnswer,
-        (LiveAnswer.live_question_id == LiveQuestion.id)
-        & (LiveAnswer.player_id == bindparam("player_id")),
-    )
-    .where(LiveGame.id == bindparam("game_id"))
+    .where(_games.c.id == bindparam("game_id"))
 )
 # Re-read under the write lock. FOR SHARE (PostgreSQL) makes a reveal wait for the
 # answers in flight.
 _OPEN_QUESTION = (
-    select(LiveGame.state, LiveGame.current_index, LiveGame.question_deadline)
-    .where(LiveGame.id == bindparam("game_id"))
+    select(_games.c.state, _games.c.current_index, _games.c.question_deadline)
+    .where(_games.c.id == bindparam("game_id"))
     .with_for_update(read=True)
 )
 _ADD_POINTS = (
-    update(LivePlayer)
-    .where(LivePlayer.id == bindparam("player_id"), LivePlayer.removed.is_(False))
+    update(_players)
+    .where(_players.c.id == bindparam("player_id"), _players.c.removed.is_(False))
     .values(
-        score=LivePlayer.score + bindparam("points"),
-        correct_count=LivePlayer.correct_count + bindparam("correct"),
+        score=_players.c.score + bindparam("points"),
+        correct_count=_players.c.correct_count + bindparam("correct"),
         streak=bindparam("streak"),
         streak_position=bindparam("streak_position"),
     )
 )
+_ANSWER_ID = select(_answers.c.id).where(
+    _answers.c.player_id == bindparam("player_id"),
+    _answers.c.live_question_id == bindparam("live_question_id"),
+)
+_DELETE_ANSWER = _answers.delete().where(_answers.c.id == bindparam("answer_id"))
+_REVEAL_NOW = (
+    update(_games)
+    .where(_games.c.id == bindparam("game_id"))
+    .values(state=GameState.REVEAL.value, version=_games.c.version + 1)
+)
 _INSERT_ANSWER: dict[str, Any] = {}
 
 
-def _insert_answer(session):
+def _insert_answer(conn):
     """INSERT ... ON CONFLICT (player, question) DO NOTHING RETURNING id.
 
     A replay finds the unique constraint and inserts nothing (no row comes back)
     instead of raising: on PostgreSQL an error would abort the whole transaction.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = conn.dialect.name
     statement = _INSERT_ANSWER.get(dialect)
     if statement is None:
         if dialect == "postgresql":
@@ -802,19 +884,11 @@ def _insert_answer(session):
         else:
             from sqlalchemy.dialects.sqlite import insert
         statement = _INSERT_ANSWER[dialect] = (
-            insert(LiveAnswer)
+            insert(_answers)
             .on_conflict_do_nothing(index_elements=["player_id", "live_question_id"])
-            .returning(LiveAnswer.id)
+            .returning(_answers.c.id)
         )
     return statement
-
-
-def _answer_id(player_id: int, question_id: int) -> int:
-    return db.session.scalar(
-        select(LiveAnswer.id).where(
-            LiveAnswer.player_id == player_id, LiveAnswer.live_question_id == question_id
-        )
-    )
 
 
 def _check_open(
@@ -961,11 +1035,11 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
         GameState.LEADERBOARD.value,
     ):
         order = _player_order(player, question)
-        answer = db.session.execute(
-            select(
-                LiveAnswer.choices, LiveAnswer.correct, LiveAnswer.credit, LiveAnswer.points
-            ).where(LiveAnswer.player_id == player.id, LiveAnswer.live_question_id == question.id)
-        ).first()
+        answer = (
+            _connection()
+            .execute(_MY_ANSWER, {"player_id": player.id, "question_id": question.id})
+            .first()
+        )
         state["question"] = {
             "position": question.position,
             "number": question.position + 1,
@@ -999,6 +1073,14 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
         state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state
+
+
+_MY_ANSWER = select(
+    _answers.c.choices, _answers.c.correct, _answers.c.credit, _answers.c.points
+).where(
+    _answers.c.player_id == bindparam("player_id"),
+    _answers.c.live_question_id == bindparam("question_id"),
+)
 
 
 def _ranked(r: rules.Ranked) -> dict[str, Any]:

@@ -11,6 +11,7 @@
   var stateUrl = root.dataset.stateUrl;
   var answerUrl = root.dataset.answerUrl;
   var csrf = document.getElementById("live-csrf").value;
+  var playerKey = root.dataset.playerKey;
   var etag = null;
   var current = null;
   var deadline = 0;
@@ -76,7 +77,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrf }
+      headers: { Accept: "application/json", "X-CSRFToken": csrf, "X-Live-Key": playerKey }
     })
       .then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
