@@ -232,6 +232,12 @@ def _class_time(moment: datetime | None) -> str:
     return "" if moment is None else f"{_to_local(moment):%Y-%m-%d %H:%M}"
 
 
+@bp.app_template_filter("class_date")
+def _class_date(moment: datetime | None) -> str:
+    """A UTC time's date in the viewer's time zone."""
+    return "" if moment is None else f"{_to_local(moment):%Y-%m-%d}"
+
+
 @bp.app_template_filter("class_duration")
 def _class_duration(value: timedelta | None) -> str:
     if value is None:

@@ -15,6 +15,11 @@ The rules:
   "not started".
 - Question and fact analysis reads the counted attempt of each student: a question left
   unanswered counts as not right but names no wrong answer.
+
+Live games of a class (`live_results`) are a column of their own: a member who played
+scores the credit of their answers over the questions the game asked (a question they
+missed, or came too late for, scores 0), with their points and rank among everyone
+who played, guests included; a member who did not play is absent.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from quizapp.domain.live import rank
 
 BEST, LAST = "best", "last"
 SCORING = (BEST, LAST)
@@ -290,3 +297,84 @@ def fact_stats(
         lambda r: r.fact_label,
         lambda r: values.get(r.fact_id, r.expected),
     )
+
+
+# --- live games --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LivePlay:
+    """What the gradebook needs of one player of a finished live game.
+
+    Attributes:
+        player_id: The player.
+        user_id: Their account, or None for a guest.
+        nickname: As shown in the game (orders ties).
+        score: Points at the end.
+        credit: The sum of their answers' credit (1 per right answer, partial for
+            multiple select).
+        removed: The host took them out of the game (they keep what they answered,
+            but have no rank).
+    """
+
+    player_id: int
+    user_id: int | None
+    nickname: str
+    score: int
+    credit: float
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """One account's result in one live game.
+
+    Attributes:
+        played: False: absent (every other field is empty).
+        percent: Credit over the questions asked, in percent, to one decimal.
+        points: Points at the end.
+        rank: Competition rank among the game's players, or None if removed.
+        players: How many players were ranked.
+    """
+
+    played: bool
+    percent: float | None = None
+    points: int | None = None
+    rank: int | None = None
+    players: int = 0
+
+    @property
+    def removed(self) -> bool:
+        return self.played and self.rank is None
+
+
+ABSENT = LiveResult(played=False)
+
+
+def live_percent(credit: float, asked: int) -> float:
+    """Credit over questions asked, in percent to one decimal (0 when none was asked)."""
+    return round(100.0 * credit / asked, 1) if asked > 0 else 0.0
+
+
+def live_results(plays: Iterable[LivePlay], asked: int) -> dict[int, LiveResult]:
+    """Each account's result in a finished game, by user id (guests have none).
+
+    Args:
+        plays: Every player of the game, guests and removed players included (ranks
+            are among all players the host kept).
+        asked: How many questions the game asked.
+    """
+    plays = list(plays)
+    ranked = rank((p.player_id, p.nickname, p.score) for p in plays if not p.removed)
+    ranks = {r.player_id: r.rank for r in ranked}
+    return {
+        p.user_id: LiveResult(
+            played=True,
+            percent=live_percent(p.credit, asked),
+            points=p.score,
+            rank=ranks.get(p.player_id),
+            players=len(ranked),
+        )
+        for p in plays
+        if p.user_id is not None
+    }

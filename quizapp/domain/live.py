@@ -29,7 +29,7 @@ import hashlib
 import hmac
 import random
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quizapp.domain.grading import Judgement, judge, normalise
@@ -47,12 +47,14 @@ __all__ = [
     "is_live_question",
     "most_chosen_wrong",
     "nickname_key",
+    "nickname_variants",
     "option_counts",
     "player_order",
     "rank",
     "score_answer",
     "speed_points",
     "streak_bonus",
+    "unique_nickname",
 ]
 
 MAX_POINTS = 1000
@@ -252,3 +254,37 @@ def player_key(secret: bytes, player_id: int, token_hash: str) -> str:
     """
     message = f"live-answer:{player_id}:{token_hash}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def nickname_variants(name: str, count: int = 50) -> list[str]:
+    """`name` and its numbered variants, "Ana Li (2)", "Ana Li (3)" ..., each cut to fit.
+
+    For a name the player did not type (their name in a class): when it is taken in
+    the game, the next variant stays readable as the same person. A name too long for
+    a nickname is cut short before the number, so the number always shows.
+
+    Args:
+        name: A clean nickname (see `clean_nickname`), or a longer name to cut.
+        count: How many variants, the name itself included.
+    """
+    variants = [_cut(name, NICKNAME_MAX)]
+    for number in range(2, count + 1):
+        suffix = f" ({number})"
+        variants.append(_cut(name, NICKNAME_MAX - len(suffix)) + suffix)
+    return variants
+
+
+def unique_nickname(name: str, taken: Container[str], count: int = 50) -> str:
+    """The first of `nickname_variants(name)` whose `nickname_key` is not in `taken`.
+
+    Raises:
+        ValueError: All `count` variants are taken.
+    """
+    for variant in nickname_variants(name, count):
+        if nickname_key(variant) not in taken:
+            return variant
+    raise ValueError("Too many players have this name in this game.")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit].rstrip()

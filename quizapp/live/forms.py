@@ -8,10 +8,18 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
@@ -24,6 +32,14 @@ class CheckboxesField(SelectMultipleField):
 
 
 class GameForm(FlaskForm):
+    # The view offers the host's own classes: any other id is refused in words.
+    class_id = SelectField(
+        "Class",
+        default="",
+        invalid_choice_message="Choose one of your classes, or none.",
+        description="Members of the class play under their names, and the results go to "
+        "the class's gradebook.",
+    )
     entities = SelectMultipleField(
         "Only these subjects",
         validators=[Optional()],

@@ -35,6 +35,7 @@ from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
 from quizapp.security import form_int
 from quizapp.services import NotFound, ServiceError
+from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
 
@@ -56,14 +57,31 @@ COOKIE_MAX_AGE = 12 * 3600
 # --- host ----------------------------------------------------------------------------------
 
 
+def _own_classes() -> list:
+    return [row["school_class"] for row in classroom_service.teacher_classes(current_user)]
+
+
+def _preselected(classes: list) -> str:
+    """`?class_id=` as a choice of the class field, if it is one of the host's classes.
+
+    Anything else (someone else's class, no class, not a number) preselects nothing:
+    it is a convenience of a link, not a request to refuse.
+    """
+    class_id = form_int(request.args.get("class_id"), low=1)
+    return str(class_id) if any(c.id == class_id for c in classes) else ""
+
+
 @bp.get("/live/")
 def index():
     if not (current_user.is_authenticated and current_user.is_teacher):
         return render_template("live/join.html", form=JoinForm(pin=request.args.get("pin", "")))
+    classes = _own_classes()
+    chosen = _preselected(classes)
     return render_template(
         "live/index.html",
         games=live_service.host_games(current_user),
         decks=deck_service.list_decks(current_user),
+        school_class=next((c for c in classes if str(c.id) == chosen), None),
     )
 
 
@@ -75,13 +93,18 @@ def new():
     if not deck_key:
         return redirect(url_for("live.index"))
     choices = live_service.deck_choices(current_user, deck_key)
-    form = GameForm()
+    classes = _own_classes()
+    form = GameForm(class_id=_preselected(classes))
+    form.class_id.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(c.id), c.name) for c in sorted(classes, key=lambda c: c.name.casefold())
+    ]
     form.entities.choices = [SelectChoice(key, name) for key, name in choices["entities"]]
     if form.validate_on_submit():
         try:
             game = live_service.create_game(
                 current_user,
                 deck_key,
+                class_id=int(form.class_id.data) if form.class_id.data else None,
                 entities=form.entities.data or [],
                 kinds=form.kinds.data,
                 question_count=form.question_count.data,

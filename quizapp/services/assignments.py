@@ -11,6 +11,11 @@ Who may see what:
 - A student of the class sees the class's assignments and only their own results.
 - Anyone else gets NotFound for the class and its assignments, as for ids that don't
   exist.
+
+The class gradebook also has a column per finished live game of the class
+(`LiveColumn`), read from the game's players and answers as they are; a game whose
+class was deleted has no class any more (the foreign key sets it to NULL) and so
+shows in no gradebook.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import io
 import random
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,13 +34,26 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import gradebook
 from quizapp.domain import quizzes as quiz_domain
-from quizapp.domain.gradebook import AnswerRecord, AttemptSummary, ItemStat, Outcome
+from quizapp.domain.gradebook import (
+    ABSENT,
+    AnswerRecord,
+    AttemptSummary,
+    ItemStat,
+    LivePlay,
+    LiveResult,
+    Outcome,
+)
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
     ClassMembership,
     Deck,
     Fact,
+    GameState,
+    LiveAnswer,
+    LiveGame,
+    LivePlayer,
+    LiveQuestion,
     QuizAttempt,
     QuizQuestion,
     QuizResponse,
@@ -497,8 +515,96 @@ def assignment_report(
 
 
 @dataclass(frozen=True)
+class LiveColumn:
+    """A finished live game of a class, as a gradebook column.
+
+    Attributes:
+        game_id: The game (its report is the host's).
+        title: The game's title (its deck's).
+        finished_at: When it ended.
+        asked: How many questions it asked (a game ended early asked fewer).
+        results: Result per user id of those who played logged in.
+        average: The class average over the members who played, or None.
+        played: How many of the class's members (those in the gradebook) played.
+    """
+
+    game_id: int
+    title: str
+    finished_at: datetime
+    asked: int
+    results: dict[int, LiveResult]
+    average: float | None
+    played: int
+
+    def result(self, student_id: int) -> LiveResult:
+        return self.results.get(student_id, ABSENT)
+
+
+def _live_columns(school_class: SchoolClass, students: list[User]) -> list[LiveColumn]:
+    """The class's finished live games, oldest first, with each member's result.
+
+    Read from the games' players and answers, which no longer change once a game is
+    finished. A game that asked no question (ended in the lobby) grades nothing and
+    is left out. Ranks are among all the game's players, guests included.
+    """
+    games = list(
+        db.session.execute(
+            select(LiveGame.id, LiveGame.title, LiveGame.finished_at, func.count(LiveQuestion.id))
+            .join(LiveQuestion, LiveQuestion.game_id == LiveGame.id)
+            .where(
+                LiveGame.class_id == school_class.id,
+                LiveGame.state == GameState.FINISHED.value,
+                LiveQuestion.asked_at.is_not(None),
+            )
+            .group_by(LiveGame.id, LiveGame.title, LiveGame.finished_at)
+            .order_by(LiveGame.finished_at, LiveGame.id)
+        )
+    )
+    if not games:
+        return []
+    credits = (
+        select(LiveAnswer.player_id, func.sum(LiveAnswer.credit).label("credit"))
+        .where(LiveAnswer.game_id.in_([g[0] for g in games]))
+        .group_by(LiveAnswer.player_id)
+        .subquery()
+    )
+    plays: dict[int, list[LivePlay]] = defaultdict(list)
+    for game_id, *play in db.session.execute(
+        select(
+            LivePlayer.game_id,
+            LivePlayer.id,
+            LivePlayer.user_id,
+            LivePlayer.nickname,
+            LivePlayer.score,
+            func.coalesce(credits.c.credit, 0.0),
+            LivePlayer.removed,
+        )
+        .outerjoin(credits, credits.c.player_id == LivePlayer.id)
+        .where(LivePlayer.game_id.in_([g[0] for g in games]))
+    ):
+        plays[game_id].append(LivePlay(*play))
+    member_ids = [s.id for s in students]
+    columns = []
+    for game_id, title, finished_at, asked in games:
+        results = gradebook.live_results(plays[game_id], asked)
+        members = [results[i] for i in member_ids if i in results]
+        columns.append(
+            LiveColumn(
+                game_id=game_id,
+                title=title,
+                finished_at=finished_at,
+                asked=asked,
+                results=results,
+                average=gradebook.average(r.percent for r in members),
+                played=len(members),
+            )
+        )
+    return columns
+
+
+@dataclass(frozen=True)
 class ClassGradebook:
-    """Every student against every assignment of a class.
+    """Every student against every assignment and finished live game of a class.
 
     Attributes:
         school_class: The class.
@@ -506,6 +612,8 @@ class ClassGradebook:
         rows: (student, outcomes in the order of `assignments`, their average).
         averages: The class average per assignment.
         done: How many students have a counted score, per assignment.
+        live: The class's finished live games, oldest first (`LiveColumn.result`
+            gives a student's cell). They are practice, not in the students' averages.
     """
 
     school_class: SchoolClass
@@ -513,6 +621,7 @@ class ClassGradebook:
     rows: list[tuple[User, list[Outcome], float | None]]
     averages: list[float | None]
     done: list[int]
+    live: list[LiveColumn] = field(default_factory=list)
 
 
 def class_gradebook(teacher: User, class_id: int, *, now: datetime) -> ClassGradebook:
@@ -536,15 +645,19 @@ def class_gradebook(teacher: User, class_id: int, *, now: datetime) -> ClassGrad
         rows,
         averages=[gradebook.average(o.percent for o in column) for column in columns],
         done=[sum(1 for o in column if o.counted is not None) for column in columns],
+        live=_live_columns(school_class, students),
     )
 
 
 @dataclass(frozen=True)
 class StudentHistory:
+    """One student in a class: assignments (with the average) and live games."""
+
     school_class: SchoolClass
     student: User
     items: list[tuple[Assignment, Outcome]]
     average: float | None
+    live: list[tuple[LiveColumn, LiveResult]] = field(default_factory=list)
 
 
 def student_history(
@@ -562,8 +675,9 @@ def student_history(
     assignments = class_assignments(teacher, class_id)
     summaries = _summaries([a.id for a in assignments], [student.id])
     items = [(a, _outcome(a, summaries.get((a.id, student.id), []), now)) for a in assignments]
+    live = [(c, c.result(student.id)) for c in _live_columns(school_class, [student])]
     return StudentHistory(
-        school_class, student, items, gradebook.average(o.percent for _, o in items)
+        school_class, student, items, gradebook.average(o.percent for _, o in items), live
     )
 
 
@@ -593,11 +707,28 @@ def _iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment is not None else ""
 
 
+def live_label(column: LiveColumn) -> str:
+    """A live game's column name: "Live: <title>, <date and time, UTC>"."""
+    return f"Live: {column.title}, {column.finished_at:%Y-%m-%d %H:%M}"
+
+
+def _live_cells(result: LiveResult) -> list[Any]:
+    if not result.played:
+        return ["absent", "", ""]
+    rank = "removed" if result.rank is None else result.rank
+    return [_percent(result.percent), result.points, rank]
+
+
 def gradebook_csv(teacher: User, class_id: int, *, now: datetime) -> str:
-    """One row per student, one column per assignment (the counted score in percent)."""
+    """One row per student, one column per assignment (the counted score in percent),
+    then three per finished live game: percent ("absent" if the student didn't play),
+    points and rank. The average is over the assignments."""
     book = class_gradebook(teacher, class_id, now=now)
     header = ["student", "student_id"]
     header += [f"{a.title} (due {a.due_at:%Y-%m-%d})" for a in book.assignments]
+    for column in book.live:
+        label = live_label(column)
+        header += [label, f"{label} points", f"{label} rank"]
     header.append("average")
     rows = [header]
     for student, outcomes, avg in book.rows:
@@ -606,10 +737,19 @@ def gradebook_csv(teacher: User, class_id: int, *, now: datetime) -> str:
                 student.display_name,
                 student.id,
                 *[_percent(o.percent) for o in outcomes],
+                *[cell for c in book.live for cell in _live_cells(c.result(student.id))],
                 _percent(avg),
             ]
         )
-    rows.append(["class average", "", *[_percent(a) for a in book.averages], ""])
+    rows.append(
+        [
+            "class average",
+            "",
+            *[_percent(a) for a in book.averages],
+            *[cell for c in book.live for cell in (_percent(c.average), "", "")],
+            "",
+        ]
+    )
     return _csv(rows)
 
 

@@ -17,8 +17,10 @@ Fairness rules enforced here, whatever the client sends:
 - A host action carries the version it was made at; a stale or repeated click
   (two tabs, a double click) changes nothing.
 
-Classes (issue 7) hook in at `LiveGame.class_id`: `join` is where a class member's
-name replaces the nickname, and `finish` is where results go to the class gradebook.
+A game may belong to one of its host's classes (`LiveGame.class_id`): a member of
+the class who joins logged in plays under their name in the class (`join`), the host
+sees how many of the class are in, and once the game is finished its results show in
+the class's gradebook (read there from these tables: see `_finish`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.domain import live as rules
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
-from quizapp.models import Fact, Question, User, utcnow
+from quizapp.models import ClassMembership, Fact, Question, SchoolClass, User, utcnow
 from quizapp.models.live import (
     GameState,
     LiveAnswer,
@@ -51,6 +53,7 @@ from quizapp.models.live import (
     Scoring,
 )
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services.group_commit import GroupCommit, Pending
 from quizapp.services.study_items import mark_due_after_wrong_answers
@@ -147,13 +150,17 @@ def create_game(
 
     Questions are drawn at random among the deck's choice questions of the chosen
     kinds about the chosen entities, a different fact for each while there are enough.
+    With `class_id` the game is for that class, which the host must teach.
 
     Raises:
         Forbidden: The user is not a teacher.
-        NotFound: No such deck visible to the host.
+        NotFound: No such deck visible to the host, or `class_id` is not a class the
+            host teaches (the same words as for a class that doesn't exist).
         ServiceError: Options out of range, or no question matches them.
     """
     require_teacher(host)
+    if class_id is not None:
+        class_id = classroom_service.get_own_class(host, class_id).id
     rng = rng or random.Random()
     if not 1 <= question_count <= MAX_QUESTIONS:
         raise ServiceError(f"Choose between 1 and {MAX_QUESTIONS} questions.")
@@ -238,7 +245,7 @@ def _free_pin(session, rng: random.Random) -> str:
 
 
 def host_games(host: User) -> list[dict[str, Any]]:
-    """The host's games, newest first, with their player counts."""
+    """The host's games, newest first, with their player counts and class names."""
     counts = (
         select(LivePlayer.game_id, func.count(LivePlayer.id).label("n"))
         .where(LivePlayer.removed.is_(False))
@@ -246,12 +253,13 @@ def host_games(host: User) -> list[dict[str, Any]]:
         .subquery()
     )
     rows = db.session.execute(
-        select(LiveGame, func.coalesce(counts.c.n, 0))
+        select(LiveGame, func.coalesce(counts.c.n, 0), SchoolClass.name)
         .outerjoin(counts, counts.c.game_id == LiveGame.id)
+        .outerjoin(SchoolClass, SchoolClass.id == LiveGame.class_id)
         .where(LiveGame.host_id == host.id)
         .order_by(LiveGame.created_at.desc(), LiveGame.id.desc())
     )
-    return [{"game": game, "players": n} for game, n in rows]
+    return [{"game": game, "players": n, "class_name": name} for game, n, name in rows]
 
 
 def host_game(host: User | None, game_id: int) -> LiveGame:
@@ -385,7 +393,10 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
 
     A logged-in user is one player per game: joining again (from any device) returns
     that player with a fresh rejoin token. An anonymous player comes back with the
-    token kept in their browser (`player_by_token`), not through this function.
+    token kept in their browser (`player_by_token`), not through this function. A
+    member of the game's class plays under their name in the class, whatever they
+    typed (see `_account_nickname`); anyone else, members who are not logged in
+    included, plays under the nickname they typed, as a guest of the class.
 
     Raises:
         NotFound: No such game, or it is finished.
@@ -398,67 +409,108 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
         except ValueError as exc:
             raise ServiceError(str(exc)) from None
     token = secrets.token_urlsafe(24)
-    try:
-        with write_transaction() as session:
-            game = session.get(LiveGame, game_id)
-            if game is None or game.state == GameState.FINISHED.value:
-                raise NotFound("This game is over or does not exist.")
-            if account is not None:
-                existing = session.scalar(
-                    select(LivePlayer).where(
-                        LivePlayer.game_id == game.id, LivePlayer.user_id == account.id
-                    )
-                )
-                if existing is not None:
-                    if existing.removed:
-                        raise Forbidden("The host removed you from this game.")
-                    existing.token_hash = _hash_token(token)
-                    return Joined(existing, token, rejoined=True)
-                # Class members will appear under their class name here (issue 7).
-                nickname = _account_nickname(session, game.id, account, nickname)
-            key = rules.nickname_key(nickname)
-            taken = session.scalar(
-                select(LivePlayer.id).where(
-                    LivePlayer.game_id == game.id, LivePlayer.nickname_key == key
-                )
-            )
-            if taken is not None:
+    for attempt in range(3):
+        try:
+            return _join_once(game_id, nickname, account, token)
+        except IntegrityError:
+            # Someone took the same nickname at the same instant (PostgreSQL). Someone
+            # logged in tries again: it was their own other request (a double click),
+            # found now, or a name picked for them, and the next free one is taken.
+            if account is None or attempt == 2:
                 raise ServiceError(
-                    f"The nickname “{nickname}” is taken in this game; pick another."
+                    "That nickname was just taken in this game; pick another."
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _join_once(game_id: int, nickname: str, account: User | None, token: str) -> Joined:
+    with write_transaction() as session:
+        game = session.get(LiveGame, game_id)
+        if game is None or game.state == GameState.FINISHED.value:
+            raise NotFound("This game is over or does not exist.")
+        if account is not None:
+            existing = session.scalar(
+                select(LivePlayer).where(
+                    LivePlayer.game_id == game.id, LivePlayer.user_id == account.id
                 )
-            player = LivePlayer(
-                game_id=game.id,
-                nickname=nickname,
-                nickname_key=key,
-                user_id=account.id if account is not None else None,
-                token_hash=_hash_token(token),
-                shuffle_seed=secrets.randbelow(2**31),
-                removed=False,
-                score=0,
-                streak=0,
-                streak_position=-1,
-                correct_count=0,
             )
-            session.add(player)
-            game.roster_version += 1
-            session.flush()
-    except IntegrityError:
-        # Two people took the same nickname at the same instant (PostgreSQL).
-        raise ServiceError("That nickname was just taken in this game; pick another.") from None
+            if existing is not None:
+                if existing.removed:
+                    raise Forbidden("The host removed you from this game.")
+                existing.token_hash = _hash_token(token)
+                return Joined(existing, token, rejoined=True)
+            nickname = _account_nickname(session, game, account, nickname)
+        key = rules.nickname_key(nickname)
+        taken = session.scalar(
+            select(LivePlayer.id).where(
+                LivePlayer.game_id == game.id, LivePlayer.nickname_key == key
+            )
+        )
+        if taken is not None:
+            raise ServiceError(f"The nickname “{nickname}” is taken in this game; pick another.")
+        player = LivePlayer(
+            game_id=game.id,
+            nickname=nickname,
+            nickname_key=key,
+            user_id=account.id if account is not None else None,
+            token_hash=_hash_token(token),
+            shuffle_seed=secrets.randbelow(2**31),
+            removed=False,
+            score=0,
+            streak=0,
+            streak_position=-1,
+            correct_count=0,
+        )
+        session.add(player)
+        game.roster_version += 1
+        session.flush()
     return Joined(player, token, rejoined=False)
 
 
-def _account_nickname(session, game_id: int, user: User, wanted: str) -> str:
-    """A logged-in player's name: the nickname they typed, else their display name."""
-    try:
-        return rules.clean_nickname(wanted)
-    except ValueError:
-        pass
+def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
+    """A logged-in player's name in a game.
+
+    A member of the game's class appears as the class knows them (their display
+    name), whatever they typed: the host must recognise their students on the
+    screen, and the gradebook finds them by account anyway. Anyone else plays under
+    the nickname they typed, else their display name. A name the player did not type
+    is made unique in the game in a readable way ("Ana Li (2)"), since nicknames are
+    unique per game and there is nothing for the player to pick.
+
+    Raises:
+        ServiceError: Fifty players of the game already have this name.
+    """
+    member = (
+        game.class_id is not None
+        and session.scalar(
+            select(ClassMembership.id).where(
+                ClassMembership.class_id == game.class_id,
+                ClassMembership.student_id == user.id,
+            )
+        )
+        is not None
+    )
+    if not member:
+        try:
+            return rules.clean_nickname(wanted)
+        except ValueError:
+            pass
     try:
         base = rules.clean_nickname(user.display_name[: rules.NICKNAME_MAX])
     except ValueError:
         base = f"Player {user.id}"[: rules.NICKNAME_MAX]
-    return base
+    keys = [rules.nickname_key(variant) for variant in rules.nickname_variants(base)]
+    taken = set(
+        session.scalars(
+            select(LivePlayer.nickname_key).where(
+                LivePlayer.game_id == game.id, LivePlayer.nickname_key.in_(keys)
+            )
+        )
+    )
+    try:
+        return rules.unique_nickname(base, taken)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
@@ -588,8 +640,9 @@ def _finish(game: LiveGame, now: datetime) -> None:
     game.pin = None
     game.finished_at = now
     _set_state(game, GameState.FINISHED)
-    # Issue 7: when game.class_id is set, copy each member's result to the class
-    # gradebook here, in this same transaction.
+    # A class game's results need no copy here: once finished, its players and answers
+    # never change (answers wait for the game row and find it closed), so the class
+    # gradebook reads them as they are (services/assignments.py, `_live_columns`).
 
 
 def _locked_game(session, game_id: int) -> LiveGame:
@@ -1098,7 +1151,11 @@ def answers_so_far(game: LiveGame) -> int:
 
 
 def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
-    """What the host's screen shows, the answer included once revealed."""
+    """What the host's screen shows, the answer included once revealed.
+
+    For a class game also the class's name, its size, how many of it joined, and
+    which players shown are its members (`class`, `players[].member`).
+    """
     now = now or utcnow()
     # The newest names only: a lobby of 2,000 would make a page of megabytes.
     players = list(
@@ -1119,11 +1176,14 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "total": game.question_count,
         "position": game.current_index,
         "seconds": game.seconds,
-        "players": [{"id": p.id, "nickname": p.nickname} for p in players],
+        "players": [{"id": p.id, "nickname": p.nickname, "member": False} for p in players],
         "player_count": _active_players(db.session, game.id),
         "answers": answers_so_far(game),
         "remaining_ms": remaining_ms(game, now),
+        "class": None,
     }
+    if game.class_id is not None:
+        state["class"] = _class_presence(game, state["players"], players)
     shared = _shared(game)
     question: QuestionView | None = shared.get("question")
     if question is not None:
@@ -1153,6 +1213,33 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
     if "top" in shared:
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state
+
+
+def _class_presence(
+    game: LiveGame, shown: list[dict[str, Any]], players: list[LivePlayer]
+) -> dict[str, Any] | None:
+    """The game's class for the host: name, size, members in the game; marks `shown`."""
+    school_class = db.session.get(SchoolClass, game.class_id)
+    if school_class is None:
+        return None
+    members = select(ClassMembership.student_id).where(ClassMembership.class_id == school_class.id)
+    size = db.session.scalar(select(func.count()).select_from(members.subquery()))
+    joined = db.session.scalar(
+        select(func.count(LivePlayer.id)).where(
+            LivePlayer.game_id == game.id,
+            LivePlayer.removed.is_(False),
+            LivePlayer.user_id.in_(members),
+        )
+    )
+    accounts = {p.user_id for p in players if p.user_id is not None}
+    in_class = (
+        set(db.session.scalars(members.where(ClassMembership.student_id.in_(accounts))))
+        if accounts
+        else set()
+    )
+    for row, player in zip(shown, players, strict=True):
+        row["member"] = player.user_id in in_class
+    return {"id": school_class.id, "name": school_class.name, "size": size, "joined": joined}
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -1190,6 +1277,7 @@ def report(host: User, game_id: int) -> dict[str, Any]:
     )
     return {
         "game": game,
+        "school_class": db.session.get(SchoolClass, game.class_id) if game.class_id else None,
         "questions": questions,
         "ranking": rules.rank((r[0], r[1], r[2]) for r in players),
     }

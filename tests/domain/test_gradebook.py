@@ -12,10 +12,13 @@ from quizapp.domain.gradebook import (
     LAST,
     AnswerRecord,
     AttemptSummary,
+    LivePlay,
     Status,
     average,
     distribution,
     fact_stats,
+    live_percent,
+    live_results,
     outcome,
     question_stats,
 )
@@ -154,3 +157,26 @@ def test_fact_stats_group_questions_of_a_fact(records):
 def test_nobody_wrong_means_no_wrong_answer():
     [stat] = question_stats([record("q", "F", "Right q", True)])
     assert stat.percent == 100.0 and stat.top_wrong is None
+
+
+def test_live_percent_is_credit_over_questions_asked():
+    assert live_percent(2, 3) == 66.7
+    assert live_percent(1.5, 2) == 75.0
+    assert live_percent(0, 4) == 0.0
+    assert live_percent(0, 0) == 0.0
+
+
+def test_live_results_rank_every_player_and_key_accounts():
+    plays = [
+        LivePlay(1, 10, "Ana", 2000, 2.0),
+        LivePlay(2, None, "Guest", 3000, 3.0),
+        LivePlay(3, 11, "Bo", 2000, 1.5),
+        LivePlay(4, 12, "Cy", 500, 0.5, removed=True),
+    ]
+    results = live_results(plays, asked=3)
+    assert set(results) == {10, 11, 12}  # the guest has no account to file it under
+    ana, bo, cy = results[10], results[11], results[12]
+    assert (ana.percent, ana.points, ana.rank, ana.players) == (66.7, 2000, 2, 3)
+    assert (bo.percent, bo.rank) == (50.0, 2)  # a tie shares the rank
+    assert cy.played and cy.removed and cy.rank is None and cy.percent == 16.7
+    assert not ana.removed

@@ -191,3 +191,22 @@ def test_is_live_question():
     assert live.is_live_question({"kind": "multiple_choice", "choices": ["a", "b"]})
     assert not live.is_live_question({"kind": "reverse", "choices": []})
     assert not live.is_live_question({"kind": "typed", "choices": ["a", "b"]})
+
+
+def test_nickname_variants_number_a_name_and_keep_the_number_visible():
+    assert live.nickname_variants("Ana Li", 3) == ["Ana Li", "Ana Li (2)", "Ana Li (3)"]
+    long = live.nickname_variants("Anastasia Montgomery", 12)
+    assert long[0] == "Anastasia Montgomery"
+    assert long[1] == "Anastasia Montgo (2)" and long[11] == "Anastasia Montg (12)"
+    assert all(len(v) <= live.NICKNAME_MAX for v in long)
+    # the cut never leaves a space before the number
+    assert live.nickname_variants("Abcdefghijklmno Pqrs", 2)[1] == "Abcdefghijklmno (2)"
+
+
+def test_unique_nickname_skips_taken_keys():
+    taken = {live.nickname_key("ana li"), live.nickname_key("Ana Li 2")}
+    assert live.unique_nickname("Ana Li", taken) == "Ana Li (3)"
+    assert live.unique_nickname("Bo", taken) == "Bo"
+    everything = {live.nickname_key(v) for v in live.nickname_variants("Bo", 5)}
+    with pytest.raises(ValueError, match="Too many players"):
+        live.unique_nickname("Bo", everything, count=5)

@@ -98,3 +98,49 @@ def test_host_and_three_players_play_three_questions(app, make_user, new_page):
         expect(view).to_contain_text(f"#{rank} of 3")
     # the phone layout fits 375 px
     assert players["Bob"].evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_class_game_from_the_class_page_to_the_gradebook(app, make_user, new_page):
+    from quizapp.services import classroom as classroom_service
+
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    school_class = classroom_service.create_class(teacher, "History 9B")
+    ana, bo = make_user(name="Ana Li"), make_user(name="Bo Chen")
+    for student in (ana, bo):
+        classroom_service.join_class(student, school_class.join_code)
+    host = new_page(color_scheme="dark")
+    log_in(host, teacher.email, PASSWORD)
+    host.goto(f"/classes/{school_class.id}")
+    host.get_by_role("link", name="Start a live game").click()
+    expect(host.locator("main")).to_contain_text("For the class History 9B")
+    host.locator(".deck-picks a").first.click()
+    expect(host.get_by_label("Class")).to_have_value(str(school_class.id))
+    host.get_by_label("Number of questions").fill("1")
+    host.get_by_role("button", name="Create the game").click()
+    expect(host.locator(".class-line")).to_contain_text("History 9B")
+    expect(host.locator("#class-count")).to_contain_text("0 of 2 in the class")
+    pin = host.locator("strong.pin").first.inner_text()
+
+    # Ana joins logged in on her phone: whatever she types, she is "Ana Li"
+    phone = new_page(width=375)
+    log_in(phone, ana.email, PASSWORD)
+    phone.goto(f"/play?pin={pin}")
+    phone.get_by_label("Nickname").fill("ninja")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#me-nick")).to_have_text("Ana Li")
+    expect(host.locator("#class-count")).to_contain_text("1 of 2 in the class")
+    expect(host.locator("#roster li.member")).to_contain_text("Ana Li")
+
+    host.get_by_role("button", name="Start the game").click()
+    right, _ = right_and_wrong(int(re.search(r"/live/games/(\d+)", host.url).group(1)))
+    choose(phone, right)
+    expect(host.get_by_text("Answer:")).to_be_visible()
+    host.get_by_role("button", name="End the game").click()
+    expect(host.locator(".podium li").first).to_contain_text("Ana Li")
+
+    host.goto(f"/classes/{school_class.id}/gradebook")
+    table = host.locator("#gradebook")
+    expect(table.locator("thead")).to_contain_text("Live: ")
+    expect(table.locator("tbody tr", has_text="Ana Li")).to_contain_text("100%")
+    expect(table.locator("tbody tr", has_text="Bo Chen")).to_contain_text("absent")

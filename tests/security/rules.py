@@ -255,9 +255,9 @@ RULES: dict[str, Rule] = {
     # --- live games ----------------------------------------------------------------------------
     # Students get the join form here; teachers their games.
     "live.index": Rule("public"),
-    "live.new": Rule(
-        "readers", on="host_decks", query=lambda t: {"deck": t.form["deck"]}, form=_game_form
-    ),
+    # ?class_id= preselects one of the host's own classes (teacher A's here; teacher B
+    # gets no class preselected and never sees its name).
+    "live.new": Rule("readers", on="host_decks", query=lambda t: t.form, form=_game_form),
     "live.host": Rule("owners", on="games"),
     "live.host_state": Rule("owners", on="games"),
     "live.report": Rule("owners", on="games"),

@@ -375,6 +375,7 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
     build_study(world, payload)
     if has_classrooms(app):
         build_assignments(world, payload)
+        build_class_game(world)
 
     # Student B shows on leaderboards: their name is public to those who can read them.
     quiz_service.set_leaderboard_opt_in(users[SB], True)
@@ -611,6 +612,9 @@ def build_live_games(world: World, nick_payloads: dict[str, str] | None = None) 
                 form={"position": 0, "pick": 0},
             ),
         )
+    # Teacher A's class is named in the game form's query (?class_id=, a preselection):
+    # teacher B's form must neither offer it nor show its name.
+    class_a = {"class_id": world.ids[f"class_{TA}"]} if f"class_{TA}" in world.ids else {}
     for target in world.targets["decks"]:
         world.add(
             "host_decks",
@@ -619,9 +623,32 @@ def build_live_games(world: World, nick_payloads: dict[str, str] | None = None) 
                 {},
                 target.readers & TEACHERS,
                 NO_ONE,
-                form={"deck": target.values["key"]},
+                form={"deck": target.values["key"], **class_a},
             ),
         )
+
+
+def build_class_game(world: World) -> None:
+    """A finished live game of teacher A's class deck for that class: student A played
+    in it (under their name in the class) beside a guest; student B was absent.
+
+    Its column in the class gradebook and student A's history show the deck's title
+    and student A's name: markers the class's teacher already sees.
+    """
+    users = world.users
+    game = live_service.create_game(
+        users[TA],
+        "d-tac",
+        question_count=2,
+        seconds=live_service.MAX_SECONDS,
+        class_id=world.ids[f"class_{TA}"],
+    )
+    player = live_service.join(game.id, "ignored", users[SA]).player
+    live_service.join(game.id, "Guest", None)
+    game = live_service.advance(users[TA], game.id, game.version)
+    live_service.submit_answer(game.id, player, 0, [0])
+    live_service.finish(users[TA], game.id)
+    world.ids[f"class_game_{TA}"] = game.id
 
 
 def _deck_data(key: str, mark: str, payload: str = "", source: str = "") -> dict[str, Any]:
