@@ -267,13 +267,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _tune_worker(server, worker) -> None:
-    import os
-    import sys
-
-    interval = os.environ.get("QUIZAPP_SWITCH_INTERVAL")
-    if interval:
-        sys.setswitchinterval(float(interval))
+WORKER_CLASSES = ("gevent", "gthread")
 
 
 @click.command("serve")
@@ -286,7 +280,18 @@ def _tune_worker(server, worker) -> None:
     help="Worker processes [default: one per CPU core].",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Per worker."
+    "--worker-class",
+    type=click.Choice(WORKER_CLASSES),
+    default="gevent",
+    show_default=True,
+    help="gevent: one event loop per worker; gthread: a pool of threads per worker.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="Threads per worker (gthread only).",
 )
 @click.option(
     "--access-log",
@@ -295,21 +300,30 @@ def _tune_worker(server, worker) -> None:
     help="Log every request, with its time in microseconds, to FILE ('-' for stderr).",
 )
 def serve_command(
-    host: str, port: int, workers: int | None, threads: int, access_log: str | None
+    host: str,
+    port: int,
+    workers: int | None,
+    worker_class: str,
+    threads: int,
+    access_log: str | None,
 ) -> None:
-    """Serve quizapp in production with gunicorn (gthread workers).
+    """Serve quizapp in production with gunicorn: one worker per core, gevent.
 
-    Threaded workers keep thousands of idle keep-alive connections (live game
-    players between polls) cheaply and let a request waiting on the database not
-    block the others. Each worker builds its own app after the fork, so no database
-    connection is shared between processes.
+    A live game of 2,000 players keeps 2,000 keep-alive connections polling and sends
+    bursts of answers; gevent workers hold the connections as greenlets, and measured
+    with bench/bench_live.py they answered with a third of gthread's p99 latency and
+    refused no answer as late (see the README's "Live game"): gthread's threads
+    queue for the GIL, and its accepting thread with them. The price: a request
+    busy on the CPU for long (a large export) holds up its worker's other requests,
+    so `--worker-class gthread` stays available. Each worker builds its own app after
+    the fork, so no database connection is shared between processes.
     """
     from gunicorn.app.base import BaseApplication
 
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
-        "worker_class": "gthread",
+        "worker_class": worker_class,
         "threads": threads,
         # Live game players keep a connection open and poll every 1-3 s.
         "worker_connections": 4000,
@@ -321,7 +335,6 @@ def serve_command(
         "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(D)sus',
         "errorlog": "-",
         "loglevel": "warning",
-        "post_fork": _tune_worker,
     }
 
     class Server(BaseApplication):
@@ -334,9 +347,9 @@ def serve_command(
 
             return create_app()
 
+    shape = "gevent" if worker_class == "gevent" else f"gthread x {threads} threads"
     click.echo(
-        f"quizapp serving on http://{options['bind']} "
-        f"({options['workers']} workers x {threads} threads)"
+        f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape})"
     )
     Server().run()
 

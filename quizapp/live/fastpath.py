@@ -13,9 +13,11 @@ context, without a Flask request (no session, no Flask-Login, no routing). Anyth
 else (no cookie, a logged-in player without one, an unknown game) goes to the app,
 which answers it as before.
 
-Each process keeps the versions it read for `VERSION_TTL` seconds, so 2,000 players
-polling one game cost a few database reads a second per worker, not 2,000; a new
-question reaches a player at most `VERSION_TTL` later than without the cache.
+Each process keeps the game row it read (the version and what players see of the
+game) for `VERSION_TTL` seconds, so 2,000 players polling one game cost a few
+database reads a second per worker, not 2,000, and a player's new state needs only
+their own row; a new question reaches a player at most `VERSION_TTL` later than
+without the cache.
 
 Answers sent by live_player.js (`POST /play/<id>/answer` with an `X-Live-Key`
 header) are stored here too: Flask's request, session, CSRF and login machinery cost
@@ -37,11 +39,8 @@ from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl
 
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from werkzeug.http import parse_cookie
-
-from quizapp.models.live import LiveGame
 
 VERSION_TTL = 0.2
 # Nine digits at most: always within the games table's 32-bit ids (a larger number is
@@ -59,7 +58,7 @@ class PollShortcut:
         self.app = app
         self.wsgi_app = wsgi_app
         self.engine: Engine | None = None
-        self.versions: dict[int, tuple[int | None, float]] = {}
+        self.games: dict[int, tuple[object | None, float]] = {}
         self.lock = threading.Lock()
         # Tests check each move at once; a served app shares reads for a moment.
         self.ttl = 0.0 if app.testing else app.config.get("LIVE_POLL_CACHE_SECONDS", VERSION_TTL)
@@ -70,11 +69,14 @@ class PollShortcut:
             if match:
                 game_id = int(match.group(1))
                 tags = [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]
-                if tags != [""]:
-                    version = self.version(game_id)
-                    if version is not None and f'"{version}"' in tags:
+                game = self.game(game_id)
+                if game is not None:
+                    from quizapp.services.live import player_version
+
+                    version = player_version(game)
+                    if f'"{version}"' in tags:
                         return self._not_modified(version, start_response)
-                state = self.player_state(game_id, environ)
+                state = self.player_state(game, environ)
                 if state is not None:
                     version, body = state
                     if f'"{version}"' in tags:
@@ -163,41 +165,43 @@ class PollShortcut:
         start_response("304 Not Modified", headers)
         return [b""]
 
-    def player_state(self, game_id: int, environ: dict) -> tuple[int, bytes] | None:
+    def player_state(self, game, environ: dict) -> tuple[int, bytes] | None:
         """(version, JSON body) of the player's state, or None to let the app answer."""
         from quizapp.live.views import COOKIE
         from quizapp.services import live as live_service
 
         cookie = parse_cookie(environ).get(COOKIE)
-        if not cookie:
+        if not cookie or game is None:
             return None
         with self.app.app_context():
-            game = live_service.game_view(game_id)
-            if game is None:
-                return None
-            player = live_service.player_row(game_id, cookie, None)
+            player = live_service.player_row(game.id, cookie, None)
             if player is None:
                 return None
             state = live_service.player_state(game, player)
             return state["version"], self.app.json.dumps(state).encode()
 
-    def version(self, game_id: int) -> int | None:
+    def game(self, game_id: int):
+        """The game as its players see it (`live_service.GameView`), or None.
+
+        Read at most once per `ttl` per process: the row only changes with its version,
+        so the copy is exact for that version and at most `ttl` old.
+        """
         now = time.monotonic()
-        cached = self.versions.get(game_id)
+        cached = self.games.get(game_id)
         if cached is not None and now - cached[1] < self.ttl:
             return cached[0]
         with self.lock:  # one reader per process refreshes; the others wait a moment
-            cached = self.versions.get(game_id)
+            cached = self.games.get(game_id)
             if cached is not None and now - cached[1] < self.ttl:
                 return cached[0]
+            from quizapp.services import live as live_service
+
             with self._engine().connect() as conn:
-                version = conn.execute(
-                    select(LiveGame.version).where(LiveGame.id == game_id)
-                ).scalar()
-            if len(self.versions) > 10_000:
-                self.versions.clear()
-            self.versions[game_id] = (version, time.monotonic())
-            return version
+                game = live_service.game_view(game_id, conn)
+            if len(self.games) > 10_000:
+                self.games.clear()
+            self.games[game_id] = (game, time.monotonic())
+            return game
 
     def _engine(self) -> Engine:
         if self.engine is None:

@@ -314,8 +314,9 @@ def play_state(game_id: int):
     game = live_service.game_view(game_id)
     if game is None:
         raise NotFound("This game does not exist.")
-    if request.if_none_match.contains(str(game.version)):
-        return _not_modified(str(game.version))
+    version = str(live_service.player_version(game))
+    if request.if_none_match.contains(version):
+        return _not_modified(version)
     player = live_service.player_row(game_id, request.cookies.get(COOKIE), current_user)
     if player is None:
         raise NotFound("You have not joined this game.")

@@ -18,9 +18,13 @@ stored.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
+
+# Guards the first use of a `GroupCommit` in each process (see `GroupCommit.changed`).
+_CREATING = threading.Lock()
 
 
 class Pending:
@@ -53,7 +57,24 @@ class GroupCommit:
         self.store = store
         self.queue: list[Pending] = []
         self.leading = False
-        self.changed = threading.Condition()
+        self._changed: threading.Condition | None = None
+        self._pid = 0
+
+    @property
+    def changed(self) -> threading.Condition:
+        """The condition writers wait on, made in the process (and green world) using it.
+
+        Not at import: gunicorn's gevent workers patch `threading` after the fork, and
+        a waiter blocked on a lock made before would block every greenlet of its
+        worker, the leader it waits for included.
+        """
+        if self._pid != os.getpid():
+            with _CREATING:
+                if self._pid != os.getpid():
+                    self.queue, self.leading = [], False
+                    self._changed = threading.Condition()
+                    self._pid = os.getpid()
+        return self._changed
 
     def submit(self, data: Any) -> Any:
         """Store `data` in the next batch; return what `store` resolved it to.
@@ -62,21 +83,22 @@ class GroupCommit:
             Whatever `store` failed this write with.
         """
         mine = Pending(data)
-        with self.changed:
+        changed = self.changed
+        with changed:
             self.queue.append(mine)
             while not mine.done:
                 if self.leading:
-                    self.changed.wait()
+                    changed.wait()
                     continue
                 self.leading = True
                 batch, self.queue = self.queue, []
-                self.changed.release()
+                changed.release()
                 try:
                     self._store(batch)
                 finally:
-                    self.changed.acquire()
+                    changed.acquire()
                     self.leading = False
-                    self.changed.notify_all()
+                    changed.notify_all()
         if mine.error is not None:
             raise mine.error
         return mine.result

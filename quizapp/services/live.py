@@ -325,9 +325,13 @@ _GAME_VIEW = select(*[_games.c[name] for name in GameView.__dataclass_fields__])
 )
 
 
-def game_view(game_id: int) -> GameView | None:
-    """The game for a player's poll, without building an ORM object."""
-    row = _connection().execute(_GAME_VIEW, {"game_id": game_id}).first()
+def game_view(game_id: int, conn=None) -> GameView | None:
+    """The game for a player's poll, without building an ORM object.
+
+    Args:
+        conn: A connection to read on, instead of the session's.
+    """
+    row = (conn or _connection()).execute(_GAME_VIEW, {"game_id": game_id}).first()
     return GameView(*row) if row is not None else None
 
 
@@ -999,7 +1003,7 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         )
         if game.state in (GameState.REVEAL.value, GameState.LEADERBOARD.value):
             shared["counts"] = _counts(question.id, question.payload["choices"])
-    if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
+    if game.state in _RANKED_STATES:
         shared["top"] = top_players(game.id, TOP)
         # Every active player's score, ascending: a rank is then a bisection, not a
         # count over the game's players for each of them.
@@ -1058,6 +1062,28 @@ def poll_ms(players: int) -> int:
     return min(3000, max(1000, players))
 
 
+# From the reveal on no answer comes in, so the scores and ranks are final: a player
+# sees their rank with the reveal, as on Kahoot's devices.
+_RANKED_STATES = frozenset(
+    {GameState.REVEAL.value, GameState.LEADERBOARD.value, GameState.FINISHED.value}
+)
+
+
+def player_version(game: LiveGame | GameView) -> int:
+    """The version of what a game's players see: the ETag of their state.
+
+    The game's version, except during the top 5: that is the host's screen, and a
+    player's device shows nothing it did not show at the reveal (their points and
+    rank came with it), so it keeps the reveal's version. 2,000 players then fetch
+    two states a question, not three. The top 5 always follows its reveal at the
+    next version, so `version - 1` names that reveal (or, after a removal during the
+    top 5, the top 5 before it): never the version of a different screen.
+    """
+    if game.state == GameState.LEADERBOARD.value:
+        return game.version - 1
+    return game.version
+
+
 def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None) -> dict:
     """What a player's screen shows: never the right answer before the reveal.
 
@@ -1069,7 +1095,7 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
     shared = _shared(game)
     state: dict[str, Any] = {
         "game": game.id,
-        "version": game.version,
+        "version": player_version(game),
         "state": game.state,
         "title": game.title,
         "total": game.question_count,
@@ -1122,7 +1148,7 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
                     "points": answer.points if answer else 0,
                 },
             }
-    if game.state in (GameState.LEADERBOARD.value, GameState.FINISHED.value):
+    if game.state in _RANKED_STATES:
         state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state

@@ -426,6 +426,30 @@ def test_state_polls_are_304_until_the_game_moves(app, host, teacher):
     )
 
 
+def test_players_get_their_rank_with_the_reveal_and_no_new_state_for_the_top_5(app, host, teacher):
+    game = make_game(teacher, scoring="accuracy")
+    ann, bob = join(app, game, "Ann"), join(app, game, "Bob")
+    advance(host, game.id)
+    answer(ann, game.id, 0, [pick_index(state_of(ann, game.id), True)])
+    answer(bob, game.id, 0, [pick_index(state_of(bob, game.id), False)])  # all in: revealed
+    reveal = ann.get(f"/play/{game.id}/state")
+    state = reveal.get_json()
+    assert state["state"] == "reveal" and state["rank"] == 1
+    assert [row["nickname"] for row in state["top"]] == ["Ann", "Bob"]
+    assert state_of(bob, game.id)["rank"] == 2
+    etag = reveal.headers["ETag"]
+    advance(host, game.id)  # the top 5, on the host's screen
+    assert db.session.get(LiveGame, game.id).state == "leaderboard"
+    same = ann.get(f"/play/{game.id}/state", headers={"If-None-Match": etag})
+    assert same.status_code == 304
+    fresh = state_of(ann, game.id)  # a player who missed the reveal gets it all
+    assert fresh["state"] == "leaderboard" and fresh["rank"] == 1 and fresh["reveal"]
+    assert f'"{fresh["version"]}"' == etag
+    advance(host, game.id)  # the next question: a new state for everyone
+    moved = ann.get(f"/play/{game.id}/state", headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and moved.get_json()["state"] == "question"
+
+
 # --- rejoining --------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ workers or servers behind a load balancer). Both processes are real
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -66,8 +67,13 @@ def two_servers(app, tmp_path):
             port = free_port()
             log = open(tmp_path / f"server{n}.log", "w")  # noqa: SIM115  (closed in finally)
             logs.append(log)
+            # One of each worker class `quizapp serve` offers: gevent (the default), gthread.
+            worker_class = ("gevent", "gthread")[n]
             process = subprocess.Popen(
-                [str(QUIZAPP), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
+                [
+                    *(str(QUIZAPP), "serve", "--port", str(port), "--workers", "1"),
+                    *("--worker-class", worker_class, "--threads", "4"),
+                ],
                 env=env,
                 cwd=tmp_path,
                 stdout=log,
@@ -173,3 +179,64 @@ def test_a_game_played_across_two_processes(app, make_user, two_servers):
     # a single player answered: the game revealed itself, seen from process one
     status, _, body = player.request(f"{one}/play/{game.id}/state")
     assert '"state":"reveal"' in body.replace(" ", "")
+
+
+def test_many_answers_at_once_through_both_servers_are_each_stored_once(
+    app, make_user, two_servers
+):
+    """Answers sent at the same instant, half through each server, twice each (a double
+    submit), on the fast path with the player's key: every one stored once, and the
+    last one reveals the question. Each server's batch leader and waiters (greenlets
+    in one, threads in the other) share the database with the other server."""
+    import threading
+
+    from quizapp.domain.facts import load_deck
+    from quizapp.services.decks import sync_deck
+    from tests.web.test_live import DECK_FILE
+
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    game = make_game(teacher, question_count=1, kinds=["true_false"])
+    game_id, pin = game.id, game.pin
+    bases = two_servers
+    players = []
+    for n in range(16):
+        browser, base = Browser(), bases[n % 2]
+        status, _, html = browser.request(f"{base}/play?pin={pin}")
+        status, _, html = browser.request(
+            f"{base}/play", {"pin": pin, "nickname": f"P{n}", "csrf_token": csrf_token(html)}
+        )
+        assert status == 200, html[:300]
+        key = re.search(r'data-player-key="([0-9a-f]+)"', html).group(1)
+        players.append((browser, key))
+    db.session.rollback()
+    live_service.advance(teacher, game_id, db.session.get(LiveGame, game_id).version)
+    time.sleep(0.3)  # past the servers' version cache
+
+    barrier = threading.Barrier(len(players) * 2)
+    results = []
+
+    def send(n, browser, key):
+        barrier.wait(10)
+        results.append(
+            browser.request(
+                f"{bases[n % 2]}/play/{game_id}/answer",
+                {"position": "0", "pick": str(n % 2)},
+                headers={"Accept": "application/json", "X-Live-Key": key},
+            )
+        )
+
+    threads = [
+        threading.Thread(target=send, args=(n, browser, key))
+        for n, (browser, key) in enumerate(players * 2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(status for status, _, _ in results) == [200] * 32, results
+    firsts = [json.loads(body)["first"] for _, _, body in results]
+    assert firsts.count(True) == 16
+    db.session.rollback()  # end the read snapshot: see what the servers wrote
+    assert len(db.session.scalars(select(LiveAnswer)).all()) == 16
+    assert db.session.get(LiveGame, game_id).state == "reveal"

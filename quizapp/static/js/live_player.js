@@ -164,7 +164,7 @@
     answer.appendChild(el("strong", {}, state.reveal.answer));
     view.appendChild(answer);
     view.appendChild(el("blockquote", { class: "evidence" }, state.reveal.evidence));
-    if (state.state === "leaderboard") {
+    if (state.rank) {
       var line = el("p", { class: "rank-line" }, "You are ");
       line.appendChild(el("strong", {}, "#" + state.rank));
       line.appendChild(document.createTextNode(" of " + state.players + "."));
