@@ -842,7 +842,13 @@ def _store_answers(batch: list[Pending]) -> None:
             try:
                 _check_open(*game, answer.position, answer.received)
             except TooLate as exc:
-                pending.fail(exc)
+                # A replay of an answer stored before the question closed is "already
+                # answered", not "too late": the player's answer did count.
+                first = conn.execute(_ANSWER_ID, answer.row).scalar()
+                if first is not None:
+                    pending.resolve(AnswerReceipt(first, created=False))
+                else:
+                    pending.fail(exc)
                 continue
             answer_id = conn.execute(_insert_answer(conn), answer.row).scalar()
             if answer_id is None:

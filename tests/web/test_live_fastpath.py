@@ -259,3 +259,47 @@ def test_a_late_or_removed_answer_in_a_batch_fails_alone(app, teacher):
     assert all(isinstance(r, live_service.AnswerReceipt) for r in others)
     assert count_rows(LiveAnswer) == 5
     assert db.session.get(LivePlayer, ids[0]).score == 0
+
+
+def test_a_replay_that_reaches_its_batch_after_the_reveal_is_already_answered(app, teacher):
+    """The replay's read saw no answer (the first was still in flight); by the time it
+    is written the first is stored and the question revealed: it must say "already
+    answered", not "too late", or the player would think their answer did not count."""
+    game = make_game(teacher, kinds=["true_false"])
+    ann = live_service.join(game.id, "Ann")
+    live_service.join(game.id, "Bob")
+    start(teacher, game)
+    first = live_service.submit_answer(
+        game.id, live_service.player_row(game.id, f"{ann.player.id}.{ann.token}", None), 0, [0]
+    )
+    question_id = db.session.get(LiveAnswer, first.answer_id).live_question_id
+    version = db.session.get(LiveGame, game.id).version
+    live_service.advance(teacher, game.id, version)  # the reveal
+    replay = live_service._PreparedAnswer(
+        game_id=game.id,
+        position=0,
+        received=utcnow(),
+        user_id=None,
+        fact_id=0,
+        correct=False,
+        row={
+            "game_id": game.id,
+            "player_id": ann.player.id,
+            "live_question_id": question_id,
+            "choices": ["x"],
+            "correct": False,
+            "credit": 0.0,
+            "points": 0,
+            "elapsed_ms": 1,
+            "answered_at": utcnow(),
+        },
+        points={},
+    )
+    receipt = live_service._ANSWERS.submit(replay)
+    assert receipt == live_service.AnswerReceipt(first.answer_id, created=False)
+    bob_late = live_service._PreparedAnswer(
+        **{**replay.__dict__, "row": {**replay.row, "player_id": ann.player.id + 1}}
+    )
+    with pytest.raises(live_service.TooLate, match="question is closed"):
+        live_service._ANSWERS.submit(bob_late)  # Bob never answered: too late it is
+    assert count_rows(LiveAnswer) == 1
