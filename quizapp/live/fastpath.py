@@ -173,6 +173,15 @@ class PollShortcut:
         cookie = parse_cookie(environ).get(COOKIE)
         if not cookie or game is None:
             return None
+        if live_service.shared_ready(game):
+            # The usual case: the shared part is built, the player's rows are read on a
+            # bare connection (an app context and a session cost a third of the poll).
+            with self._engine().connect() as conn:
+                player = live_service.player_row(game.id, cookie, None, conn)
+                if player is None:
+                    return None
+                state = live_service.player_state(game, player, conn=conn)
+            return state["version"], self.app.json.dumps(state).encode()
         with self.app.app_context():
             player = live_service.player_row(game.id, cookie, None)
             if player is None:

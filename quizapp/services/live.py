@@ -362,7 +362,7 @@ def _cookie_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 9
 
 
-def player_row(game_id: int, cookie: str | None, user: User | None):
+def player_row(game_id: int, cookie: str | None, user: User | None, conn=None):
     """The player behind a poll or an answer (by rejoin cookie, else account) as a
     plain row, or None.
 
@@ -372,7 +372,8 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
     if cookie and "." in cookie:
         player_id, _, token = cookie.partition(".")
         if _cookie_id(player_id) and token:
-            row = _connection().execute(_PLAYER_BY_ID, {"player_id": int(player_id)}).first()
+            params = {"player_id": int(player_id)}
+            row = (conn or _connection()).execute(_PLAYER_BY_ID, params).first()
             if (
                 row is not None
                 and row.game_id == game_id
@@ -382,7 +383,7 @@ def player_row(game_id: int, cookie: str | None, user: User | None):
     if user is None or not user.is_authenticated:
         return None
     params = {"game_id": game_id, "user_id": user.id}
-    return _connection().execute(_PLAYER_BY_ACCOUNT, params).first()
+    return (conn or _connection()).execute(_PLAYER_BY_ACCOUNT, params).first()
 
 
 # --- players --------------------------------------------------------------------------------
@@ -988,9 +989,20 @@ _SHARED_LOCK = threading.Lock()
 _SHARED_MAX = 64
 
 
-def _shared(game: LiveGame) -> dict[str, Any]:
+def _shared_key(game: LiveGame | GameView) -> tuple[int, str, int]:
     # created_at too: a test database (or a restored one) may hand out an id again.
-    key = (game.id, game.created_at.isoformat(), game.version)
+    return (game.id, game.created_at.isoformat(), game.version)
+
+
+def shared_ready(game: LiveGame | GameView) -> bool:
+    """Whether what every player sees at this version is built in this process, so a
+    player's state needs only their own rows (`player_state(..., conn=...)`)."""
+    with _SHARED_LOCK:
+        return _shared_key(game) in _SHARED
+
+
+def _shared(game: LiveGame) -> dict[str, Any]:
+    key = _shared_key(game)
     with _SHARED_LOCK:
         cached = _SHARED.get(key)
         if cached is not None:
@@ -1090,8 +1102,13 @@ def player_version(game: LiveGame | GameView) -> int:
     return game.version
 
 
-def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None) -> dict:
+def player_state(
+    game: LiveGame, player: LivePlayer, now: datetime | None = None, conn=None
+) -> dict:
     """What a player's screen shows: never the right answer before the reveal.
+
+    `conn`, a connection to read the player's answer on (instead of the session's),
+    is for a caller that has checked `shared_ready`.
 
     Returns:
         JSON-ready data; `question.options` are in the player's own order, and
@@ -1121,7 +1138,7 @@ def player_state(game: LiveGame, player: LivePlayer, now: datetime | None = None
     ):
         order = _player_order(player, question)
         answer = (
-            _connection()
+            (conn or _connection())
             .execute(_MY_ANSWER, {"player_id": player.id, "question_id": question.id})
             .first()
         )
