@@ -243,7 +243,7 @@ def nickname_key(nickname: str) -> str:
     return key[:80]
 
 
-def player_key(secret: bytes, player_id: int, token_hash: str) -> str:
+def player_key(secret: str | bytes, player_id: int, token_hash: str) -> str:
     """The key a player's page sends with each answer (header `X-Live-Key`).
 
     An HMAC of the player and their current rejoin token under the app's secret: a
@@ -252,8 +252,9 @@ def player_key(secret: bytes, player_id: int, token_hash: str) -> str:
     another device (a new token) retires it. It stands in for the session's CSRF token
     on the answer fast path, which answers without loading a Flask session.
     """
+    key = secret.encode() if isinstance(secret, str) else secret  # Flask allows either
     message = f"live-answer:{player_id}:{token_hash}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def nickname_variants(name: str, count: int = 50) -> list[str]:

@@ -139,9 +139,7 @@ class PollShortcut:
             player = live_service.player_row(game_id, cookie, None)
             if player is None:
                 return None
-            secret = self.app.secret_key
-            secret = secret.encode() if isinstance(secret, str) else secret
-            key = player_key(secret, player.id, player.token_hash)
+            key = player_key(self.app.secret_key, player.id, player.token_hash)
             if not hmac.compare_digest(key, environ["HTTP_X_LIVE_KEY"]):
                 return None
             position = form_int(next((v for k, v in fields if k == "position"), None), low=0)

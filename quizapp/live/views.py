@@ -298,13 +298,8 @@ def play(game_id: int):
 
 def _render_play(game: LiveGame, player, status: int = 200):
     state = live_service.player_state(game, player)
-    key = player_key(_secret(), player.id, player.token_hash)
+    key = player_key(current_app.secret_key, player.id, player.token_hash)
     return render_template("live/play.html", game=game, state=state, player_key=key), status
-
-
-def _secret() -> bytes:
-    secret = current_app.secret_key
-    return secret.encode() if isinstance(secret, str) else secret
 
 
 @bp.get("/play/<int:game_id>/state")

@@ -779,12 +779,9 @@ def submit_answer(
     db.session.commit()
     return _ANSWERS.submit(
         _PreparedAnswer(
-            game_id=game_id,
             position=position,
-            received=received,
             user_id=user_id,
             fact_id=fact_id,
-            correct=scored.correct,
             row={
                 "game_id": game_id,
                 "player_id": player_id,
@@ -811,14 +808,23 @@ def submit_answer(
 class _PreparedAnswer:
     """A judged and scored answer, waiting for its place in a write transaction."""
 
-    game_id: int
     position: int
-    received: datetime
     user_id: int | None
     fact_id: int
-    correct: bool
     row: dict[str, Any]  # the live_answers row
     points: dict[str, Any]  # what it adds to the player (`_ADD_POINTS`)
+
+    @property
+    def game_id(self) -> int:
+        return self.row["game_id"]
+
+    @property
+    def received(self) -> datetime:
+        return self.row["answered_at"]
+
+    @property
+    def correct(self) -> bool:
+        return self.row["correct"]
 
 
 def _store_answers(batch: list[Pending]) -> None:

@@ -9,6 +9,7 @@ someone else's) the request goes to Flask, whose CSRF check refuses it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from datetime import timedelta
@@ -276,12 +277,9 @@ def test_a_replay_that_reaches_its_batch_after_the_reveal_is_already_answered(ap
     version = db.session.get(LiveGame, game.id).version
     live_service.advance(teacher, game.id, version)  # the reveal
     replay = live_service._PreparedAnswer(
-        game_id=game.id,
         position=0,
-        received=utcnow(),
         user_id=None,
         fact_id=0,
-        correct=False,
         row={
             "game_id": game.id,
             "player_id": ann.player.id,
@@ -297,9 +295,7 @@ def test_a_replay_that_reaches_its_batch_after_the_reveal_is_already_answered(ap
     )
     receipt = live_service._ANSWERS.submit(replay)
     assert receipt == live_service.AnswerReceipt(first.answer_id, created=False)
-    bob_late = live_service._PreparedAnswer(
-        **{**replay.__dict__, "row": {**replay.row, "player_id": ann.player.id + 1}}
-    )
+    bob_late = dataclasses.replace(replay, row={**replay.row, "player_id": ann.player.id + 1})
     with pytest.raises(live_service.TooLate, match="question is closed"):
         live_service._ANSWERS.submit(bob_late)  # Bob never answered: too late it is
     assert count_rows(LiveAnswer) == 1
