@@ -189,6 +189,47 @@ def login():
     return do_login
 
 
+# --- a class: its teacher, the class, students enrolled in it -----------------------------
+# (modules that need another teacher or class define their own fixture of the same name)
+
+
+@pytest.fixture
+def teacher(make_user):
+    return make_user(role="teacher", name="Ms Rivera")
+
+
+@pytest.fixture
+def school_class(teacher):
+    from quizapp.services import classroom as classroom_service
+
+    return classroom_service.create_class(teacher, "History 9B")
+
+
+@pytest.fixture
+def enrol(make_user, school_class):
+    """Make a student and enrol them in `school_class`: ``enrol(name=None)``."""
+    from quizapp.services import classroom as classroom_service
+
+    def make(name=None):
+        student = make_user(name=name)
+        classroom_service.join_class(student, school_class.join_code)
+        return student
+
+    return make
+
+
+@pytest.fixture
+def as_user(app, login):
+    """A fresh client logged in as the given user: ``as_user(user)``."""
+
+    def make(user):
+        client = app.test_client()
+        login(client, user)
+        return client
+
+    return make
+
+
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 

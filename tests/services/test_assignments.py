@@ -41,26 +41,6 @@ def spec(**changes) -> AssignmentSpec:
 
 
 @pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
-def school_class(teacher):
-    return classroom_service.create_class(teacher, "History 9B")
-
-
-@pytest.fixture
-def enrol(make_user, school_class):
-    def make(name=None):
-        student = make_user(name=name)
-        classroom_service.join_class(student, school_class.join_code)
-        return student
-
-    return make
-
-
-@pytest.fixture
 def assign(builtin_decks, teacher, school_class):
     def make(**changes):
         return assignment_service.create_assignment(

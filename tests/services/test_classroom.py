@@ -12,11 +12,6 @@ from tests.conftest import count_rows
 
 
 @pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
 def school_class(teacher):
     return classroom_service.create_class(teacher, "  History 9B ", " Autumn term ")
 

@@ -35,26 +35,6 @@ def deck(app):
     return DECK
 
 
-@pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
-def school_class(teacher):
-    return classroom_service.create_class(teacher, "History 9B")
-
-
-@pytest.fixture
-def enrol(make_user, school_class):
-    def make(name=None):
-        student = make_user(name=name)
-        classroom_service.join_class(student, school_class.join_code)
-        return student
-
-    return make
-
-
 def make_game(teacher, class_id=None, **options):
     options.setdefault("question_count", 3)
     options.setdefault("kinds", ["multiple_choice"])

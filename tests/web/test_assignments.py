@@ -20,32 +20,12 @@ DECK = "chinese-ai-startups"
 
 
 @pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
-def school_class(teacher):
-    return classroom_service.create_class(teacher, "History 9B")
-
-
-@pytest.fixture
 def as_user(app, login):
     def make(user):
         client = app.test_client()
         login(client, user)
         client.get("/")  # shows (and so clears) the "Logged in" flash
         return client
-
-    return make
-
-
-@pytest.fixture
-def enrol(make_user, school_class):
-    def make(name=None):
-        student = make_user(name=name)
-        classroom_service.join_class(student, school_class.join_code)
-        return student
 
     return make
 

@@ -13,25 +13,8 @@ from tests.conftest import count_rows
 
 
 @pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
 def school_class(teacher):
     return classroom_service.create_class(teacher, "History 9B", "Autumn term")
-
-
-@pytest.fixture
-def as_user(app, login):
-    """A fresh client logged in as the given user."""
-
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-
-    return make
 
 
 def text(response) -> str:

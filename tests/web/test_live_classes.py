@@ -31,36 +31,6 @@ def deck(app):
     return DECK
 
 
-@pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher", name="Ms Rivera")
-
-
-@pytest.fixture
-def school_class(teacher):
-    return classroom_service.create_class(teacher, "History 9B")
-
-
-@pytest.fixture
-def as_user(app, login):
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def enrol(make_user, school_class):
-    def make(name):
-        student = make_user(name=name)
-        classroom_service.join_class(student, school_class.join_code)
-        return student
-
-    return make
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
 
