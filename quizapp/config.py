@@ -38,6 +38,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env.get("QUIZAPP_SECURE_COOKIES")),
         "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as the session
+        # werkzeug's method string; tests choose a cheap one, production keeps scrypt.
+        "PASSWORD_HASH_METHOD": env.get("QUIZAPP_PASSWORD_HASH_METHOD", "scrypt"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": not _flag(env.get("QUIZAPP_DISABLE_RATELIMIT")),
         "QUESTIONS_DIR": env.get(

@@ -29,6 +29,10 @@ from quizapp.models import User
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 PASSWORD = "correct horse battery"
+# Production hashes with scrypt (0.1 s a hash); one iteration of PBKDF2 keeps the
+# suite's hundreds of sign-ups and log-ins cheap. Servers the tests start inherit it.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
+os.environ.setdefault("QUIZAPP_PASSWORD_HASH_METHOD", TEST_HASH_METHOD)
 
 
 def base_config(database_url: str) -> dict:
@@ -38,6 +42,7 @@ def base_config(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 
 

@@ -76,3 +76,22 @@ def test_write_transactions_begin_immediate_on_sqlite(app):
             raw.close()
     other.dispose()
     assert locked
+
+
+def test_production_hashes_passwords_with_scrypt(monkeypatch, tmp_path):
+    """Tests use a cheap hash; without the setting, a password is hashed with scrypt."""
+    from quizapp.services import accounts
+
+    monkeypatch.delenv("QUIZAPP_PASSWORD_HASH_METHOD", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/hash.sqlite")
+    app = create_app()
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    from tests.conftest import migrate_to_head
+
+    migrate_to_head(f"sqlite:///{tmp_path}/hash.sqlite")
+    with app.app_context():
+        user = accounts.register("s@example.com", "S", "a long password here", "student")
+        assert user.password_hash.startswith("scrypt:")
+        assert accounts.authenticate("s@example.com", "a long password here") is not None
+        db.engine.dispose()

@@ -35,8 +35,8 @@ class User(UserMixin, db.Model):
     leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
         self.auth_stamp = secrets.token_hex(8)
 
     def check_password(self, password: str) -> bool:

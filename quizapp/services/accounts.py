@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,7 +38,7 @@ def register(email: str, display_name: str, password: str, role: str = Role.STUD
         if find_by_email(email) is not None:
             raise DuplicateEmail("An account with this email already exists. Log in instead?")
         user = User(email=normalise_email(email), display_name=display_name.strip(), role=role)
-        user.set_password(password)
+        user.set_password(password, _hash_method())
         session.add(user)
     return user
 
@@ -57,7 +58,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise ServiceError("Your current password is not right.")
     with write_transaction():
-        user.set_password(new)
+        user.set_password(new, _hash_method())
 
 
 def set_role(email: str, role: str) -> User:
@@ -87,6 +88,14 @@ def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
 @cache
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash("no account has this password", method=method)
+
+
 def _dummy_hash() -> str:
-    return generate_password_hash("no account has this password")
+    return _dummy_hash_for(_hash_method())
