@@ -100,22 +100,83 @@ def migrated_database(tmp_path_factory, postgres) -> Iterator[str]:
         yield str(path)
 
 
+QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "questions"
+
+
+def load_builtin_decks() -> None:
+    """Sync the decks of questions/ into the database of the current app context."""
+    from quizapp.domain.facts import load_decks
+    from quizapp.services import decks as deck_service
+
+    for deck in load_decks([QUESTIONS_DIR]):
+        deck_service.sync_deck(deck)
+
+
+@pytest.fixture(scope="session")
+def builtin_template(migrated_database, postgres, tmp_path_factory):
+    """The built-in decks, synced once per run instead of once per test that asks.
+
+    On SQLite: a second template file (the migrated one plus the decks) that tests copy.
+    On PostgreSQL: every table's rows after the sync, which a test inserts after emptying
+    its database (the rows of a few thousand questions insert in a fraction of the sync).
+    """
+    if postgres is None:
+        path = tmp_path_factory.mktemp("template") / "decks.sqlite"
+        shutil.copyfile(migrated_database, path)
+        with running_app(base_config(f"sqlite:///{path}")):
+            load_builtin_decks()
+        return str(path)
+    url = postgres.create()
+    try:
+        migrate_to_head(url)
+        with running_app(base_config(url)):
+            load_builtin_decks()
+            with db.engine.connect() as conn:
+                return [
+                    (table.name, [dict(row._mapping) for row in conn.execute(table.select())])
+                    for table in db.metadata.sorted_tables
+                ]
+    finally:
+        postgres.drop(url)
+
+
+def _reset_postgres(url: str, rows: list | None) -> None:
+    """Empty every table; then, if given, insert rows and move the id sequences past them."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        for name, table_rows in rows or []:
+            if not table_rows:
+                continue
+            conn.execute(db.metadata.tables[name].insert(), table_rows)
+            sequence = (
+                conn.exec_driver_sql(
+                    "SELECT pg_get_serial_sequence(%s, 'id')", (f'"{name}"',)
+                ).scalar()
+                if "id" in table_rows[0]
+                else None
+            )
+            if sequence:
+                conn.exec_driver_sql(
+                    f'SELECT setval(%s, (SELECT max(id) FROM "{name}"))', (sequence,)
+                )
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(migrated_database, tmp_path) -> str:
-    """A URL of an empty, migrated database for one test."""
+def database_url(request, migrated_database, tmp_path) -> str:
+    """A URL of a migrated database for one test: empty, or with the built-in decks when
+    the test asks for `builtin_decks`."""
+    with_decks = "builtin_decks" in request.fixturenames
+    template = request.getfixturevalue("builtin_template") if with_decks else None
     if ON_POSTGRES:
-        engine = sa.create_engine(migrated_database)
-        with engine.begin() as conn:
-            tables = [
-                name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"
-            ]
-            if tables:
-                quoted = ", ".join(f'"{t}"' for t in tables)
-                conn.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-        engine.dispose()
+        _reset_postgres(migrated_database, template)
         return migrated_database
     path = tmp_path / "quizapp.sqlite"
-    shutil.copyfile(migrated_database, path)
+    shutil.copyfile(template or migrated_database, path)
     return f"sqlite:///{path}"
 
 
@@ -239,16 +300,10 @@ def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
-QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "questions"
-
-
 @pytest.fixture
 def builtin_decks(app) -> dict:
-    """Load the built-in decks of questions/ into the test database; returns rows by key."""
-    from quizapp.domain.facts import load_decks
+    """The built-in decks of questions/, already in the test's database (see
+    `builtin_template`); returns rows by key."""
     from quizapp.models import Deck
-    from quizapp.services import decks as deck_service
 
-    for deck in load_decks([QUESTIONS_DIR]):
-        deck_service.sync_deck(deck)
     return {deck.key: deck for deck in Deck.query.all()}
