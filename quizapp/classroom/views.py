@@ -49,24 +49,6 @@ def _join_code_filter(code: str) -> str:
     return format_code(code)
 
 
-@bp.app_context_processor
-def _home_summary():
-    def classroom_home():
-        """What the home page shows: the classes one teaches, or the classes one joined."""
-        user = _user()
-        if user.is_teacher:
-            return {"teaching": classroom_service.teacher_classes(user), "classes": [], "todo": []}
-        assigned = assignment_service.student_assignments(user, now=utcnow())
-        return {
-            "teaching": [],
-            "classes": classroom_service.student_classes(user),
-            # Still to do: open work without a counted score yet.
-            "todo": [(c, v) for c, v in assigned if v.outcome.counted is None and v.can_start],
-        }
-
-    return {"classroom_home": classroom_home}
-
-
 def _render_index(join_form: JoinForm, status: int = 200):
     user = _user()
     return render_template(

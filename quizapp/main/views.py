@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from quizapp.models.types import utcnow
+from quizapp.services import home as home_service
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html")
+    dashboard = None
+    if current_user.is_authenticated:
+        dashboard = home_service.dashboard(current_user._get_current_object(), utcnow())
+    return render_template("main/home.html", dashboard=dashboard)
 
 
 # Top navigation, in order; a link shows once its blueprint is registered.

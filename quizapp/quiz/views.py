@@ -28,14 +28,8 @@ def quiz_helpers():
         form = StartQuizForm(formdata=None, deck=deck.key)
         return form.for_deck(deck_service.deck_subjects(deck))
 
-    def quiz_home():
-        if not current_user.is_authenticated:
-            return {"resume": None, "last": None}
-        return quiz_service.home_summary(current_user)
-
     return {
         "quiz_start_form": quiz_start_form,
-        "quiz_home": quiz_home,
         "quiz_kind_labels": quiz_domain.KIND_LABELS,
     }
 

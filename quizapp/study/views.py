@@ -319,19 +319,3 @@ def chart(name: str):
     data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
     draw, _alt = charts.CHARTS[name]
     return svg_response(draw(data))
-
-
-# --- partials on other blueprints' pages --------------------------------------------------------
-
-
-@bp.app_context_processor
-def _study_partials():
-    def study_summary():
-        if not current_user.is_authenticated:
-            return None
-        now = utcnow()
-        if not study_stats.item_count(current_user):
-            return {"counts": None}
-        return {"counts": study_service.counts(current_user, now=now)}
-
-    return {"study_summary": study_summary}
