@@ -79,9 +79,10 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def _begin_sqlite(conn) -> None:
     """Start SQLite transactions ourselves (pysqlite's own BEGIN handling is off).
 
-    A transaction flagged ``write=True`` (see `quizapp.services.write_transaction`)
-    starts with BEGIN IMMEDIATE: it takes the write lock up front, so concurrent
-    writers queue on busy_timeout instead of failing halfway with SQLITE_BUSY.
+    A transaction with the execution option ``quizapp_write`` (set by
+    `quizapp.services.write_transaction`) starts with BEGIN IMMEDIATE: it takes the write
+    lock up front, so concurrent writers queue on busy_timeout instead of failing halfway
+    with SQLITE_BUSY.
     """
     if conn.dialect.name != "sqlite":
         return

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, request
 from werkzeug.routing.converters import IntegerConverter
 
+from quizapp.models.types import DB_INT_MAX
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -69,10 +71,6 @@ def _pairs(multidict) -> list[str]:
     return [text for pair in multidict.items(multi=True) for text in pair]
 
 
-# Ids and counts are `integer` columns: 32-bit on PostgreSQL. A larger number in a URL
-# or a form can name nothing, and sent to the database it is an error (SQLite: over
-# 64 bits), not an empty result.
-DB_INT_MAX = 2**31 - 1
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 

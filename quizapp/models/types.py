@@ -36,3 +36,14 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Ids and counts are `integer` columns: 32-bit on PostgreSQL. A larger number in a URL
+# or a form can name nothing, and sent to the database it is an error (SQLite: over
+# 64 bits), not an empty result.
+DB_INT_MAX = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Whether a number can be the id of a row (ids come from URLs and forms in any size)."""
+    return 0 < value <= DB_INT_MAX

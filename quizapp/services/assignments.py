@@ -60,6 +60,7 @@ from quizapp.models import (
     SchoolClass,
     User,
 )
+from quizapp.models.types import is_row_id
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 from quizapp.services import classroom as classroom_service
 from quizapp.services import quizzes as quiz_service
@@ -218,7 +219,7 @@ def get_assignment(user: User, class_id: int, assignment_id: int) -> tuple[Schoo
             answer, so ids can't be probed).
     """
     school_class = classroom_service.get_class(user, class_id)
-    assignment = db.session.get(Assignment, assignment_id) if 0 < assignment_id < 2**63 else None
+    assignment = db.session.get(Assignment, assignment_id) if is_row_id(assignment_id) else None
     if assignment is None or assignment.class_id != school_class.id:
         raise NotFound("There is no such assignment in this class.")
     return school_class, assignment

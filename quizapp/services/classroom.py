@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain import classroom as classroom_domain
 from quizapp.extensions import db
 from quizapp.models import ClassMembership, SchoolClass, User
+from quizapp.models.types import is_row_id
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 
 NAME_MAX = 120
@@ -38,8 +39,7 @@ def _not_found() -> NotFound:
 
 
 def _load_class(class_id: int) -> SchoolClass | None:
-    # Ids from URLs can be any size; the database's integers stop at 2**63.
-    return db.session.get(SchoolClass, class_id) if 0 < class_id < 2**63 else None
+    return db.session.get(SchoolClass, class_id) if is_row_id(class_id) else None
 
 
 def _clean_name(name: str | None, description: str | None) -> tuple[str, str]:
@@ -152,7 +152,7 @@ def remove_student(teacher: User, class_id: int, student_id: int) -> User:
                     ClassMembership.student_id == student_id,
                 )
             )
-            if 0 < student_id < 2**63
+            if is_row_id(student_id)
             else None
         )
         if membership is None:

@@ -47,6 +47,7 @@ from quizapp.models import (
     QuizResponse,
     User,
 )
+from quizapp.models.types import is_row_id
 from quizapp.services import NotFound, ServiceError, write_transaction
 from quizapp.services.decks import deck_subjects, get_deck
 from quizapp.services.study_items import mark_due_after_wrong_answers
@@ -483,7 +484,7 @@ def get_attempt(user: User, attempt_id: int, *, for_update: bool = False) -> Qui
     query = select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
     if for_update:
         query = query.with_for_update()
-    attempt = db.session.scalar(query) if 0 < attempt_id < 2**63 else None
+    attempt = db.session.scalar(query) if is_row_id(attempt_id) else None
     if attempt is None:
         raise NotFound("There is no such quiz among yours.")
     return attempt
