@@ -6,39 +6,10 @@ in an <img> and the same numbers in a table.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import datetime
 
-from pygal.style import Style
-
-from quizapp.charts import pygal
-
-_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
-# Mid-tone series colours that read on a light and a dark page.
-_COLORS = ("#4c6ef5", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00")
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#3d4555",
-    foreground_strong="#1c2230",
-    foreground_subtle="#c5cad3",
-    colors=_COLORS,
-    font_family="system-ui, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
-    value_font_size=13,
-    title_font_size=16,
-)
-# An <img> SVG follows the page's colour scheme in current browsers.
-_DARK_CSS = (
-    "inline:@media (prefers-color-scheme: dark) {"
-    " text { fill: #e8ebf1 !important; }"
-    " .axis .line, .axis .major.line { stroke: #a7b0c0 !important; }"
-    " .axis .guide.line { stroke: #4a5262 !important; }"
-    "}"
-)
+from quizapp.charts import CHART_CSS, chart_style, pygal, render_svg
 
 
 def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
@@ -52,8 +23,8 @@ def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
     """
     chart = pygal.DateTimeLine(
         js=[],
-        css=["file://style.css", "file://graph.css", _DARK_CSS],
-        style=_STYLE,
+        css=CHART_CSS,
+        style=chart_style(),
         title="Score over time (%)",
         range=(0, 100),
         y_labels=[0, 25, 50, 75, 100],
@@ -83,6 +54,4 @@ def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
         by_deck[deck].append((moment.replace(tzinfo=None), round(percent, 1)))
     for deck in sorted(by_deck):
         chart.add(deck, by_deck[deck])
-    # pygal always writes a <script> of its config; an image never runs it, and the
-    # chart's own CSP forbids it anyway, so it is dropped rather than shipped.
-    return _SCRIPT.sub(b"", chart.render())
+    return render_svg(chart)

@@ -11,32 +11,21 @@ on the light and on the dark page background alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from pygal.style import Style
-
-from quizapp.charts import pygal
+from quizapp.charts import chart_style, pygal, render_svg
 from quizapp.services.study_stats import Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
-STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
+STYLE = chart_style(
     foreground=MUTED,
     foreground_strong=MUTED,
     foreground_subtle="rgba(127, 135, 148, 0.35)",
     opacity="0.9",
     opacity_hover="1",
     colors=("#5b7cfa", "#2fa86b", "#e0884a", "#c0568a", "#3aa7b8"),
-    font_family="system-ui, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=13,
-    title_font_size=16,
     legend_font_size=13,
 )
-_SCRIPT = re.compile(rb"<script\b.*?</script>", re.DOTALL)
 
 
 def _config(**options) -> dict:
@@ -53,10 +42,6 @@ def _config(**options) -> dict:
         "truncate_label": -1,
         **options,
     }
-
-
-def _render(chart) -> bytes:
-    return _SCRIPT.sub(b"", chart.render())
 
 
 def _every(labels: list[str], step: int) -> list[str]:
@@ -76,7 +61,7 @@ def retention_chart(stats: Stats) -> bytes:
     labels = [d.day.strftime("%d %b") for d in stats.retention]
     chart.x_labels = _every(labels, 7)
     chart.add("Mature reviews answered right", [d.percent for d in stats.retention])
-    return _render(chart)
+    return render_svg(chart)
 
 
 def forecast_chart(stats: Stats) -> bytes:
@@ -85,14 +70,14 @@ def forecast_chart(stats: Stats) -> bytes:
     labels[0] = "Today"
     chart.x_labels = _every(labels, 7)
     chart.add("Facts due", [d.count for d in stats.forecast])
-    return _render(chart)
+    return render_svg(chart)
 
 
 def states_chart(stats: Stats) -> bytes:
     chart = pygal.HorizontalBar(**_config(title="Facts by state", height=240, show_legend=True))
     for state, count in stats.states.items():
         chart.add(state.title(), count)
-    return _render(chart)
+    return render_svg(chart)
 
 
 CHARTS: dict[str, tuple[Callable[[Stats], bytes], str]] = {
