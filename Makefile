@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Two workers (pytest-xdist) use both cores; the ten slowest tests are printed at the end.
+PYTEST_ARGS ?= -n auto --durations=10
 
 .PHONY: run test bench lint format clean
 

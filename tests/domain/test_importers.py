@@ -221,7 +221,7 @@ def test_views_do_not_pass_for_tables(tmp_path):
             "CREATE VIEW notes AS WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 "
             "FROM n) SELECT id, 1 AS mid, '' AS tags, 'a' AS flds FROM n"
         )
-    refused(zip_bytes({"collection.anki2": path.read_bytes()}), "not an Anki collection")
+    refused(zip_bytes({"collection.anki2": path.read_bytes()}), "a view named .notes.")
 
 
 # --- fact files -------------------------------------------------------------------------------
