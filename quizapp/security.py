@@ -25,6 +25,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Every response carries these (Flask's after_request, the live fast path, and the
+# last-resort page of `errors.LastResort` alike).
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
 NUL_MESSAGE = "The request contains a NUL character, which quizapp never accepts."
 JSON_MESSAGE = "This address takes a form, not JSON."
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -128,8 +137,6 @@ def init_app(app: Flask) -> None:
             # A shared classroom computer: after log-out, Back must not bring the last
             # student's pages out of the browser's cache.
             response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response

@@ -57,6 +57,7 @@ import genanki
 
 from quizapp.domain.facts import Deck, Fact
 from quizapp.domain.questions import Question
+from quizapp.domain.spreadsheet import safe_cell
 
 __all__ = [
     "CHOICE_KINDS",
@@ -591,18 +592,6 @@ def write_tsv(export: ExportSet, out: IO[bytes], progress: Progress = _no_progre
 # --- CSV for spreadsheets -------------------------------------------------------------------------
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Defuse spreadsheet formulas ("=HYPERLINK(...)") in user-written cells (OWASP).
-
-    A leading "-" or "+" is left alone when the cell is a number ("-5%").
-    """
-    if text[:1] in ("=", "@", "\t", "\r") or (
-        text[:1] in ("+", "-") and not text[1:2].isdigit() and text[1:2] != "."
-    ):
-        return "'" + text
-    return text
-
-
 def write_csv(export: ExportSet, out: IO[bytes], progress: Progress = _no_progress) -> None:
     """Write every question of the export as CSV: one row per question, plain text.
 
@@ -631,7 +620,7 @@ def write_csv(export: ExportSet, out: IO[bytes], progress: Progress = _no_progre
                     fact.key,
                     q.id,
                 )
-                writer.writerow([_spreadsheet_safe(cell) for cell in row])
+                writer.writerow([safe_cell(cell) for cell in row])
             progress(1)
     finally:
         text.detach()

@@ -64,11 +64,18 @@ __all__ = [
 ENTITY_TYPES = ("person", "company", "organisation", "product", "place", "group", "concept")
 VALUE_TYPES = (*ENTITY_TYPES, "date", "number", "money", "text")
 
-_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Patterns end in \Z, not $: "$" also matches before a final newline ("nl-deck\n").
+_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # Relation keys name a verb, so they may also use "_" ("former_role").
-_RELATION_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_RELATION_KEY = re.compile(r"^[a-z][a-z0-9_-]*\Z")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_CURRENCY = re.compile(r"^[A-Z]{3}\Z")
+# How long a text of a fact file may be: what a page can show and the database hold.
+MAX_TEXT = 5_000  # evidence, values, templates
+MAX_NAME = 200  # titles, names, labels, aliases, accepted answers
+MAX_DESCRIPTION = 2_000
+MAX_SOURCE = 500  # a URL or a citation
+MAX_ITEMS = 100  # aliases or accepted answers of one thing
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -442,6 +449,11 @@ def parse_deck(text: str, filename: str = "<text>") -> Deck:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FactFileError([_syntax_problem(filename, text, error)]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        problem = Problem(
+            filename, "file", "nested too deeply (a fact file needs only a few levels of tables)"
+        )
+        raise FactFileError([problem]) from None
     return _DeckReader(filename).read(data)
 
 
@@ -564,16 +576,36 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} ({value})"
 
 
-def _text(value: Any) -> str | None:
+def _too_long(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return f"is {len(value):,} characters long; at most {limit:,} are allowed"
+    return None
+
+
+def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {_describe(value)}"
     if not value.strip():
         return "must not be empty"
-    return None
+    return _too_long(value, limit)
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if isinstance(value, str) else f"must be a string, not {_describe(value)}"
+def _name(value: Any) -> str | None:
+    return _text(value, MAX_NAME)
+
+
+def _source(value: Any) -> str | None:
+    return _text(value, MAX_SOURCE)
+
+
+def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, not {_describe(value)}"
+    return _too_long(value, limit)
+
+
+def _description(value: Any) -> str | None:
+    return _optional_text(value, MAX_DESCRIPTION)
 
 
 def _flag(value: Any) -> str | None:
@@ -583,8 +615,10 @@ def _flag(value: Any) -> str | None:
 def _texts(value: Any) -> str | None:
     if not isinstance(value, list):
         return f"must be a list of strings, not {_describe(value)}"
+    if len(value) > MAX_ITEMS:
+        return f"has {len(value):,} items; at most {MAX_ITEMS} are allowed"
     for item in value:
-        if problem := _text(item):
+        if problem := _name(item):
             return f"items {problem}"
     return None
 
@@ -735,13 +769,13 @@ class _DeckReader:
 
     def header(self, data: Any) -> dict[str, Any] | None:
         required = {
-            "key": _text,
-            "title": _text,
-            "source": _text,
+            "key": _name,
+            "title": _name,
+            "source": _source,
             "as_of": _date_like,
-            "language": _text,
+            "language": _name,
         }
-        fields = self.fields("deck", data, required, {"description": _optional_text})
+        fields = self.fields("deck", data, required, {"description": _description})
         if fields is None:
             return None
         if "key" in fields:
@@ -775,7 +809,7 @@ class _DeckReader:
                 where,
                 raw,
                 {
-                    "label": _text,
+                    "label": _name,
                     "subject": _text,
                     "value": _text,
                     "forward": _text,
@@ -838,8 +872,8 @@ class _DeckReader:
             fields = self.fields(
                 where,
                 raw,
-                {"name": _text, "type": _text},
-                {"aliases": _texts, "description": _optional_text},
+                {"name": _name, "type": _text},
+                {"aliases": _texts, "description": _description},
             )
             if fields and "type" in fields and fields["type"] not in ENTITY_TYPES:
                 self.error(
@@ -915,13 +949,13 @@ class _DeckReader:
             where,
             raw,
             {
-                "key": _text,
+                "key": _name,
                 "subject": _text,
                 "relation": _text,
                 "value": _anything,
                 "evidence": _text,
             },
-            {"cloze": _text, "accepted": _texts, "source": _text},
+            {"cloze": _text, "accepted": _texts, "source": _source},
         )
         if fields is None:
             return None
@@ -1035,8 +1069,8 @@ class _DeckReader:
 
     def text_value(self, where: str, raw: Any) -> TextValue | None:
         if isinstance(raw, str):
-            if not raw.strip():
-                self.error(where, "field 'value' must not be empty")
+            if problem := _text(raw):
+                self.error(where, f"field 'value' {problem}")
                 return None
             return TextValue(raw)
         if not isinstance(raw, dict):

@@ -27,9 +27,11 @@ from quizapp.domain.facts import ENTITY_TYPES, VALUE_TYPES
 from quizapp.domain.numbers import QUALIFIERS
 
 KEY_HELP = "Lowercase letters, digits and '-'; never change it later."
-_KEY = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and '-'.")
-_RELATION_KEY = Regexp(r"^[a-z][a-z0-9_-]*$", message="Use lowercase letters, digits, '_' and '-'.")
-_DATE = Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$", message="Write YYYY, YYYY-MM or YYYY-MM-DD.")
+_KEY = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", message="Use lowercase letters, digits and '-'.")
+_RELATION_KEY = Regexp(
+    r"^[a-z][a-z0-9_-]*\Z", message="Use lowercase letters, digits, '_' and '-'."
+)
+_DATE = Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", message="Write YYYY, YYYY-MM or YYYY-MM-DD.")
 
 VISIBILITY_LABELS = {
     "private": "Private: only you",

@@ -28,6 +28,7 @@ from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
 from quizapp.domain.questions import generate, generate_for_fact
 from quizapp.editor import forms
+from quizapp.extensions import limiter
 from quizapp.services import user_decks as service
 
 bp = Blueprint("editor", __name__, url_prefix="/decks")
@@ -100,7 +101,20 @@ def new():
     return render_template("editor/new.html", form=form, problems=problems), status
 
 
+# Every upload (fact file, replacement, CSV, Anki) counts against one limit per user:
+# a parse is the most expensive thing a user can ask of a worker, and staged uploads
+# take space.
+UPLOAD_LIMIT = "30 per hour"
+upload_limit = limiter.shared_limit(
+    UPLOAD_LIMIT,
+    scope="uploads",
+    key_func=lambda: f"user:{current_user.id}",
+    methods=["POST"],
+)
+
+
 @bp.route("/upload", methods=["GET", "POST"])
+@upload_limit
 def upload():
     form = forms.UploadForm()
     _visibility(form)
@@ -220,6 +234,7 @@ def visibility(key: str):
 
 
 @bp.post("/<key>/edit/replace")
+@upload_limit
 def replace(key: str):
     service.editable_deck(current_user, key)
     form = forms.ReplaceForm()
@@ -538,6 +553,7 @@ def download(key: str):
 
 
 @bp.route("/import/csv", methods=["GET", "POST"])
+@upload_limit
 def import_csv():
     form = forms.CsvUploadForm()
     problems: list[str] = []
@@ -654,6 +670,7 @@ def _deck_preview(deck: facts_domain.Deck) -> dict[str, Any]:
 
 
 @bp.route("/import/anki", methods=["GET", "POST"])
+@upload_limit
 def import_anki():
     form = forms.AnkiUploadForm()
     problems: list[str] = []

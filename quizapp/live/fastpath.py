@@ -42,6 +42,8 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 from werkzeug.http import parse_cookie
 
+from quizapp.security import SECURITY_HEADERS
+
 VERSION_TTL = 0.2
 # Nine digits at most: always within the games table's 32-bit ids (a larger number is
 # left to Flask, whose route answers 404; the database would refuse it with an error).
@@ -140,7 +142,10 @@ class PollShortcut:
             if player is None:
                 return None
             key = player_key(self.app.secret_key, player.id, player.token_hash)
-            if not hmac.compare_digest(key, environ["HTTP_X_LIVE_KEY"]):
+            # WSGI headers are latin-1 text: compare bytes (compare_digest refuses
+            # non-ASCII str with a TypeError, outside Flask's error handlers).
+            sent = environ["HTTP_X_LIVE_KEY"].encode("latin-1", "replace")
+            if not hmac.compare_digest(key.encode(), sent):
                 return None
             position = form_int(next((v for k, v in fields if k == "position"), None), low=0)
             picks = [form_int(v, low=0) for k, v in fields if k == "pick"]
@@ -219,18 +224,6 @@ class PollShortcut:
         return self.engine
 
 
-def _security_headers() -> list[tuple[str, str]]:
-    from quizapp.security import CONTENT_SECURITY_POLICY
-
-    return [
-        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "same-origin"),
-        ("X-Frame-Options", "DENY"),
-    ]
-
-
-SECURITY_HEADERS = _security_headers()
 STATUS_WORDS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 

@@ -83,7 +83,7 @@ class JoinForm(FlaskForm):
     pin = StringField(
         "Game PIN",
         filters=[_strip],
-        validators=[DataRequired(), Regexp(r"^\d{6}$", message="The PIN has 6 digits.")],
+        validators=[DataRequired(), Regexp(r"^\d{6}\Z", message="The PIN has 6 digits.")],
     )
     nickname = StringField(
         "Nickname",

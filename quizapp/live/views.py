@@ -28,6 +28,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from quizapp.domain.live import player_key
+from quizapp.domain.spreadsheet import safe_cell
 from quizapp.errors import wants_json
 from quizapp.extensions import db, limiter
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
@@ -207,18 +208,11 @@ def results_csv(game_id: int):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(live_service.CSV_HEADER)
-    writer.writerows([[_csv_safe(value) for value in row] for row in rows])
+    writer.writerows([[safe_cell(value) for value in row] for row in rows])
     response = make_response(out.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="live-game-{game_id}.csv"'
     return response
-
-
-def _csv_safe(value):
-    # A nickname like "=HYPERLINK(...)" must stay text when the teacher opens the file.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --- players -------------------------------------------------------------------------------

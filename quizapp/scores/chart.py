@@ -21,6 +21,19 @@ def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
     Returns:
         A standalone SVG document.
     """
+    if not points:  # pygal's axes fail without data: an empty chart that says so
+        return render_svg(
+            pygal.Line(
+                js=[],
+                css=CHART_CSS,
+                style=chart_style(),
+                title="Score over time (%)",
+                no_data_text="No finished quiz yet",
+                width=640,
+                height=340,
+                disable_xml_declaration=False,
+            )
+        )
     chart = pygal.DateTimeLine(
         js=[],
         css=CHART_CSS,
@@ -47,7 +60,8 @@ def score_chart(points: list[tuple[datetime, str, float]]) -> bytes:
             for moment, _, _ in points
         }
     )
-    chart.x_labels = days[:: max(1, -(-len(days) // 8))]
+    if days:
+        chart.x_labels = days[:: max(1, -(-len(days) // 8))]
     by_deck: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
     for moment, deck, percent in points:
         # pygal's date axis wants naive datetimes; these are all UTC.

@@ -4,6 +4,7 @@ database through the models, calls the pure domain code, and owns its transactio
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -16,6 +17,14 @@ except ImportError:  # not on a POSIX system: processes queue on busy_timeout al
     fcntl = None  # type: ignore[assignment]
 
 from quizapp.extensions import db
+
+# The id a form carries so that a resent answer is stored once (study and quizzes
+# write uuid4().hex; anything of 8 to 64 of these characters is accepted).
+REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def is_request_id(value: object) -> bool:
+    return isinstance(value, str) and REQUEST_ID.fullmatch(value) is not None
 
 
 class ServiceError(Exception):

@@ -43,6 +43,7 @@ from quizapp.domain.gradebook import (
     LiveResult,
     Outcome,
 )
+from quizapp.domain.spreadsheet import safe_cell
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
@@ -685,18 +686,11 @@ def student_history(
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    # A spreadsheet runs a cell that starts with one of these as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -48,7 +48,7 @@ from quizapp.domain.study import choose_question
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Question, User
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
-from quizapp.services import NotFound, ServiceError, write_transaction
+from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
 from quizapp.services.study_items import get_or_create_items
 
 __all__ = [
@@ -82,7 +82,6 @@ MAX_DAILY_LIMIT = 9999
 MAX_ANSWER_LENGTH = 500
 # Longer than this is a learner who walked away: the time is capped, not trusted.
 MAX_ELAPSED_MS = 10 * 60 * 1000
-REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 TIMEZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
@@ -797,7 +796,7 @@ def answer(
         ServiceError: Bad rating, request id, question or answer.
     """
     rating = _rating(rating)
-    if not isinstance(request_id, str) or not REQUEST_ID.fullmatch(request_id):
+    if not is_request_id(request_id):
         raise ServiceError("The form is missing its request id. Reload the page.")
     elapsed = _clean_elapsed(elapsed_ms)
     prefs = get_prefs(user)

@@ -28,7 +28,9 @@ from quizapp.services import decks as deck_service
 
 # Paths under /decks/ that a deck key must not shadow.
 RESERVED_KEYS = frozenset({"new", "upload", "import", "imports", "mine"})
-PENDING_LIFETIME = timedelta(days=1)
+PENDING_LIFETIME = timedelta(hours=6)
+# Uploads waiting for their owner's confirmation: a new one pushes out the oldest.
+MAX_PENDING_PER_USER = 3
 
 
 class DeckProblems(ServiceError):
@@ -273,14 +275,23 @@ def deck_toml(user: User | None, key: str) -> str:
 def stage_import(user: User, kind: str, filename: str, payload: dict[str, Any]) -> str:
     """Keep an upload server-side until its owner confirms it; returns its token.
 
-    Old uploads of this user (over a day old) are cleared on the way.
+    Uploads past `PENDING_LIFETIME` (anyone's) are cleared on the way, and this
+    user keeps at most `MAX_PENDING_PER_USER`: the oldest go first.
     """
     token = secrets.token_hex(16)
     with write_transaction() as session:
         session.execute(
+            delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_LIFETIME)
+        )
+        kept = session.scalars(
+            select(PendingImport.id)
+            .where(PendingImport.owner_id == user.id)
+            .order_by(PendingImport.created_at.desc(), PendingImport.id)
+            .limit(MAX_PENDING_PER_USER - 1)
+        ).all()
+        session.execute(
             delete(PendingImport).where(
-                PendingImport.owner_id == user.id,
-                PendingImport.created_at < utcnow() - PENDING_LIFETIME,
+                PendingImport.owner_id == user.id, PendingImport.id.not_in(kept)
             )
         )
         session.add(

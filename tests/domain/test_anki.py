@@ -12,6 +12,7 @@ import pytest
 from quizapp.domain import anki
 from quizapp.domain.facts import parse_deck
 from quizapp.domain.questions import generate
+from quizapp.domain.spreadsheet import safe_cell
 from tests.anki_tools import collection, import_apkg, import_text, notes, notes_by_guid
 
 T0 = 1_738_000_000.0  # any fixed moment: exports are reproducible
@@ -268,7 +269,25 @@ def test_csv_has_a_row_per_question_and_defuses_formulas(startups, edited_toml):
     assert len(mc["options"].split(" | ")) == 4 and "Jiang Daxin" in mc["options"]
     injected = [r for r in rows if r["fact"] == "moonshot-valuation"]
     assert injected and all(r["evidence"].startswith("'=HYPERLINK") for r in injected)
-    assert anki._spreadsheet_safe("-5%") == "-5%"
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('+1+HYPERLINK("http://evil.example/","Click")', "'+1+HYPERLINK"),
+        ("-1+1+cmd|' /C calc'!A0", "'-1+1+cmd"),
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM"),
+        ("\t=1", "'\t=1"),
+        ("-5%", "-5%"),
+        ("+3.5", "+3.5"),
+        ("-12", "-12"),
+        ("Paris", "Paris"),
+    ],
+)
+def test_one_rule_makes_every_cell_spreadsheet_safe(cell, written):
+    assert safe_cell(cell).startswith(written)
+    assert safe_cell(7) == 7 and safe_cell(None) is None
 
 
 def test_jsonl_is_the_question_bank(startups):

@@ -147,7 +147,7 @@ def _rate(target):
         **target.form,
         "rating": "3",
         "elapsed_ms": "3000",
-        "request_id": "m-rate",
+        "request_id": "request-m-rate",
         "revealed": "1",
     }
 

@@ -369,3 +369,58 @@ def test_hostile_url_parameters(shared_world, endpoint, rule_text):
                 url += "?" + urlencode(rule.query(target))
             fields = {k: FILE if isinstance(v, tuple) else v for k, v in valid.items()}
             fuzz_once(world, actor, url, method, ("form", fields, {}), valid)
+
+
+# --- headers and cookies ----------------------------------------------------------------------
+
+HOSTILE_HEADERS = [
+    {"X-Live-Key": "clé-ü"},  # non-ASCII: hmac.compare_digest raised TypeError
+    {"X-Live-Key": "x" * 10_000},
+    {"Accept": "application/json;q=2, */*;q=nan"},
+    {"Accept-Language": "\u202e" * 200},
+    {"If-None-Match": '"' + "a" * 5_000},
+    {"If-Modified-Since": "not a date"},
+    {"Range": "bytes=9999999999999999999-"},
+    {"Content-Type": "multipart/form-data; boundary="},
+    {"X-Forwarded-For": "1.2.3.4, " * 500},
+    {"Referer": "javascript:alert(1)"},
+]
+HOSTILE_COOKIES = [
+    {"session": "not-a-signed-session"},
+    {"session": "." + "A" * 4_000},
+    {"remember_token": "1|" + "f" * 128},
+    {"remember_token": "ü"},
+    {"quizapp_live": "x:y:z"},
+    {"quizapp_live": "1:" + "9" * 40},
+]
+HEADER_ENDPOINTS = sorted(
+    e for e in GET_ENDPOINTS if e.startswith(("main.", "study.", "live.", "decks.", "quiz."))
+)
+
+
+@pytest.mark.parametrize("endpoint", HEADER_ENDPOINTS)
+def test_hostile_headers_and_cookies(shared_world, endpoint):
+    """Every page and the live answer fast path, with hostile headers and cookies."""
+    world = shared_world
+    actor, url, _ = url_of(world, endpoint, "GET")
+    client = world.clients[actor] if actor != ANON else world.app.test_client()
+    for headers in HOSTILE_HEADERS:
+        for method in ("GET", "POST"):
+            response = client.open(url, method=method, headers=headers)
+            assert response.status_code < 500, (method, url, headers, response.status_code)
+            response.close()
+    for cookies in HOSTILE_COOKIES:
+        fresh = world.app.test_client()
+        for name, value in cookies.items():
+            fresh.set_cookie(name, value)
+        response = fresh.get(url)
+        assert response.status_code < 500, (url, cookies, response.status_code)
+        response.close()
+
+
+def test_the_live_answer_fast_path_refuses_a_non_ascii_key(shared_world):
+    # The anonymous player's client holds a rejoin cookie, so the key is compared.
+    client = shared_world.clients[ANON]
+    path = next(key[1] for key in client._cookies if key[2] == "live_player")
+    response = client.post(f"{path}/answer", headers={"X-Live-Key": "clé"}, data={"position": 0})
+    assert 400 <= response.status_code < 500

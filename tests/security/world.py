@@ -283,7 +283,7 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
             position=1,
             question_id=first.question_id,
             response=f"answer {answer_marker}{payload}",
-            request_id=f"req-{actor}-1",
+            request_id=f"request-req-{actor}-1",
             now=now + timedelta(seconds=3),
         )
         finished = quiz_service.start_quiz(
@@ -298,13 +298,17 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
                 position=position,
                 question_id=question.question_id,
                 response=f"finished {answer_marker}{payload}",
-                request_id=f"req-{actor}-f{position}",
+                request_id=f"request-req-{actor}-f{position}",
                 now=now + timedelta(seconds=position),
             )
         owner = frozenset({actor})
         second = _question(started.id, 2)
         # A valid answer form for the next question of each attempt.
-        next_form = {"position": 2, "question_id": second.question_id, "request_id": f"m-{actor}"}
+        next_form = {
+            "position": 2,
+            "question_id": second.question_id,
+            "request_id": f"request-m-{actor}",
+        }
         done_form = {"position": 1, "question_id": _question(finished.id, 1).question_id}
         done_form["request_id"] = f"m-{actor}-done"
         world.ids[f"attempt_{actor}"] = started.id
@@ -481,7 +485,7 @@ def build_assignments(world: World, payload: str = "") -> None:
                 position=1,
                 question_id=_question(attempt.id, 1).question_id,
                 response=f"{answer}{payload}",
-                request_id=f"assign-{student}-{teacher}",
+                request_id=f"request-assign-{student}-{teacher}",
                 now=now + timedelta(seconds=2),
             )
             # The teacher's report shows each student's answers; classmates don't see them.
@@ -517,7 +521,7 @@ def build_study(world: World, payload: str = "") -> None:
             item_id=card.item.id,
             question_id=card.question_row.id,
             version=card.item.version,
-            request_id=f"review-{actor}",
+            request_id=f"request-review-{actor}",
             rating=1,
             response=None if card.is_choice else f"{answer_marker}{payload}",
             elapsed_ms=4000,

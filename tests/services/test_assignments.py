@@ -86,7 +86,7 @@ def take(student, attempt, *, miss=(), start=NOW, step=timedelta(seconds=10), st
             position=question.position,
             question_id=question.question_id,
             response=wrong(payload) if question.question_id in miss else right(payload),
-            request_id=f"a{attempt.id}q{question.position}",
+            request_id=f"request-a{attempt.id}q{question.position}",
             now=now,
         )
     return now

@@ -83,7 +83,7 @@ def take(user, attempt_id, answers, start=NOW, step=timedelta(seconds=5)):
                 position=shown.position,
                 question_id=shown.question_id,
                 response=response,
-                request_id=f"r{attempt_id}-{shown.position}",
+                request_id=f"request-r{attempt_id}-{shown.position}",
                 now=now,
             )
         )
@@ -175,7 +175,7 @@ def test_snapshot_keeps_the_shown_option_order_and_survives_retirement(builtin_d
         position=1,
         question_id=question.id,
         response=stored.payload["correct"][0],
-        request_id="x1",
+        request_id="request-x1",
         now=NOW,
     )
     assert fb.correct
@@ -230,7 +230,7 @@ def test_every_kind_is_graded_on_the_server(builtin_decks, make_user, kind):
             position=1,
             question_id=question.id,
             response=response,
-            request_id=f"k{attempt.id}",
+            request_id=f"request-k{attempt.id}",
             now=NOW + timedelta(seconds=3),
         )
         assert fb.correct is expected
@@ -255,7 +255,7 @@ def test_typed_answers_are_graded_leniently(builtin_decks, make_user):
         position=1,
         question_id=question.id,
         response="  jiang daxin ",
-        request_id="t1",
+        request_id="request-t1",
         now=NOW,
     )
     assert fb.correct and fb.given == "jiang daxin"
@@ -277,7 +277,7 @@ def test_multiple_select_gives_partial_credit(builtin_decks, make_user):
         position=1,
         question_id=question.id,
         response=payload["correct"][:1],
-        request_id="m1",
+        request_id="request-m1",
         now=NOW,
     )
     assert not fb.correct
@@ -298,7 +298,7 @@ def test_an_option_that_was_not_offered_is_refused(builtin_decks, make_user):
             position=1,
             question_id=question.id,
             response="Something else",
-            request_id="o1",
+            request_id="request-o1",
             now=NOW,
         )
     assert snapshot() == before
@@ -326,13 +326,13 @@ def test_double_submit_counts_once(builtin_decks, make_user):
     payload = quiz_questions(attempt.id)[0].payload
     kwargs = {"position": 1, "question_id": shown.question_id, "now": NOW}
     first = quiz_service.answer(
-        user, attempt.id, response=right_answer(payload), request_id="same", **kwargs
+        user, attempt.id, response=right_answer(payload), request_id="request-same", **kwargs
     )
     replay = quiz_service.answer(
-        user, attempt.id, response=right_answer(payload), request_id="same", **kwargs
+        user, attempt.id, response=right_answer(payload), request_id="request-same", **kwargs
     )
     other_tab = quiz_service.answer(
-        user, attempt.id, response=wrong_answer(payload), request_id="other", **kwargs
+        user, attempt.id, response=wrong_answer(payload), request_id="request-other", **kwargs
     )
     assert first.correct and not first.replayed
     assert replay.replayed and other_tab.replayed and other_tab.correct  # first answer stands
@@ -352,7 +352,7 @@ def test_questions_are_answered_in_order(builtin_decks, make_user):
             position=3,
             question_id=third.question_id,
             response=right_answer(third.payload),
-            request_id="early",
+            request_id="request-early",
             now=NOW,
         )
     assert snapshot() == before
@@ -379,7 +379,7 @@ def test_answers_after_the_time_limit_count_as_wrong(builtin_decks, make_user, s
         position=1,
         question_id=question.id,
         response=question.payload["accepted"][0],
-        request_id="late",
+        request_id="request-late",
         now=later,
     )
     assert fb.correct is counts
@@ -404,7 +404,7 @@ def test_time_left_counts_down_on_the_server_clock(builtin_decks, make_user):
         position=1,
         question_id=question.id,
         response="",
-        request_id="empty",
+        request_id="request-empty",
         now=NOW + timedelta(seconds=40),
     )
     assert fb.late and not fb.correct
@@ -430,7 +430,7 @@ def test_due_date_refuses_late_answers_when_asked(builtin_decks, make_user):
             position=1,
             question_id=question.id,
             response="True",
-            request_id="due",
+            request_id="request-due",
             now=NOW + timedelta(hours=2),
         )
     assert QuizResponse.query.count() == 0
@@ -454,7 +454,7 @@ def test_finish_early_scores_unanswered_as_zero_and_takes_no_more_answers(builti
             position=3,
             question_id=third.question_id,
             response=right_answer(third.payload),
-            request_id="after",
+            request_id="request-after",
             now=NOW,
         )
 
@@ -477,7 +477,7 @@ def test_another_users_attempt_is_not_found(builtin_decks, make_user):
             position=1,
             question_id=first.question_id,
             response=right_answer(first.payload),
-            request_id="steal",
+            request_id="request-steal",
             now=NOW,
         ),
     ):
@@ -501,7 +501,7 @@ def test_forged_or_foreign_question_ids_are_refused(builtin_decks, make_user):
                 position=position,
                 question_id=question_id,
                 response="True",
-                request_id="forge",
+                request_id="request-forge",
                 now=NOW,
             )
         assert info.value.status == 400

@@ -168,7 +168,7 @@ def answer_all(client, attempt_id, *, miss=()):
             data={
                 "position": question.position,
                 "question_id": question.question_id,
-                "request_id": f"req{question.id}",
+                "request_id": f"request-req{question.id}",
                 "answer": response,
             },
         )

@@ -58,7 +58,7 @@ def start(user, count=5, seed=11, **options) -> QuizAttempt:
     )
 
 
-def answer_form(question: QuizQuestion, response, request_id="req-1") -> dict:
+def answer_form(question: QuizQuestion, response, request_id="request-req-1") -> dict:
     return {
         "position": question.position,
         "question_id": question.question_id,
@@ -308,7 +308,7 @@ def test_whole_quiz_result_scores_and_home(client, learner):
         response = wrong_answer(payload) if question.position == 2 else right_answer(payload)
         client.post(
             f"/quiz/{attempt.id}/answer",
-            data=answer_form(question, response, request_id=f"r{question.position}"),
+            data=answer_form(question, response, request_id=f"request-r{question.position}"),
         )
     assert client.get(f"/quiz/{attempt.id}").headers["Location"].endswith("/result")
     page = html.unescape(main_html(client.get(f"/quiz/{attempt.id}/result")))
@@ -344,6 +344,13 @@ def finished_attempt(user, answers=("right", "wrong", "right", "right", "right")
     attempt = start(user)
     take(user, attempt.id, answers, start=utcnow())
     return attempt
+
+
+def test_chart_without_a_finished_quiz_says_so(client, learner):
+    # pygal's date axis raised AttributeError on no points: a 500 for every new user.
+    response = client.get("/scores/chart.svg")
+    assert response.status_code == 200
+    assert "No finished quiz yet" in response.get_data(as_text=True)
 
 
 def test_chart_is_an_svg_with_its_own_policy(client, learner):
