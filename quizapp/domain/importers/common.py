@@ -41,7 +41,7 @@ class Limits:
     max_ratio: int = 200
     max_notes: int = 5_000
     max_columns: int = 50
-    max_sqlite_steps: int = 500_000
+    max_sqlite_steps: int = 250_000
     max_value_size: int = 16 * 1024 * 1024
     max_field_size: int = 64 * 1024
     max_text_total: int = 24 * 1024 * 1024
