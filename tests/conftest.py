@@ -255,6 +255,14 @@ def login():
     return do_login
 
 
+@pytest.fixture
+def software_deck(app) -> str:
+    """The small built-in software-companies deck, synced; its key."""
+    from tests.factories import load_software_deck
+
+    return load_software_deck()
+
+
 # --- a class: its teacher, the class, students enrolled in it -----------------------------
 # (modules that need another teacher or class define their own fixture of the same name)
 

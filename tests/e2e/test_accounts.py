@@ -6,21 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-
-def register(page, email="lin@example.com", name="Lin", password="first-secret-1"):
-    page.goto("/auth/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Display name").fill(name)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Repeat password").fill(password)
-    page.get_by_role("button", name="Sign up").click()
-
-
-def log_in(page, email, password):
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+from tests.e2e.pages import log_in, register
 
 
 def test_register_logout_login_change_password(page):

@@ -12,8 +12,9 @@ from quizapp.extensions import db
 from quizapp.models.live import LiveGame, LiveQuestion
 from quizapp.services.decks import sync_deck
 from tests.conftest import PASSWORD
-from tests.e2e.test_accounts import log_in
-from tests.web.test_live import DECK, DECK_FILE
+from tests.e2e.pages import log_in
+from tests.factories import SOFTWARE_DECK as DECK
+from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
 
 
 def right_and_wrong(game_id: int) -> tuple[str, str]:

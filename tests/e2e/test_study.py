@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models.study import ReviewLog
-from tests.e2e.test_accounts import register
+from tests.e2e.pages import register
 
 
 def live_reviews() -> int:

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from tests.security.test_access_matrix import plan
+from tests.security.matrix import plan
 from tests.security.world import build_world
 
 SCRIPT = "<script>alert(1)</script>"

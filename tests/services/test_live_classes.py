@@ -19,20 +19,11 @@ from quizapp.services import NotFound
 from quizapp.services import assignments as assignment_service
 from quizapp.services import classroom as classroom_service
 from quizapp.services import live as live_service
-from quizapp.services.decks import sync_deck
 from tests.conftest import count_rows
 
 DECK_FILE = Path(__file__).resolve().parents[2] / "questions" / "software_companies.toml"
 DECK = "software-companies"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def deck(app):
-    from quizapp.domain.facts import load_deck
-
-    sync_deck(load_deck(DECK_FILE))
-    return DECK
 
 
 def make_game(teacher, class_id=None, **options):
@@ -98,14 +89,14 @@ def play(teacher, game_id: int, rounds: list[dict[int, str]], finish_after: int 
 # --- choosing the class ------------------------------------------------------------------
 
 
-def test_a_game_for_one_of_the_hosts_classes(deck, teacher, school_class):
+def test_a_game_for_one_of_the_hosts_classes(software_deck, teacher, school_class):
     game = make_game(teacher, school_class.id)
     assert game.class_id == school_class.id
     games = live_service.host_games(teacher)
     assert [(row["game"].id, row["class_name"]) for row in games] == [(game.id, "History 9B")]
 
 
-def test_someone_elses_class_is_refused_like_a_missing_one(deck, make_user, school_class):
+def test_someone_elses_class_is_refused_like_a_missing_one(software_deck, make_user, school_class):
     other = make_user(role="teacher")
     missing_id = school_class.id + 1000
     with pytest.raises(NotFound) as theirs:
@@ -120,7 +111,7 @@ def test_someone_elses_class_is_refused_like_a_missing_one(deck, make_user, scho
 # --- joining -------------------------------------------------------------------------------
 
 
-def test_a_member_joins_under_their_name_in_the_class(deck, teacher, school_class, enrol):
+def test_a_member_joins_under_their_name_in_the_class(software_deck, teacher, school_class, enrol):
     ana = enrol("Ana Li")
     game = make_game(teacher, school_class.id)
     joined = live_service.join(game.id, "xXsniperXx", ana)
@@ -131,7 +122,7 @@ def test_a_member_joins_under_their_name_in_the_class(deck, teacher, school_clas
     assert again.player.nickname == "Ana Li"
 
 
-def test_a_name_that_is_taken_gets_a_readable_number(deck, teacher, school_class, enrol):
+def test_a_name_that_is_taken_gets_a_readable_number(software_deck, teacher, school_class, enrol):
     game = make_game(teacher, school_class.id)
     live_service.join(game.id, "ana li", None)  # a guest took it first
     first = live_service.join(game.id, "", enrol("Ana Li")).player
@@ -148,7 +139,7 @@ def test_a_name_that_is_taken_gets_a_readable_number(deck, teacher, school_class
 
 
 def test_non_members_play_under_their_nickname_as_guests(
-    deck, teacher, school_class, enrol, make_user
+    software_deck, teacher, school_class, enrol, make_user
 ):
     enrol("Ana Li")
     outsider = make_user(name="Out Sider")
@@ -163,7 +154,7 @@ def test_non_members_play_under_their_nickname_as_guests(
     assert live_service.join(other.id, "Bobo", member).player.nickname == "Bobo"
 
 
-def test_the_host_sees_who_of_the_class_is_in(deck, teacher, school_class, enrol):
+def test_the_host_sees_who_of_the_class_is_in(software_deck, teacher, school_class, enrol):
     ana, bo = enrol("Ana Li"), enrol("Bo Chen")
     enrol("Cy Diaz")
     game = make_game(teacher, school_class.id)
@@ -191,7 +182,7 @@ def test_the_host_sees_who_of_the_class_is_in(deck, teacher, school_class, enrol
 
 
 @pytest.fixture
-def finished(deck, teacher, school_class, enrol):
+def finished(software_deck, teacher, school_class, enrol):
     """A 3-question class game: Ana 2 right, Bo 1 right then gone, a guest all right,
     Cy absent."""
     ana, bo, cy = enrol("Ana Li"), enrol("Bo Chen"), enrol("Cy Diaz")
@@ -248,7 +239,7 @@ def test_the_gradebook_csv_has_the_live_columns(finished, teacher, school_class)
     assert by_name["class average"] == ["50.0", "", ""]
 
 
-def test_partial_credit_and_a_game_ended_early(deck, teacher, school_class, enrol):
+def test_partial_credit_and_a_game_ended_early(software_deck, teacher, school_class, enrol):
     ana = enrol("Ana Li")
     game = make_game(teacher, school_class.id, question_count=3, kinds=["multiple_select"])
     a = live_service.join(game.id, "", ana).player.id
@@ -264,7 +255,7 @@ def test_partial_credit_and_a_game_ended_early(deck, teacher, school_class, enro
 
 
 def test_what_is_not_a_finished_class_game_is_in_no_gradebook(
-    deck, teacher, school_class, enrol, make_user
+    software_deck, teacher, school_class, enrol, make_user
 ):
     ana = enrol("Ana Li")
     plain = make_game(teacher)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,69 +25,19 @@ from quizapp.models import (
 from quizapp.services import NotFound, ServiceError
 from quizapp.services import quizzes as quiz_service
 from tests.conftest import count_rows
+from tests.factories import (
+    NOW,
+    one_question_of_kind,
+    quiz_questions,
+    right_answer,
+    take,
+    wrong_answer,
+)
 
-NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 DECK = "chinese-ai-startups"
 
 
 # --- helpers shared with the web tests ---------------------------------------------------------
-
-
-def right_answer(payload: dict):
-    if payload["kind"] == "multiple_select":
-        return list(payload["correct"])
-    if payload["choices"]:
-        return payload["correct"][0]
-    return payload["accepted"][0]
-
-
-def wrong_answer(payload: dict):
-    if payload["choices"]:
-        wrong = next(c for c in payload["choices"] if c not in payload["correct"])
-        return [wrong] if payload["kind"] == "multiple_select" else wrong
-    return "certainly not this"
-
-
-def quiz_questions(attempt_id: int) -> list[QuizQuestion]:
-    return list(
-        db.session.scalars(
-            select(QuizQuestion)
-            .where(QuizQuestion.attempt_id == attempt_id)
-            .order_by(QuizQuestion.position)
-        )
-    )
-
-
-def one_question_of_kind(kind: str, deck_key: str = DECK) -> Question:
-    deck = db.session.scalar(select(Deck).where(Deck.key == deck_key))
-    return db.session.scalar(
-        select(Question)
-        .where(Question.deck_id == deck.id, Question.kind == kind, Question.retired_at.is_(None))
-        .order_by(Question.id)
-    )
-
-
-def take(user, attempt_id, answers, start=NOW, step=timedelta(seconds=5)):
-    """Answer an attempt's questions in order: answers[i] is "right" or "wrong"."""
-    now = start
-    results = []
-    for verdict in answers:
-        shown = quiz_service.current_question(user, attempt_id, now=now)
-        payload = quiz_questions(attempt_id)[shown.position - 1].payload
-        response = right_answer(payload) if verdict == "right" else wrong_answer(payload)
-        now += step
-        results.append(
-            quiz_service.answer(
-                user,
-                attempt_id,
-                position=shown.position,
-                question_id=shown.question_id,
-                response=response,
-                request_id=f"request-r{attempt_id}-{shown.position}",
-                now=now,
-            )
-        )
-    return results
 
 
 def snapshot():

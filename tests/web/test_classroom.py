@@ -274,7 +274,7 @@ def test_class_shared_decks_are_seen_by_the_teachers_students(
 ):
     from quizapp.domain.facts import parse_deck
     from quizapp.services import decks as deck_service
-    from tests.web.test_decks import SMALL
+    from tests.factories import SMALL
 
     deck_service.sync_deck(parse_deck(SMALL, "tiny.toml"), owner=teacher, visibility="class")
     member, outsider = make_user(), make_user()

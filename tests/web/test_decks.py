@@ -13,64 +13,10 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Question
 from quizapp.services import decks as deck_service
 from tests.conftest import count_rows
+from tests.factories import SMALL
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 BUILTIN = QUESTIONS / "chinese_ai_startups.toml"
-
-SMALL = """
-[deck]
-key = "tiny"
-title = "Tiny deck"
-source = "https://example.com/tiny"
-as_of = "2025"
-language = "en"
-
-[relations.founder]
-label = "founders"
-subject = "company"
-value = "person"
-forward = "Who founded {subject}?"
-reverse = "Which company was founded by {value}?"
-statement = "{subject} was founded by {value}."
-
-[entities.acme]
-name = "Acme"
-type = "company"
-
-[entities.bolt]
-name = "Bolt"
-type = "company"
-
-[entities.ann]
-name = "Ann Smith"
-type = "person"
-
-[entities.bob]
-name = "Bob Jones"
-type = "person"
-
-[entities.cy]
-name = "Cy Young"
-type = "person"
-
-[entities.di]
-name = "Di Prince"
-type = "person"
-
-[[facts]]
-key = "acme-founder"
-subject = "acme"
-relation = "founder"
-value = "ann"
-evidence = "Acme was founded by Ann Smith."
-
-[[facts]]
-key = "bolt-founder"
-subject = "bolt"
-relation = "founder"
-value = "bob"
-evidence = "Bolt was founded by Bob Jones."
-"""
 
 
 def active(model, **where):

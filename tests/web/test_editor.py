@@ -35,11 +35,6 @@ COUNTRIES = [("France", "Paris"), ("Italy", "Rome"), ("Spain", "Madrid"), ("Peru
 
 
 @pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher")
-
-
-@pytest.fixture
 def author(client, login, teacher):
     login(client, teacher)
     return teacher

@@ -5,47 +5,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-import random
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from quizapp.domain.facts import load_deck
 from quizapp.extensions import db
 from quizapp.models import StudyItem, utcnow
-from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
 from quizapp.services import live as live_service
-from quizapp.services.decks import sync_deck
 from tests.conftest import count_rows
+from tests.factories import current_question, make_game, pick_index
 
 DECK_FILE = Path(__file__).resolve().parents[2] / "questions" / "software_companies.toml"
 DECK = "software-companies"
 
 
 @pytest.fixture
-def deck(app):
-    sync_deck(load_deck(DECK_FILE))
-    return DECK
-
-
-@pytest.fixture
-def teacher(make_user):
-    return make_user(role="teacher")
-
-
-@pytest.fixture
-def host(app, teacher, login, deck):
+def host(app, teacher, login, software_deck):
     client = app.test_client()
     login(client, teacher)
     return client
-
-
-def make_game(teacher, **options):
-    options.setdefault("question_count", 3)
-    options.setdefault("kinds", ["multiple_choice"])
-    return live_service.create_game(teacher, DECK, rng=random.Random(7), **options)
 
 
 def join(app, game, nickname):
@@ -66,23 +47,6 @@ def advance(host_client, game_id):
     response = host_client.post(f"/live/games/{game_id}/next", data={"version": version})
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     return db.session.get(LiveGame, game_id)
-
-
-def current_question(game_id) -> LiveQuestion:
-    game = db.session.get(LiveGame, game_id)
-    return db.session.scalar(
-        select(LiveQuestion).where(
-            LiveQuestion.game_id == game_id, LiveQuestion.position == game.current_index
-        )
-    )
-
-
-def pick_index(state, right: bool) -> int:
-    payload = current_question(state["game"]).payload
-    for i, option in enumerate(state["question"]["options"]):
-        if (option in payload["correct"]) == right:
-            return i
-    raise AssertionError("no such option")
 
 
 def answer(client, game_id, position, picks, json_=False):
@@ -155,7 +119,7 @@ def test_bad_game_options_are_refused_and_create_nothing(host, data):
     assert count_rows(LiveGame) == 0
 
 
-def test_only_teachers_host(app, make_user, login, deck, client):
+def test_only_teachers_host(app, make_user, login, software_deck, client):
     assert client.get(f"/live/new?deck={DECK}").status_code == 302  # log in first
     student = make_user()
     login(client, student)
@@ -177,7 +141,7 @@ def test_unknown_deck_is_404(host):
 # --- joining ----------------------------------------------------------------------------
 
 
-def test_join_with_pin_and_nickname_sets_a_rejoin_cookie(app, teacher, deck):
+def test_join_with_pin_and_nickname_sets_a_rejoin_cookie(app, teacher, software_deck):
     game = make_game(teacher)
     client = app.test_client()
     form = client.get(f"/play?pin={game.pin}")
@@ -207,7 +171,7 @@ def test_join_with_pin_and_nickname_sets_a_rejoin_cookie(app, teacher, deck):
         ("a.n.n", "taken"),
     ],
 )
-def test_bad_or_taken_nicknames_are_refused(app, teacher, deck, nickname, message):
+def test_bad_or_taken_nicknames_are_refused(app, teacher, software_deck, nickname, message):
     game = make_game(teacher)
     join(app, game, "Ann")
     client = app.test_client()
@@ -218,14 +182,14 @@ def test_bad_or_taken_nicknames_are_refused(app, teacher, deck, nickname, messag
 
 
 @pytest.mark.parametrize("pin", ["000000", "12345", "abcdef", ""])
-def test_a_wrong_pin_changes_nothing(app, teacher, deck, pin):
+def test_a_wrong_pin_changes_nothing(app, teacher, software_deck, pin):
     make_game(teacher)
     response = app.test_client().post("/play", data={"pin": pin, "nickname": "Ann"})
     assert response.status_code in (400, 404)
     assert count_rows(LivePlayer) == 0
 
 
-def test_a_finished_game_cannot_be_joined_and_frees_its_pin(app, teacher, deck):
+def test_a_finished_game_cannot_be_joined_and_frees_its_pin(app, teacher, software_deck):
     game = make_game(teacher)
     pin = game.pin
     live_service.finish(teacher, game.id)
@@ -235,7 +199,7 @@ def test_a_finished_game_cannot_be_joined_and_frees_its_pin(app, teacher, deck):
     assert count_rows(LivePlayer) == 0
 
 
-def test_play_page_without_a_cookie_goes_to_the_join_form(app, teacher, deck):
+def test_play_page_without_a_cookie_goes_to_the_join_form(app, teacher, software_deck):
     game = make_game(teacher)
     response = app.test_client().get(f"/play/{game.id}")
     assert response.status_code == 302 and response.headers["Location"] == "/play"
@@ -248,7 +212,7 @@ def test_play_page_without_a_cookie_goes_to_the_join_form(app, teacher, deck):
 # --- host-only controls -----------------------------------------------------------------
 
 
-def test_host_controls_are_the_hosts_alone(app, teacher, make_user, login, deck):
+def test_host_controls_are_the_hosts_alone(app, teacher, make_user, login, software_deck):
     game = make_game(teacher)
     player = join(app, game, "Ann")
     other_teacher = app.test_client()
@@ -353,7 +317,7 @@ def test_one_answer_per_player_per_question(app, host, teacher):
     assert "already answered" in ann.get(f"/play/{game.id}").get_data(as_text=True)
 
 
-def test_an_answer_after_the_deadline_is_refused(app, teacher, deck):
+def test_an_answer_after_the_deadline_is_refused(app, teacher, software_deck):
     game = make_game(teacher, seconds=5)
     ann = join(app, game, "Ann")
     live_service.advance(teacher, game.id, game.version, now=utcnow() - timedelta(seconds=6))
@@ -479,7 +443,7 @@ def test_a_player_rejoins_with_the_token_and_keeps_the_score(app, host, teacher)
     assert answer(forged, game.id, 0, [0]).status_code == 404
 
 
-def test_a_logged_in_student_rejoins_by_account(app, teacher, make_user, login, deck):
+def test_a_logged_in_student_rejoins_by_account(app, teacher, make_user, login, software_deck):
     game = make_game(teacher)
     student = make_user(name="Sam Student")
     laptop = app.test_client()

@@ -9,26 +9,17 @@ import random
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from quizapp.domain.facts import load_deck
 from quizapp.extensions import db
 from quizapp.models import LiveGame, LivePlayer, LiveQuestion
 from quizapp.services import classroom as classroom_service
 from quizapp.services import live as live_service
-from quizapp.services.decks import sync_deck
 from tests.conftest import count_rows
 
 DECK_FILE = Path(__file__).resolve().parents[2] / "questions" / "software_companies.toml"
 DECK = "software-companies"
 GAME_FORM = {"kinds": ["multiple_choice"], "question_count": 2, "seconds": 20, "scoring": "speed"}
-
-
-@pytest.fixture
-def deck(app):
-    sync_deck(load_deck(DECK_FILE))
-    return DECK
 
 
 def text(response) -> str:
@@ -46,7 +37,7 @@ def class_options(html: str) -> dict[str, str]:
 
 
 def test_the_game_form_offers_the_hosts_own_classes_only(
-    deck, teacher, school_class, make_user, as_user
+    software_deck, teacher, school_class, make_user, as_user
 ):
     other = make_user(role="teacher")
     theirs = classroom_service.create_class(other, "Not Yours 7C")
@@ -72,7 +63,7 @@ def test_the_game_form_offers_the_hosts_own_classes_only(
     assert 'name="class_id"' not in text(classless.get(f"/live/new?deck={DECK}"))
 
 
-def test_someone_elses_class_is_refused_in_words(deck, teacher, make_user, as_user):
+def test_someone_elses_class_is_refused_in_words(software_deck, teacher, make_user, as_user):
     other = make_user(role="teacher")
     theirs = classroom_service.create_class(other, "Not Yours 7C")
     host = as_user(teacher)
@@ -89,7 +80,7 @@ def app_client(client):
     return client.application.test_client()
 
 
-def test_a_class_game_from_the_class_page(deck, teacher, school_class, enrol, as_user):
+def test_a_class_game_from_the_class_page(software_deck, teacher, school_class, enrol, as_user):
     ana, bo = enrol("Ana Li"), enrol("Bo Chen")
     host = as_user(teacher)
     class_page = text(host.get(f"/classes/{school_class.id}"))
@@ -113,7 +104,9 @@ def test_a_class_game_from_the_class_page(deck, teacher, school_class, enrol, as
     assert nicknames == {"Ana Li": ana.id, "Bo Chen": bo.id, "Kim": None}
 
 
-def test_the_host_screen_and_list_show_the_class(deck, teacher, school_class, enrol, as_user):
+def test_the_host_screen_and_list_show_the_class(
+    software_deck, teacher, school_class, enrol, as_user
+):
     ana = enrol("Ana Li")
     enrol("Bo Chen")
     game = live_service.create_game(
@@ -134,7 +127,9 @@ def test_the_host_screen_and_list_show_the_class(deck, teacher, school_class, en
     assert "<td>History 9B</td>" in listing
 
 
-def test_a_finished_class_game_on_the_class_pages(deck, teacher, school_class, enrol, as_user):
+def test_a_finished_class_game_on_the_class_pages(
+    software_deck, teacher, school_class, enrol, as_user
+):
     ana, cy = enrol("Ana Li"), enrol("Cy Diaz")
     game = live_service.create_game(
         teacher,

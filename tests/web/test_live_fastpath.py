@@ -23,24 +23,17 @@ from quizapp.models import utcnow
 from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
 from quizapp.services import live as live_service
 from tests.conftest import base_config, count_rows
-from tests.web.test_live import make_game, pick_index
+from tests.factories import make_game, pick_index
 
 COOKIE = "live_player"
+
+
+pytestmark = pytest.mark.usefixtures("software_deck")
 
 
 @pytest.fixture
 def app_config(database_url):
     return {**base_config(database_url), "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def teacher(make_user, app):
-    from quizapp.domain.facts import load_deck
-    from quizapp.services.decks import sync_deck
-    from tests.web.test_live import DECK_FILE
-
-    sync_deck(load_deck(DECK_FILE))
-    return make_user(role="teacher")
 
 
 class Player:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
 from quizapp.services import live as live_service
-from tests.web.test_live import make_game
+from tests.factories import make_game
 
 pytestmark = pytest.mark.slow
 
@@ -125,7 +125,7 @@ def csrf_token(html: str) -> str:
 def test_a_game_played_across_two_processes(app, make_user, two_servers):
     from quizapp.domain.facts import load_deck
     from quizapp.services.decks import sync_deck
-    from tests.web.test_live import DECK_FILE
+    from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
 
     sync_deck(load_deck(DECK_FILE))
     teacher = make_user(role="teacher")
@@ -198,7 +198,7 @@ def test_many_answers_at_once_through_both_servers_are_each_stored_once(
 
     from quizapp.domain.facts import load_deck
     from quizapp.services.decks import sync_deck
-    from tests.web.test_live import DECK_FILE
+    from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
 
     sync_deck(load_deck(DECK_FILE))
     teacher = make_user(role="teacher")

@@ -16,8 +16,8 @@ from quizapp.extensions import db
 from quizapp.models import Deck, QuizAttempt, QuizQuestion, QuizResponse, StudyItem, User, utcnow
 from quizapp.services import quizzes as quiz_service
 from tests.conftest import count_rows
-from tests.services.test_quizzes import (
-    DECK,
+from tests.factories import STARTUPS_DECK as DECK
+from tests.factories import (
     one_question_of_kind,
     quiz_questions,
     right_answer,
