@@ -676,6 +676,40 @@ def _question(attempt_id: int, position: int) -> QuizQuestion:
 # --- database snapshots -----------------------------------------------------------------------
 
 
+class _WriteWatch:
+    """Whether a statement that can change rows ran on an engine since its last snapshot.
+
+    Every request of the in-process app runs its SQL through the same engine, so when
+    none of it could write, the previous digest still holds and the tables need not be
+    read again (the matrix takes a snapshot after each of ~1,900 requests).
+    """
+
+    _READS = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SHOW")
+
+    def __init__(self) -> None:
+        self.dirty: dict[int, bool] = {}
+        self.last: dict[tuple[int, str], dict[str, str]] = {}
+
+    def watch(self, engine) -> int:
+        """The engine's number (not id(): an id may be reused by a later engine)."""
+        key = getattr(engine, "_quizapp_watch", None)
+        if key is None:
+            key = engine._quizapp_watch = len(self.dirty) + 1
+            self.dirty[key] = True
+            sa.event.listen(engine, "before_cursor_execute", self._seen(key))
+        return key
+
+    def _seen(self, key: int):
+        def seen(_conn, _cursor, statement: str, *_args) -> None:
+            if not statement.lstrip().upper().startswith(self._READS):
+                self.dirty[key] = True
+
+        return seen
+
+
+_WATCH = _WriteWatch()
+
+
 def snapshot(masked: dict[str, Iterable[str]] | None = None) -> dict[str, str]:
     """A digest of every table's rows, to tell whether anything changed.
 
@@ -687,6 +721,19 @@ def snapshot(masked: dict[str, Iterable[str]] | None = None) -> dict[str, str]:
         Table name -> "<row count>:<sha256 of the rows>".
     """
     masked = masked or {}
+    engine = _WATCH.watch(db.engine)
+    key = (engine, repr(sorted((t, sorted(c)) for t, c in masked.items())))
+    if not _WATCH.dirty[engine] and key in _WATCH.last:
+        return dict(_WATCH.last[key])
+    if _WATCH.dirty[engine]:
+        _WATCH.last = {k: v for k, v in _WATCH.last.items() if k[0] != engine}
+    _WATCH.dirty[engine] = False
+    digests = _digests(masked)
+    _WATCH.last[key] = digests
+    return dict(digests)
+
+
+def _digests(masked: dict[str, Iterable[str]]) -> dict[str, str]:
     db.session.rollback()  # read what is committed, not what this session cached
     digests = {}
     # Plain driver rows (no ORM, no JSON decoding): this runs after every request.
