@@ -1,8 +1,9 @@
-"""Decks owned by users: create, edit with a live preview, version, download, import.
+"""Decks owned by users: create, edit with a live preview, version, download.
 
 Thin views: forms parse, `services.user_decks` saves (validation, versions,
-access), `domain.importers` reads uploads. A refused upload or edit renders the
-form again with the problems and a 400; nothing is saved.
+access), `domain.importers` reads fact files (CSV and Anki: `editor.imports`). A
+refused upload or edit renders the form again with the problems and a 400;
+nothing is saved.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from quizapp.services import user_decks as service
 
 bp = Blueprint("editor", __name__, url_prefix="/decks")
 
-PREVIEW_FACTS = 5
-
 
 @bp.before_request
 def _login_first():
@@ -44,17 +43,17 @@ def _login_first():
     return current_app.login_manager.unauthorized()
 
 
-def _today() -> str:
+def today() -> str:
     return datetime.datetime.now(datetime.UTC).date().isoformat()
 
 
-def _visibility(form, default: str = "private") -> None:
+def set_visibility(form, default: str = "private") -> None:
     forms.set_visibility_choices(form.visibility, service.allowed_visibilities(current_user))
     if not form.visibility.data:
         form.visibility.data = default
 
 
-def _read_upload(form) -> tuple[bytes, str]:
+def read_upload(form) -> tuple[bytes, str]:
     storage = form.file.data
     return storage.read(), (storage.filename or "upload")[:200]
 
@@ -70,9 +69,9 @@ def mine():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = forms.DeckForm()
-    _visibility(form)
+    set_visibility(form)
     if request.method == "GET":
-        form.as_of.data = form.as_of.data or _today()
+        form.as_of.data = form.as_of.data or today()
     problems: list[str] = []
     if form.validate_on_submit():
         key = form.key.data or service.unique_key(form.title.data, current_user)
@@ -117,10 +116,10 @@ upload_limit = limiter.shared_limit(
 @upload_limit
 def upload():
     form = forms.UploadForm()
-    _visibility(form)
+    set_visibility(form)
     problems: list[str] = []
     if form.validate_on_submit():
-        data, filename = _read_upload(form)
+        data, filename = read_upload(form)
         try:
             imported = importers.read_fact_file(data, filename)
             content = imported.data
@@ -165,7 +164,7 @@ def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
     visibility = forms_and_problems.pop("visibility", None) or forms.VisibilityForm(
         formdata=None, visibility=deck.visibility
     )
-    _visibility(visibility, deck.visibility)
+    set_visibility(visibility, deck.visibility)
     replace = forms_and_problems.pop("replace", None) or forms.ReplaceForm(formdata=None)
     warnings = []
     dropped = 0
@@ -225,7 +224,7 @@ def settings(key: str):
 def visibility(key: str):
     deck = service.editable_deck(current_user, key)
     form = forms.VisibilityForm()
-    _visibility(form, deck.visibility)
+    set_visibility(form, deck.visibility)
     if not form.validate_on_submit():
         return _editor_page(key, 400, visibility=form)
     service.set_visibility(current_user, key, form.visibility.data)
@@ -240,7 +239,7 @@ def replace(key: str):
     form = forms.ReplaceForm()
     if not form.validate_on_submit():
         return _editor_page(key, 400, replace=form)
-    data, filename = _read_upload(form)
+    data, filename = read_upload(form)
     try:
         imported = importers.read_fact_file(data, filename)
         service.change_deck(
@@ -549,191 +548,5 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# --- imports: CSV / TSV -----------------------------------------------------------------------
-
-
-@bp.route("/import/csv", methods=["GET", "POST"])
-@upload_limit
-def import_csv():
-    form = forms.CsvUploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        data, filename = _read_upload(form)
-        try:
-            importers.read_table(data, filename)
-        except importers.ImportRefused as error:
-            problems = error.problems
-        else:
-            text = data.decode("utf-8-sig")
-            token = service.stage_import(current_user, "csv", filename, {"text": text})
-            return redirect(url_for("editor.map_csv", token=token))
-    status = 400 if request.method == "POST" else 200
-    return render_template("editor/import_csv.html", form=form, problems=problems), status
-
-
-def _meta(title: str, source: str) -> importers.DeckMeta:
-    return importers.DeckMeta(
-        key=service.unique_key(title, current_user),
-        title=title,
-        source=source,
-        as_of=_today(),
-    )
-
-
-@bp.route("/import/csv/<token>", methods=["GET", "POST"])
-def map_csv(token: str):
-    pending = service.pending_import(current_user, token, "csv")
-    table = importers.read_table(pending.payload["text"].encode(), pending.filename)
-    form = forms.CsvMapForm()
-    _visibility(form)
-    header = table.rows[0]
-    names = [
-        f"{i + 1}: {name[:40]}" if table.header_guess else f"Column {i + 1}"
-        for i, name in enumerate(header)
-    ]
-    form.set_columns(names)
-    if request.method == "GET":
-        form.header.data = table.header_guess
-        form.title.data = pending.filename.rsplit(".", 1)[0][:200]
-        form.question.data, form.answer.data = "0", "1"
-        form.subject.data, form.relation.data = "0", "1"
-        form.value.data = "2" if table.width > 2 else ""
-    problems: list[str] = []
-    notices: list[str] = []
-    shown = None
-    if form.validate_on_submit():
-        mapping = importers.ColumnMapping(
-            mode=form.mode.data,
-            header=bool(form.header.data),
-            **{name: form.column(name) for name in forms.CsvMapForm.COLUMN_FIELDS},
-        )
-        meta = _meta(form.title.data, f"Imported from {pending.filename}")
-        try:
-            imported = importers.table_to_deck(table, mapping, meta)
-        except importers.ImportRefused as error:
-            problems = error.problems
-        else:
-            notices = list(imported.notices)
-            if form.submit.data:
-                try:
-                    deck = service.finish_import(
-                        current_user,
-                        token,
-                        "csv",
-                        imported.data,
-                        form.visibility.data,
-                        f"Imported from {pending.filename}",
-                    )
-                except service.DeckProblems as error:
-                    problems = error.problems
-                else:
-                    for notice in notices:
-                        flash(notice, "warning")
-                    flash(f"Imported {len(imported.deck.facts)} facts.", "success")
-                    return redirect(url_for("decks.show", key=deck.key))
-            else:
-                shown = _deck_preview(imported.deck)
-    status = 400 if request.method == "POST" and (problems or form.errors) else 200
-    return render_template(
-        "editor/map_csv.html",
-        form=form,
-        table=table,
-        sample=table.rows[:6],
-        delimiter=importers.delimiter_name(table.delimiter),
-        problems=problems,
-        notices=notices,
-        preview=shown,
-        token=token,
-    ), status
-
-
-def _deck_preview(deck: facts_domain.Deck) -> dict[str, Any]:
-    """The first facts of an imported deck with their questions, and counts."""
-    generation = generate(deck)
-    keys = [fact.key for fact in deck.facts[:PREVIEW_FACTS]]
-    return {
-        "facts": len(deck.facts),
-        "questions": len(generation.questions),
-        "dropped": len(generation.dropped),
-        "sample": [
-            {
-                "fact": deck.facts_by_key[k],
-                "subject": deck.entities[deck.facts_by_key[k].subject].name,
-                "questions": [q for q in generation.questions if q.fact_key == k],
-            }
-            for k in keys
-        ],
-    }
-
-
-# --- imports: Anki ----------------------------------------------------------------------------
-
-
-@bp.route("/import/anki", methods=["GET", "POST"])
-@upload_limit
-def import_anki():
-    form = forms.AnkiUploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        data, filename = _read_upload(form)
-        meta = importers.DeckMeta(
-            key="anki-import",  # the final, unique key is chosen when it is saved
-            title=form.title.data or None,
-            source=f"Anki package {filename}",
-            as_of=_today(),
-        )
-        try:
-            imported = importers.read_apkg(data, filename, meta, _limits())
-        except importers.ImportRefused as error:
-            problems = error.problems
-        else:
-            token = service.stage_import(
-                current_user,
-                "anki",
-                filename,
-                {"deck": imported.data, "notices": list(imported.notices)},
-            )
-            return redirect(url_for("editor.confirm_anki", token=token))
-    status = 400 if request.method == "POST" else 200
-    return render_template("editor/import_anki.html", form=form, problems=problems), status
-
-
-def _limits() -> importers.Limits:
-    return current_app.config.get("IMPORT_LIMITS") or importers.DEFAULT_LIMITS
-
-
-@bp.route("/import/anki/<token>", methods=["GET", "POST"])
-def confirm_anki(token: str):
-    pending = service.pending_import(current_user, token, "anki")
-    data = pending.payload["deck"]
-    deck = facts_domain.Deck.from_dict(data, filename=pending.filename)
-    form = forms.ConfirmImportForm()
-    _visibility(form)
-    problems: list[str] = []
-    if form.validate_on_submit():
-        data = {**data, "deck": {**data["deck"]}}
-        data["deck"]["key"] = service.unique_key(data["deck"]["title"], current_user)
-        try:
-            row = service.finish_import(
-                current_user,
-                token,
-                "anki",
-                data,
-                form.visibility.data,
-                f"Imported from {pending.filename}",
-            )
-        except service.DeckProblems as error:
-            problems = error.problems
-        else:
-            flash(f"Imported {len(deck.facts)} facts from {pending.filename}.", "success")
-            return redirect(url_for("decks.show", key=row.key))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "editor/confirm_anki.html",
-        form=form,
-        pending=pending,
-        notices=pending.payload.get("notices", []),
-        preview=_deck_preview(deck),
-        title=deck.title,
-        problems=problems,
-    ), status
+# The import views (CSV/TSV, Anki) register on the same blueprint.
+from quizapp.editor import imports  # noqa: E402, F401
