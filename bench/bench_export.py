@@ -31,7 +31,7 @@ from anki.import_export_pb2 import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_generate import synthetic_deck
+from synthetic import synthetic_deck
 
 from quizapp.domain import anki
 from quizapp.domain.questions import generate

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from quizapp.security import form_int
 from quizapp.services import decks as deck_service
 
 bp = Blueprint("decks", __name__, url_prefix="/decks")
@@ -19,12 +20,16 @@ def index():
 
 @bp.get("/<key>")
 def show(key: str):
+    """A deck's facts, 50 a page, by subject; `?q=` searches, `?page=` pages."""
     deck = deck_service.get_deck(current_user, key)
-    facts = deck_service.active_facts(deck)
+    page = form_int(request.args.get("page", "1"), low=1)
+    if page is None:
+        abort(400, "The page number must be a whole number from 1.")
+    facts = deck_service.facts_page(deck, request.args.get("q", ""), page)
     by_subject = [
-        (name, list(group)) for name, group in groupby(facts, key=lambda f: f.subject_name)
+        (name, list(group)) for name, group in groupby(facts.facts, key=lambda f: f.subject_name)
     ]
-    return render_template("decks/show.html", deck=deck, by_subject=by_subject, n_facts=len(facts))
+    return render_template("decks/show.html", deck=deck, by_subject=by_subject, facts=facts)
 
 
 @bp.get("/<key>/facts/<fact_key>")

@@ -277,6 +277,77 @@ def domain_deck(deck: Deck) -> facts_domain.Deck:
     return facts_domain.Deck.from_dict(deck.content, filename=f"deck {deck.key}")
 
 
+FACTS_PER_PAGE = 50
+MAX_SEARCH = 100  # characters of a search within a deck
+
+
+@dataclass(frozen=True)
+class FactsPage:
+    """One page of a deck's facts (by subject), maybe only those matching a search.
+
+    Attributes:
+        facts: This page's facts, by subject name, relation and key.
+        matching: How many facts match the search (all active facts without one).
+        total: Active facts of the deck.
+        page: This page's number, from 1.
+        pages: How many pages the matching facts fill (at least 1).
+        query: The search, stripped ("" for none).
+    """
+
+    facts: list[Fact]
+    matching: int
+    total: int
+    page: int
+    pages: int
+    query: str
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * FACTS_PER_PAGE + 1 if self.facts else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.facts) - 1 if self.facts else 0
+
+
+def facts_page(deck: Deck, query: str = "", page: int = 1) -> FactsPage:
+    """A page of the deck's active facts, searched in subject, relation, value and evidence.
+
+    The cost is that of one page whatever the deck's size: two counts and a
+    `LIMIT 50` query (the facts table is indexed by deck).
+
+    Raises:
+        ServiceError: (400) A search over `MAX_SEARCH` characters.
+        NotFound: A page past the last one.
+    """
+    query = " ".join(query.split())
+    if len(query) > MAX_SEARCH:
+        raise ServiceError(f"Search for at most {MAX_SEARCH} characters.")
+    active = [Fact.deck_id == deck.id, Fact.retired_at.is_(None)]
+    matching = active
+    if query:
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = (Fact.subject_name, Fact.relation_label, Fact.value, Fact.evidence)
+        matching = [*active, or_(*(c.ilike(pattern, escape="\\") for c in columns))]
+    total = db.session.scalar(select(func.count()).select_from(Fact).where(*active)) or 0
+    found = (
+        total
+        if not query
+        else db.session.scalar(select(func.count()).select_from(Fact).where(*matching)) or 0
+    )
+    pages = max(1, -(-found // FACTS_PER_PAGE))
+    if page > pages:
+        raise NotFound(f"There is no page {page}: the facts fill {pages} page(s).")
+    facts = db.session.scalars(
+        select(Fact)
+        .where(*matching)
+        .order_by(Fact.subject_name, Fact.relation, Fact.key)
+        .offset((page - 1) * FACTS_PER_PAGE)
+        .limit(FACTS_PER_PAGE)
+    ).all()
+    return FactsPage(list(facts), found, total, page, pages, query)
+
+
 def active_facts(deck: Deck) -> list[Fact]:
     return list(
         db.session.scalars(
@@ -287,13 +358,14 @@ def active_facts(deck: Deck) -> list[Fact]:
     )
 
 
-def deck_subjects(deck: Deck) -> list[tuple[str, str]]:
-    """(entity key, name) of the subjects of the deck's active facts, by name."""
+def deck_subjects(deck: Deck, limit: int | None = None) -> list[tuple[str, str]]:
+    """(entity key, name) of the subjects of the active facts, by name (the first `limit`)."""
     rows = db.session.execute(
         select(Fact.subject, Fact.subject_name)
         .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
         .distinct()
         .order_by(Fact.subject_name, Fact.subject)
+        .limit(limit)
     )
     return [(key, name) for key, name in rows]
 
