@@ -23,10 +23,12 @@ def answer_with_keys(page, turn: int) -> None:
     expect(form).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-study-keys", "ready")
     mode = form.get_attribute("data-choice")
+    # The button names the key that works: Space types a space in an answer box.
+    expect(page.locator("#reveal-button kbd")).to_have_text("Space" if mode else "Esc")
     with page.expect_navigation():
         if turn % 3 == 0:
-            # Flip style: show the answer with Space (Enter in an empty answer box).
-            page.keyboard.press("Enter" if not mode else " ")
+            # Flip style: Space on options; Esc, or Enter with the box empty, when typing.
+            page.keyboard.press(" " if mode else "Enter" if turn == 0 else "Escape")
         elif mode == "multi":
             page.keyboard.press("1")
             page.keyboard.press("2")

@@ -1,4 +1,5 @@
-// Study keys, like Anki: Enter checks, Space shows the answer, 1-9 pick an option,
+// Study keys, like Anki: Enter checks, Space shows the answer (Esc in an answer box,
+// where Space types a space; or Enter with the box empty), 1-9 pick an option,
 // 1-4 rate, Enter/Space take the highlighted rating, Ctrl+Z undoes the last answer.
 // Also fills the browser's timezone into the forms that ask for it.
 // Every page works without this file: these are shortcuts for the buttons.
@@ -47,8 +48,11 @@
       var reveal = document.getElementById("reveal-button");
       var check = document.getElementById("check-button");
       if (typing(event.target)) {
-        // Enter in the answer box submits natively; empty means "show me".
-        if (key === "Enter" && !event.target.value.trim()) { event.preventDefault(); send(answerForm, reveal); }
+        // Enter in the answer box submits natively; empty means "show me", and so does Esc.
+        if ((key === "Enter" && !event.target.value.trim()) || key === "Escape") {
+          event.preventDefault();
+          send(answerForm, reveal);
+        }
         return;
       }
       var mode = answerForm.dataset.choice;
