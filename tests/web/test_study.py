@@ -107,6 +107,28 @@ def test_a_wrong_typed_answer_proposes_again(client, learner):
     assert re.search(r'class="rating rating-again proposed" autofocus', page)
 
 
+def test_feedback_of_a_choice_shows_the_pick_against_the_right_option(client, learner):
+    start(client)
+    fields, html = question_form(client)
+    for _ in range(6):  # the kinds rotate; find a single-choice question
+        if 'type="radio" name="response"' in html:
+            break
+        page = client.post("/study/check", data={**fields, "reveal": "1"}).get_data(as_text=True)
+        client.post("/study/rate", data={**rate_form(page), "rating": "1"})
+        fields, html = question_form(client)
+    else:
+        pytest.fail("no single-choice question came up")
+    question = db.session.get(Question, fields["question"])
+    wrong = next(c for c in question.payload["choices"] if c not in question.payload["correct"])
+    page = client.post("/study/check", data={**fields, "response": wrong}).get_data(as_text=True)
+    start_at = page.index('class="option-review"')
+    review = page[start_at : page.index("</ul>", start_at)]
+    assert review.count("<li") == len(question.payload["choices"])
+    picked = review[review.index(str(escape(wrong))) - 120 :]
+    assert 'class="bad"' in picked[:200] and "your pick" in picked
+    assert review.count('class="ok"') == len(question.payload["correct"])
+
+
 def test_two_tabs_record_one_review(client, learner):
     start(client)
     fields, _ = question_form(client)
