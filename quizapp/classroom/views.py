@@ -269,7 +269,7 @@ def new_assignment(class_id: int):
         deck=deck.key,
         opens_at=_to_local(now),
         due_at=_to_local(now + timedelta(days=7)),
-    ).for_deck(deck_service.deck_subjects(deck))
+    ).for_deck(deck_service.pickable_subjects(deck))
     status = 200
     if form.validate_on_submit():
         try:

@@ -14,20 +14,14 @@ from quizapp.services import decks as deck_service
 from quizapp.services import exports
 
 bp = Blueprint("export", __name__, url_prefix="/export")
-PICKABLE_ENTITIES = 60  # the Export menu lists entities to pick up to this many
 
 
 @bp.app_context_processor
 def export_menu():
     def export_form(deck: Deck) -> ExportForm:
-        """The form of the deck page's Export menu, with the deck's entities.
-
-        Past `PICKABLE_ENTITIES` no list is offered (a page must not grow with the
-        deck: 1,600 checkboxes weighed 300 KB); the export then holds them all.
-        """
+        """The form of the deck page's Export menu, with the deck's entities to pick."""
         form = ExportForm(formdata=None)
-        subjects = deck_service.deck_subjects(deck, limit=PICKABLE_ENTITIES + 1)
-        form.entity.choices = subjects if len(subjects) <= PICKABLE_ENTITIES else []
+        form.entity.choices = deck_service.pickable_subjects(deck)
         return form
 
     return {"export_form": export_form}

@@ -26,7 +26,7 @@ bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 def quiz_helpers():
     def quiz_start_form(deck):
         form = StartQuizForm(formdata=None, deck=deck.key)
-        return form.for_deck(deck_service.deck_subjects(deck))
+        return form.for_deck(deck_service.pickable_subjects(deck))
 
     return {
         "quiz_start_form": quiz_start_form,
@@ -72,7 +72,8 @@ def index():
 @login_required
 def new(deck_key: str):
     deck = deck_service.get_deck(current_user, deck_key)
-    form = StartQuizForm(formdata=None, deck=deck.key).for_deck(deck_service.deck_subjects(deck))
+    form = StartQuizForm(formdata=None, deck=deck.key)
+    form.for_deck(deck_service.pickable_subjects(deck))
     return render_template("quiz/new.html", deck=deck, form=form)
 
 
@@ -80,7 +81,7 @@ def new(deck_key: str):
 @login_required
 def start():
     deck = deck_service.get_deck(current_user, request.form.get("deck", ""))
-    form = StartQuizForm().for_deck(deck_service.deck_subjects(deck))
+    form = StartQuizForm().for_deck(deck_service.pickable_subjects(deck))
     if not form.validate():
         return render_template("quiz/new.html", deck=deck, form=form), 400
     attempt = quiz_service.start_quiz(

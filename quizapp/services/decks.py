@@ -358,6 +358,17 @@ def active_facts(deck: Deck) -> list[Fact]:
     )
 
 
+# Forms offer a deck's subjects as checkboxes (quiz topics, export entities) up to this
+# many; past it a page would grow with the deck (1,600 checkboxes weighed 300 KB).
+PICKABLE_SUBJECTS = 60
+
+
+def pickable_subjects(deck: Deck) -> list[tuple[str, str]]:
+    """The subjects a form offers to pick: all of them, or none past `PICKABLE_SUBJECTS`."""
+    subjects = deck_subjects(deck, limit=PICKABLE_SUBJECTS + 1)
+    return subjects if len(subjects) <= PICKABLE_SUBJECTS else []
+
+
 def deck_subjects(deck: Deck, limit: int | None = None) -> list[tuple[str, str]]:
     """(entity key, name) of the subjects of the active facts, by name (the first `limit`)."""
     rows = db.session.execute(

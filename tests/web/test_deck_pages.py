@@ -25,9 +25,14 @@ def decks(app):
     return big, small
 
 
-def test_the_export_menu_lists_entities_only_while_they_fit(client, decks):
-    assert "Only some entities" in client.get("/decks/small").get_data(as_text=True)
-    assert "Only some entities" not in client.get("/decks/big").get_data(as_text=True)
+def test_forms_on_the_page_list_entities_only_while_they_fit(client, decks, make_user, login):
+    # The Export menu's entities and the custom quiz's topics: one checkbox each.
+    login(client, make_user())
+    small = client.get("/decks/small").get_data(as_text=True)
+    big = client.get("/decks/big").get_data()
+    assert "Only some entities" in small and 'name="subjects"' in small
+    assert b"Only some entities" not in big and b'name="subjects"' not in big
+    assert len(big) < 100_000
 
 
 def facts_shown(html: str) -> int:
