@@ -35,9 +35,12 @@ def safe_next(target: str | None, default: str = "main.home") -> str:
     return url_for(default)
 
 
-def _renew_session() -> None:
-    # A fresh session at log-in: nothing planted before log-in survives it.
+def _log_in(user, remember: bool = False) -> None:
+    # A fresh session at log-in: nothing planted before log-in survives it. The log-in
+    # gets its own server-side row, which log-out deletes.
     session.clear()
+    accounts.start_session(user)
+    login_user(user, remember=remember)
 
 
 def _limit_post_only() -> bool:
@@ -58,8 +61,7 @@ def register():
         except ServiceError as exc:
             form.email.errors.append(str(exc))
             return render_template("auth/register.html", form=form), exc.status
-        _renew_session()
-        login_user(user)
+        _log_in(user)
         flash(f"Welcome to quizapp, {user.display_name}!", "success")
         return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
@@ -77,8 +79,7 @@ def login():
         if user is None:
             form.password.errors.append("Email or password is not right.")
             return render_template("auth/login.html", form=form), 401
-        _renew_session()
-        login_user(user, remember=form.remember.data)
+        _log_in(user, remember=form.remember.data)
         flash(f"Logged in as {user.display_name}.", "success")
         return redirect(safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
@@ -87,9 +88,22 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    count = accounts.end_all_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    devices = "this browser" if count <= 1 else f"all {count} browsers and devices"
+    flash(f"You are logged out on {devices}.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -105,7 +119,7 @@ def change_password():
         except ServiceError as exc:
             form.current.errors.append(str(exc))
             return render_template("auth/password.html", form=form), exc.status
-        # The auth stamp changed: log in again under the new stamp, keep this session.
+        # Every log-in ended but a new one for this browser: take it, keep this session.
         login_user(user)
         flash("Your password is changed. Other devices are logged out.", "success")
         return redirect(url_for("main.home"))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
-from quizapp.models import Role, User
+from quizapp.models import LoginSession, Role, User, utcnow
 from quizapp.services import NotFound, ServiceError, write_transaction
 
 
@@ -53,12 +56,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password; other sessions and remember-me cookies stop working."""
+def change_password(user: User, current: str, new: str) -> str:
+    """Change a password and end every log-in of the user but a new one for this browser.
+
+    Returns:
+        The Flask-Login id of the new log-in (the caller logs this browser in with it).
+    """
     if not user.check_password(current):
         raise ServiceError("Your current password is not right.")
-    with write_transaction():
+    with write_transaction() as session:
         user.set_password(new, _hash_method())
+        session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        return _add_login(session, user)
 
 
 def set_role(email: str, role: str) -> User:
@@ -72,16 +81,80 @@ def set_role(email: str, role: str) -> User:
     return user
 
 
+# --- log-ins: one row per browser that logged in ---------------------------------------------
+
+
+def login_lifetime() -> timedelta:
+    """How long a log-in lasts at most: as long as a remember-me cookie."""
+    duration = current_app.config.get("REMEMBER_COOKIE_DURATION", timedelta(days=365))
+    return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+
+
+def start_session(user: User) -> str:
+    """Record a new log-in of `user`; returns its Flask-Login id "<user id>:<secret>".
+
+    The user's log-ins older than `login_lifetime` are deleted on the way.
+    """
+    with write_transaction() as session:
+        session.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user.id,
+                LoginSession.created_at < utcnow() - login_lifetime(),
+            )
+        )
+        return _add_login(session, user)
+
+
+def _add_login(session, user: User) -> str:
+    secret = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, secret_hash=_hash(secret), created_at=utcnow()))
+    user.login_secret = secret
+    return user.get_id()
+
+
 def load_user(session_id: str) -> User | None:
-    """Find the user of a Flask-Login id "<id>:<auth stamp>"; a stale stamp finds no one."""
-    user_id, _, stamp = session_id.partition(":")
+    """Find the user of a Flask-Login id "<id>:<secret>" whose log-in has not ended."""
+    user_id, _, secret = session_id.partition(":")
     # Signed by SECRET_KEY, but checked like any input: digits that fit an id.
-    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 9) or not stamp:
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 9) or not secret:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.auth_stamp != stamp:
-        return None
+    user = db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            LoginSession.secret_hash == _hash(secret),
+            LoginSession.created_at >= utcnow() - login_lifetime(),
+        )
+    )
+    if user is not None:
+        user.login_secret = secret
     return user
+
+
+def end_session(user: User) -> None:
+    """Log-out: this browser's log-in ends; a copy of its cookies finds no one."""
+    if user.login_secret:
+        with write_transaction() as session:
+            session.execute(
+                delete(LoginSession).where(
+                    LoginSession.user_id == user.id,
+                    LoginSession.secret_hash == _hash(user.login_secret),
+                )
+            )
+        user.login_secret = None
+
+
+def end_all_sessions(user: User) -> int:
+    """Log out everywhere: every log-in of the user ends; returns how many there were."""
+    with write_transaction() as session:
+        result = session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    user.login_secret = None
+    return result.rowcount
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def count_users() -> int:

@@ -160,7 +160,7 @@ def log_in(client: FlaskClient, user: User) -> None:
     """Log a client in as Flask-Login would, without spending a password hash."""
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = accounts.start_session(user)
         session["_fresh"] = True
 
 
