@@ -317,12 +317,22 @@ def serve_command(
     busy on the CPU for long (a large export) holds up its worker's other requests,
     so `--worker-class gthread` stays available. Each worker builds its own app after
     the fork, so no database connection is shared between processes.
+
+    Rate limits must be counted in one place for all workers: several workers with
+    RATELIMIT_STORAGE_URI=memory:// are refused (point it at Redis), and the start-up
+    line says where the counters live.
     """
     from gunicorn.app.base import BaseApplication
 
+    from quizapp.ratelimit import storage_report
+
+    workers = workers or default_workers()
+    limits = storage_report(current_app.config, workers)
+    if limits.problem:
+        raise click.ClickException(limits.problem)
     options = {
         "bind": f"{host}:{port}",
-        "workers": workers or default_workers(),
+        "workers": workers,
         "worker_class": worker_class,
         "threads": threads,
         # Live game players keep a connection open and poll every 1-3 s.
@@ -349,7 +359,8 @@ def serve_command(
 
     shape = "gevent" if worker_class == "gevent" else f"gthread x {threads} threads"
     click.echo(
-        f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape})"
+        f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape}); "
+        + limits.line
     )
     Server().run()
 

@@ -41,6 +41,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # werkzeug's method string; tests choose a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": env.get("QUIZAPP_PASSWORD_HASH_METHOD", "scrypt"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Several apps (or test runs) can share one Redis under different prefixes.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_ENABLED": not _flag(env.get("QUIZAPP_DISABLE_RATELIMIT")),
         "QUESTIONS_DIR": env.get(
             "QUIZAPP_QUESTIONS_DIR",
