@@ -1,5 +1,8 @@
 """Rate limits: where the counters live, and what a request is counted against.
 
+The limits themselves sit on their views (`auth`, `classroom`, `live`); the rules of
+counting are here.
+
 A limit only means what it says when every worker counts in the same place: with
 ``memory://`` each gunicorn worker keeps its own counters, so three workers let
 three times the limit through. `serve` therefore refuses several workers on
@@ -8,9 +11,12 @@ three times the limit through. `serve` therefore refuses several workers on
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from flask import Response, g, request
 from limits.storage import storage_from_string
 
 
@@ -71,3 +77,47 @@ def _without_password(uri: str) -> str:
     host = parts.hostname or ""
     netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+# --- what a request is counted against --------------------------------------------------------
+# A school puts a whole class behind one address, so counting every request per address
+# stops the 11th student. Attempts that fail (a wrong password, a wrong code) are what a
+# guesser makes, so those are counted per address and per account; a sign-up that comes
+# through a valid class join link is counted against that class instead.
+
+_JOIN_LINK = re.compile(r"/classes/join/([A-Za-z0-9 -]{1,40})")
+
+
+def failed(response: Response) -> bool:
+    """`deduct_when` for guessable forms: count what a guesser gets (a 4xx but the 429)."""
+    return 400 <= response.status_code < 500 and response.status_code != 429
+
+
+def account_key() -> str:
+    """The account a log-in names, from any address (a hash keeps keys short)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def signup_class_id() -> int | None:
+    """The class whose valid join link this sign-up came through (``?next=`` names it)."""
+    if "signup_class_id" not in g:
+        g.signup_class_id = _class_of_join_link(request.args.get("next") or "")
+    return g.signup_class_id
+
+
+def _class_of_join_link(target: str) -> int | None:
+    from quizapp.services import ServiceError
+    from quizapp.services import classroom as classroom_service
+
+    match = _JOIN_LINK.fullmatch(target)
+    if match is None:
+        return None
+    try:
+        return classroom_service.class_by_code(match.group(1)).id
+    except ServiceError:
+        return None
+
+
+def signup_class_key() -> str:
+    return f"class-signup:{signup_class_id()}"

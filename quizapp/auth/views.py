@@ -7,13 +7,20 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from quizapp import ratelimit
 from quizapp.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from quizapp.extensions import limiter, login_manager
 from quizapp.services import ServiceError, accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
+# Per address: sign-ups, and log-ins that fail (a class logging in right is not counted).
 AUTH_LIMIT = "10 per minute; 100 per hour"
+# Per account, from any address: wrong passwords for one email.
+ACCOUNT_LIMIT = "10 per minute; 50 per hour"
+# Sign-ups through one class's valid join link, wherever they come from (instead of the
+# address: a class behind one school address signs up together).
+CLASS_SIGNUP_LIMIT = "60 per minute; 300 per hour"
 
 
 @login_manager.user_loader
@@ -47,8 +54,23 @@ def _limit_post_only() -> bool:
     return request.method != "POST"
 
 
+def _class_signup() -> bool:
+    return request.method == "POST" and ratelimit.signup_class_id() is not None
+
+
+def _not_class_signup() -> bool:
+    return not _class_signup()
+
+
+def _address_signup_exempt() -> bool:
+    return request.method != "POST" or _class_signup()
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only)
+@limiter.limit(AUTH_LIMIT, exempt_when=_address_signup_exempt)
+@limiter.limit(
+    CLASS_SIGNUP_LIMIT, key_func=ratelimit.signup_class_key, exempt_when=_not_class_signup
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -63,13 +85,19 @@ def register():
             return render_template("auth/register.html", form=form), exc.status
         _log_in(user)
         flash(f"Welcome to quizapp, {user.display_name}!", "success")
-        return redirect(url_for("main.home"))
+        return redirect(safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only)
+@limiter.limit(AUTH_LIMIT, exempt_when=_limit_post_only, deduct_when=ratelimit.failed)
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=ratelimit.account_key,
+    exempt_when=_limit_post_only,
+    deduct_when=ratelimit.failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
