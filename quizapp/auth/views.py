@@ -75,9 +75,10 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
+    form.offer_roles(accounts.teacher_signup())
     if form.validate_on_submit():
         try:
-            user = accounts.register(
+            user = accounts.sign_up(
                 form.email.data, form.display_name.data, form.password.data, form.role.data
             )
         except ServiceError as exc:
@@ -85,6 +86,12 @@ def register():
             return render_template("auth/register.html", form=form), exc.status
         _log_in(user)
         flash(f"Welcome to quizapp, {user.display_name}!", "success")
+        if user.teacher_requested_at is not None:
+            flash(
+                "Your request to be a teacher is waiting for an administrator; until then "
+                "your account is a learner's.",
+                "info",
+            )
         return redirect(safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status

@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     # Best quiz scores appear on deck leaderboards (display name only) only if opted in.
     leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Signed up as a teacher under QUIZAPP_TEACHER_SIGNUP=approval: a student until an
+    # administrator approves (`quizapp users approve-teacher`).
+    teacher_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)

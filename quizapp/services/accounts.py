@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import LoginSession, Role, User, utcnow
-from quizapp.services import NotFound, ServiceError, write_transaction
+from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 
 
 class DuplicateEmail(ServiceError):
@@ -28,8 +28,18 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(email: str, display_name: str, password: str, role: str = Role.STUDENT) -> User:
+def register(
+    email: str,
+    display_name: str,
+    password: str,
+    role: str = Role.STUDENT,
+    *,
+    teacher_request: bool = False,
+) -> User:
     """Create an account.
+
+    Args:
+        teacher_request: Mark the (student) account as waiting to be approved as a teacher.
 
     Raises:
         DuplicateEmail: An account with that email exists.
@@ -41,8 +51,69 @@ def register(email: str, display_name: str, password: str, role: str = Role.STUD
         if find_by_email(email) is not None:
             raise DuplicateEmail("An account with this email already exists. Log in instead?")
         user = User(email=normalise_email(email), display_name=display_name.strip(), role=role)
+        user.teacher_requested_at = utcnow() if teacher_request else None
         user.set_password(password, _hash_method())
         session.add(user)
+    return user
+
+
+# --- who may be a teacher (QUIZAPP_TEACHER_SIGNUP) --------------------------------------------
+
+
+def teacher_signup() -> str:
+    """The server's rule for "I am a teacher" at sign-up: open, approval or closed."""
+    return current_app.config["TEACHER_SIGNUP"]
+
+
+def sign_up(email: str, display_name: str, password: str, role: str) -> User:
+    """Create an account from the sign-up form, where the teacher rule applies.
+
+    open: a teacher is a teacher; approval: a student with a request an administrator
+    approves; closed: no one signs up as a teacher.
+
+    Raises:
+        DuplicateEmail, ServiceError: As `register`.
+        Forbidden: A teacher sign-up while they are closed.
+    """
+    if role != Role.TEACHER or teacher_signup() == "open":
+        return register(email, display_name, password, role)
+    if teacher_signup() == "closed":
+        raise Forbidden(
+            "Teacher accounts are made by an administrator on this server; sign up as a "
+            "learner, and ask them to make you a teacher."
+        )
+    return register(email, display_name, password, Role.STUDENT, teacher_request=True)
+
+
+def pending_teachers() -> list[User]:
+    """Accounts waiting to be approved as teachers, oldest request first."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.teacher_requested_at.is_not(None))
+            .order_by(User.teacher_requested_at, User.id)
+        )
+    )
+
+
+def approve_teacher(email: str) -> User:
+    """Make the account that asked to be a teacher one.
+
+    Raises:
+        NotFound: No account has this email.
+        ServiceError: The account has not asked (use `set_role` to make anyone a teacher).
+    """
+    with write_transaction():
+        user = find_by_email(email)
+        if user is None:
+            raise NotFound(f"No user with email {email!r}.")
+        if user.teacher_requested_at is None:
+            raise ServiceError(
+                f"{user.email} has not asked to be a teacher "
+                "(`quizapp users set-role EMAIL teacher` makes anyone one)."
+            )
+        user.role = Role.TEACHER.value
+        user.teacher_requested_at = None
     return user
 
 
@@ -78,6 +149,7 @@ def set_role(email: str, role: str) -> User:
         if user is None:
             raise NotFound(f"No user with email {email!r}.")
         user.role = role
+        user.teacher_requested_at = None  # decided: a request waits no more
     return user
 
 

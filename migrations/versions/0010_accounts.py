@@ -1,9 +1,12 @@
-"""login sessions: one row per log-in, so log-out ends it on the server
+"""accounts: login sessions (one row per log-in, so log-out ends it on the server) and
+teacher requests
 
-Replaces users.auth_stamp (one value per user, which could only end every session
-at once, and log-out did not change it).
+login_sessions replaces users.auth_stamp (one value per user, which could only end
+every session at once, and log-out did not change it). users.teacher_requested_at
+marks a sign-up as a teacher waiting for an administrator
+(QUIZAPP_TEACHER_SIGNUP=approval).
 
-Revision ID: 0010_login_sessions
+Revision ID: 0010_accounts
 Revises: 0009_assignments
 Create Date: 2026-12-03 16:40:00
 
@@ -16,7 +19,7 @@ import quizapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = "0010_login_sessions"
+revision = "0010_accounts"
 down_revision = "0009_assignments"
 branch_labels = None
 depends_on = None
@@ -45,10 +48,18 @@ def upgrade():
     # again once after the upgrade).
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("auth_stamp")
+        batch_op.add_column(
+            sa.Column(
+                "teacher_requested_at",
+                quizapp.models.types.UTCDateTime(timezone=True),
+                nullable=True,
+            )
+        )
 
 
 def downgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("teacher_requested_at")
         batch_op.add_column(
             sa.Column("auth_stamp", sa.String(length=32), nullable=False, server_default="0")
         )
