@@ -27,6 +27,7 @@ from quizapp.domain.facts import ENTITY_TYPES, VALUE_TYPES
 from quizapp.domain.numbers import QUALIFIERS
 
 KEY_HELP = "Lowercase letters, digits and '-'; never change it later."
+DECK_KEY_HELP = " Your decks' keys end in -u and your account number, so they are yours alone."
 _KEY = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and '-'.")
 _RELATION_KEY = Regexp(r"^[a-z][a-z0-9_-]*$", message="Use lowercase letters, digits, '_' and '-'.")
 _DATE = Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$", message="Write YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -65,7 +66,7 @@ class DeckForm(FlaskForm):
         "Key",
         filters=[strip],
         validators=[Optional(), Length(max=60), _KEY],
-        description="Optional: made from the title. " + KEY_HELP,
+        description="Optional: made from the title. " + KEY_HELP + DECK_KEY_HELP,
     )
     description = TextAreaField("Description", filters=[strip], validators=[Length(max=2000)])
     source = StringField(
@@ -99,7 +100,7 @@ class UploadForm(FlaskForm):
         "Deck key",
         filters=[strip],
         validators=[Optional(), Length(max=60), _KEY],
-        description="Optional: replaces the file's key (use it if that key is taken).",
+        description="Optional: replaces the file's key." + DECK_KEY_HELP,
     )
     visibility = visibility_field()
     submit = SubmitField("Upload")
