@@ -54,6 +54,7 @@ def test_approval_makes_a_student_with_a_request_an_admin_approves(setting, app,
     requested = user("t@example.com")
     assert requested.role == "student" and requested.teacher_requested_at is not None
     assert client.get("/classes/new").status_code == 403  # not a teacher yet
+    assert "waiting for an administrator" in client.get("/auth/password").get_data(as_text=True)
 
     cli = app.test_cli_runner()
     listed = cli.invoke(args=["users", "teacher-requests"])
@@ -105,3 +106,12 @@ def test_a_bad_value_is_a_clear_error_at_start_up(monkeypatch, tmp_path):
     assert result.returncode != 0
     assert "QUIZAPP_TEACHER_SIGNUP='maybe'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("setting", ["approval"], indirect=True)
+def test_set_role_decides_a_request_too(setting, app, client):
+    sign_up(client, "t@example.com")
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["users", "set-role", "t@example.com", "student"]).exit_code == 0
+    assert user("t@example.com").teacher_requested_at is None
+    assert "No one is waiting" in cli.invoke(args=["users", "teacher-requests"]).output
