@@ -27,7 +27,6 @@ from quizapp.domain.facts import ENTITY_TYPES, VALUE_TYPES
 from quizapp.domain.numbers import QUALIFIERS
 
 KEY_HELP = "Lowercase letters, digits and '-'; never change it later."
-DECK_KEY_HELP = " Your decks' keys end in -u and your account number, so they are yours alone."
 _KEY = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and '-'.")
 _RELATION_KEY = Regexp(r"^[a-z][a-z0-9_-]*$", message="Use lowercase letters, digits, '_' and '-'.")
 _DATE = Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$", message="Write YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -58,6 +57,10 @@ def visibility_field() -> RadioField:
 
 def set_visibility_choices(field: RadioField, allowed: list[str]) -> None:
     field.choices = choices((v, VISIBILITY_LABELS[v]) for v in allowed)
+
+
+# A user's deck keys get their owner's suffix (services.user_decks.owner_key).
+DECK_KEY_HELP = " Your decks' keys end in -u and your account number, so they are yours alone."
 
 
 class DeckForm(FlaskForm):
