@@ -127,8 +127,8 @@ def build_quizapp(path: str, items: list[dict], now: datetime, rng: random.Rando
     conn.execute("PRAGMA synchronous=OFF")
     created = sqlite_time(now - timedelta(days=800))
     conn.execute(
-        "INSERT INTO users (id, email, display_name, password_hash, role, auth_stamp, timezone,"
-        " created_at) VALUES (1, 'bench@example.com', 'Bench', ?, 'student', 'stamp', 'UTC', ?)",
+        "INSERT INTO users (id, email, display_name, password_hash, role, timezone,"
+        " created_at) VALUES (1, 'bench@example.com', 'Bench', ?, 'student', 'UTC', ?)",
         (generate_password_hash(PASSWORD), created),
     )
     conn.execute(

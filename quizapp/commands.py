@@ -20,8 +20,12 @@ from quizapp.services import ServiceError
 
 def create_cli_app() -> Flask:
     from quizapp import create_app
+    from quizapp.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:  # one line for the operator, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=create_cli_app)
@@ -62,6 +66,34 @@ def set_role_command(email: str, role: str) -> None:
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{user.email} is now a {user.role}.")
+
+
+@users_cli.command("teacher-requests")
+@with_database
+def teacher_requests_command() -> None:
+    """List the accounts waiting to be approved as teachers (QUIZAPP_TEACHER_SIGNUP=approval)."""
+    from quizapp.services import accounts
+
+    waiting = accounts.pending_teachers()
+    if not waiting:
+        click.echo("No one is waiting to be approved as a teacher.")
+    for user in waiting:
+        asked = user.teacher_requested_at.strftime("%Y-%m-%d %H:%M UTC")
+        click.echo(f"{user.email}\t{user.display_name}\tasked {asked}")
+
+
+@users_cli.command("approve-teacher")
+@click.argument("email")
+@with_database
+def approve_teacher_command(email: str) -> None:
+    """Make EMAIL, who signed up asking to be a teacher, a teacher."""
+    from quizapp.services import accounts
+
+    try:
+        user = accounts.approve_teacher(email)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.email} is now a teacher.")
 
 
 questions_cli = click.Group("questions", help="Fact files and the questions made from them.")
@@ -317,12 +349,22 @@ def serve_command(
     busy on the CPU for long (a large export) holds up its worker's other requests,
     so `--worker-class gthread` stays available. Each worker builds its own app after
     the fork, so no database connection is shared between processes.
+
+    Rate limits must be counted in one place for all workers: several workers with
+    RATELIMIT_STORAGE_URI=memory:// are refused (point it at Redis), and the start-up
+    line says where the counters live.
     """
     from gunicorn.app.base import BaseApplication
 
+    from quizapp.ratelimit import storage_report
+
+    workers = workers or default_workers()
+    limits = storage_report(current_app.config, workers)
+    if limits.problem:
+        raise click.ClickException(limits.problem)
     options = {
         "bind": f"{host}:{port}",
-        "workers": workers or default_workers(),
+        "workers": workers,
         "worker_class": worker_class,
         "threads": threads,
         # Live game players keep a connection open and poll every 1-3 s.
@@ -349,7 +391,8 @@ def serve_command(
 
     shape = "gevent" if worker_class == "gevent" else f"gthread x {threads} threads"
     click.echo(
-        f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape})"
+        f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape}); "
+        + limits.line
     )
     Server().run()
 

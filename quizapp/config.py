@@ -11,6 +11,14 @@ import secrets
 from typing import Any
 
 SECRET_KEY_FILE = "secret_key"
+# Who may be a teacher at sign-up: anyone ("open"), anyone an administrator approves
+# with `quizapp users approve-teacher` ("approval"), or no one ("closed": only
+# `quizapp users set-role` makes teachers).
+TEACHER_SIGNUP_CHOICES = ("open", "approval", "closed")
+
+
+class ConfigError(ValueError):
+    """A setting has a value quizapp can't run with; the message says which and why."""
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -41,7 +49,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # werkzeug's method string; tests choose a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": env.get("QUIZAPP_PASSWORD_HASH_METHOD", "scrypt"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Several apps (or test runs) can share one Redis under different prefixes.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_ENABLED": not _flag(env.get("QUIZAPP_DISABLE_RATELIMIT")),
+        "TEACHER_SIGNUP": env.get("QUIZAPP_TEACHER_SIGNUP", "open").strip().lower(),
         "QUESTIONS_DIR": env.get(
             "QUIZAPP_QUESTIONS_DIR",
             os.path.join(os.path.dirname(os.path.dirname(__file__)), "questions"),
@@ -50,6 +61,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if "SQLALCHEMY_DATABASE_URI" in overrides:
         overrides["SQLALCHEMY_DATABASE_URI"] = database_url(overrides["SQLALCHEMY_DATABASE_URI"])
     config.update(overrides)
+    if config["TEACHER_SIGNUP"] not in TEACHER_SIGNUP_CHOICES:
+        raise ConfigError(
+            f"QUIZAPP_TEACHER_SIGNUP={config['TEACHER_SIGNUP']!r} is not a choice: use open, "
+            "approval or closed (who may sign up as a teacher)."
+        )
     # A ping guards against server connections dropped while pooled; a SQLite file
     # has none, and the ping would be one more statement per request.
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and (

@@ -45,14 +45,20 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
     )
-    role = RadioField(
-        "I am a",
-        choices=[
-            SelectChoice(Role.STUDENT.value, "Learner / student"),
-            SelectChoice(Role.TEACHER.value, "Teacher"),
-        ],
-        default=Role.STUDENT.value,
-    )
+    role = RadioField("I am a", choices=[], default=Role.STUDENT.value)
+
+    def offer_roles(self, teacher_signup: str) -> None:
+        """The roles offered under QUIZAPP_TEACHER_SIGNUP (a posted role must be one)."""
+        self.role.choices = role_choices(teacher_signup)
+
+
+def role_choices(teacher_signup: str) -> list[SelectChoice]:
+    choices = [SelectChoice(Role.STUDENT.value, "Learner / student")]
+    if teacher_signup == "open":
+        choices.append(SelectChoice(Role.TEACHER.value, "Teacher"))
+    elif teacher_signup == "approval":
+        choices.append(SelectChoice(Role.TEACHER.value, "Teacher (an administrator approves)"))
+    return choices
 
 
 class LoginForm(FlaskForm):

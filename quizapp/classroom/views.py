@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quizapp import ratelimit
 from quizapp.charts import svg_response
 from quizapp.classroom import chart
 from quizapp.classroom.forms import AssignmentForm, ClassForm, JoinForm
@@ -22,15 +23,12 @@ from quizapp.services import decks as deck_service
 
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
-# Both join forms share one counter per address, so codes can't be found by trying many.
+# Both join forms and the join link (GET and POST) share one counter per address, so
+# codes can't be found by trying many. Only wrong codes count: a class behind one school
+# address joins with the right one together; once limited, the right code waits too.
 JOIN_LIMIT = "20 per minute; 200 per hour"
 
-
-def _limit_post_only() -> bool:
-    return request.method != "POST"
-
-
-join_limit = limiter.shared_limit(JOIN_LIMIT, scope="class-join", exempt_when=_limit_post_only)
+join_limit = limiter.shared_limit(JOIN_LIMIT, scope="class-join", deduct_when=ratelimit.failed)
 
 
 @bp.before_request

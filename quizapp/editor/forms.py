@@ -61,13 +61,17 @@ def set_visibility_choices(field: RadioField, allowed: list[str]) -> None:
     field.choices = choices((v, VISIBILITY_LABELS[v]) for v in allowed)
 
 
+# A user's deck keys get their owner's suffix (services.user_decks.owner_key).
+DECK_KEY_HELP = " Your decks' keys end in -u and your account number, so they are yours alone."
+
+
 class DeckForm(FlaskForm):
     title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=200)])
     key = StringField(
         "Key",
         filters=[strip],
         validators=[Optional(), Length(max=60), _KEY],
-        description="Optional: made from the title. " + KEY_HELP,
+        description="Optional: made from the title. " + KEY_HELP + DECK_KEY_HELP,
     )
     description = TextAreaField("Description", filters=[strip], validators=[Length(max=2000)])
     source = StringField(
@@ -101,7 +105,7 @@ class UploadForm(FlaskForm):
         "Deck key",
         filters=[strip],
         validators=[Optional(), Length(max=60), _KEY],
-        description="Optional: replaces the file's key (use it if that key is taken).",
+        description="Optional: replaces the file's key." + DECK_KEY_HELP,
     )
     visibility = visibility_field()
     submit = SubmitField("Upload")

@@ -6,7 +6,7 @@ from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, Liv
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
-from quizapp.models.user import Role, User
+from quizapp.models.user import LoginSession, Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "LiveGame",
     "LivePlayer",
     "LiveQuestion",
+    "LoginSession",
     "PendingImport",
     "Question",
     "QuizAttempt",

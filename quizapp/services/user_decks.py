@@ -7,7 +7,8 @@ questions and learners' progress survives. The save and its `DeckVersion` row
 are one transaction.
 
 Access: built-in decks (no owner) are read-only here (Forbidden); a deck the user
-may not see is NotFound, so keys of private decks can't be probed.
+may not see is NotFound, so keys of private decks can't be probed. A user's deck
+keys are their own (`owner_key`), so creating a deck can't probe them either.
 """
 
 from __future__ import annotations
@@ -102,26 +103,50 @@ def validate(data: dict[str, Any], filename: str = "deck") -> facts_domain.Deck:
     return deck
 
 
-def key_problem(key: str, session=None) -> str | None:
-    """Why a new deck may not take this key, or None."""
+def owner_key(user: User, key: str) -> str:
+    """The key a deck of `user` is stored under: the key asked for, made theirs alone.
+
+    "-u<user id>" is added unless the key already ends with it. No two users then want
+    the same key, so creating a deck answers the same whether or not a deck the user
+    can't see has the key asked for (the key of a private deck can't be probed).
+    """
+    suffix = f"-u{user.id}"
+    if key.endswith(suffix):
+        return key
+    room = Deck.__table__.c.key.type.length - len(suffix)
+    return key[:room].rstrip("-") + suffix
+
+
+def key_problem(key: str, user: User, session=None) -> str | None:
+    """Why a new deck of `user` may not take this (stored) key, or None."""
     session = session or db.session
     if key in RESERVED_KEYS:
         return f"'{key}' is reserved; choose another key."
-    if session.scalar(select(Deck.id).where(Deck.key == key)) is not None:
-        return f"The key '{key}' is already used by another deck; choose another."
-    return None
+    owner = session.execute(select(Deck.owner_id).where(Deck.key == key)).first()
+    if owner is None:
+        return None
+    if owner.owner_id == user.id:
+        return f"You already have a deck with the key '{key}'; choose another."
+    # Only a built-in deck (public) or a deck keyed before keys were per owner.
+    return f"The key '{key}' is already used by another deck; choose another."
 
 
 def unique_key(text: str, user: User) -> str:
-    """A free deck key made from a title: "my-deck", else "my-deck-u7", "my-deck-u7-2"..."""
+    """A free key of this user's made from a title: "my-deck-u7", else "my-deck-2-u7"..."""
     base = importers.slug(text) or "deck"
-    for candidate in (base, f"{base}-u{user.id}"):
-        if key_problem(candidate) is None:
-            return candidate
-    n = 2
-    while key_problem(f"{base}-u{user.id}-{n}") is not None:
+    candidate, n = owner_key(user, base), 1
+    while key_problem(candidate, user) is not None:
         n += 1
-    return f"{base}-u{user.id}-{n}"
+        candidate = owner_key(user, f"{base}-{n}")
+    return candidate
+
+
+def _with_owner_key(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The deck data with its key made the user's own (a copy; other problems stay)."""
+    header = data.get("deck")
+    if not isinstance(header, dict) or not isinstance(header.get("key"), str):
+        return data  # validation says what is missing
+    return {**data, "deck": {**header, "key": owner_key(user, header["key"])}}
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -178,9 +203,10 @@ def create_deck(
         Forbidden: A student asked to share the deck.
     """
     _check_visibility(user, visibility)
+    data = _with_owner_key(user, data)
     deck = validate(data, filename=str(data.get("deck", {}).get("key", "deck")))
     with write_transaction() as session:
-        if problem := key_problem(deck.key, session):
+        if problem := key_problem(deck.key, user, session):
             raise DeckProblems([problem])
         row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
         _record(session, row, user, summary, report)
@@ -325,12 +351,13 @@ def finish_import(
         NotFound: The upload is gone (already imported, or expired).
     """
     _check_visibility(user, visibility)
+    data = _with_owner_key(user, data)
     deck = validate(data, filename=str(data.get("deck", {}).get("key", "deck")))
     with write_transaction() as session:
         pending = session.get(PendingImport, token)
         if pending is None or pending.owner_id != user.id or pending.kind != kind:
             raise NotFound("This upload was already imported or has expired.")
-        if problem := key_problem(deck.key, session):
+        if problem := key_problem(deck.key, user, session):
             raise DeckProblems([problem])
         row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
         _record(session, row, user, summary, report)

@@ -198,6 +198,9 @@ RULES: dict[str, Rule] = {
     "auth.logout": Rule(
         "public", skip_allowed_post="ends the session; tests/web/test_auth.py covers it"
     ),
+    "auth.logout_everywhere": Rule(
+        "login", skip_allowed_post="ends every session; tests/web/test_sessions.py covers it"
+    ),
     "auth.change_password": Rule(
         "login",
         skip_allowed_post="ends the other sessions; tests/web/test_auth.py covers it",

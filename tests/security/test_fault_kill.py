@@ -23,11 +23,13 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 
 from quizapp.domain.facts import parse_deck
 from quizapp.domain.quizzes import QuizOptions
@@ -41,6 +43,7 @@ from tests.security.forms import page_forms
 pytestmark = pytest.mark.slow
 
 QUIZAPP = Path(sys.executable).with_name("quizapp")
+REDIS_URL = "redis://127.0.0.1:6379"
 LEARNERS = 6  # under the log-in rate limit of one address (10 a minute)
 FACTS = 12
 QUIZZES_EACH = 3
@@ -256,6 +259,15 @@ def seed(url: str) -> list[tuple[str, list[int]]]:
         return learners
 
 
+def shared_rate_limits() -> dict[str, str]:
+    """Three workers need one rate-limit store (`serve` refuses memory:// for them)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return {"QUIZAPP_DISABLE_RATELIMIT": "1"}  # no Redis here: limits are not the point
+    return {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": f"fault-{uuid.uuid4()}"}
+
+
 def test_answers_survive_kill_9_of_a_worker_and_of_the_whole_server(tmp_path):
     path = tmp_path / "quizapp.sqlite"
     url = f"sqlite:///{path}"
@@ -269,6 +281,7 @@ def test_answers_survive_kill_9_of_a_worker_and_of_the_whole_server(tmp_path):
         "QUIZAPP_QUESTIONS_DIR": str(tmp_path),
     }
     env.pop("QUIZAPP_DISABLE_RATELIMIT", None)
+    env.update(shared_rate_limits())
     server = Server(env, port)
     learners = [Learner(email, port, attempts) for email, attempts in learners_data]
     stop = threading.Event()

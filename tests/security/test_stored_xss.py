@@ -51,7 +51,7 @@ def test_payloads_are_stored_as_typed(xss_world):
     from quizapp.models import Deck, QuizResponse, User
 
     assert SCRIPT in db.session.get(User, xss_world.users["student_a"].id).display_name
-    deck = db.session.scalar(db.select(Deck).where(Deck.key == "d-sa"))
+    deck = db.session.scalar(db.select(Deck).where(Deck.key == xss_world.deck_key("d-sa")))
     assert SCRIPT in deck.title and ATTRIBUTE in deck.description
     assert any(SCRIPT in str(r.answer) for r in db.session.scalars(db.select(QuizResponse)))
 

@@ -141,6 +141,11 @@ class World:
     markers: dict[str, frozenset[str]]
     # Objects by name, for tests that need ids ("attempt_sa" -> attempt id ...).
     ids: dict[str, Any] = field(default_factory=dict)
+    # A user's deck is stored under its name plus "-u<owner id>": "d-sa" -> "d-sa-u1".
+    deck_keys: dict[str, str] = field(default_factory=dict)
+
+    def deck_key(self, name: str) -> str:
+        return self.deck_keys.get(name, name)
 
     def add(self, kind: str, target: Target) -> None:
         self.targets.setdefault(kind, []).append(target)
@@ -148,20 +153,36 @@ class World:
     def forbidden_markers(self, actor: str) -> list[str]:
         return [m for m, seen_by in self.markers.items() if actor not in seen_by]
 
-    def relogin(self, actor: str) -> None:
-        """Put the actor's session back (after a logout or a password change)."""
+    def relogin(self, actor: str) -> bool:
+        """Put the actor's session back (after a logout or a password change).
+
+        Returns:
+            Whether a new log-in had to be recorded (a row of login_sessions written).
+        """
         if actor == ANON:
-            return
+            return False
+        key = f"session_{actor}"
+        session_id = self.ids.get(key)
+        if session_id and accounts.load_user(session_id) is not None:
+            log_in(self.clients[actor], session_id=session_id)
+            return False
         user = db.session.get(User, self.users[actor].id)
-        log_in(self.clients[actor], user)
+        self.ids[key] = log_in(self.clients[actor], user)
+        return True
 
 
-def log_in(client: FlaskClient, user: User) -> None:
-    """Log a client in as Flask-Login would, without spending a password hash."""
+def log_in(client: FlaskClient, user: User | None = None, session_id: str | None = None) -> str:
+    """Log a client in as Flask-Login would, without spending a password hash.
+
+    Returns:
+        The Flask-Login id of the log-in (a new one unless `session_id` names one).
+    """
+    session_id = session_id or accounts.start_session(user)
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
+    return session_id
 
 
 def marker(owner: str, what: str) -> str:
@@ -191,9 +212,9 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         # A display name is seen by its owner (and, below, where the app shows it).
         markers[name_marker] = frozenset({actor})
     clients = {actor: app.test_client() for actor in ACTORS}
-    for actor in USERS:
-        log_in(clients[actor], users[actor])
+    sessions = {f"session_{actor}": log_in(clients[actor], users[actor]) for actor in USERS}
     world = World(app=app, users=users, clients=clients, targets={}, markers=markers)
+    world.ids.update(sessions)
 
     # --- classes (once classrooms exist): teacher A teaches student A, B teaches B ------------
     members = build_classes(world, payload) if has_classrooms(app) else {}
@@ -212,14 +233,15 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         (TA, "d-tap", "public"),
         (TB, "d-tb", "private"),
     ]
-    for owner, key, visibility in decks:
+    for owner, name, visibility in decks:
         mark = marker(owner, f"deck{visibility}")
-        user_decks.create_deck(
+        row = user_decks.create_deck(
             users[owner],
-            _deck_data(key, mark, payload, url_payload),
+            _deck_data(name, mark, payload, url_payload),
             visibility=visibility,
             summary=f"Created {mark}",
         )
+        key = world.deck_keys[name] = row.key
         readers = EVERYONE if visibility == "public" else frozenset({owner})
         if visibility == "class":  # seen by the students of the owner's classes
             readers = readers | members.get(owner, frozenset())
@@ -464,7 +486,7 @@ def build_assignments(world: World, payload: str = "") -> None:
         class_id = world.ids[f"class_{teacher}"]
         title = marker(teacher, "assignment")
         spec = assignment_service.AssignmentSpec(
-            deck_key=deck,
+            deck_key=world.deck_key(deck),
             title=f"{title}{payload}",
             kinds=("typed",),
             count=5,
@@ -507,7 +529,8 @@ def build_study(world: World, payload: str = "") -> None:
     """Each user studies their own deck (a private one, or the public one): one review each."""
     now = utcnow() - timedelta(minutes=20)
     own_deck = {SA: "d-sa", SB: "d-sb", TA: "d-ta", TB: "d-tb"}
-    for actor, key in own_deck.items():
+    for actor, name in own_deck.items():
+        key = world.deck_key(name)
         user = world.users[actor]
         owner = frozenset({actor})
         deck = deck_service.get_deck(user, key)
@@ -642,7 +665,7 @@ def build_class_game(world: World) -> None:
     users = world.users
     game = live_service.create_game(
         users[TA],
-        "d-tac",
+        world.deck_key("d-tac"),
         question_count=2,
         seconds=live_service.MAX_SECONDS,
         class_id=world.ids[f"class_{TA}"],

@@ -135,7 +135,7 @@ def test_change_password_logs_out_other_sessions(app, make_user, login):
 def test_change_password_wrong_current(client, make_user, login):
     user = make_user()
     login(client, user)
-    stamp = User.query.one().auth_stamp
+    password_hash = User.query.one().password_hash
     response = client.post(
         "/auth/password",
         data={
@@ -146,7 +146,8 @@ def test_change_password_wrong_current(client, make_user, login):
     )
     assert response.status_code == 400
     assert "current password is not right" in response.get_data(as_text=True)
-    assert User.query.one().auth_stamp == stamp
+    assert User.query.one().password_hash == password_hash
+    assert client.get("/auth/password").status_code == 200  # still logged in
 
 
 def test_change_password_requires_login(client):

@@ -265,7 +265,7 @@ def test_join_is_rate_limited(rate_limited, make_user, as_user, school_class):
     blocked = client.post(f"/classes/join/{school_class.join_code}")
     assert blocked.status_code == 429
     assert "Too many attempts" in text(blocked)
-    assert client.get(f"/classes/join/{school_class.join_code}").status_code == 200
+    assert client.get(f"/classes/join/{school_class.join_code}").status_code == 429  # GET too
     assert count_rows(ClassMembership) == 0
 
 

@@ -77,7 +77,7 @@ def deck_row(key):
 
 def test_create_an_empty_deck(client, author):
     key = create_deck(client)
-    assert key == "capitals"
+    assert key == f"capitals-u{author.id}"  # a user's deck keys are their own
     deck = deck_row(key)
     assert deck.owner_id == author.id and deck.visibility == "private" and deck.version == 1
     assert [v.summary for v in DeckVersion.query.all()] == ["Created empty"]
@@ -316,20 +316,21 @@ def test_builtin_decks_are_read_only(client, author, builtin_decks):
 
 
 def test_students_keep_decks_private(client, make_user, login):
-    login(client, make_user())
+    student = make_user()
+    login(client, student)
     response = client.post("/decks/new", data={**DECK_FORM, "visibility": "public"})
     assert response.status_code == 400
     assert count_rows(Deck) == 0
-    assert create_deck(client) == "capitals"
+    assert create_deck(client) == f"capitals-u{student.id}"
 
 
 def test_keys_never_collide(client, author, builtin_decks, make_user, login):
+    # A built-in deck's key becomes the author's own: no collision, nothing to probe.
     builtin = next(iter(builtin_decks))
-    response = client.post("/decks/new", data={**DECK_FORM, "key": builtin})
-    assert response.status_code == 400
-    assert "already used" in response.get_data(as_text=True)
-    assert client.post("/decks/new", data={**DECK_FORM, "key": "new"}).status_code == 400
-    assert create_deck(client) == "capitals"
+    assert create_deck(client, key=builtin) == f"{builtin}-u{author.id}"
+    assert create_deck(client) == f"capitals-u{author.id}"
+    again = client.post("/decks/new", data=DECK_FORM)
+    assert again.headers["Location"].split("/")[2] == f"capitals-2-u{author.id}"
     client.post("/auth/logout")
     other = make_user(role="teacher")
     login(client, other)
@@ -345,7 +346,8 @@ def test_uploaded_text_is_escaped_everywhere(client, author):
     toml = FACT_FILE.replace('name = "Acme"', 'name = "<script>alert(1)</script>"')
     response = upload(client, "/decks/upload", toml.encode(), "evil.toml")
     assert response.status_code == 302
-    for url in ("/decks/tiny", "/decks/tiny/edit", "/decks/tiny/facts/acme-founder"):
+    tiny = f"/decks/tiny-u{author.id}"
+    for url in (tiny, f"{tiny}/edit", f"{tiny}/facts/acme-founder"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
@@ -397,21 +399,23 @@ def upload(client, url, data: bytes, filename: str, **fields):
 def test_upload_a_fact_file(client, author):
     response = upload(client, "/decks/upload", FACT_FILE.encode(), "tiny.toml")
     assert response.status_code == 302
-    assert deck_row("tiny").owner_id == author.id
-    download = client.get("/decks/tiny/download.toml").get_data(as_text=True)
-    assert parse_deck(download) == parse_deck(FACT_FILE)
+    key = f"tiny-u{author.id}"
+    assert deck_row(key).owner_id == author.id
+    download = client.get(f"/decks/{key}/download.toml").get_data(as_text=True)
+    assert parse_deck(download) == parse_deck(FACT_FILE.replace('"tiny"', f'"{key}"'))
     assert DeckVersion.query.one().summary.startswith("Uploaded tiny.toml")
 
 
 def test_replace_from_file_keeps_unchanged_questions(client, author):
     upload(client, "/decks/upload", FACT_FILE.encode(), "tiny.toml")
+    key = f"tiny-u{author.id}"
     before = {q.id: q.payload for q in Question.query.all()}
     edited = FACT_FILE.replace('title = "Tiny deck"', 'title = "Tiny, edited"')
-    response = upload(client, "/decks/tiny/edit/replace", edited.encode(), "tiny.toml")
+    response = upload(client, f"/decks/{key}/edit/replace", edited.encode(), "tiny.toml")
     assert response.status_code == 302
-    assert deck_row("tiny").title == "Tiny, edited"
+    assert deck_row(key).title == "Tiny, edited"
     assert {q.id: q.payload for q in Question.query.all()} == before
-    assert deck_row("tiny").version == 2
+    assert deck_row(key).version == 2
 
 
 @pytest.mark.parametrize(
@@ -516,7 +520,7 @@ def test_anki_import_previews_then_saves(client, author, tmp_path, maker):
     saved = client.post(response.headers["Location"], data={"visibility": "private"})
     assert saved.status_code == 302
     deck = Deck.query.one()
-    assert deck.key == "geography" and deck.owner_id == author.id
+    assert deck.key == f"geography-u{author.id}" and deck.owner_id == author.id
     assert count_rows(Fact) == 6
     typed = {q.prompt: q.answer for q in Question.query.filter_by(kind="typed")}
     assert typed["Capital of France?"] == "Paris"

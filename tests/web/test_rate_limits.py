@@ -101,7 +101,7 @@ def test_registration_and_password_changes_are_rate_limited(app_config, make_use
         user = accounts.register("limited@example.com", "Limited", PASSWORD)
         other = app.test_client()
         with other.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = accounts.start_session(user)
         wrong = {
             "current": "not my password",
             "password": "a-new-secret-9",
