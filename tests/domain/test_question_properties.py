@@ -27,7 +27,8 @@ from quizapp.domain.facts import (
 )
 from quizapp.domain.grading import judge, normalise
 from quizapp.domain.numbers import QUALIFIERS, parse_amount, parse_date
-from quizapp.domain.questions import Question, _could_be_same, _implied, generate
+from quizapp.domain.questions import Question, generate
+from quizapp.domain.questions.compare import could_be_same, implied
 
 EXAMPLES = settings(max_examples=40, deadline=None)
 
@@ -187,7 +188,7 @@ def subjects_that_could_have(deck: Deck, relation: str, value: Value) -> set[str
         for fact in deck.facts
         if fact.relation == relation
         for other in fact.values
-        if _could_be_same(value, other)
+        if could_be_same(value, other)
     }
 
 
@@ -257,9 +258,9 @@ def test_forward_choices_have_exactly_the_right_answers_right(
                 # a distractor that is true as well ("over $1 billion" of a company
                 # valued at over $2 billion) would be a second right answer
                 if isinstance(value, Quantity | Money):
-                    assert not any(_implied(value, right) for right in rights), (question, option)
+                    assert not any(implied(value, right) for right in rights), (question, option)
                 else:
-                    assert not any(_could_be_same(value, right) for right in rights)
+                    assert not any(could_be_same(value, right) for right in rights)
         if question.kind == "multiple_choice":
             assert len(question.correct) == 1
 
@@ -291,7 +292,7 @@ def test_false_statements_are_false(data: dict[str, Any], seed: int) -> None:
             continue
         rights = values_of(deck, question.relation, question.subject)
         stated = read_value(deck, question.relation, statement_value(deck, question), rights[0])
-        could_be_true = any(_could_be_same(stated, right) for right in rights)
+        could_be_true = any(could_be_same(stated, right) for right in rights)
         assert could_be_true == (question.answer == "True"), question
         if question.answer == "False":
             assert deck.relations[question.relation].unique

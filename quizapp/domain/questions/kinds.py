@@ -1,0 +1,224 @@
+"""The kinds of question: one builder each, and the `KINDS` registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, Value
+from quizapp.domain.grading import normalise
+from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
+from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
+from quizapp.domain.questions.model import Dropped, Question
+
+__all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "KindBuilder"]
+
+MAX_REVERSE_ANSWERS = 5
+TRUE, FALSE = "True", "False"
+BLANK = "____"
+
+Built = Iterator[Question | Dropped]
+
+
+def multiple_choice(context: Context, fact: Fact) -> Built:
+    """Ask the forward question with four options, one right."""
+    relation = context.deck.relations[fact.relation]
+    if relation.many:
+        return
+    kind = "multiple_choice"
+    id = context.question_id(fact, kind)
+    rng = context.rng(id)
+    value = fact.values[0]
+    wrong = context.distractors(fact, value, rng, CHOICES - 1)
+    if len(wrong) < CHOICES - 1:
+        yield _too_few(fact, kind, len(wrong), CHOICES - 1)
+        return
+    choices = [value.display, *(distractor.display for distractor in wrong)]
+    rng.shuffle(choices)
+    yield context.question(
+        fact,
+        kind,
+        id,
+        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        answer=value.display,
+        accepted=unique_texts((*value.answers, *fact.accepted)),
+        choices=tuple(choices),
+        correct=(value.display,),
+        answer_kind=value.kind,
+    )
+
+
+def multiple_select(context: Context, fact: Fact) -> Built:
+    """Ask the forward question of a `many` relation: pick every right value (4-6 options)."""
+    relation = context.deck.relations[fact.relation]
+    if not relation.many:
+        return
+    kind = "multiple_select"
+    id = context.question_id(fact, kind)
+    rng = context.rng(id)
+    rights = context.right_values(fact)
+    shown = rng.sample(rights, min(len(rights), CHOICES))
+    needed = max(2, CHOICES - len(shown))
+    wrong = context.distractors(fact, fact.values[0], rng, needed)
+    if len(wrong) < needed:
+        yield _too_few(fact, kind, len(wrong), needed)
+        return
+    choices = [value.display for value in (*shown, *wrong)]
+    rng.shuffle(choices)
+    correct = tuple(choice for choice in choices if choice in {v.display for v in shown})
+    yield context.question(
+        fact,
+        kind,
+        id,
+        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        answer=", ".join(correct),
+        accepted=correct,
+        choices=tuple(choices),
+        correct=correct,
+        answer_kind=fact.values[0].kind,
+    )
+
+
+def true_false(context: Context, fact: Fact) -> Built:
+    """State the fact, or (half of the time, for `unique` relations) a false version of it."""
+    relation = context.deck.relations[fact.relation]
+    kind = "true_false"
+    id = context.question_id(fact, kind)
+    rng = context.rng(id)
+    value = rng.choice(fact.values)
+    stated, answer = value, TRUE
+    if relation.unique and rng.random() < 0.5:
+        false = context.distractors(fact, value, rng, 1, statement=True)
+        if false:
+            stated, answer = false[0], FALSE
+    subject = context.entity(fact.subject).name
+    yield context.question(
+        fact,
+        kind,
+        id,
+        prompt=relation.statement.format(subject=subject, value=stated.display),
+        answer=answer,
+        accepted=(answer,),
+        choices=(TRUE, FALSE),
+        correct=(answer,),
+        answer_kind="boolean",
+    )
+
+
+def typed(context: Context, fact: Fact) -> Built:
+    """Ask the forward question; every right value and alias is accepted."""
+    relation = context.deck.relations[fact.relation]
+    if relation.many:
+        return
+    kind = "typed"
+    value = fact.values[0]
+    others = (right.display for right in context.right_values(fact) if right != value)
+    yield context.question(
+        fact,
+        kind,
+        context.question_id(fact, kind),
+        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        answer=value.display,
+        accepted=context.accepted(fact),
+        choices=(),
+        correct=unique_texts((value.display, *others)),
+        answer_kind=value.kind,
+    )
+
+
+def cloze(context: Context, fact: Fact) -> Built:
+    """Blank the cloze words out of the evidence; the learner types them."""
+    kind = "cloze"
+    text = fact.cloze or _default_cloze(fact)
+    if text is None:
+        reason = "no `cloze` given, and the value's text does not occur in the evidence"
+        yield Dropped(fact.key, kind, reason)
+        return
+    if text not in fact.evidence:
+        yield Dropped(fact.key, kind, f"cloze '{text}' does not occur in the evidence")
+        return
+    answer_kind, accepted = "text", (text,)
+    if len(fact.values) == 1 and _names_value(text, fact.values[0]):
+        value = fact.values[0]
+        answer_kind = value.kind
+        accepted = unique_texts((text, *value.answers, *fact.accepted))
+    yield context.question(
+        fact,
+        kind,
+        context.question_id(fact, kind),
+        prompt=fact.evidence.replace(text, BLANK),
+        answer=text,
+        accepted=accepted,
+        choices=(),
+        correct=(text,),
+        answer_kind=answer_kind,
+    )
+
+
+def _default_cloze(fact: Fact) -> str | None:
+    if len(fact.values) != 1:
+        return None
+    return next((text for text in fact.values[0].answers if text in fact.evidence), None)
+
+
+def _names_value(text: str, value: Value) -> bool:
+    """Whether cloze words say the value itself (so its aliases are right too)."""
+    if isinstance(value, Quantity | Money):
+        parsed = parse_amount(text)
+        return parsed is not None and parsed.amount == to_decimal(value.amount)
+    if isinstance(value, DateValue):
+        return parse_date(text) == (value.year, value.month, value.day)
+    return normalise(text) in {normalise(answer) for answer in value.answers}
+
+
+def reverse(context: Context, fact: Fact) -> Built:
+    """Ask for the subject from the value: typed, with options when they can be unambiguous."""
+    relation = context.deck.relations[fact.relation]
+    if relation.reverse is None:
+        return
+    kind = "reverse"
+    subject = context.entity(fact.subject)
+    for value in fact.values:
+        id = context.question_id(fact, kind, value_token(value) if relation.many else "")
+        rights = context.index.subjects_matching(relation.key, value, MAX_REVERSE_ANSWERS)
+        if len(rights) > MAX_REVERSE_ANSWERS:
+            reason = f"more than {MAX_REVERSE_ANSWERS} subjects fit '{value.display}'"
+            yield Dropped(fact.key, kind, reason)
+            continue
+        others = [key for key in rights if key != subject.key]
+        everyone = [subject, *map(context.entity, others)]
+        rng = context.rng(id)
+        avoid = value.key if isinstance(value, EntityRef) else None
+        wrong = context.subject_distractors(relation, set(rights), avoid, rng)
+        choices: tuple[str, ...] = ()
+        correct = tuple(entity.name for entity in everyone)
+        if len(wrong) == CHOICES - 1:
+            options = [subject.name, *(entity.name for entity in wrong)]
+            rng.shuffle(options)
+            choices, correct = tuple(options), (subject.name,)
+        yield context.question(
+            fact,
+            kind,
+            id,
+            prompt=relation.reverse.format(value=value.display),
+            answer=subject.name,
+            accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
+            choices=choices,
+            correct=correct,
+            answer_kind="entity",
+        )
+
+
+def _too_few(fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+    return Dropped(fact.key, kind, f"only {found} plausible distractors, {needed} needed")
+
+
+KindBuilder = Callable[[Context, Fact], Iterable[Question | Dropped]]
+
+KINDS: dict[str, KindBuilder] = {
+    "multiple_choice": multiple_choice,
+    "multiple_select": multiple_select,
+    "true_false": true_false,
+    "typed": typed,
+    "cloze": cloze,
+    "reverse": reverse,
+}
