@@ -53,6 +53,8 @@ class Context:
         self.deck = deck
         self.seed = seed
         self.index = Index(deck)
+        # Deck-wide plans that builders compute once (the true/false balance).
+        self.cache: dict[str, Any] = {}
 
     def question_id(self, fact: Fact, kind: str, part: str = "") -> str:
         """The stable id of a question about `fact`."""
@@ -91,10 +93,22 @@ class Context:
             answers += same.accepted
         return unique_texts(answers)
 
+    def closed(self, relation: Relation) -> bool:
+        """Whether the deck can know a value of `relation` to be wrong for a subject.
+
+        Only a `unique` relation says so: one value per subject (any other is
+        false), or for a `many` relation a complete list. Of any other relation
+        the deck states some values, and an unstated one may be true as well.
+        """
+        return relation.unique
+
     def distractors(
         self, fact: Fact, like: Value, rng: random.Random, count: int, statement: bool = False
     ) -> list[Value]:
-        """Wrong values for the fact's subject and relation, of the same type as `like`.
+        """Values known to be wrong for the fact's subject and relation, like `like`.
+
+        None if the relation is not `closed`: a distractor must be known to be
+        wrong, never merely unstated.
 
         Args:
             fact: The fact asked about.
@@ -109,6 +123,8 @@ class Context:
             Up to `count` values; fewer if the deck lacks plausible ones.
         """
         relation = self.deck.relations[fact.relation]
+        if not self.closed(relation):
+            return []
         rights = self.right_values(fact)
         taken = {normalise(answer) for value in rights for answer in value.answers}
         chosen: list[Value] = []
@@ -157,7 +173,9 @@ class Context:
         elif isinstance(like, Quantity | Money):
             if statement:
                 yield from _draw(own, rng)
-            amounts = self.index.amounts_in[(like.kind, measure(like))]
+            # The relation's own figures, then scaled ones: a revenue is never offered a
+            # launch price as a distractor ("around 33,000 JPY" for Sony's revenue).
+            amounts = self.index.amounts_in[(relation.key, measure(like))]
             for amount in itertools.chain(_draw(amounts, rng), _scaled(like, rng)):
                 yield _with_amount(like, amount)
         else:
@@ -166,14 +184,17 @@ class Context:
     def subject_distractors(
         self, relation: Relation, rights: set[str], avoid: str | None, rng: random.Random
     ) -> list[Entity]:
-        """Subjects for the options of a reverse question, none of them possibly right."""
+        """Subjects for the options of a reverse question, each known to be wrong.
+
+        A subject is known to be wrong only if the relation is `closed` and the deck
+        states its values, none of which could be the one asked: a product whose
+        maker the deck never names is not offered as "not made by Zhipu".
+        """
+        if not self.closed(relation):
+            return []
         taken = {normalise(answer) for key in rights for answer in self.entity(key).ref.answers}
         chosen: list[Entity] = []
-        pools = (
-            self.index.relation_subjects[relation.key],
-            self.index.entities_of_type[relation.subject],
-        )
-        for key in itertools.chain.from_iterable(_draw(pool, rng) for pool in pools):
+        for key in _draw(self.index.relation_subjects[relation.key], rng):
             if len(chosen) == CHOICES - 1:
                 break
             if key in rights or key == avoid:

@@ -106,7 +106,7 @@ class Index:
                 self.on_date[date].append(fact.subject)
             elif isinstance(value, Quantity | Money):
                 self.figures[(fact.relation, measure(value))].add(value, fact.subject)
-                self.amounts_in[(value.kind, measure(value))].append(to_decimal(value.amount))
+                self.amounts_in[(fact.relation, measure(value))].append(to_decimal(value.amount))
             else:
                 self.subjects_with[(fact.relation, value.identity)].append(fact.subject)
 

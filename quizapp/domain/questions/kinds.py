@@ -9,10 +9,14 @@ from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
+from quizapp.domain.questions.phrasing import ask_forward, ask_reverse, state
+from quizapp.domain.questions.truth import statement_for
 
-__all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "KindBuilder"]
+__all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "MAX_SELECT_RIGHTS", "KindBuilder"]
 
 MAX_REVERSE_ANSWERS = 5
+# A complete list is shown whole among the options; a longer one is not asked.
+MAX_SELECT_RIGHTS = 6
 TRUE, FALSE = "True", "False"
 BLANK = "____"
 
@@ -25,6 +29,9 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if relation.many:
         return
     kind = "multiple_choice"
+    if not context.closed(relation):
+        yield _open_world(fact, kind)
+        return
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     value = fact.values[0]
@@ -38,7 +45,7 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         id,
-        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        prompt=ask_forward(relation.forward, context.entity(fact.subject).name, value),
         answer=value.display,
         accepted=unique_texts((*value.answers, *fact.accepted)),
         choices=tuple(choices),
@@ -48,15 +55,28 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
 
 
 def multiple_select(context: Context, fact: Fact) -> Built:
-    """Ask the forward question of a `many` relation: pick every right value (4-6 options)."""
+    """Ask the forward question of a complete `many` relation: pick every right value.
+
+    The question asks for the whole list ("Which companies make up the Six
+    Tigers?"), so it is made only for a list the author marked complete (a
+    `unique` many relation), and every member is shown among the options, with
+    2-3 distractors known to be wrong (4-8 options).
+    """
     relation = context.deck.relations[fact.relation]
     if not relation.many:
         return
     kind = "multiple_select"
+    if not context.closed(relation):
+        yield _open_world(fact, kind)
+        return
+    rights = context.right_values(fact)
+    if len(rights) > MAX_SELECT_RIGHTS:
+        reason = f"a list of {len(rights)} is too long to show whole (at most {MAX_SELECT_RIGHTS})"
+        yield Dropped(fact.key, kind, reason)
+        return
     id = context.question_id(fact, kind)
     rng = context.rng(id)
-    rights = context.right_values(fact)
-    shown = rng.sample(rights, min(len(rights), CHOICES))
+    shown = list(rights)
     needed = max(2, CHOICES - len(shown))
     wrong = context.distractors(fact, fact.values[0], rng, needed)
     if len(wrong) < needed:
@@ -69,7 +89,7 @@ def multiple_select(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         id,
-        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        prompt=ask_forward(relation.forward, context.entity(fact.subject).name, rights[0]),
         answer=", ".join(correct),
         accepted=correct,
         choices=tuple(choices),
@@ -79,23 +99,20 @@ def multiple_select(context: Context, fact: Fact) -> Built:
 
 
 def true_false(context: Context, fact: Fact) -> Built:
-    """State the fact, or (half of the time, for `unique` relations) a false version of it."""
+    """State the fact, or a certainly false version of it, as the deck's balance plans."""
     relation = context.deck.relations[fact.relation]
     kind = "true_false"
-    id = context.question_id(fact, kind)
-    rng = context.rng(id)
-    value = rng.choice(fact.values)
-    stated, answer = value, TRUE
-    if relation.unique and rng.random() < 0.5:
-        false = context.distractors(fact, value, rng, 1, statement=True)
-        if false:
-            stated, answer = false[0], FALSE
+    planned = statement_for(context, fact)
+    if isinstance(planned, str):
+        yield Dropped(fact.key, kind, planned)
+        return
+    answer = TRUE if planned.true else FALSE
     subject = context.entity(fact.subject).name
     yield context.question(
         fact,
         kind,
-        id,
-        prompt=relation.statement.format(subject=subject, value=stated.display),
+        context.question_id(fact, kind),
+        prompt=state(relation.statement, subject, planned.value),
         answer=answer,
         accepted=(answer,),
         choices=(TRUE, FALSE),
@@ -116,7 +133,7 @@ def typed(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=relation.forward.format(subject=context.entity(fact.subject).name),
+        prompt=ask_forward(relation.forward, context.entity(fact.subject).name, value),
         answer=value.display,
         accepted=context.accepted(fact),
         choices=(),
@@ -199,13 +216,21 @@ def reverse(context: Context, fact: Fact) -> Built:
             fact,
             kind,
             id,
-            prompt=relation.reverse.format(value=value.display),
+            prompt=ask_reverse(relation.reverse, value),
             answer=subject.name,
             accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
             choices=choices,
             correct=correct,
             answer_kind="entity",
         )
+
+
+def _open_world(fact: Fact, kind: str) -> Dropped:
+    reason = (
+        f"relation '{fact.relation}' is not `unique` (one value per subject, or a complete "
+        "list), so the deck cannot say that any other value is wrong"
+    )
+    return Dropped(fact.key, kind, reason)
 
 
 def _too_few(fact: Fact, kind: str, found: int, needed: int) -> Dropped:

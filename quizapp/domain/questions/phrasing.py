@@ -1,0 +1,99 @@
+"""Fill a relation's templates so that they read as correct English for every value.
+
+An author writes one template per relation ("{subject} was founded in {value}.")
+but the values vary: a date may be a year, a month or a day, a figure may start
+with a hedge ("over 1 trillion parameters"), a number may be 8 or 80. The
+template is repaired around the slot rather than asking authors for one
+template per case:
+
+- the preposition before a date follows its precision: "in 1969", "in May 1969",
+  "on May 1, 1969", whichever of "in"/"on" the author wrote;
+- "a"/"an" before the value follows how the value is read ("an 80% stake",
+  "a 10% stake", "an over-..." is never made: the article goes with the first word);
+- a sentence that starts with the value starts with a capital letter;
+- a forward question about a date says which precision is asked: "When was X
+  founded?" becomes "In which year was X founded?", "In which month was X
+  founded?" or "On which date was X founded?"; a question that does not start
+  with "When" gets the precision appended.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.domain.facts import DateValue, Money, Quantity, Value
+from quizapp.domain.questions.compare import precision
+
+__all__ = ["ask_forward", "ask_reverse", "date_preposition", "state"]
+
+_PREPOSITION = re.compile(r"\b([Ii]n|[Oo]n)(\s+)\{value\}")
+_ARTICLE = re.compile(r"\b([Aa]n?)(\s+)\{value\}")
+_WHEN = re.compile(r"^When\s+")
+_ASKED = {1: "In which year", 2: "In which month and year", 3: "On which date"}
+_HINT = {1: " (the year)", 2: " (the month and year)", 3: " (the exact date)"}
+# Numbers read with a vowel sound: 8, 11, 18, 80, 800, 8,000, 11,000, 18 million ...
+_AN_NUMBER = re.compile(
+    r"^(?:8|1[18](?:(?:,\d{3})*|\s+(?:thousand|million|billion|trillion))?(?!\d))"
+)
+_AN_WORD = re.compile(r"^(?:[aeio]|u(?!ni|s[eu])|hour|honest|heir)", re.IGNORECASE)
+
+
+def date_preposition(date: DateValue) -> str:
+    """ "on" before a day, "in" before a month or a year."""
+    return "on" if date.day is not None else "in"
+
+
+def _article(text: str) -> str:
+    if _AN_NUMBER.match(text) or _AN_WORD.match(text):
+        return "an"
+    return "a"
+
+
+def _fill(template: str, value: Value, **slots: str) -> str:
+    """Fill {value} (and the other slots), repairing the words just before {value}."""
+    if isinstance(value, DateValue):
+        wanted = date_preposition(value)
+
+        def preposition(match: re.Match[str]) -> str:
+            word = wanted.capitalize() if match.group(1)[0].isupper() else wanted
+            return f"{word}{match.group(2)}{{value}}"
+
+        template = _PREPOSITION.sub(preposition, template)
+    text = value.display
+
+    def article(match: re.Match[str]) -> str:
+        word = _article(text)
+        word = word.capitalize() if match.group(1)[0].isupper() else word
+        return f"{word}{match.group(2)}{{value}}"
+
+    template = _ARTICLE.sub(article, template)
+    filled = template.format(value=text, **slots)
+    if template.startswith("{value}") and isinstance(value, Quantity | Money):
+        filled = filled[:1].upper() + filled[1:]
+    return filled
+
+
+def state(template: str, subject: str, value: Value) -> str:
+    """A relation's statement about `subject` with `value`, for true/false questions."""
+    return _fill(template, value, subject=subject)
+
+
+def ask_reverse(template: str, value: Value) -> str:
+    """A relation's reverse question about `value`."""
+    return _fill(template, value)
+
+
+def ask_forward(template: str, subject: str, value: Value) -> str:
+    """A relation's forward question about `subject`; `value` is the right answer.
+
+    For a date, the question says which precision is asked, so that "1969" is a
+    fair answer to "In which year...?" and not to "On which date...?".
+    """
+    prompt = template.format(subject=subject)
+    if not isinstance(value, DateValue):
+        return prompt
+    level = precision(value)
+    if _WHEN.match(prompt):
+        return _WHEN.sub(_ASKED[level] + " ", prompt, count=1)
+    stem, mark = (prompt[:-1], "?") if prompt.endswith("?") else (prompt, "")
+    return f"{stem}{_HINT[level]}{mark}"
