@@ -28,6 +28,7 @@ __all__ = [
     "format_quantity",
     "parse_amount",
     "parse_date",
+    "singular",
     "to_decimal",
 ]
 
@@ -182,8 +183,27 @@ def format_quantity(amount: float | int, unit: str, qualifier: str = "exact") ->
     if unit == "%":
         text += "%"
     elif unit:
-        text = f"{text} {unit}"
+        text = f"{text} {singular(unit) if to_decimal(amount) == 1 else unit}"
     return _with_qualifier(qualifier, text)
+
+
+def singular(unit: str) -> str:
+    """The unit for an amount of exactly 1: "1 model", "1 stable isotope", "1 time".
+
+    Units are written in the plural by authors ("models"); only the last word
+    changes, and only by the regular English rules ("series", "%" stay).
+    """
+    head, _, last = unit.rpartition(" ")
+    lower = last.lower()
+    if lower.endswith(("ss", "us", "is", "series", "species")):
+        return unit
+    if lower.endswith("ies") and len(lower) > 4:
+        last = last[:-3] + "y"
+    elif lower.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif lower.endswith("s"):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
 
 
 def format_money(amount: float | int, currency: str, qualifier: str = "exact") -> str:

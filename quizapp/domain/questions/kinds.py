@@ -216,7 +216,7 @@ def reverse(context: Context, fact: Fact) -> Built:
             fact,
             kind,
             id,
-            prompt=ask_reverse(relation.reverse, value),
+            prompt=ask_reverse(relation.reverse, value, with_options=bool(choices)),
             answer=subject.name,
             accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
             choices=choices,

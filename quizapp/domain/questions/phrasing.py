@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 
 from quizapp.domain.facts import DateValue, Money, Quantity, Value
+from quizapp.domain.numbers import singular
 from quizapp.domain.questions.compare import precision
 
 __all__ = ["ask_forward", "ask_reverse", "date_preposition", "state"]
 
 _PREPOSITION = re.compile(r"\b([Ii]n|[Oo]n)(\s+)\{value\}")
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)\{value\}")
+_OF_THESE = re.compile(r"\b(Which|which)\s+of\s+these\s+(\w+)")
 _WHEN = re.compile(r"^When\s+")
 _ASKED = {1: "In which year", 2: "In which month and year", 3: "On which date"}
 _HINT = {1: " (the year)", 2: " (the month and year)", 3: " (the exact date)"}
@@ -78,8 +80,14 @@ def state(template: str, subject: str, value: Value) -> str:
     return _fill(template, value, subject=subject)
 
 
-def ask_reverse(template: str, value: Value) -> str:
-    """A relation's reverse question about `value`."""
+def ask_reverse(template: str, value: Value, with_options: bool = True) -> str:
+    """A relation's reverse question about `value`.
+
+    Without options, "Which of these companies..." has nothing to point at and
+    becomes "Which company...".
+    """
+    if not with_options:
+        template = _OF_THESE.sub(lambda m: f"{m.group(1)} {singular(m.group(2))}", template)
     return _fill(template, value)
 
 
