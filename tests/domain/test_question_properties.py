@@ -128,7 +128,9 @@ def decks(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             year = draw(st.integers(2019, 2024))
             month = draw(st.none() | st.integers(1, 12))
-            add(company, "founded", f"{year}" if month is None else f"{year}-{month:02d}")
+            day = draw(st.none() | st.integers(1, 28)) if month else None
+            date = f"{year}" if month is None else f"{year}-{month:02d}"
+            add(company, "founded", date if day is None else f"{date}-{day:02d}")
         if draw(st.booleans()):
             amount = draw(st.sampled_from([1e8, 5e8, 1e9, 2e9, 3e9]))
             add(
@@ -216,6 +218,8 @@ def statement_value(deck: Deck, question: Question) -> str:
     relation = deck.relations[question.relation]
     subject = re.escape(deck.entities[question.subject].name)
     pattern = re.escape(relation.statement).replace(re.escape("{subject}"), subject)
+    # the preposition before a date follows its precision ("in 2023", "on May 1, 2023")
+    pattern = re.sub(r"\b(?:in|on)\\ \\\{value\\\}", "(?:in|on) (.+)", pattern)
     pattern = pattern.replace(re.escape("{value}"), "(.+)")
     match = re.fullmatch(pattern, question.prompt)
     assert match, (pattern, question.prompt)
@@ -236,7 +240,7 @@ def test_options_are_unique_and_hold_the_answer(data: dict[str, Any], seed: int)
         if question.kind == "multiple_choice":
             assert len(question.choices) == 4
         if question.kind == "multiple_select":
-            assert 4 <= len(question.choices) <= 6
+            assert 4 <= len(question.choices) <= 8
 
 
 @EXAMPLES
@@ -341,3 +345,47 @@ def test_round_trips(data: dict[str, Any]) -> None:
     deck = Deck.from_dict(data)
     assert Deck.from_dict(json.loads(json.dumps(deck.to_dict()))) == deck
     assert parse_deck(to_toml(deck)) == deck
+
+
+@EXAMPLES
+@given(decks(), st.integers(0, 3))
+def test_true_false_is_balanced(data: dict[str, Any], seed: int) -> None:
+    answers = [
+        q.answer for q in generate(Deck.from_dict(data), seed).questions if q.kind == "true_false"
+    ]
+    assert 0 <= answers.count("True") - answers.count("False") <= 1
+
+
+@EXAMPLES
+@given(decks(), st.integers(0, 3))
+def test_wrong_options_are_known_wrong(data: dict[str, Any], seed: int) -> None:
+    """Closed world: an option is offered as wrong only if the deck rules it out."""
+    deck = Deck.from_dict(data)
+    stated = {(fact.relation, fact.subject) for fact in deck.facts}
+    for question in generate(deck, seed).questions:
+        relation = deck.relations[question.relation]
+        wrong = set(question.choices) - set(question.correct)
+        if question.kind in ("multiple_choice", "multiple_select") or (
+            question.kind == "true_false" and question.answer == "False"
+        ):
+            assert relation.unique, question
+        if question.kind == "reverse" and wrong:
+            assert relation.unique, question
+            for option in wrong:
+                assert (question.relation, entity_named(deck, option)) in stated, question
+        if question.kind == "multiple_select":
+            rights = values_of(deck, question.relation, question.subject)
+            assert {normalise(v.display) for v in rights} == {
+                normalise(c) for c in question.correct
+            }
+
+
+@EXAMPLES
+@given(decks(), st.integers(0, 3))
+def test_dates_read_right_at_every_precision(data: dict[str, Any], seed: int) -> None:
+    deck = Deck.from_dict(data)
+    wrong = re.compile(r"\bin [A-Z][a-z]+ \d{1,2}, \d{4}|\bon \d{4}\b|\bon [A-Z][a-z]+ \d{4}\b")
+    for question in generate(deck, seed).questions:
+        if question.relation == "founded" and question.kind != "cloze":
+            assert not wrong.search(question.prompt), question.prompt
+            assert not question.prompt.startswith("When "), question.prompt
