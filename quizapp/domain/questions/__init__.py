@@ -3,19 +3,22 @@
 Each fact yields up to one question of each kind in `KINDS` (a registry: a new
 kind is one new function and one entry):
 
-- multiple_choice: the `forward` question of a one-value relation, 4 options,
-  one of them right.
-- multiple_select: the `forward` question of a `many` relation, up to 4 right
-  values and 2-3 distractors (4-6 options).
-- true_false: the `statement`, true, or for `unique` relations false half of
-  the time.
+- multiple_choice: the `forward` question of a one-value `unique` relation, 4
+  options, one of them right.
+- multiple_select: the `forward` question of a complete (`unique`) `many`
+  relation: every right value and 2-3 distractors (4-8 options).
+- true_false: the `statement`, true or certainly false, balanced over the deck
+  (`truth`).
 - typed: the `forward` question of a one-value relation, answer typed.
 - cloze: the evidence with the cloze words blanked, answer typed.
 - reverse: the `reverse` question (one per value of a `many` fact), answer
   typed, with 4 options when there are enough distractors.
 
-What counts as right is decided against *all* facts of the deck, read as a
-closed world (what the deck does not state is false):
+What counts as right is decided against *all* facts of the deck. What counts
+as wrong is only what the deck rules out: a value of a `unique` relation (one
+value per subject, or a complete list) other than the stated one(s). Of any
+other relation the deck states some values and an unstated one may be true, so
+it gets no distractors, no reverse options and no false statements:
 
 - A forward question's right answers are the values of every fact with the same
   subject and relation. Typed questions accept all of them; a choice question
@@ -29,7 +32,10 @@ closed world (what the deck does not state is false):
   than `MAX_REVERSE_ANSWERS` right answers tests nothing and is dropped.
 - A false statement replaces the value by one that cannot be true of the
   subject. Only `unique` relations say that a subject has no other values, so
-  other relations only get true statements.
+  other relations only get true statements; reverse options are subjects whose
+  stated value differs.
+- Templates are filled by `phrasing`: prepositions before dates follow their
+  precision, forward questions about dates say which precision is asked.
 - Choice questions about a figure ask for the figure as reported: distractors
   keep the qualifier and unit ("over $2 billion" against "over $20 billion"),
   differ from every right figure by at least a factor `MIN_FIGURE_RATIO`, and
