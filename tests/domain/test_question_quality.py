@@ -14,7 +14,7 @@ from quizapp.domain.facts import DateValue, Deck, Quantity, TextValue, load_deck
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import MONTHS, format_quantity, singular
 from quizapp.domain.questions import Question, generate
-from quizapp.domain.questions.phrasing import ask_forward, ask_reverse, state
+from quizapp.domain.questions.phrasing import ask_forward, ask_reverse, mentions, state
 
 ROOT = Path(__file__).parents[2]
 DECK_FILES = sorted((ROOT / "questions").glob("*.toml")) + sorted(
@@ -327,3 +327,51 @@ def test_golden_brands() -> None:
     assert founded.answer == "May 7, 1946"
     reverse = asked(deck, "Which company was co-founded by Akio Morita?", "reverse")
     assert reverse.choices == ()  # founders lists are not complete: nobody is known wrong
+
+
+# --- 5. giveaways and clozes without context --------------------------------------------------
+
+
+def test_no_answer_written_in_its_question(
+    deck: Deck, generations: dict[int, tuple[Question, ...]]
+) -> None:
+    for question in generations[0]:
+        if question.kind in ("multiple_choice", "typed", "reverse"):
+            if question.answer_kind == "entity":
+                assert not mentions(question.prompt, question.answer), question.prompt
+            for text in question.accepted:
+                if text != question.answer and text not in question.correct:
+                    assert not mentions(question.prompt, text), (question.prompt, text)
+
+
+def test_clozes_name_their_subject(
+    deck: Deck, generations: dict[int, tuple[Question, ...]]
+) -> None:
+    for question in generations[0]:
+        if question.kind != "cloze":
+            continue
+        subject = deck.entities[question.subject]
+        names = [subject.name, *subject.aliases, subject.name.rsplit(" ", 1)[-1]]
+        assert any(mentions(question.prompt, n) or mentions(question.answer, n) for n in names), (
+            question.prompt
+        )
+
+
+def test_an_alias_equal_to_a_company_name_is_not_a_giveaway() -> None:
+    deck = load_deck(ROOT / "tests" / "fixtures" / "decks" / "consumer_brands.toml")
+    founder = asked(deck, "Porsche was founded by ____.", "cloze")
+    assert "Porsche" not in founder.accepted  # an alias of Ferdinand Porsche
+    assert "Ferdinand Porsche" in founder.accepted
+    dropped = {(d.fact_key, d.kind) for d in generate(deck).dropped}
+    assert ("porsche-911-maker", "multiple_choice") in dropped  # "...makes the Porsche 911?"
+    assert ("porsche-founder", "reverse") in dropped  # "...co-founded by Ferdinand Porsche?"
+
+
+def test_cloze_without_its_subject_gets_it() -> None:
+    deck = load_deck(ROOT / "tests" / "fixtures" / "decks" / "chemical_elements.toml")
+    (question,) = [
+        q
+        for q in generate(deck).questions
+        if q.kind == "cloze" and q.fact_key == "marie-curie-nobel-chemistry"
+    ]
+    assert question.prompt == "Marie Curie: She won the Nobel Prize in Chemistry alone in ____."

@@ -31,7 +31,8 @@ from quizapp.domain.questions.compare import (
     precision,
 )
 from quizapp.domain.questions.index import Index
-from quizapp.domain.questions.model import Question, question_id
+from quizapp.domain.questions.model import Dropped, Question, question_id
+from quizapp.domain.questions.phrasing import mentions
 
 __all__ = ["CHOICES", "Context", "unique_texts", "value_token"]
 
@@ -64,8 +65,23 @@ class Context:
         """A random generator for one question, independent of every other question."""
         return random.Random(f"{self.seed}:{question_id}")
 
-    def question(self, fact: Fact, kind: str, id: str, **content: Any) -> Question:
-        """Make a question about `fact`, filling in what every question shares."""
+    def question(self, fact: Fact, kind: str, id: str, **content: Any) -> Question | Dropped:
+        """Make a question about `fact`, filling in what every question shares.
+
+        Giveaways are repaired or refused here, for every kind: an alias that the
+        prompt itself contains is not accepted ("Porsche" for "Who founded
+        Porsche?", an alias of Ferdinand Porsche), and a question whose right
+        answer is written in its prompt ("Which company makes the Porsche 911?")
+        is dropped.
+        """
+        prompt, answer = content["prompt"], content["answer"]
+        if content["answer_kind"] == "entity" and kind != "cloze" and mentions(prompt, answer):
+            return Dropped(fact.key, kind, f"the answer '{answer}' is written in the question")
+        content["accepted"] = tuple(
+            text
+            for text in content["accepted"]
+            if text == answer or text in content["correct"] or not mentions(prompt, text)
+        )
         return Question(
             id=id,
             deck=self.deck.key,

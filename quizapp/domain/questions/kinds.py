@@ -9,7 +9,12 @@ from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
-from quizapp.domain.questions.phrasing import ask_forward, ask_reverse, state
+from quizapp.domain.questions.phrasing import (
+    ask_forward,
+    ask_reverse,
+    cloze_prompt,
+    state,
+)
 from quizapp.domain.questions.truth import statement_for
 
 __all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "MAX_SELECT_RIGHTS", "KindBuilder"]
@@ -162,7 +167,7 @@ def cloze(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=fact.evidence.replace(text, BLANK),
+        prompt=cloze_prompt(fact.evidence, text, BLANK, context.entity(fact.subject)),
         answer=text,
         accepted=accepted,
         choices=(),

@@ -11,6 +11,8 @@ template per case:
 - "a"/"an" before the value follows how the value is read ("an 80% stake",
   "a 10% stake", "an over-..." is never made: the article goes with the first word);
 - a sentence that starts with the value starts with a capital letter;
+- a cloze whose sentence does not name its subject ("She won the Nobel Prize in
+  ____.") is prefixed with the subject's name ("Marie Curie: She won ...");
 - a forward question about a date says which precision is asked: "When was X
   founded?" becomes "In which year was X founded?", "In which month was X
   founded?" or "On which date was X founded?"; a question that does not start
@@ -21,15 +23,16 @@ from __future__ import annotations
 
 import re
 
-from quizapp.domain.facts import DateValue, Money, Quantity, Value
+from quizapp.domain.facts import DateValue, Entity, Money, Quantity, Value
 from quizapp.domain.numbers import singular
 from quizapp.domain.questions.compare import precision
 
-__all__ = ["ask_forward", "ask_reverse", "date_preposition", "state"]
+__all__ = ["ask_forward", "ask_reverse", "cloze_prompt", "date_preposition", "mentions", "state"]
 
 _PREPOSITION = re.compile(r"\b([Ii]n|[Oo]n)(\s+)\{value\}")
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)\{value\}")
 _OF_THESE = re.compile(r"\b(Which|which)\s+of\s+these\s+(\w+)")
+_LONGEST_NAME = 6
 _WHEN = re.compile(r"^When\s+")
 _ASKED = {1: "In which year", 2: "In which month and year", 3: "On which date"}
 _HINT = {1: " (the year)", 2: " (the month and year)", 3: " (the exact date)"}
@@ -105,3 +108,31 @@ def ask_forward(template: str, subject: str, value: Value) -> str:
         return _WHEN.sub(_ASKED[level] + " ", prompt, count=1)
     stem, mark = (prompt[:-1], "?") if prompt.endswith("?") else (prompt, "")
     return f"{stem}{_HINT[level]}{mark}"
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """Whether `text` contains `phrase` as whole words, ignoring case ("Porsche" in
+    "Which company makes the Porsche 911?", not "Sony" in "Sonya")."""
+    phrase = phrase.strip()
+    if not phrase:
+        return False
+    pattern = rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)"
+    return re.search(pattern, text.casefold()) is not None
+
+
+def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> str:
+    """The evidence with `blanked` replaced by `blank`, naming the subject if it does not.
+
+    A sentence taken from its paragraph often says "the firm" or "she"; without
+    the subject's name the gap cannot be filled ("The firm is developing ____").
+    """
+    prompt = evidence.replace(blanked, blank)
+    names = [subject.name, *subject.aliases]
+    if subject.type == "person" and " " in subject.name:
+        names.append(subject.name.rsplit(" ", 1)[1])  # "Cavendish was born in ____."
+    # A subject that is a sentence itself (an imported Anki card) names nothing to add.
+    name = subject.name.strip()
+    sentence = blank in name or name.endswith((".", "?", "!")) or len(name.split()) > _LONGEST_NAME
+    if sentence or any(mentions(prompt, name) or mentions(blanked, name) for name in names):
+        return prompt
+    return f"{subject.name}: {prompt}"
