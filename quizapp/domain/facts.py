@@ -200,8 +200,13 @@ class Money:
 
     @property
     def answers(self) -> tuple[str, ...]:
-        """Every text accepted for this value when typed (the grader also parses others)."""
-        return (self.display,)
+        """Every text accepted for this value when typed (the grader also parses others).
+
+        The ISO form ("2 billion CNY") comes too, so the grader knows the currency
+        when the display's sign is ambiguous ("¥" is also the yen).
+        """
+        coded = format_money(self.amount, self.currency, self.qualifier, symbol=False)
+        return (self.display, coded) if coded != self.display else (self.display,)
 
     @property
     def identity(self) -> tuple[Any, ...]:

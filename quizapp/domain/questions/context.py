@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from quizapp.domain.facts import (
     DateValue,
     Deck,
@@ -20,7 +22,7 @@ from quizapp.domain.facts import (
     Relation,
     Value,
 )
-from quizapp.domain.grading import normalise
+from quizapp.domain.grading import TYPO_MIN_LENGTH, TYPO_RATIO, normalise
 from quizapp.domain.numbers import to_decimal
 from quizapp.domain.questions.compare import (
     INFINITY,
@@ -82,6 +84,8 @@ class Context:
             for text in content["accepted"]
             if text == answer or text in content["correct"] or not mentions(prompt, text)
         )
+        if kind in ("typed", "cloze", "reverse") and content["answer_kind"] in ("entity", "text"):
+            content["near_misses"] = self.near_misses(content["accepted"])
         return Question(
             id=id,
             deck=self.deck.key,
@@ -93,6 +97,34 @@ class Context:
             source=fact.source or self.deck.source,
             **content,
         )
+
+    def near_misses(self, accepted: Sequence[str]) -> tuple[str, ...]:
+        """Names of the deck's entities that would pass as a typo of an accepted answer.
+
+        Typo tolerance must never accept another entity's name ("GLM-4V-Plus" for
+        "GLM-4-Plus"); the grader refuses these and answers closer to them.
+        """
+        names: dict[str, tuple[str, str]] | None = self.cache.get("names")
+        if names is None:
+            names = self.cache["names"] = {
+                normalise(text): (text, key)
+                for key, entity in sorted(self.deck.entities.items())
+                for text in (entity.name, *entity.aliases)
+            }
+        keys = {normalise(text) for text in accepted}
+        # an answer's own entity is no near miss ("Moonshot AI" beside "Moonshot")
+        own = {names[key][1] for key in keys if key in names}
+        found: dict[str, None] = {}
+        for key in keys:
+            if len(key) < TYPO_MIN_LENGTH:
+                continue
+            for match, _score, _ in process.extract(
+                key, list(names), scorer=fuzz.ratio, score_cutoff=TYPO_RATIO - 10, limit=5
+            ):
+                text, entity = names[match]
+                if match not in keys and entity not in own:
+                    found[text] = None
+        return tuple(sorted(found))
 
     def entity(self, key: str) -> Entity:
         """An entity of the deck."""

@@ -30,6 +30,8 @@ class Question:
         source: Source URL.
         answer_kind: "entity", "date", "number", "money", "text" or "boolean" (true/false);
             tells the grader how to compare typed answers.
+        near_misses: Other entities' names close enough to an accepted answer to pass
+            as its typo; the grader refuses them (and answers closer to them).
     """
 
     id: str
@@ -46,6 +48,7 @@ class Question:
     evidence: str
     source: str
     answer_kind: str
+    near_misses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the question as JSON-compatible data (one line of the JSONL export)."""
@@ -64,7 +67,7 @@ class Question:
             "evidence": self.evidence,
             "source": self.source,
             "answer_kind": self.answer_kind,
-        }
+        } | ({"near_misses": list(self.near_misses)} if self.near_misses else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Question:
@@ -84,6 +87,7 @@ class Question:
             evidence=data["evidence"],
             source=data["source"],
             answer_kind=data["answer_kind"],
+            near_misses=tuple(data.get("near_misses", ())),
         )
 
 
