@@ -115,6 +115,23 @@ def questions_check(paths: tuple[str, ...], verbose: bool) -> None:
     click.echo(f"ok: {len(decks)} deck(s)")
 
 
+@questions_cli.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def questions_lint(paths: tuple[str, ...]) -> None:
+    """Advise deck authors on what the generator cannot judge alone.
+
+    Notes only (lists not marked complete, text asked word for word, date templates);
+    `questions check` is what fails on errors.
+    """
+    from quizapp.domain.lint import lint
+
+    for deck in _load_or_exit(_fact_file_paths(paths)):
+        notes = lint(deck)
+        click.echo(f"{deck.key}: {len(notes)} note(s)")
+        for note in notes:
+            click.echo(f"  {note}")
+
+
 @questions_cli.command("grade")
 @click.option("--deck", "deck_key", required=True, help="The deck's key.")
 @click.option("--fact", "fact_key", required=True, help="The fact's key.")

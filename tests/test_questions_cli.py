@@ -143,3 +143,10 @@ def test_check_the_decks_nobody_tuned(cli):
     result = cli("questions", "check", str(fixtures))
     assert result.exit_code == 0, result.output
     assert "ok: 2 deck(s)" in result.output
+
+
+def test_lint_advises_without_failing(cli):
+    result = cli("questions", "lint", str(QUESTIONS))
+    assert result.exit_code == 0, result.output
+    assert "relation 'backer': the lists are not marked complete" in result.output
+    assert "software-companies: 0 note(s)" in result.output
