@@ -9,8 +9,8 @@ from loading: they say where questions will be missing or hard to answer fairly.
   say so.
 - A one-value relation with `unique = false` gets no multiple choice and no false
   statements.
-- A text value asked as a typed question with no aliases and no `accepted`
-  answers must be typed word for word.
+- A text value of several words with no aliases and no `accepted` answers gets
+  no typed question (it would have to be typed word for word).
 - A date template whose `{value}` does not follow "in" or "on" cannot be repaired
   for every precision ("founded {value}" reads "founded May 1, 1969").
 """
@@ -20,13 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quizapp.domain.facts import Deck, Relation, TextValue
+from quizapp.domain.facts import Deck, Relation
+from quizapp.domain.questions.kinds import word_for_word
 
 __all__ = ["Advice", "lint"]
 
 _DATE_SLOT = re.compile(r"\b(?:in|on|In|On)\s+\{value\}|^\{value\}")
-# Text values this long are phrases nobody types back word for word.
-_LONG_TEXT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -64,16 +63,12 @@ def lint(deck: Deck) -> list[Advice]:
         for note in _relation_advice(relation)
     ]
     for fact in deck.facts:
-        relation = deck.relations[fact.relation]
-        if relation.many or relation.value != "text" or fact.accepted:
-            continue
-        (value,) = fact.values
-        long = isinstance(value, TextValue) and len(value.text.split()) >= _LONG_TEXT_WORDS
-        if long and not value.aliases:
+        if not deck.relations[fact.relation].many and word_for_word(fact, fact.values[0]):
             advice.append(
                 Advice(
                     f"fact '{fact.key}'",
-                    f"the typed question expects '{value.text}' word for word",
+                    f"'{fact.values[0].display}' would have to be typed word for word, "
+                    "so it gets no typed question",
                     "add `aliases` to the value or `accepted` answers to the fact, "
                     "or shorten the value",
                 )

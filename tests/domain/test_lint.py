@@ -88,3 +88,14 @@ def test_aliases_answer_the_text_advice() -> None:
         ],
     )
     assert lint(deck) == []
+
+
+def test_free_text_without_aliases_is_not_asked_as_typed() -> None:
+    from quizapp.domain.questions import generate
+
+    deck = deck_with(
+        {"pitch": relation("text")}, [fact("p", "pitch", "cheap reliable rockets for everyone")]
+    )
+    generation = generate(deck)
+    assert "typed" not in {q.kind for q in generation.questions}
+    assert any(d.kind == "typed" and "free text" in d.reason for d in generation.dropped)

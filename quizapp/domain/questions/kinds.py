@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, Value
+from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, TextValue, Value
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
@@ -17,9 +17,10 @@ from quizapp.domain.questions.phrasing import (
 )
 from quizapp.domain.questions.truth import statement_for
 
-__all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "MAX_SELECT_RIGHTS", "KindBuilder"]
+__all__ = ["KINDS", "MAX_REVERSE_ANSWERS", "MAX_SELECT_RIGHTS", "KindBuilder", "word_for_word"]
 
 MAX_REVERSE_ANSWERS = 5
+LONG_TEXT_WORDS = 3
 # A complete list is shown whole among the options; a longer one is not asked.
 MAX_SELECT_RIGHTS = 6
 TRUE, FALSE = "True", "False"
@@ -133,6 +134,10 @@ def typed(context: Context, fact: Fact) -> Built:
         return
     kind = "typed"
     value = fact.values[0]
+    if word_for_word(fact, value):
+        reason = f"'{value.display}' is free text: give it aliases or `accepted` answers"
+        yield Dropped(fact.key, kind, reason + " to ask it as a typed question")
+        return
     others = (right.display for right in context.right_values(fact) if right != value)
     yield context.question(
         fact,
@@ -144,6 +149,21 @@ def typed(context: Context, fact: Fact) -> Built:
         choices=(),
         correct=unique_texts((value.display, *others)),
         answer_kind=value.kind,
+    )
+
+
+def word_for_word(fact: Fact, value: Value) -> bool:
+    """Whether a typed answer would have to repeat a phrase word for word.
+
+    A phrase of `LONG_TEXT_WORDS`+ words with no aliases and no accepted answers
+    ("consumer-facing applications built on others' models") cannot be typed
+    fairly; a name or a short term can.
+    """
+    return (
+        isinstance(value, TextValue)
+        and len(value.text.split()) >= LONG_TEXT_WORDS
+        and not value.aliases
+        and not fact.accepted
     )
 
 
