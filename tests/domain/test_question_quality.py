@@ -375,3 +375,19 @@ def test_cloze_without_its_subject_gets_it() -> None:
         if q.kind == "cloze" and q.fact_key == "marie-curie-nobel-chemistry"
     ]
     assert question.prompt == "Marie Curie: She won the Nobel Prize in Chemistry alone in ____."
+
+
+def test_entity_distractors_prefer_ones_that_play_the_same_part() -> None:
+    # GPT-4 is matched by a model and has a parameter count: the distractors are other
+    # models of the deck with one (Step-2, MiniCPM 3.0), not a chatbot app like Talkie.
+    deck = load_deck(ROOT / "questions" / "chinese_ai_startups.toml")
+    sized = {f.subject for f in deck.facts if f.relation in ("parameters", "matches")}
+    sized |= {v.key for f in deck.facts if f.relation == "matches" for v in f.values}
+    names = {deck.entities[key].name for key in sized}
+    for seed in SEEDS:
+        (question,) = [
+            q
+            for q in generate(deck, seed).questions
+            if q.kind == "multiple_choice" and q.fact_key == "glm-4-plus-matches"
+        ]
+        assert set(question.choices) <= names, question.choices

@@ -212,6 +212,14 @@ class Context:
         own = self.index.relation_values[relation.key]
         if isinstance(like, EntityRef):
             yield from _draw(own, rng)
+            # then entities that play a part like the right value's, then any of its type
+            for role in sorted(self.index.roles[like.key] - {(relation.key, "value")}):
+                alike = self.index.with_role[role]
+                yield from (
+                    self.entity(key).ref
+                    for key in _draw(alike, rng)
+                    if self.entity(key).type == relation.value
+                )
             pool = self.index.entities_of_type[relation.value]
             yield from (self.entity(key).ref for key in _draw(pool, rng))
         elif isinstance(like, DateValue):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from quizapp.domain.facts import DateValue, Deck, Fact, Money, Quantity, Value
+from quizapp.domain.facts import DateValue, Deck, EntityRef, Fact, Money, Quantity, Value
 from quizapp.domain.numbers import to_decimal
 from quizapp.domain.questions.compare import AROUND, INFINITY, interval, measure
 
@@ -72,12 +72,21 @@ class Index:
         self.relation_values: dict[str, list[Value]] = defaultdict(list)
         self.relation_subjects: dict[str, list[str]] = defaultdict(list)
         self.entities_of_type: dict[str, list[str]] = defaultdict(list)
+        # An entity's roles, (relation, "subject" or "value"): a derived category, so that
+        # a distractor for a model is another model that has parameters, not a chatbot.
+        self.roles: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.with_role: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.amounts_in: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
         for key in sorted(deck.entities):
             self.entities_of_type[deck.entities[key].type].append(key)
         seen: set[tuple[Any, ...]] = set()
         for fact in self.facts:
             self._add(fact, seen)
+        for key, roles in self.roles.items():
+            for role in roles:
+                self.with_role[role].append(key)
+        for key in list(self.with_role):
+            self.with_role[key].sort()
         for key in list(self.relation_subjects):
             self.relation_subjects[key] = sorted(set(self.relation_subjects[key]))
         for key in list(self.amounts_in):
@@ -89,6 +98,10 @@ class Index:
         pair = (fact.relation, fact.subject)
         self.facts_of[pair].append(fact)
         self.relation_subjects[fact.relation].append(fact.subject)
+        self.roles[fact.subject].add((fact.relation, "subject"))
+        for value in fact.values:
+            if isinstance(value, EntityRef):
+                self.roles[value.key].add((fact.relation, "value"))
         for value in fact.values:
             stated = (fact.relation, fact.subject, value.identity)
             if stated in seen:
