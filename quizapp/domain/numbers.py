@@ -18,10 +18,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "AMBIGUOUS_YEN",
     "CURRENCY_SYMBOLS",
     "MONTHS",
     "QUALIFIERS",
     "ParsedAmount",
+    "canonical_qualifier",
     "format_amount",
     "format_date",
     "format_money",
@@ -372,6 +374,23 @@ def parse_amount(text: str) -> ParsedAmount | None:
         currency = _CURRENCY_WORDS[first]
         words = after.strip()
     return ParsedAmount(amount, currency, percent, words, qualifier)
+
+
+def canonical_qualifier(text: str) -> str | None:
+    """The `QUALIFIERS` word for a hedge as people write it ("more than" -> "over").
+
+    Args:
+        text: A qualifier ("over", "more than", "about", "exactly", ...).
+
+    Returns:
+        One of `QUALIFIERS`, or None if the text is not a known hedge.
+    """
+    word = " ".join(text.lower().split()).rstrip(".")
+    if word in QUALIFIERS:
+        return word
+    if word == "exactly":
+        return "exact"
+    return _QUALIFIER_WORDS.get(word)
 
 
 def _number_words_to_digits(text: str) -> str:
