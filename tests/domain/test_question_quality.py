@@ -14,7 +14,13 @@ from quizapp.domain.facts import DateValue, Deck, Quantity, TextValue, load_deck
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import MONTHS, format_quantity, singular
 from quizapp.domain.questions import Question, generate
-from quizapp.domain.questions.phrasing import ask_forward, ask_reverse, mentions, state
+from quizapp.domain.questions.phrasing import (
+    MAX_CLOZE_WORDS,
+    ask_forward,
+    ask_reverse,
+    mentions,
+    state,
+)
 
 ROOT = Path(__file__).parents[2]
 DECK_FILES = sorted((ROOT / "questions").glob("*.toml")) + sorted(
@@ -391,3 +397,27 @@ def test_entity_distractors_prefer_ones_that_play_the_same_part() -> None:
             if q.kind == "multiple_choice" and q.fact_key == "glm-4-plus-matches"
         ]
         assert set(question.choices) <= names, question.choices
+
+
+def test_clozes_are_cut_to_the_clauses_around_the_gap(
+    deck: Deck, generations: dict[int, tuple[Question, ...]]
+) -> None:
+    for question in generations[0]:
+        if question.kind == "cloze":
+            # the subject's name may be added in front ("Moonshot: ...")
+            assert len(question.prompt.split()) <= MAX_CLOZE_WORDS + 3, question.prompt
+            assert "____" in question.prompt
+
+
+def test_a_long_cloze_keeps_the_clauses_that_fit() -> None:
+    deck = load_deck(ROOT / "questions" / "chinese_ai_startups.toml")
+    (question,) = [
+        q
+        for q in generate(deck).questions
+        if q.kind == "cloze" and q.fact_key == "baichuan-founder"
+    ]
+    assert question.prompt == (
+        "… Baichuan AI, founded by industry veteran ____ (the founder of Sogou) in April 2023, "
+        "is focused on the domestic Chinese market, targeting sectors like medical assistance "
+        "and health care."
+    )

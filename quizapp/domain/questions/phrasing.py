@@ -11,6 +11,8 @@ template per case:
 - "a"/"an" before the value follows how the value is read ("an 80% stake",
   "a 10% stake", "an over-..." is never made: the article goes with the first word);
 - a sentence that starts with the value starts with a capital letter;
+- a long cloze is cut to the sentence, then the clauses, around the gap (at most
+  `MAX_CLOZE_WORDS` words, "..." where cut);
 - a cloze whose sentence does not name its subject ("She won the Nobel Prize in
   ____.") is prefixed with the subject's name ("Marie Curie: She won ...");
 - a forward question about a date says which precision is asked: "When was X
@@ -27,12 +29,23 @@ from quizapp.domain.facts import DateValue, Entity, Money, Quantity, Value
 from quizapp.domain.numbers import singular
 from quizapp.domain.questions.compare import precision
 
-__all__ = ["ask_forward", "ask_reverse", "cloze_prompt", "date_preposition", "mentions", "state"]
+__all__ = [
+    "MAX_CLOZE_WORDS",
+    "ask_forward",
+    "ask_reverse",
+    "cloze_prompt",
+    "date_preposition",
+    "mentions",
+    "state",
+]
 
 _PREPOSITION = re.compile(r"\b([Ii]n|[Oo]n)(\s+)\{value\}")
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)\{value\}")
 _OF_THESE = re.compile(r"\b(Which|which)\s+of\s+these\s+(\w+)")
 _LONGEST_NAME = 6
+MAX_CLOZE_WORDS = 30
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s*[—–]\s*")
 _WHEN = re.compile(r"^When\s+")
 _ASKED = {1: "In which year", 2: "In which month and year", 3: "On which date"}
 _HINT = {1: " (the year)", 2: " (the month and year)", 3: " (the exact date)"}
@@ -126,7 +139,7 @@ def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> st
     A sentence taken from its paragraph often says "the firm" or "she"; without
     the subject's name the gap cannot be filled ("The firm is developing ____").
     """
-    prompt = evidence.replace(blanked, blank)
+    prompt = _trim(evidence.replace(blanked, blank), blank)
     names = [subject.name, *subject.aliases]
     if subject.type == "person" and " " in subject.name:
         names.append(subject.name.rsplit(" ", 1)[1])  # "Cavendish was born in ____."
@@ -136,3 +149,39 @@ def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> st
     if sentence or any(mentions(prompt, name) or mentions(blanked, name) for name in names):
         return prompt
     return f"{subject.name}: {prompt}"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _trim(prompt: str, blank: str) -> str:
+    """Cut a long cloze to the sentences, then the clauses, that hold the gap."""
+    if _words(prompt) <= MAX_CLOZE_WORDS:
+        return prompt
+    sentences = [part for part in _SENTENCE_END.split(prompt) if blank in part]
+    prompt = " ".join(sentences)
+    if _words(prompt) <= MAX_CLOZE_WORDS or len(sentences) != 1:
+        return prompt
+    clauses = _CLAUSE_END.split(prompt)
+    gaps = [number for number, clause in enumerate(clauses) if blank in clause]
+    first, last = gaps[0], gaps[-1]
+    if _words(" ".join(clauses[first : last + 1])) > MAX_CLOZE_WORDS:
+        return prompt
+    # grow the kept clauses around the gap, alternately before and after, while they fit
+    grown = True
+    while grown:
+        grown = False
+        for start, end in ((first - 1, last), (first, last + 1)):
+            inside = start >= 0 and end < len(clauses)
+            if inside and _words(" ".join(clauses[start : end + 1])) <= MAX_CLOZE_WORDS:
+                first, last, grown = start, end, True
+    kept = _rejoin(prompt, clauses, first, last)
+    return ("… " if first > 0 else "") + kept + (" …" if last < len(clauses) - 1 else "")
+
+
+def _rejoin(prompt: str, clauses: list[str], first: int, last: int) -> str:
+    """The text of clauses first..last as written (with their own punctuation)."""
+    start = prompt.index(clauses[first])
+    end = prompt.index(clauses[last], start) + len(clauses[last])
+    return prompt[start:end]
