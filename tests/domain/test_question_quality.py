@@ -421,3 +421,17 @@ def test_a_long_cloze_keeps_the_clauses_that_fit() -> None:
         "is focused on the domestic Chinese market, targeting sectors like medical assistance "
         "and health care."
     )
+
+
+def test_no_option_is_pointed_at_by_the_prompt(
+    deck: Deck, generations: dict[int, tuple[Question, ...]]
+) -> None:
+    # "Who was Adi Dassler's brother?" must not offer "Rudolf Dassler" among other families
+    for questions in generations.values():
+        for question in questions:
+            if question.kind not in ("multiple_choice", "reverse") or not question.choices:
+                continue
+            wrong = [c for c in question.choices if c not in question.correct]
+            for word in re.findall(r"\w{3,}", question.answer):
+                if word[0].isupper() and mentions(question.prompt, word):
+                    assert any(mentions(other, word) for other in wrong), question

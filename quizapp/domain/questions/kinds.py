@@ -13,6 +13,7 @@ from quizapp.domain.questions.phrasing import (
     ask_forward,
     ask_reverse,
     cloze_prompt,
+    gives_away,
     state,
 )
 from quizapp.domain.questions.truth import statement_for
@@ -45,13 +46,18 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if len(wrong) < CHOICES - 1:
         yield _too_few(fact, kind, len(wrong), CHOICES - 1)
         return
+    prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
+    if gives_away(prompt, value.display, (distractor.display for distractor in wrong)):
+        reason = f"the question points at '{value.display}' by a word no other option has"
+        yield Dropped(fact.key, kind, reason)
+        return
     choices = [value.display, *(distractor.display for distractor in wrong)]
     rng.shuffle(choices)
     yield context.question(
         fact,
         kind,
         id,
-        prompt=ask_forward(relation.forward, context.entity(fact.subject).name, value),
+        prompt=prompt,
         answer=value.display,
         accepted=unique_texts((*value.answers, *fact.accepted)),
         choices=tuple(choices),
@@ -233,8 +239,10 @@ def reverse(context: Context, fact: Fact) -> Built:
         wrong = context.subject_distractors(relation, set(rights), avoid, rng)
         choices: tuple[str, ...] = ()
         correct = tuple(entity.name for entity in everyone)
-        if len(wrong) == CHOICES - 1:
-            options = [subject.name, *(entity.name for entity in wrong)]
+        prompt = ask_reverse(relation.reverse, value)
+        names = [entity.name for entity in wrong]
+        if len(wrong) == CHOICES - 1 and not gives_away(prompt, subject.name, names):
+            options = [subject.name, *names]
             rng.shuffle(options)
             choices, correct = tuple(options), (subject.name,)
         yield context.question(

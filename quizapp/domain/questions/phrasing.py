@@ -24,6 +24,7 @@ template per case:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from quizapp.domain.facts import DateValue, Entity, Money, Quantity, Value
 from quizapp.domain.numbers import singular
@@ -35,6 +36,7 @@ __all__ = [
     "ask_reverse",
     "cloze_prompt",
     "date_preposition",
+    "gives_away",
     "mentions",
     "state",
 ]
@@ -185,3 +187,17 @@ def _rejoin(prompt: str, clauses: list[str], first: int, last: int) -> str:
     start = prompt.index(clauses[first])
     end = prompt.index(clauses[last], start) + len(clauses[last])
     return prompt[start:end]
+
+
+def gives_away(prompt: str, right: str, wrong: Iterable[str]) -> bool:
+    """Whether the prompt points at the right option by a word no wrong option has.
+
+    "Who was Adi Dassler's brother?" with "Rudolf Dassler" among people of other
+    families, "Which product does Ferrari make?" with "Ferrari F40" among others.
+    """
+    others = list(wrong)
+    for word in re.findall(r"\w{3,}", right):
+        shared = word[0].isupper() and mentions(prompt, word)
+        if shared and not any(mentions(other, word) for other in others):
+            return True
+    return False
