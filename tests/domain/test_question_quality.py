@@ -435,3 +435,53 @@ def test_no_option_is_pointed_at_by_the_prompt(
             for word in re.findall(r"\w{3,}", question.answer):
                 if word[0].isupper() and mentions(question.prompt, word):
                     assert any(mentions(other, word) for other in wrong), question
+
+
+def test_typo_tolerance_never_accepts_another_entitys_name() -> None:
+    from quizapp.domain.grading import judge
+
+    def product(name: str) -> dict:
+        return {"name": name, "type": "product"}
+
+    deck = Deck.from_dict(
+        {
+            "deck": {
+                "key": "d",
+                "title": "D",
+                "source": "https://example.com",
+                "as_of": "2025",
+                "language": "en",
+            },
+            "relations": {
+                "matches": {
+                    "label": "matches",
+                    "subject": "product",
+                    "value": "product",
+                    "forward": "Which model does {subject} match?",
+                    "reverse": False,
+                    "statement": "{subject} matches {value}.",
+                }
+            },
+            "entities": {
+                "step-2": product("Step-2"),
+                "glm-4-plus": product("GLM-4-Plus"),
+                "glm-4v-plus": product("GLM-4V-Plus"),
+            },
+            "facts": [
+                {
+                    "key": "step-2-matches",
+                    "subject": "step-2",
+                    "relation": "matches",
+                    "value": "glm-4-plus",
+                    "evidence": "Step-2 matches GLM-4-Plus.",
+                }
+            ],
+        }
+    )
+    (question,) = [q for q in generate(deck).questions if q.kind == "typed"]
+    assert question.near_misses == ("GLM-4V-Plus",)
+    assert judge(question, "GLM-4-Pluss").correct  # a typo of the answer
+    assert not judge(question, "GLM-4V-Plus").correct  # another entity's name
+    assert not judge(question, "GLM-4V-Pluss").correct  # closer to the other one
+    restored = Question.from_dict(question.to_dict())
+    assert restored == question

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from quizapp.domain.facts import (
     DateValue,
     Deck,
@@ -32,7 +30,7 @@ from quizapp.domain.questions.compare import (
     measure,
     precision,
 )
-from quizapp.domain.questions.index import Index
+from quizapp.domain.questions.index import Index, NameIndex
 from quizapp.domain.questions.model import Dropped, Question, question_id
 from quizapp.domain.questions.phrasing import mentions
 
@@ -104,24 +102,18 @@ class Context:
         Typo tolerance must never accept another entity's name ("GLM-4V-Plus" for
         "GLM-4-Plus"); the grader refuses these and answers closer to them.
         """
-        names: dict[str, tuple[str, str]] | None = self.cache.get("names")
-        if names is None:
-            names = self.cache["names"] = {
-                normalise(text): (text, key)
-                for key, entity in sorted(self.deck.entities.items())
-                for text in (entity.name, *entity.aliases)
-            }
+        index = self.cache.get("names")
+        if index is None:
+            index = self.cache["names"] = NameIndex(self.deck)
         keys = {normalise(text) for text in accepted}
         # an answer's own entity is no near miss ("Moonshot AI" beside "Moonshot")
-        own = {names[key][1] for key in keys if key in names}
+        own = {index.names[key][1] for key in keys if key in index.names}
         found: dict[str, None] = {}
         for key in keys:
             if len(key) < TYPO_MIN_LENGTH:
                 continue
-            for match, _score, _ in process.extract(
-                key, list(names), scorer=fuzz.ratio, score_cutoff=TYPO_RATIO - 10, limit=5
-            ):
-                text, entity = names[match]
+            for match in index.close_to(key, TYPO_RATIO - 10):
+                text, entity = index.names[match]
                 if match not in keys and entity not in own:
                     found[text] = None
         return tuple(sorted(found))

@@ -9,11 +9,14 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from quizapp.domain.facts import DateValue, Deck, EntityRef, Fact, Money, Quantity, Value
+from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import to_decimal
 from quizapp.domain.questions.compare import AROUND, INFINITY, interval, measure
 
-__all__ = ["Index"]
+__all__ = ["Index", "NameIndex"]
 
 
 class _FigureIndex:
@@ -149,3 +152,37 @@ class Index:
             return itertools.chain(year_only, self.in_month[(relation, year, month)])
         month_only = self.on_date[(relation, year, month, None)]
         return itertools.chain(year_only, month_only, self.on_date[(relation, year, month, day)])
+
+
+class NameIndex:
+    """The deck's entity names (and aliases), to find those close to an answer.
+
+    Comparing an answer with every name would cost the deck's size per question.
+    Names are indexed by their three-letter pieces; a name close enough to pass
+    as a typo shares most pieces with the answer, so only names sharing one of the
+    answer's rarer pieces are compared (all names, when every piece is common).
+    """
+
+    def __init__(self, deck: Deck) -> None:
+        self.names: dict[str, tuple[str, str]] = {
+            normalise(text): (text, key)
+            for key, entity in sorted(deck.entities.items())
+            for text in (entity.name, *entity.aliases)
+        }
+        self.postings: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            for gram in _grams(name):
+                self.postings[gram].append(name)
+        self.common = max(64, len(self.names) // 20)
+
+    def close_to(self, key: str, cutoff: float) -> list[str]:
+        """Normalised names whose rapidfuzz ratio to `key` is at least `cutoff`."""
+        rare = [g for g in _grams(key) if len(self.postings.get(g, ())) <= self.common]
+        candidates: Iterable[str] = (
+            {name for gram in rare for name in self.postings[gram]} if rare else self.names
+        )
+        return sorted(name for name in candidates if fuzz.ratio(key, name) >= cutoff)
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}

@@ -23,6 +23,7 @@ template per case:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -131,8 +132,12 @@ def mentions(text: str, phrase: str) -> bool:
     phrase = phrase.strip()
     if not phrase:
         return False
-    pattern = rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)"
-    return re.search(pattern, text.casefold()) is not None
+    return _whole_words(phrase.casefold()).search(text.casefold()) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _whole_words(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
 def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> str:
