@@ -9,10 +9,16 @@ kind is one new function and one entry):
   relation: every right value and 2-3 distractors (4-8 options).
 - true_false: the `statement`, true or certainly false, balanced over the deck
   (`truth`).
-- typed: the `forward` question of a one-value relation, answer typed.
-- cloze: the evidence with the cloze words blanked, answer typed.
+- typed: the `forward` question of a one-value relation, answer typed (not for
+  free text of several words without aliases or accepted answers).
+- cloze: the evidence with the cloze words blanked, cut to the clauses around
+  the gap and naming the subject if it does not, answer typed.
 - reverse: the `reverse` question (one per value of a `many` fact), answer
-  typed, with 4 options when there are enough distractors.
+  typed, with 4 options when there are enough distractors known to be wrong.
+
+Every kind refuses giveaways (`Context.question`, `phrasing.gives_away`): a
+question whose answer is in its prompt, an accepted alias the prompt contains,
+an option the prompt points at by a name no other option has.
 
 What counts as right is decided against *all* facts of the deck. What counts
 as wrong is only what the deck rules out: a value of a `unique` relation (one
