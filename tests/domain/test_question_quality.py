@@ -485,3 +485,46 @@ def test_typo_tolerance_never_accepts_another_entitys_name() -> None:
     assert not judge(question, "GLM-4V-Pluss").correct  # closer to the other one
     restored = Question.from_dict(question.to_dict())
     assert restored == question
+
+
+def test_a_hedged_figure_in_the_evidence_gets_a_default_cloze() -> None:
+    deck = Deck.from_dict(
+        {
+            "deck": {
+                "key": "d",
+                "title": "D",
+                "source": "https://example.com",
+                "as_of": "2025",
+                "language": "en",
+            },
+            "relations": {
+                "sold": {
+                    "label": "sales",
+                    "subject": "product",
+                    "value": "number",
+                    "forward": "How many {subject} were sold?",
+                    "reverse": False,
+                    "statement": "{value} of the {subject} were sold.",
+                }
+            },
+            "entities": {"ds": {"name": "Nintendo DS", "type": "product"}},
+            "facts": [
+                {
+                    "key": "ds-sold",
+                    "subject": "ds",
+                    "relation": "sold",
+                    "value": {"amount": 154e6, "unit": "units", "qualifier": "over"},
+                    "evidence": "The Nintendo DS sold more than 154 million units.",
+                }
+            ],
+        }
+    )
+    (question,) = [q for q in generate(deck).questions if q.kind == "cloze"]
+    assert question.prompt == "The Nintendo DS sold more than ____."
+    assert judge_typed(question, "154 million")
+
+
+def judge_typed(question: Question, answer: str) -> bool:
+    from quizapp.domain.grading import judge
+
+    return judge(question, answer).correct

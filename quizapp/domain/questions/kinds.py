@@ -6,7 +6,14 @@ from collections.abc import Callable, Iterable, Iterator
 
 from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, TextValue, Value
 from quizapp.domain.grading import normalise
-from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
+from quizapp.domain.numbers import (
+    format_amount,
+    format_money,
+    format_quantity,
+    parse_amount,
+    parse_date,
+    to_decimal,
+)
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
 from quizapp.domain.questions.phrasing import (
@@ -205,7 +212,22 @@ def cloze(context: Context, fact: Fact) -> Built:
 def _default_cloze(fact: Fact) -> str | None:
     if len(fact.values) != 1:
         return None
-    return next((text for text in fact.values[0].answers if text in fact.evidence), None)
+    texts = [*fact.values[0].answers, *_figure_texts(fact.values[0])]
+    return next((text for text in texts if text in fact.evidence), None)
+
+
+def _figure_texts(value: Value) -> list[str]:
+    """How a source may write a hedged figure without its hedge ("more than 154 million
+    units" holds "154 million units" and "154 million" for "over 154 million units")."""
+    if isinstance(value, Quantity):
+        plain = format_quantity(value.amount, value.unit)
+    elif isinstance(value, Money):
+        plain = format_money(value.amount, value.currency)
+    else:
+        return []
+    amount = format_amount(value.amount)
+    # "154 million" is safe to look for; a bare "30" could be part of "2030"
+    return [plain, amount] if " " in amount else [plain]
 
 
 def _names_value(text: str, value: Value) -> bool:
