@@ -69,10 +69,11 @@ def _false_value(context: Context, fact: Fact, value: Value, rng: random.Random)
     never depends on it); which one is stated depends on the seed.
     """
     fixed = random.Random(f"exists:{context.question_id(fact, KIND)}")
-    if not context.distractors(fact, value, fixed, 1, statement=True):
+    surely = context.distractors(fact, fixed.choice(fact.values), fixed, 1, statement=True)
+    if not surely:
         return None
     wrong = context.distractors(fact, value, rng, 1, statement=True)
-    return wrong[0] if wrong else context.distractors(fact, value, fixed, 1, statement=True)[0]
+    return wrong[0] if wrong else surely[0]
 
 
 def _plan(context: Context) -> dict[str, Statement | str]:
