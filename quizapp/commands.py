@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import tempfile
@@ -144,6 +145,72 @@ def questions_check(paths: tuple[str, ...], verbose: bool) -> None:
             for dropped in generation.dropped:
                 click.echo(f"  dropped {dropped.kind} of {dropped.fact_key}: {dropped.reason}")
     click.echo(f"ok: {len(decks)} deck(s)")
+
+
+@questions_cli.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def questions_lint(paths: tuple[str, ...]) -> None:
+    """Advise deck authors on what the generator cannot judge alone.
+
+    Notes only (lists not marked complete, text asked word for word, date templates);
+    `questions check` is what fails on errors.
+    """
+    from quizapp.domain.lint import lint
+
+    for deck in _load_or_exit(_fact_file_paths(paths)):
+        notes = lint(deck)
+        click.echo(f"{deck.key}: {len(notes)} note(s)")
+        for note in notes:
+            click.echo(f"  {note}")
+
+
+@questions_cli.command("grade")
+@click.option("--deck", "deck_key", required=True, help="The deck's key.")
+@click.option("--fact", "fact_key", required=True, help="The fact's key.")
+@click.option("--kind", default="typed", show_default=True, help="The kind of question.")
+@click.option(
+    "--file",
+    "paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Fact files or folders (default: the built-in questions/ folder).",
+)
+@click.argument("answers", nargs=-1, required=True)
+def questions_grade(
+    deck_key: str, fact_key: str, kind: str, paths: tuple[str, ...], answers: tuple[str, ...]
+) -> None:
+    """Judge ANSWERS to one question as the app would: one JSON line per answer.
+
+    For deck authors, to try how typed answers are judged
+    (`{"answer", "correct", "credit", "expected"}`).
+    """
+    from quizapp.domain.grading import judge
+    from quizapp.domain.questions import generate_for_fact
+
+    decks = {deck.key: deck for deck in _load_or_exit(_fact_file_paths(paths))}
+    if deck_key not in decks:
+        raise click.ClickException(f"no deck '{deck_key}' (decks: {', '.join(sorted(decks))})")
+    deck = decks[deck_key]
+    if fact_key not in deck.facts_by_key:
+        raise click.ClickException(f"deck '{deck_key}' has no fact '{fact_key}'")
+    generation = generate_for_fact(deck, fact_key)
+    questions = [q for q in generation.questions if q.kind == kind]
+    if not questions:
+        made = ", ".join(sorted({q.kind for q in generation.questions})) or "none"
+        reasons = "; ".join(d.reason for d in generation.dropped if d.kind == kind)
+        why = f" ({reasons})" if reasons else ""
+        raise click.ClickException(f"fact '{fact_key}' has no {kind} question{why}; it has: {made}")
+    question = questions[0]
+    click.echo(json.dumps({"prompt": question.prompt}, ensure_ascii=False), err=True)
+    for answer in answers:
+        verdict = judge(question, answer)
+        line = {
+            "answer": answer,
+            "correct": verdict.correct,
+            "credit": verdict.credit,
+            "expected": verdict.expected,
+        }
+        click.echo(json.dumps(line, ensure_ascii=False))
 
 
 @questions_cli.command("load")

@@ -95,3 +95,58 @@ def test_export_leaves_out_private_decks(cli, app, make_user):
     assert everything.exit_code == 0 and "software-companies" not in everything.output
     named = cli("questions", "export", "--deck", "software-companies")
     assert named.exit_code == 1 and "There is no deck" in named.output
+
+
+def test_grade_prints_one_verdict_per_answer(cli):
+    result = cli(
+        "questions",
+        "grade",
+        "--deck",
+        "chinese-ai-startups",
+        "--fact",
+        "step-2-parameters",
+        "over a trillion",
+        "under 1 trillion",
+        "$1 trillion",
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["answer"], line["correct"]) for line in lines] == [
+        ("over a trillion", True),
+        ("under 1 trillion", False),
+        ("$1 trillion", False),
+    ]
+    assert {line["expected"] for line in lines} == {"over 1 trillion parameters"}
+    assert lines[0]["credit"] == 1.0
+
+
+def test_grade_explains_a_missing_question(cli):
+    result = cli(
+        "questions",
+        "grade",
+        "--deck",
+        "chinese-ai-startups",
+        "--fact",
+        "stepfun-backers",
+        "--kind",
+        "multiple_select",
+        "Tencent",
+    )
+    assert result.exit_code == 1
+    assert "not `unique`" in result.output and "Traceback" not in result.output
+    result = cli("questions", "grade", "--deck", "nope", "--fact", "x", "a")
+    assert result.exit_code == 1 and "no deck 'nope'" in result.output
+
+
+def test_check_the_decks_nobody_tuned(cli):
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "decks"
+    result = cli("questions", "check", str(fixtures))
+    assert result.exit_code == 0, result.output
+    assert "ok: 2 deck(s)" in result.output
+
+
+def test_lint_advises_without_failing(cli):
+    result = cli("questions", "lint", str(QUESTIONS))
+    assert result.exit_code == 0, result.output
+    assert "relation 'backer': the lists are not marked complete" in result.output
+    assert "software-companies: 0 note(s)" in result.output

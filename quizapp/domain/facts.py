@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 
 from quizapp.domain.numbers import (
     QUALIFIERS,
+    canonical_qualifier,
     format_date,
     format_money,
     format_quantity,
@@ -207,8 +208,13 @@ class Money:
 
     @property
     def answers(self) -> tuple[str, ...]:
-        """Every text accepted for this value when typed (the grader also parses others)."""
-        return (self.display,)
+        """Every text accepted for this value when typed (the grader also parses others).
+
+        The ISO form ("2 billion CNY") comes too, so the grader knows the currency
+        when the display's sign is ambiguous ("¥" is also the yen).
+        """
+        coded = format_money(self.amount, self.currency, self.qualifier, symbol=False)
+        return (self.display, coded) if coded != self.display else (self.display,)
 
     @property
     def identity(self) -> tuple[Any, ...]:
@@ -528,7 +534,13 @@ def _syntax_problem(filename: str, text: str, error: tomllib.TOMLDecodeError) ->
     if message == "Cannot overwrite a value" and (duplicate := _find_duplicate_key(text)):
         line, key, table = duplicate
         return Problem(filename, f"line {line}", f"duplicate key: '{key}' is set twice in {table}")
+    if match and match.group(1) and _PARTIAL_DATE.search(text.splitlines()[int(match[1]) - 1]):
+        hint = 'quote partial dates: write "2025-06", not 2025-06'
+        return Problem(filename, where, f"TOML syntax error: {message} ({hint})")
     return Problem(filename, where, f"TOML syntax error: {message}")
+
+
+_PARTIAL_DATE = re.compile(r"=\s*\d{4}-\d{2}\s*(?:#.*)?$")
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -636,6 +648,8 @@ def _date_like(value: Any) -> str | None:
         isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
     ):
         return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'must be a date in quotes: write "{value}", not {value}'
     return f'must be a date like "2025-02-04", not {_describe(value)}'
 
 
@@ -1099,7 +1113,7 @@ class _DeckReader:
         if fields is None or len(self.problems) > count:
             return None
         amount = _whole(fields["amount"])
-        qualifier = fields.get("qualifier", "exact")
+        qualifier = canonical_qualifier(fields.get("qualifier", "exact")) or "exact"
         if kind == "number":
             return Quantity(amount, fields.get("unit", ""), qualifier)
         return Money(amount, fields["currency"], qualifier)
@@ -1124,7 +1138,8 @@ def _currency(value: Any) -> str | None:
 
 
 def _qualifier(value: Any) -> str | None:
-    if value in QUALIFIERS:
+    # authors write "more than" or "about" as often as "over" or "around"
+    if isinstance(value, str) and canonical_qualifier(value) is not None:
         return None
     return f"must be one of {', '.join(repr(q) for q in QUALIFIERS)}, not {_describe(value)}"
 

@@ -6,14 +6,20 @@ Rules, by the question's `answer_kind` (typed, cloze and reverse questions):
   ("zhipu ai" = "Zhipu AI", "Beyonce" = "Beyoncé"); every alias is accepted.
   A small typo is forgiven in long answers only: a rapidfuzz ratio of at
   least `TYPO_RATIO` against an accepted answer of `TYPO_MIN_LENGTH`+
-  characters. Short answers, numbers and dates must be exact.
+  characters, unless the answer is another entity's name or closer to one
+  (`Question.near_misses`: "GLM-4V-Plus" is no typo of "GLM-4-Plus"). A list
+  may come in any order ("Tsinghua and CMU").
 - number, money: the figure must be exact, scale words and units are optional:
-  "4B" = "4 bn" = "4 billion" = "4,000,000,000" (but "4" is not 4 billion);
-  "$2 billion" = "2B" = "2 billion dollars"; "30%" = "30 percent" = "30". A
-  currency named in the answer must be the right one. The qualifier ("over")
-  is never required.
+  "4B" = "4 bn" = "4 billion" = "4,000,000,000" = "four billion" (but "4" is
+  not 4 billion); "$2 billion" = "2B" = "2 billion dollars". A currency named
+  must be the fact's ("¥" is the yen or the yuan, decided by the fact's ISO
+  form among the accepted answers); a count takes no currency; a share ("30%")
+  is not a multiple ("30 times") and the reverse; a unit given must be the
+  fact's ("params" for "parameters"). The qualifier ("over") is never
+  required, but one that contradicts the fact fails ("under 1 trillion" for
+  "over 1 trillion", "over 30%" for exactly 30%).
 - date: the same date at the same precision: "April 2023" = "2023-04" =
-  "Apr 2023" = "4/2023"; "2023" is not April 2023.
+  "Apr 2023" = "April of 2023" = "4/2023"; "2023" is not April 2023.
 
 Choice questions (multiple choice, true/false) compare the chosen option with
 the right one(s). Multiple select gives partial credit: (right picked - wrong
@@ -23,6 +29,7 @@ picked) / number right, floored at 0; it is correct only for the exact set.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from quizapp.domain.numbers import parse_amount, parse_date
+from quizapp.domain.numbers import AMBIGUOUS_YEN, ParsedAmount, parse_amount, parse_date
 
 if TYPE_CHECKING:
     from quizapp.domain.questions import Question
@@ -113,6 +120,7 @@ def judge(question: Question, response: str | Sequence[str]) -> Judgement:
         right = normalise(response) in {normalise(option) for option in question.correct}
     else:
         right = _typed_matches(question.answer_kind, question.accepted, response)
+        right = right and not _near_miss(question.near_misses, question.accepted, response)
     return Judgement(right, 1.0 if right else 0.0, question.answer)
 
 
@@ -127,29 +135,97 @@ def _typed_matches(answer_kind: str, accepted: Sequence[str], response: str) -> 
     typed = normalise(response)
     if not typed:
         return False
+    if answer_kind in ("number", "money") and parse_amount(response) is not None:
+        # compared as figures: "$30" and "30%" differ though their letters are the same
+        return _amount_matches(answer_kind, accepted, response)
     if typed in {normalise(answer) for answer in accepted}:
         return True
-    if answer_kind in ("number", "money"):
-        return _amount_matches(accepted, response)
     if answer_kind == "date":
         parsed = parse_date(response)
         return parsed is not None and any(parse_date(answer) == parsed for answer in accepted)
     if answer_kind in ("entity", "text"):
+        if any(_same_list(answer, response) for answer in accepted):
+            return True
         return any(_forgivable_typo(normalise(answer), typed) for answer in accepted)
     return False
 
 
-def _amount_matches(accepted: Sequence[str], response: str) -> bool:
+_LIST_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\s*")
+
+
+def _same_list(answer: str, response: str) -> bool:
+    """A list answer in another order: "Tsinghua and CMU" for "CMU and Tsinghua"."""
+    parts = [normalise(part) for part in _LIST_SEPARATORS.split(answer) if normalise(part)]
+    if len(parts) < 2:
+        return False
+    given = [normalise(part) for part in _LIST_SEPARATORS.split(response) if normalise(part)]
+    return sorted(given) == sorted(parts)
+
+
+def _amount_matches(answer_kind: str, accepted: Sequence[str], response: str) -> bool:
     typed = parse_amount(response)
     if typed is None:
         return False
-    for answer in accepted:
-        right = parse_amount(answer)
-        if right is None or right.amount != typed.amount:
+    rights = [right for right in map(parse_amount, accepted) if right is not None]
+    # The fact's currency: the ISO form among the accepted answers tells "¥" apart.
+    currencies = {r.currency for r in rights if r.currency not in (None, AMBIGUOUS_YEN)}
+    for right in rights:
+        if right.amount != typed.amount or _contradicts(typed.qualifier, right.qualifier):
             continue
-        if typed.currency is None or right.currency in (None, typed.currency):
+        if answer_kind == "money" and _same_money(typed, right, currencies):
+            return True
+        if answer_kind == "number" and _same_unit(typed, right):
             return True
     return False
+
+
+_BELOW = frozenset({"under", "up to"})
+
+
+def _contradicts(said: str | None, fact: str | None) -> bool:
+    """Whether a learner's hedge contradicts the fact's ("under 1 trillion" for "over ...")."""
+    if said is None or said == "around" or fact == "around":
+        return False
+    if fact is None:  # an exact figure: "over 30%" is not 30%
+        return True
+    return (said == "over") != (fact == "over") and not (said in _BELOW and fact in _BELOW)
+
+
+def _same_money(typed: ParsedAmount, right: ParsedAmount, currencies: set[str]) -> bool:
+    if typed.percent or typed.currency is None:
+        return not typed.percent
+    known = currencies or ({right.currency} - {None, AMBIGUOUS_YEN})
+    if typed.currency == AMBIGUOUS_YEN:
+        return not known or known <= {"JPY", "CNY"}
+    return not known or typed.currency in known
+
+
+# Unit words that say the same thing ("45-fold" = "45 times").
+_UNIT_SYNONYMS = {"fold": "times", "x": "times"}
+
+
+def _same_unit(typed: ParsedAmount, right: ParsedAmount) -> bool:
+    """A count has no currency; a share is not a multiple; a unit given must be the fact's."""
+    if typed.currency is not None or (typed.percent and not right.percent):
+        return False
+    said = [_UNIT_SYNONYMS.get(word, word) for word in map(normalise, typed.rest.split())]
+    said = [word for word in said if word]
+    if right.percent:
+        return not said
+    unit = {normalise(word)[:5] for word in right.rest.split()}
+    # "params" for "parameters", "models" for "foundational AI models": each word given
+    # must start like a word of the unit (units are free text)
+    return not unit or all(word[:5] in unit for word in said)
+
+
+def _near_miss(near_misses: Sequence[str], accepted: Sequence[str], response: str) -> bool:
+    """Whether the answer is (or is closer to) another entity's name: "GLM-4V-Plus" is
+    no typo of "GLM-4-Plus" in a deck that has both."""
+    typed = normalise(response)
+    if not near_misses or typed in {normalise(answer) for answer in accepted}:
+        return False
+    closest = max(fuzz.ratio(normalise(answer), typed) for answer in accepted)
+    return any(fuzz.ratio(normalise(other), typed) >= closest for other in near_misses)
 
 
 def _forgivable_typo(answer: str, typed: str) -> bool:

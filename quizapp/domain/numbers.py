@@ -18,20 +18,26 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "AMBIGUOUS_YEN",
     "CURRENCY_SYMBOLS",
     "MONTHS",
     "QUALIFIERS",
     "ParsedAmount",
+    "canonical_qualifier",
     "format_amount",
     "format_date",
     "format_money",
     "format_quantity",
     "parse_amount",
     "parse_date",
+    "singular",
     "to_decimal",
 ]
 
 QUALIFIERS = ("exact", "over", "around", "under", "up to")
+
+# The currency of "¥": JPY or CNY, whichever the fact's currency is.
+AMBIGUOUS_YEN = "JPY|CNY"
 
 # Currencies written before the amount; any other currency code follows it ("2 billion HKD").
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥"}
@@ -88,19 +94,99 @@ _CURRENCY_WORDS = {
     "gbp": "GBP",
     "pound": "GBP",
     "pounds": "GBP",
-    "¥": "CNY",
     "cn¥": "CNY",
     "rmb": "CNY",
     "cny": "CNY",
     "yuan": "CNY",
+    "jp¥": "JPY",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "円": "JPY",
+    # "¥" is both the yen and the yuan: which one is decided by the fact (`AMBIGUOUS_YEN`).
+    "¥": AMBIGUOUS_YEN,
+    "￥": AMBIGUOUS_YEN,
+    **{code.lower(): code for code in ("DKK", "SEK", "NOK", "CHF", "HKD", "INR", "KRW", "CAD")},
 }
 
-_QUALIFIER_PREFIX = re.compile(
-    r"^(?:over|more than|above|at least|around|about|approximately|approx\.?|roughly|circa|"
-    r"ca\.?|nearly|almost|under|less than|below|up to|~|≈|>|<|>=|<=)\s*",
+# What a learner's qualifier says about the figure, in the words of `QUALIFIERS`.
+_QUALIFIER_WORDS = {
+    **dict.fromkeys(("over", "more than", "above", "at least", ">", ">=", "greater than"), "over"),
+    **dict.fromkeys(("under", "less than", "below", "<", "<=", "fewer than"), "under"),
+    **dict.fromkeys(("up to", "at most"), "up to"),
+    **dict.fromkeys(
+        (
+            "around",
+            "about",
+            "approximately",
+            "approx",
+            "approx.",
+            "roughly",
+            "circa",
+            "ca",
+            "ca.",
+            "nearly",
+            "almost",
+            "~",
+            "≈",
+        ),
+        "around",
+    ),
+}
+# Small numbers in words, as learners write them ("eleven", "over a trillion").
+_NUMBER_WORDS = (
+    {
+        word: number
+        for number, word in enumerate(
+            [
+                "zero",
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+                "twenty",
+            ]
+        )
+    }
+    | {"a": 1, "an": 1}
+    | {
+        word: 10 * number
+        for number, word in enumerate(
+            ["_", "_", "_", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        )
+        if word != "_"
+    }
+)
+_NUMBER_WORD = re.compile(
+    r"^(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:[- ](one|two|three|"
+    r"four|five|six|seven|eight|nine))?\b",
     re.IGNORECASE,
 )
-_CURRENCY_PREFIX = re.compile(r"^(us\$|cn¥|\$|€|£|¥|usd|eur|gbp|rmb|cny)\s*", re.IGNORECASE)
+
+_QUALIFIER_PREFIX = re.compile(
+    r"^(over|more than|greater than|above|at least|at most|around|about|approximately|approx\.?|"
+    r"roughly|circa|ca\.?|nearly|almost|under|less than|fewer than|below|up to|~|≈|>=|<=|>|<)"
+    r"\s*",
+    re.IGNORECASE,
+)
+_CURRENCY_PREFIX = re.compile(
+    r"^(us\$|cn¥|jp¥|\$|€|£|¥|￥|usd|eur|gbp|rmb|cny|jpy|dkk|sek|nok|chf|hkd)\s*",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?|^\.\d+")
 _SCALE = re.compile(
     r"^\s*(" + "|".join(sorted(_SCALE_WORDS, key=len, reverse=True)) + r")s?\b", re.IGNORECASE
@@ -117,12 +203,14 @@ class ParsedAmount:
         currency: ISO code if the text named a currency, else None.
         percent: Whether the text said "%" or "percent".
         rest: Whatever followed, normalised to lower case (usually a unit).
+        qualifier: One of `QUALIFIERS` if the text hedged ("more than" -> "over"), else None.
     """
 
     amount: Decimal
     currency: str | None
     percent: bool
     rest: str
+    qualifier: str | None = None
 
 
 def to_decimal(amount: float | int | Decimal) -> Decimal:
@@ -182,24 +270,47 @@ def format_quantity(amount: float | int, unit: str, qualifier: str = "exact") ->
     if unit == "%":
         text += "%"
     elif unit:
-        text = f"{text} {unit}"
+        text = f"{text} {singular(unit) if to_decimal(amount) == 1 else unit}"
     return _with_qualifier(qualifier, text)
 
 
-def format_money(amount: float | int, currency: str, qualifier: str = "exact") -> str:
+def singular(unit: str) -> str:
+    """The unit for an amount of exactly 1: "1 model", "1 stable isotope", "1 time".
+
+    Units are written in the plural by authors ("models"); only the last word
+    changes, and only by the regular English rules ("series", "%" stay).
+    """
+    head, _, last = unit.rpartition(" ")
+    lower = last.lower()
+    if lower.endswith(("ss", "us", "is", "series", "species")):
+        return unit
+    if lower.endswith("ies") and len(lower) > 4:
+        last = last[:-3] + "y"
+    elif lower.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif lower.endswith("s"):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+def format_money(
+    amount: float | int, currency: str, qualifier: str = "exact", symbol: bool = True
+) -> str:
     """Write money: "over $2 billion", "around $70 million", "2 billion HKD".
 
     Args:
         amount: The sum.
         currency: ISO 4217 code.
         qualifier: One of `QUALIFIERS`.
+        symbol: Whether to write the currency's sign where it has one ("$2 billion")
+            rather than its code ("2 billion USD").
 
     Returns:
         The display text.
     """
     text = format_amount(amount)
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    text = f"{symbol}{text}" if symbol else f"{text} {currency}"
+    sign = CURRENCY_SYMBOLS.get(currency) if symbol else None
+    text = f"{sign}{text}" if sign else f"{text} {currency}"
     return _with_qualifier(qualifier, text)
 
 
@@ -217,8 +328,9 @@ def parse_amount(text: str) -> ParsedAmount | None:
 
     Accepts "4B", "4 bn", "4 billion", "4,000,000,000", "$2 billion",
     "2 billion dollars", "US$2B", "30%", "30 percent", "over 1 trillion parameters".
-    A leading qualifier ("over", "around", "~") is ignored: the learner must know
-    the figure, not how the source hedged it.
+    A leading qualifier ("over", "more than", "~") is read into `qualifier`
+    (the grader refuses one that contradicts the fact, and never requires one).
+    Small numbers may be words: "eleven", "over a trillion", "twenty-one".
 
     Args:
         text: The learner's answer.
@@ -228,7 +340,11 @@ def parse_amount(text: str) -> ParsedAmount | None:
         has further digits after it.
     """
     rest = text.strip()
-    rest = _QUALIFIER_PREFIX.sub("", rest, count=1)
+    qualifier = None
+    if hedge := _QUALIFIER_PREFIX.match(rest):
+        qualifier = _QUALIFIER_WORDS[hedge.group(1).lower().rstrip(".") or "~"]
+        rest = rest[hedge.end() :]
+    rest = _number_words_to_digits(rest)
     currency = None
     if match := _CURRENCY_PREFIX.match(rest):
         currency = _CURRENCY_WORDS[match.group(1).lower()]
@@ -257,7 +373,41 @@ def parse_amount(text: str) -> ParsedAmount | None:
             return None
         currency = _CURRENCY_WORDS[first]
         words = after.strip()
-    return ParsedAmount(amount, currency, percent, words)
+    return ParsedAmount(amount, currency, percent, words, qualifier)
+
+
+def canonical_qualifier(text: str) -> str | None:
+    """The `QUALIFIERS` word for a hedge as people write it ("more than" -> "over").
+
+    Args:
+        text: A qualifier ("over", "more than", "about", "exactly", ...).
+
+    Returns:
+        One of `QUALIFIERS`, or None if the text is not a known hedge.
+    """
+    word = " ".join(text.lower().split()).rstrip(".")
+    if word in QUALIFIERS:
+        return word
+    if word == "exactly":
+        return "exact"
+    return _QUALIFIER_WORDS.get(word)
+
+
+def _number_words_to_digits(text: str) -> str:
+    """ "eleven models" -> "11 models", "a trillion" -> "1 trillion", "twenty-one" -> "21"."""
+    match = _NUMBER_WORD.match(text)
+    if not match:
+        return text
+    number = _NUMBER_WORDS[match.group(1).lower()]
+    if match.group(2):
+        if number < 20:
+            return text
+        number += _NUMBER_WORDS[match.group(2).lower()]
+    rest = text[match.end() :]
+    # "a"/"an" are a number only before a scale word ("a trillion"), never alone.
+    if match.group(1).lower() in ("a", "an") and not _SCALE.match(rest):
+        return text
+    return f"{number}{rest}"
 
 
 _MONTH_NAMES = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
@@ -270,7 +420,7 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "ym"),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
     (re.compile(r"^(\d{1,2})[/.-](\d{4})$"), "my"),
-    (re.compile(rf"^{_MONTH},?\s*(\d{{4}})$"), "ny"),
+    (re.compile(rf"^{_MONTH},?\s*(?:of\s+)?(\d{{4}})$"), "ny"),
     (re.compile(rf"^(\d{{4}})\s+{_MONTH}$"), "yn"),
     (re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$"), "ndy"),
     (re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})$"), "dny"),

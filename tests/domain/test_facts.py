@@ -424,7 +424,11 @@ def test_native_toml_dates_are_accepted(edited_toml) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('value = "2023"', "value = 2023", "field 'value' must be a date like \"2025-02-04\""),
+        (
+            'value = "2023"',
+            "value = 2023",
+            "field 'value' must be a date in quotes: write \"2023\"",
+        ),
         (
             '{ amount = 4e9, unit = "parameters" }',
             '"4 billion"',
@@ -448,7 +452,7 @@ def test_value_type_must_match_relation(edited_toml, old, new, message) -> None:
     [
         (
             'qualifier = "around" }',
-            'qualifier = "about" }',
+            'qualifier = "sort of" }',  # "about", "more than" are accepted synonyms
             "field 'qualifier' must be one of 'exact', 'over', 'around', 'under', 'up to'",
         ),
         ('currency = "USD", qualifier = "around"', 'currency = "$"', "field 'currency' must be"),
@@ -648,3 +652,43 @@ def test_fingerprint_changes_with_what_the_fact_uses(
     edited = fingerprints(parse_deck(edited_toml(old, new)))
     before = fingerprints(startups)
     assert {key for key in before if before[key] != edited[key]} == changed
+
+
+# --- friction found writing new decks (issue 14) ----------------------------------------------
+
+
+def _software() -> str:
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "questions" / "software_companies.toml"
+    return path.read_text(encoding="utf-8")
+
+
+def test_unquoted_partial_date_says_to_quote_it() -> None:
+    text = _software().replace('as_of = "2025-02"', "as_of = 2025-02")
+    with pytest.raises(FactFileError) as caught:
+        parse_deck(text, "x.toml")
+    (problem,) = caught.value.problems
+    assert 'quote partial dates: write "2025-06"' in problem.message
+
+
+def test_a_year_as_a_number_says_to_quote_it() -> None:
+    text = _software().replace('value = "1991"', "value = 1991", 1)
+    with pytest.raises(FactFileError) as caught:
+        parse_deck(text, "x.toml")
+    assert any('write "1991"' in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("more than", "over"), ("about", "around"), ("less than", "under")]
+)
+def test_qualifiers_as_teachers_write_them(written: str, read: str) -> None:
+    old = '{ amount = 666.66, currency = "USD" }'
+    text = _software()
+    assert old in text
+    deck = parse_deck(
+        text.replace(old, f'{{ amount = 666.66, currency = "USD", qualifier = "{written}" }}')
+    )
+    (fact,) = [f for f in deck.facts if f.relation == "launch_price"]
+    assert fact.values[0].qualifier == read
+    assert parse_deck(to_toml(deck)) == deck

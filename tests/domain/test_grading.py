@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from quizapp.domain.facts import DateValue, Deck
 from quizapp.domain.grading import judge, normalise
-from quizapp.domain.numbers import format_amount, format_money, parse_amount, parse_date
+from quizapp.domain.numbers import (
+    AMBIGUOUS_YEN,
+    format_amount,
+    format_money,
+    parse_amount,
+    parse_date,
+)
 from quizapp.domain.questions import Question, generate
 
 
@@ -309,11 +315,23 @@ def test_formatted_amounts_read_back(amount: float) -> None:
     assert parsed.amount == (Decimal(repr(amount)) if isinstance(amount, float) else amount)
 
 
-@given(st.integers(min_value=1, max_value=999), st.sampled_from(["USD", "EUR", "GBP", "CNY"]))
-def test_formatted_money_reads_back_with_its_currency(millions: int, currency: str) -> None:
-    parsed = parse_amount(format_money(millions * 10**6, currency, "around"))
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from(["USD", "EUR", "GBP", "CNY", "JPY", "DKK"]),
+    st.booleans(),
+)
+def test_formatted_money_reads_back_with_its_currency(
+    millions: int, currency: str, symbol: bool
+) -> None:
+    parsed = parse_amount(format_money(millions * 10**6, currency, "around", symbol=symbol))
     assert parsed is not None
-    assert (parsed.amount, parsed.currency) == (millions * 10**6, currency)
+    # "¥" is the yuan's sign and the yen's too: only the ISO form says which
+    expected = AMBIGUOUS_YEN if symbol and currency == "CNY" else currency
+    assert (parsed.amount, parsed.currency, parsed.qualifier) == (
+        millions * 10**6,
+        expected,
+        "around",
+    )
 
 
 @given(st.dates(min_value=datetime.date(1000, 1, 1)))

@@ -49,7 +49,8 @@ def test_registry_of_kinds() -> None:
         ("stepfun-founder", ["multiple_choice", "true_false", "typed", "cloze", "reverse"]),
         (
             "stepfun-backers",
-            ["multiple_select", "true_false", "cloze", "reverse", "reverse"],
+            # backers are not marked complete: no "select all" question (closed world)
+            ["true_false", "cloze", "reverse", "reverse"],
         ),
         ("step-2-parameters", ["multiple_choice", "true_false", "typed", "cloze"]),
     ],
@@ -87,11 +88,34 @@ def test_reverse_with_two_right_answers_accepts_both_but_offers_one(startups: De
     assert question.prompt == "Which company was founded in April 2023?"
     assert question.answer == "Stepfun"
     assert {"Stepfun", "Baichuan", "Infinigence AI"} <= set(question.accepted)
+    # Only subjects with a stated founding date can be known wrong; with three more,
+    # the question gets options.
+    data = startups.to_dict()
+    for key, year in (("zhipu", "2019"), ("moonshot", "2020"), ("minimax", "2021")):
+        data["facts"].append(
+            {
+                "key": f"{key}-founded",
+                "subject": key,
+                "relation": "founded",
+                "value": year,
+                "evidence": f"Founded in {year}.",
+            }
+        )
+    deck = Deck.from_dict(data)
     for seed in SEEDS:
-        question = one(startups, "stepfun-founded", "reverse", seed)
+        question = one(deck, "stepfun-founded", "reverse", seed)
         assert question.correct == ("Stepfun",)
         assert "Stepfun" in question.choices
         assert not {"Baichuan", "Infinigence AI"} & set(question.choices)
+
+
+def test_reverse_options_are_known_wrong(startups: Deck) -> None:
+    # The deck states no founding date for Zhipu, Moonshot or Minimax: none of them is
+    # known not to have been founded in April 2023, so none is offered as wrong.
+    for seed in SEEDS:
+        question = one(startups, "stepfun-founded", "reverse", seed)
+        assert question.choices == ()
+        assert set(question.correct) == {"Stepfun", "Baichuan", "Infinigence AI"}
 
 
 def test_reverse_on_a_qualified_figure_counts_overlapping_ranges(startups: Deck) -> None:
@@ -101,8 +125,8 @@ def test_reverse_on_a_qualified_figure_counts_overlapping_ranges(startups: Deck)
     assert {"Zhipu", "Baichuan", "Moonshot"} <= set(question.accepted)
     for seed in SEEDS:
         choices = one(startups, "zhipu-valuation", "reverse", seed).choices
-        assert "Zhipu" in choices
-        assert not {"Baichuan", "Moonshot"} & set(choices)
+        # Minimax is the only company known to be valued differently: too few for options
+        assert choices == ()
 
 
 def test_reverse_without_enough_distractors_is_typed_only(startups: Deck) -> None:
@@ -137,17 +161,30 @@ def test_reverse_with_too_many_right_answers_is_dropped(startups: Deck) -> None:
     )
 
 
-def test_multiple_select_offers_every_backer_as_right(startups: Deck) -> None:
-    # Moonshot's backers come from two facts: neither question may offer the other's as wrong.
+def test_multiple_select_only_for_complete_lists(startups: Deck) -> None:
+    # Moonshot's backers are not marked complete: any other backer might be one too.
     for fact_key in ("moonshot-backers", "moonshot-backers-more"):
-        for seed in SEEDS:
-            question = one(startups, fact_key, "multiple_select", seed)
-            assert question.prompt == "Who backs Moonshot?"
-            assert set(question.correct) == {"Alibaba", "Tencent"}
-            assert 4 <= len(question.choices) <= 6
-            wrong = set(question.choices) - set(question.correct)
-            assert wrong <= {"Shanghai government", "Beijing city funds"}
-            assert question.answer == ", ".join(question.correct)
+        generation = generate_for_fact(startups, fact_key)
+        assert "multiple_select" not in {q.kind for q in generation.questions}
+        (dropped,) = [d for d in generation.dropped if d.kind == "multiple_select"]
+        assert "not `unique`" in dropped.reason
+
+
+def test_multiple_select_shows_every_member_of_a_complete_list(startups: Deck) -> None:
+    data = startups.to_dict()
+    data["relations"]["backer"]["unique"] = True
+    data["facts"] = [f for f in data["facts"] if f["key"] != "moonshot-backers-more"]
+    moonshot = next(f for f in data["facts"] if f["key"] == "moonshot-backers")
+    moonshot["value"] = ["alibaba", "tencent"]
+    deck = Deck.from_dict(data)
+    for seed in SEEDS:
+        question = one(deck, "moonshot-backers", "multiple_select", seed)
+        assert question.prompt == "Who backs Moonshot?"
+        assert set(question.correct) == {"Alibaba", "Tencent"}
+        assert 4 <= len(question.choices) <= 8
+        wrong = set(question.choices) - set(question.correct)
+        assert wrong <= {"Shanghai government", "Beijing city funds"}
+        assert question.answer == ", ".join(question.correct)
 
 
 def test_false_statements_only_for_unique_relations(startups: Deck) -> None:
