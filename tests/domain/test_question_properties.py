@@ -14,6 +14,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic import RELATIONS as BENCH_RELATIONS
 from quizapp.domain.facts import (
     DateValue,
     Deck,
@@ -32,56 +33,11 @@ from quizapp.domain.questions.compare import could_be_same, implied
 
 EXAMPLES = settings(max_examples=40, deadline=None)
 
+# The synthetic benchmark's relations (bench/synthetic.py), with a reverse question on
+# the text relation too: properties must hold for reverse questions of text values.
 RELATIONS: dict[str, dict[str, Any]] = {
-    "founder": {
-        "label": "founders",
-        "subject": "company",
-        "value": "person",
-        "forward": "Who founded {subject}?",
-        "reverse": "Which company was founded by {value}?",
-        "statement": "{subject} was founded by {value}.",
-    },
-    "founded": {
-        "label": "founding dates",
-        "subject": "company",
-        "value": "date",
-        "forward": "When was {subject} founded?",
-        "reverse": "Which company was founded in {value}?",
-        "statement": "{subject} was founded in {value}.",
-    },
-    "valuation": {
-        "label": "valuations",
-        "subject": "company",
-        "value": "money",
-        "forward": "What is {subject} valued at?",
-        "reverse": "Which company is valued at {value}?",
-        "statement": "{subject} is valued at {value}.",
-    },
-    "staff": {
-        "label": "staff",
-        "subject": "company",
-        "value": "number",
-        "forward": "How many people work at {subject}?",
-        "reverse": False,
-        "statement": "{subject} employs {value}.",
-    },
-    "backer": {
-        "label": "backers",
-        "subject": "company",
-        "value": "organisation",
-        "many": True,
-        "forward": "Who backs {subject}?",
-        "reverse": "Which company is backed by {value}?",
-        "statement": "{subject} is backed by {value}.",
-    },
-    "focus": {
-        "label": "focus areas",
-        "subject": "company",
-        "value": "text",
-        "forward": "What does {subject} focus on?",
-        "reverse": "Which company focuses on {value}?",
-        "statement": "{subject} focuses on {value}.",
-    },
+    **BENCH_RELATIONS,
+    "focus": {**BENCH_RELATIONS["focus"], "reverse": "Which company focuses on {value}?"},
 }
 
 FOCUS_AREAS = ["research", "infrastructure", "health care", "consumer apps", "robots", "chips"]
