@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from quizapp.domain.facts import Deck, FactFileError, parse_deck
+# The caps of a fact file's texts (what the database holds): a longer card is skipped.
+from quizapp.domain.facts import MAX_NAME, MAX_TEXT, Deck, FactFileError, parse_deck
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-# What the database can hold (decks.title, facts.subject_name ...): longer texts are
-# refused here with a message, not by the database with an error.
-MAX_NAME = 200
-MAX_TEXT = 5_000
 
 
 class ImportRefused(Exception):
