@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
@@ -82,10 +82,6 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.auth_stamp != stamp:
         return None
     return user
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
 
 
 def _hash_method() -> str:

@@ -23,7 +23,7 @@ Choosing entities keeps the facts *about* them (whose subject they are).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -223,7 +223,3 @@ def _filename(deck_key: str, selection: Selection, extension: str) -> str:
     elif selection.entities:
         part = f"-{len(selection.entities)}-entities"
     return f"{deck_key}{part}{_FILENAME_SUFFIX[selection.only]}.{extension}"
-
-
-def formats() -> Iterable[anki.Exporter]:
-    return anki.EXPORTERS.values()

@@ -62,7 +62,6 @@ MIN_SECONDS, MAX_SECONDS = 5, 120
 MAX_QUESTIONS = 50
 TOP = 5
 ROSTER_SHOWN = 100
-PODIUM = 3
 KIND_LABELS = {
     "multiple_choice": "Multiple choice",
     "true_false": "True or false",
