@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,11 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.domain import grading, scheduling
 from quizapp.domain import questions as questions_domain
 from quizapp.domain.scheduling import (
+    MemoryState,
     Rating,
     StudyState,
 )
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, User
+from quizapp.models import Deck, Fact, Question, User
 from quizapp.models.study import ReviewLog, StudyItem
 from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
 from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
@@ -194,23 +196,10 @@ def answer(
     if not is_request_id(request_id):
         raise ServiceError("The form is missing its request id. Reload the page.")
     elapsed = _clean_elapsed(elapsed_ms)
-    prefs = get_prefs(user)
-    settings = prefs.scheduler(fuzzing)
+    settings = get_prefs(user).scheduler(fuzzing)
     try:
         with write_transaction() as session:
-            # Lock the item first: on PostgreSQL a second tab waits here, then sees the
-            # new version; SQLite's BEGIN IMMEDIATE already serialises writers.
-            item = (
-                session.scalar(
-                    select(StudyItem)
-                    .where(StudyItem.id == item_id, StudyItem.user_id == user.id)
-                    .with_for_update()
-                )
-                if isinstance(item_id, int) and not isinstance(item_id, bool)
-                else None
-            )
-            if item is None:
-                raise NotFound("There is no such study item.")
+            item = _locked_item(session, user, item_id)
             existing = _existing(user.id, request_id)
             if existing is not None:
                 if existing.item_id != item.id:
@@ -226,41 +215,20 @@ def answer(
             judgement, _ = _judge(question, cleaned, elapsed)
             before = item.memory
             after = scheduling.review(before, rating, now, settings, item_id=item.id)
-            log = ReviewLog(
-                user_id=user.id,
-                item_id=item.id,
-                fact_id=item.fact_id,
-                deck_id=item.deck_id,
-                question_id=question_row.id,
-                kind=question_row.kind,
+            log = _review_log(
+                item,
+                question_row,
+                before,
+                after,
                 request_id=request_id,
                 rating=int(rating),
                 answer=None if cleaned is None else _answer_text(cleaned),
                 correct=None if judgement is None else judgement.correct,
                 elapsed_ms=elapsed,
                 reviewed_at=now,
-                state_before=before.state.value,
-                step_before=before.step,
-                stability_before=before.stability,
-                difficulty_before=before.difficulty,
-                due_before=before.due,
-                last_review_before=before.last_review,
-                reps_before=item.reps,
-                lapses_before=item.lapses,
-                last_kind_before=item.last_kind,
-                state_after=after.state.value,
-                step_after=after.step,
-                stability_after=after.stability,
-                difficulty_after=after.difficulty,
-                due_after=after.due,
             )
             session.add(log)
-            item.set_memory(after)
-            item.reps += 1
-            if before.state is StudyState.REVIEW and rating == Rating.Again:
-                item.lapses += 1
-            item.last_kind = question_row.kind
-            item.version += 1
+            _reschedule(item, before, after, rating, question_row.kind)
             session.flush()
             return AnswerResult(log, replayed=False)
     except IntegrityError:
@@ -269,6 +237,68 @@ def answer(
         if existing is None:
             raise
         return AnswerResult(existing, replayed=True)
+
+
+def _locked_item(session, user: User, item_id: object) -> StudyItem:
+    """The user's item, locked: on PostgreSQL a second tab waits here, then sees the new
+    version; SQLite's BEGIN IMMEDIATE already serialises writers."""
+    item = (
+        session.scalar(
+            select(StudyItem)
+            .where(StudyItem.id == item_id, StudyItem.user_id == user.id)
+            .with_for_update()
+        )
+        if isinstance(item_id, int) and not isinstance(item_id, bool)
+        else None
+    )
+    if item is None:
+        raise NotFound("There is no such study item.")
+    return item
+
+
+def _review_log(
+    item: StudyItem,
+    question_row: Question,
+    before: MemoryState,
+    after: MemoryState,
+    **answered: Any,
+) -> ReviewLog:
+    """The log row of a review: what was answered, and the item as it was (what `undo`
+    restores) and as it is now."""
+    return ReviewLog(
+        user_id=item.user_id,
+        item_id=item.id,
+        fact_id=item.fact_id,
+        deck_id=item.deck_id,
+        question_id=question_row.id,
+        kind=question_row.kind,
+        **answered,
+        state_before=before.state.value,
+        step_before=before.step,
+        stability_before=before.stability,
+        difficulty_before=before.difficulty,
+        due_before=before.due,
+        last_review_before=before.last_review,
+        reps_before=item.reps,
+        lapses_before=item.lapses,
+        last_kind_before=item.last_kind,
+        state_after=after.state.value,
+        step_after=after.step,
+        stability_after=after.stability,
+        difficulty_after=after.difficulty,
+        due_after=after.due,
+    )
+
+
+def _reschedule(
+    item: StudyItem, before: MemoryState, after: MemoryState, rating: Rating, kind: str
+) -> None:
+    item.set_memory(after)
+    item.reps += 1
+    if before.state is StudyState.REVIEW and rating == Rating.Again:
+        item.lapses += 1
+    item.last_kind = kind
+    item.version += 1
 
 
 def _answer_text(response: str | tuple[str, ...]) -> str:
