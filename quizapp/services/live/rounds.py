@@ -98,7 +98,7 @@ def _finish(game: LiveGame, now: datetime) -> None:
     _set_state(game, GameState.FINISHED)
     # A class game's results need no copy here: once finished, its players and answers
     # never change (answers wait for the game row and find it closed), so the class
-    # gradebook reads them as they are (services/assignments.py, `_live_columns`).
+    # gradebook reads them as they are (services/assignments/gradebook.py, `_live_columns`).
 
 
 def _locked_game(session, game_id: int) -> LiveGame:
