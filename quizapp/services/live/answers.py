@@ -86,19 +86,9 @@ def submit_answer(
     if player.removed:
         raise Forbidden("The host removed you from this game.")
     player_id, user_id = player.id, player.user_id
-    row = (
-        _connection()
-        .execute(
-            _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
-        )
-        .first()
-    )
-    if row is None:
-        raise NotFound("You are not in this game.")
+    row = _answer_context(game_id, position, player_id)
     (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
     question_id, fact_id, kind, payload, existing = row[7:]
-    if question_id is None:
-        raise ServiceError("This game has no such question.")
     if existing is not None:
         return AnswerReceipt(existing, created=False)
     _check_open(state, index, deadline, position, received)
@@ -146,6 +136,22 @@ def submit_answer(
             },
         )
     )
+
+
+def _answer_context(game_id: int, position: int, player_id: int):
+    """The game, the question at `position` and the player's earlier answer, in one read."""
+    row = (
+        _connection()
+        .execute(
+            _ANSWER_CONTEXT, {"game_id": game_id, "position": position, "player_id": player_id}
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound("You are not in this game.")
+    if row[7] is None:  # the question's id: no question at this position
+        raise ServiceError("This game has no such question.")
+    return row
 
 
 @dataclass(frozen=True)

@@ -101,32 +101,9 @@ def create_game(
     if class_id is not None:
         class_id = classroom_service.get_own_class(host, class_id).id
     rng = rng or random.Random()
-    if not 1 <= question_count <= MAX_QUESTIONS:
-        raise ServiceError(f"Choose between 1 and {MAX_QUESTIONS} questions.")
-    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise ServiceError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
-    if scoring not in {s.value for s in Scoring}:
-        raise ServiceError("Choose speed or accuracy scoring.")
-    kinds = [k for k in rules.CHOICE_KINDS if k in set(kinds)]
-    if not kinds:
-        raise ServiceError("Choose at least one kind of question.")
+    kinds = _checked_options(question_count, seconds, scoring, kinds)
     deck = deck_service.get_deck(host, deck_key)
-    query = (
-        select(Question)
-        .join(Fact, Fact.id == Question.fact_id)
-        .where(
-            Question.deck_id == deck.id,
-            Question.retired_at.is_(None),
-            Fact.retired_at.is_(None),
-            Question.kind.in_(kinds),
-        )
-        .order_by(Question.id)
-    )
-    if entities:
-        query = query.where(Fact.subject.in_(list(entities)))
-    candidates = [q for q in db.session.scalars(query) if rules.is_live_question(q.payload)]
-    if not candidates:
-        raise ServiceError("No question of this deck matches these options.")
+    candidates = _candidates(deck.id, kinds, entities)
     chosen = _draw_questions(candidates, question_count, rng)
     with write_transaction() as session:
         game = LiveGame(
@@ -160,6 +137,43 @@ def create_game(
                 )
             )
     return game
+
+
+def _checked_options(
+    question_count: int, seconds: int, scoring: str, kinds: Sequence[str]
+) -> list[str]:
+    """The chosen kinds, in the usual order, once every option is in range."""
+    if not 1 <= question_count <= MAX_QUESTIONS:
+        raise ServiceError(f"Choose between 1 and {MAX_QUESTIONS} questions.")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise ServiceError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
+    if scoring not in {s.value for s in Scoring}:
+        raise ServiceError("Choose speed or accuracy scoring.")
+    kinds = [k for k in rules.CHOICE_KINDS if k in set(kinds)]
+    if not kinds:
+        raise ServiceError("Choose at least one kind of question.")
+    return kinds
+
+
+def _candidates(deck_id: int, kinds: list[str], entities: Sequence[str]) -> list[Question]:
+    """The deck's live questions of these kinds (about these entities, if any)."""
+    query = (
+        select(Question)
+        .join(Fact, Fact.id == Question.fact_id)
+        .where(
+            Question.deck_id == deck_id,
+            Question.retired_at.is_(None),
+            Fact.retired_at.is_(None),
+            Question.kind.in_(kinds),
+        )
+        .order_by(Question.id)
+    )
+    if entities:
+        query = query.where(Fact.subject.in_(list(entities)))
+    candidates = [q for q in db.session.scalars(query) if rules.is_live_question(q.payload)]
+    if not candidates:
+        raise ServiceError("No question of this deck matches these options.")
+    return candidates
 
 
 def _draw_questions(candidates: list[Question], count: int, rng: random.Random) -> list[Question]:
