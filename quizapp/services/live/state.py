@@ -80,7 +80,8 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         )
     # Not in the lobby, where joins change the player count without a new version.
     # (While a question is open nothing here depends on the answers coming in; from
-    # the reveal on no answer can come in: they wait for the game row, see above.)
+    # the reveal on no answer can come in: they wait for the game row, see
+    # `answers._OPEN_QUESTION`.)
     if game.state != GameState.LOBBY.value:
         with _SHARED_LOCK:
             _SHARED[key] = shared
