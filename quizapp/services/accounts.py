@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
@@ -227,10 +227,6 @@ def end_all_sessions(user: User) -> int:
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
 
 
 def _hash_method() -> str:

@@ -23,7 +23,7 @@ Choosing entities keeps the facts *about* them (whose subject they are).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -31,6 +31,7 @@ from typing import IO
 from sqlalchemy import and_, or_, select
 
 from quizapp.domain import anki
+from quizapp.domain import facts as facts_domain
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.scheduling import StudyState
 from quizapp.extensions import db
@@ -122,6 +123,34 @@ def prepare_export(
             selection with no facts in it.
     """
     selection = selection or Selection()
+    exporter = _exporter(fmt, selection)
+    personal = selection.only != "all"
+    signed_in = user is not None and user.is_authenticated
+    if personal and not signed_in:
+        raise Forbidden("Log in to export the facts you got wrong or haven't mastered.")
+
+    row = deck_service.get_deck(user if signed_in else None, deck_key)
+    deck = deck_service.domain_deck(row)
+    facts = _selected_facts(user, row, deck, selection, now or utcnow())
+    content = anki.ExportSet(
+        deck=deck,
+        facts=facts,
+        questions=_questions_of(row, facts),
+        timestamp=row.updated_at.timestamp(),
+        note_types=frozenset(selection.note_types),
+        subdecks=selection.subdecks,
+    )
+    return ExportFile(
+        filename=_filename(row.key, selection, exporter.extension),
+        mimetype=exporter.mimetype,
+        exporter=exporter,
+        content=content,
+        personal=personal,
+    )
+
+
+def _exporter(fmt: str, selection: Selection) -> anki.Exporter:
+    """The format's exporter, once the format, the selection and its note types are known."""
     exporter = anki.EXPORTERS.get(fmt)
     if exporter is None:
         known = ", ".join(anki.EXPORTERS)
@@ -133,49 +162,36 @@ def prepare_export(
     if unknown_types or not selection.note_types:
         known = ", ".join(anki.NOTE_TYPES)
         raise ServiceError(f"Choose at least one kind of note among: {known}.")
-    personal = selection.only != "all"
-    signed_in = user is not None and user.is_authenticated
-    if personal and not signed_in:
-        raise Forbidden("Log in to export the facts you got wrong or haven't mastered.")
+    return exporter
 
-    row = deck_service.get_deck(user if signed_in else None, deck_key)
-    deck = deck_service.domain_deck(row)
+
+def _selected_facts(
+    user: User | None, row: Deck, deck: facts_domain.Deck, selection: Selection, now: datetime
+) -> tuple[facts_domain.Fact, ...]:
+    """The deck's facts the selection keeps: its entities, then the user's own record."""
     unknown = [key for key in selection.entities if key not in deck.entities]
     if unknown:
         names = ", ".join(repr(key) for key in unknown)
         raise ServiceError(f"The deck {deck.title!r} has no entity {names}.")
-
     facts = deck.facts
     if selection.entities:
         chosen = set(selection.entities)
         facts = tuple(fact for fact in facts if fact.subject in chosen)
-    if personal:
+    if selection.only != "all":
         assert user is not None
-        keep = _personal_fact_keys(user, row, selection.only, now or utcnow())
+        keep = _personal_fact_keys(user, row, selection.only, now)
         facts = tuple(fact for fact in facts if fact.key in keep)
     if not facts:
         raise ServiceError(_empty_message(deck.title, selection))
+    return facts
 
+
+def _questions_of(row: Deck, facts: tuple[facts_domain.Fact, ...]) -> tuple[DomainQuestion, ...]:
     chosen = {fact.key for fact in facts}
-    questions = tuple(
+    return tuple(
         DomainQuestion.from_dict(payload)
         for payload in deck_service.question_payloads(row)
         if payload["fact"] in chosen
-    )
-    content = anki.ExportSet(
-        deck=deck,
-        facts=facts,
-        questions=questions,
-        timestamp=row.updated_at.timestamp(),
-        note_types=frozenset(selection.note_types),
-        subdecks=selection.subdecks,
-    )
-    return ExportFile(
-        filename=_filename(row.key, selection, exporter.extension),
-        mimetype=exporter.mimetype,
-        exporter=exporter,
-        content=content,
-        personal=personal,
     )
 
 
@@ -223,7 +239,3 @@ def _filename(deck_key: str, selection: Selection, extension: str) -> str:
     elif selection.entities:
         part = f"-{len(selection.entities)}-entities"
     return f"{deck_key}{part}{_FILENAME_SUFFIX[selection.only]}.{extension}"
-
-
-def formats() -> Iterable[anki.Exporter]:
-    return anki.EXPORTERS.values()

@@ -114,7 +114,38 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
 
     # Reviews: the heatmap, the retention and the streak read one range of the log.
     first = today - timedelta(days=STREAK_DAYS)
-    starts = _day_starts(first, STREAK_DAYS + 1, tz)
+    per_day, mature, passed = _review_days(user, deck, _day_starts(first, STREAK_DAYS + 1, tz))
+    today_index = STREAK_DAYS
+    reviews_per_day = [
+        DayCount(first + timedelta(days=i), per_day[i])
+        for i in range(today_index - HEATMAP_DAYS, today_index + 1)
+    ]
+    retention = [
+        RetentionDay(first + timedelta(days=i), mature[i], passed[i])
+        for i in range(today_index - RETENTION_DAYS + 1, today_index + 1)
+    ]
+    days_studied = [first + timedelta(days=i) for i, n in per_day.items() if n]
+
+    # Items: states, forecast and mastery read the user's items of the scope once.
+    forecast, states, by_entity = _item_days(
+        user, deck, _day_starts(today, FORECAST_DAYS, tz), prefs.scheduler(fuzzing=False), now
+    )
+    return Stats(
+        today=today,
+        reviews_per_day=reviews_per_day,
+        retention=retention,
+        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
+        states=dict(states),
+        streak=streak(days_studied, today),
+        mastery=_mastery(by_entity),
+    )
+
+
+def _review_days(
+    user: User, deck: Deck | None, starts: list[datetime]
+) -> tuple[Counter[int], Counter[int], Counter[int]]:
+    """Per study day (index into `starts`): reviews, reviews of mature items, and of
+    those the ones not rated Again."""
     logs = select(
         ReviewLog.reviewed_at, ReviewLog.state_before, ReviewLog.stability_before, ReviewLog.rating
     ).where(
@@ -140,18 +171,18 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
             mature[index] += 1
             if rating != scheduling.Rating.Again:
                 passed[index] += 1
-    today_index = STREAK_DAYS
-    reviews_per_day = [
-        DayCount(first + timedelta(days=i), per_day[i])
-        for i in range(today_index - HEATMAP_DAYS, today_index + 1)
-    ]
-    retention = [
-        RetentionDay(first + timedelta(days=i), mature[i], passed[i])
-        for i in range(today_index - RETENTION_DAYS + 1, today_index + 1)
-    ]
-    days_studied = [first + timedelta(days=i) for i, n in per_day.items() if n]
+    return per_day, mature, passed
 
-    # Items: states, forecast and mastery read the user's items of the scope once.
+
+def _item_days(
+    user: User,
+    deck: Deck | None,
+    forecast_starts: list[datetime],
+    settings: scheduling.SchedulerSettings,
+    now: datetime,
+) -> tuple[Counter[int], Counter[str], dict[str, list[float | None]]]:
+    """Items due per forecast day (overdue ones today), items per state, and per entity
+    each fact's retrievability now (None for a new item)."""
     items = (
         select(
             StudyItem.state,
@@ -167,11 +198,9 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
     )
     if deck is not None:
         items = items.where(StudyItem.deck_id == deck.id)
-    forecast_starts = _day_starts(today, FORECAST_DAYS, tz)
     forecast: Counter[int] = Counter()
     states: Counter[str] = Counter({s.value: 0 for s in StudyState})
     by_entity: dict[str, list[float | None]] = defaultdict(list)
-    settings = prefs.scheduler(fuzzing=False)
     for state, step, stability, difficulty, due, last_review, entity in db.session.execute(items):
         states[state] += 1
         if state == StudyState.NEW.value:
@@ -181,7 +210,10 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
             forecast[max(_bucket(due, forecast_starts), 0)] += 1
         memory = MemoryState(StudyState(state), step, stability, difficulty, due, last_review)
         by_entity[entity].append(scheduling.retrievability(memory, now, settings))
+    return forecast, states, by_entity
 
+
+def _mastery(by_entity: dict[str, list[float | None]]) -> list[MasteryRow]:
     mastery = []
     for entity in sorted(by_entity, key=str.casefold):
         values = by_entity[entity]
@@ -195,15 +227,7 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
                 average_retrievability=sum(studied) / len(studied) if studied else None,
             )
         )
-    return Stats(
-        today=today,
-        reviews_per_day=reviews_per_day,
-        retention=retention,
-        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
-        states=dict(states),
-        streak=streak(days_studied, today),
-        mastery=mastery,
-    )
+    return mastery
 
 
 def enrolled_decks(user: User) -> list[Deck]:

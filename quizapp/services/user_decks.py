@@ -170,10 +170,6 @@ def editable_deck(user: User, key: str) -> Deck:
     return deck
 
 
-def owns(user: User | None, deck: Deck) -> bool:
-    return bool(user is not None and user.is_authenticated and deck.owner_id == user.id)
-
-
 # --- saving -----------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.domain import anki
+from quizapp.domain.anki import fields as anki_fields
 from quizapp.domain.facts import parse_deck
 from quizapp.domain.questions import generate
 from quizapp.domain.spreadsheet import safe_cell
@@ -147,15 +148,15 @@ def test_text_is_escaped_and_shows_as_written(tmp_path, edited_toml):
 
 
 def test_cloze_syntax_in_the_text_is_not_read_as_cloze():
-    text = anki._cloze_text("a {{c2::b}} :: c, x", "x")
+    text = anki_fields._cloze_text("a {{c2::b}} :: c, x", "x")
     assert text == "a &#123;&#123;c2:&#58;b&#125;&#125; :&#58; c, {{c1::x}}"
 
 
 def test_source_links_only_web_addresses():
-    assert anki._source_html("https://example.com/a?b=1&c=2") == (
+    assert anki_fields._source_html("https://example.com/a?b=1&c=2") == (
         '<a href="https://example.com/a?b=1&amp;c=2">example.com</a>'
     )
-    assert anki._source_html("javascript:alert(1)") == "javascript:alert(1)"
+    assert anki_fields._source_html("javascript:alert(1)") == "javascript:alert(1)"
 
 
 def test_reexport_after_an_edit_updates_notes_instead_of_adding(tmp_path, startups, edited_toml):

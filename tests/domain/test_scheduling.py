@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.domain import scheduling
 from quizapp.domain.scheduling import (
     DailyLimits,
     MemoryState,
@@ -35,6 +34,7 @@ from quizapp.domain.scheduling import (
     review,
     study_date,
 )
+from quizapp.domain.scheduling import reviews as scheduling_reviews
 
 NO_FUZZ = SchedulerSettings(enable_fuzzing=False)
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -236,10 +236,10 @@ def test_settings_steps_given_as_list_become_hashable_tuples() -> None:
 
 
 def test_equal_settings_share_one_fsrs_scheduler() -> None:
-    first = scheduling._scheduler(SchedulerSettings(desired_retention=0.8))
+    first = scheduling_reviews._scheduler(SchedulerSettings(desired_retention=0.8))
 
-    assert scheduling._scheduler(SchedulerSettings(desired_retention=0.8)) is first
-    assert scheduling._scheduler(SchedulerSettings(desired_retention=0.81)) is not first
+    assert scheduling_reviews._scheduler(SchedulerSettings(desired_retention=0.8)) is first
+    assert scheduling_reviews._scheduler(SchedulerSettings(desired_retention=0.81)) is not first
 
 
 @pytest.mark.parametrize(

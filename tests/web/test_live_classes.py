@@ -15,6 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import LiveGame, LivePlayer, LiveQuestion
 from quizapp.services import classroom as classroom_service
 from quizapp.services import live as live_service
+from quizapp.services.live import answers as live_answers
 from tests.conftest import count_rows
 
 DECK_FILE = Path(__file__).resolve().parents[2] / "questions" / "software_companies.toml"
@@ -148,7 +149,7 @@ def test_a_finished_class_game_on_the_class_pages(
     question = db.session.scalar(
         select(LiveQuestion).where(LiveQuestion.game_id == game.id, LiveQuestion.position == 0)
     )
-    order = live_service._player_order(player, question)
+    order = live_answers._player_order(player, question)
     right = order.index(question.payload["correct"][0])
     live_service.submit_answer(game.id, player, 0, [right])
     live_service.finish(teacher, game.id)  # ended after one question: 1 of 1 right

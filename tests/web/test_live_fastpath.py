@@ -21,7 +21,9 @@ from quizapp.domain.live import player_key
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
+from quizapp.services import Forbidden
 from quizapp.services import live as live_service
+from quizapp.services.live import answers as live_answers
 from tests.conftest import base_config, count_rows
 from tests.factories import make_game, pick_index
 
@@ -249,7 +251,7 @@ def test_a_late_or_removed_answer_in_a_batch_fails_alone(app, teacher):
     others = answer_together(app, game_id, [(c, [0]) for c in cookies[1:]])
     thread.join(30)
     db.session.rollback()
-    assert isinstance(results[0], live_service.Forbidden)
+    assert isinstance(results[0], Forbidden)
     assert all(isinstance(r, live_service.AnswerReceipt) for r in others)
     assert count_rows(LiveAnswer) == 5
     assert db.session.get(LivePlayer, ids[0]).score == 0
@@ -269,7 +271,7 @@ def test_a_replay_that_reaches_its_batch_after_the_reveal_is_already_answered(ap
     question_id = db.session.get(LiveAnswer, first.answer_id).live_question_id
     version = db.session.get(LiveGame, game.id).version
     live_service.advance(teacher, game.id, version)  # the reveal
-    replay = live_service._PreparedAnswer(
+    replay = live_answers._PreparedAnswer(
         position=0,
         user_id=None,
         fact_id=0,
@@ -286,9 +288,9 @@ def test_a_replay_that_reaches_its_batch_after_the_reveal_is_already_answered(ap
         },
         points={},
     )
-    receipt = live_service._ANSWERS.submit(replay)
+    receipt = live_answers._ANSWERS.submit(replay)
     assert receipt == live_service.AnswerReceipt(first.answer_id, created=False)
     bob_late = dataclasses.replace(replay, row={**replay.row, "player_id": ann.player.id + 1})
     with pytest.raises(live_service.TooLate, match="question is closed"):
-        live_service._ANSWERS.submit(bob_late)  # Bob never answered: too late it is
+        live_answers._ANSWERS.submit(bob_late)  # Bob never answered: too late it is
     assert count_rows(LiveAnswer) == 1

@@ -1,0 +1,129 @@
+"""Reading assignments with their access rule (the class's teacher and students, NotFound
+for anyone else), and the per-student attempt summaries the other parts build on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from quizapp.domain import gradebook
+from quizapp.domain.gradebook import (
+    AttemptSummary,
+    Outcome,
+)
+from quizapp.extensions import db
+from quizapp.models import (
+    Assignment,
+    ClassMembership,
+    QuizAttempt,
+    QuizQuestion,
+    QuizResponse,
+    SchoolClass,
+    User,
+)
+from quizapp.models.types import is_row_id
+from quizapp.services import NotFound
+from quizapp.services import classroom as classroom_service
+
+
+def class_assignments(user: User, class_id: int) -> list[Assignment]:
+    """The class's assignments by due date (its teacher and students only)."""
+    school_class = classroom_service.get_class(user, class_id)
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.class_id == school_class.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
+
+
+def get_assignment(user: User, class_id: int, assignment_id: int) -> tuple[SchoolClass, Assignment]:
+    """An assignment of a class the user teaches or belongs to.
+
+    Raises:
+        NotFound: No such class or assignment, or one the user is not part of (the same
+            answer, so ids can't be probed).
+    """
+    school_class = classroom_service.get_class(user, class_id)
+    assignment = db.session.get(Assignment, assignment_id) if is_row_id(assignment_id) else None
+    if assignment is None or assignment.class_id != school_class.id:
+        raise NotFound("There is no such assignment in this class.")
+    return school_class, assignment
+
+
+def _summaries(assignment_ids: list[int], user_ids: list[int] | None = None):
+    """AttemptSummary per (assignment id, user id), from one grouped query."""
+    if not assignment_ids:
+        return {}
+    late_answer = case((QuizResponse.answered_at > Assignment.due_at, 1), else_=0)
+    query = (
+        select(
+            QuizAttempt.id,
+            QuizAttempt.assignment_id,
+            QuizAttempt.user_id,
+            QuizAttempt.started_at,
+            QuizAttempt.finished_at,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+            func.count(QuizResponse.id),
+            func.max(QuizResponse.answered_at),
+            func.coalesce(func.sum(late_answer), 0),
+        )
+        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+        .outerjoin(QuizQuestion, QuizQuestion.attempt_id == QuizAttempt.id)
+        .outerjoin(QuizResponse, QuizResponse.attempt_question_id == QuizQuestion.id)
+        .where(QuizAttempt.assignment_id.in_(assignment_ids))
+        .group_by(
+            QuizAttempt.id,
+            QuizAttempt.assignment_id,
+            QuizAttempt.user_id,
+            QuizAttempt.started_at,
+            QuizAttempt.finished_at,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+        )
+    )
+    if user_ids is not None:
+        query = query.where(QuizAttempt.user_id.in_(user_ids))
+    found: dict[tuple[int, int], list[AttemptSummary]] = defaultdict(list)
+    for row in db.session.execute(query):
+        attempt_id, assignment_id, user_id, started, finished, score, max_score = row[:7]
+        answered, last_answer, late_answers = row[7:]
+        found[(assignment_id, user_id)].append(
+            AttemptSummary(
+                attempt_id=attempt_id,
+                started_at=started,
+                finished_at=finished,
+                last_answer_at=last_answer,
+                score=score,
+                max_score=max_score,
+                answered=answered,
+                late=late_answers > 0,
+            )
+        )
+    return found
+
+
+def _outcome(assignment: Assignment, attempts: list[AttemptSummary], now: datetime) -> Outcome:
+    return gradebook.outcome(
+        attempts,
+        scoring=assignment.scoring,
+        due_at=assignment.due_at,
+        accept_late=assignment.accept_late,
+        now=now,
+    )
+
+
+def _students(school_class: SchoolClass) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ClassMembership, ClassMembership.student_id == User.id)
+            .where(ClassMembership.class_id == school_class.id)
+            .order_by(func.lower(User.display_name), User.id)
+        )
+    )

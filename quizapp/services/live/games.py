@@ -1,0 +1,242 @@
+"""Creating a live game (deck, questions, PIN) and finding it again: the host's list,
+a game by id for its host, a game by PIN for a player. Also the limits a game obeys.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from quizapp.domain import live as rules
+from quizapp.extensions import db
+from quizapp.models import Fact, Question, SchoolClass, User
+from quizapp.models.live import (
+    GameState,
+    LiveGame,
+    LivePlayer,
+    LiveQuestion,
+    Scoring,
+)
+from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.services import classroom as classroom_service
+from quizapp.services import decks as deck_service
+
+MIN_SECONDS, MAX_SECONDS = 5, 120
+MAX_QUESTIONS = 50
+TOP = 5
+ROSTER_SHOWN = 100
+KIND_LABELS = {
+    "multiple_choice": "Multiple choice",
+    "true_false": "True or false",
+    "multiple_select": "Multiple select (partial credit)",
+    "reverse": "Reverse (which one…?)",
+}
+
+
+class TooLate(ServiceError):
+    status = 409
+
+
+def require_teacher(user: User | None) -> None:
+    if user is None or not user.is_authenticated:
+        raise Forbidden("Log in as a teacher to host a live game.")
+    if not user.is_teacher:
+        raise Forbidden("Only teachers can host live games.")
+
+
+def deck_choices(user: User, deck_key: str) -> dict[str, Any]:
+    """What a host can choose from for a deck: its entities and the live kinds it has.
+
+    Raises:
+        NotFound: No such deck visible to the user.
+    """
+    deck = deck_service.get_deck(user, deck_key)
+    rows = db.session.execute(
+        select(Fact.subject, Fact.subject_name, Question.kind, Question.payload)
+        .join(Question, Question.fact_id == Fact.id)
+        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None), Question.retired_at.is_(None))
+    )
+    entities: dict[str, str] = {}
+    kinds: dict[str, int] = dict.fromkeys(rules.CHOICE_KINDS, 0)
+    for subject, name, kind, payload in rows:
+        if rules.is_live_question(payload):
+            entities[subject] = name
+            kinds[kind] += 1
+    return {
+        "deck": deck,
+        "entities": sorted(entities.items(), key=lambda item: item[1].casefold()),
+        "kinds": kinds,
+    }
+
+
+def create_game(
+    host: User,
+    deck_key: str,
+    *,
+    entities: Sequence[str] = (),
+    kinds: Sequence[str] = rules.CHOICE_KINDS,
+    question_count: int = 10,
+    seconds: int = 20,
+    scoring: str = Scoring.SPEED.value,
+    streak_bonus: bool = True,
+    class_id: int | None = None,
+    rng: random.Random | None = None,
+) -> LiveGame:
+    """Create a game in the lobby, with its questions drawn and snapshotted.
+
+    Questions are drawn at random among the deck's choice questions of the chosen
+    kinds about the chosen entities, a different fact for each while there are enough.
+    With `class_id` the game is for that class, which the host must teach.
+
+    Raises:
+        Forbidden: The user is not a teacher.
+        NotFound: No such deck visible to the host, or `class_id` is not a class the
+            host teaches (the same words as for a class that doesn't exist).
+        ServiceError: Options out of range, or no question matches them.
+    """
+    require_teacher(host)
+    if class_id is not None:
+        class_id = classroom_service.get_own_class(host, class_id).id
+    rng = rng or random.Random()
+    kinds = _checked_options(question_count, seconds, scoring, kinds)
+    deck = deck_service.get_deck(host, deck_key)
+    candidates = _candidates(deck.id, kinds, entities)
+    chosen = _draw_questions(candidates, question_count, rng)
+    with write_transaction() as session:
+        game = LiveGame(
+            pin=_free_pin(session, rng),
+            host_id=host.id,
+            deck_id=deck.id,
+            class_id=class_id,
+            title=deck.title,
+            entities=sorted(set(entities)),
+            kinds=kinds,
+            question_count=len(chosen),
+            seconds=seconds,
+            scoring=scoring,
+            streak_bonus=streak_bonus,
+            state=GameState.LOBBY.value,
+            current_index=-1,
+            version=1,
+            roster_version=0,
+        )
+        session.add(game)
+        session.flush()
+        for position, question in enumerate(chosen):
+            session.add(
+                LiveQuestion(
+                    game_id=game.id,
+                    position=position,
+                    question_id=question.id,
+                    fact_id=question.fact_id,
+                    kind=question.kind,
+                    payload=dict(question.payload),
+                )
+            )
+    return game
+
+
+def _checked_options(
+    question_count: int, seconds: int, scoring: str, kinds: Sequence[str]
+) -> list[str]:
+    """The chosen kinds, in the usual order, once every option is in range."""
+    if not 1 <= question_count <= MAX_QUESTIONS:
+        raise ServiceError(f"Choose between 1 and {MAX_QUESTIONS} questions.")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise ServiceError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
+    if scoring not in {s.value for s in Scoring}:
+        raise ServiceError("Choose speed or accuracy scoring.")
+    kinds = [k for k in rules.CHOICE_KINDS if k in set(kinds)]
+    if not kinds:
+        raise ServiceError("Choose at least one kind of question.")
+    return kinds
+
+
+def _candidates(deck_id: int, kinds: list[str], entities: Sequence[str]) -> list[Question]:
+    """The deck's live questions of these kinds (about these entities, if any)."""
+    query = (
+        select(Question)
+        .join(Fact, Fact.id == Question.fact_id)
+        .where(
+            Question.deck_id == deck_id,
+            Question.retired_at.is_(None),
+            Fact.retired_at.is_(None),
+            Question.kind.in_(kinds),
+        )
+        .order_by(Question.id)
+    )
+    if entities:
+        query = query.where(Fact.subject.in_(list(entities)))
+    candidates = [q for q in db.session.scalars(query) if rules.is_live_question(q.payload)]
+    if not candidates:
+        raise ServiceError("No question of this deck matches these options.")
+    return candidates
+
+
+def _draw_questions(candidates: list[Question], count: int, rng: random.Random) -> list[Question]:
+    """Up to `count` questions in random order, covering as many facts as possible."""
+    rng.shuffle(candidates)
+    seen: dict[int, int] = {}
+    ranked = []
+    for question in candidates:
+        nth = seen.get(question.fact_id, 0)
+        seen[question.fact_id] = nth + 1
+        ranked.append((nth, question))
+    ranked.sort(key=lambda item: item[0])  # stable: first questions of each fact first
+    return [question for _, question in ranked[:count]]
+
+
+def _free_pin(session, rng: random.Random) -> str:
+    for _ in range(50):
+        pin = f"{rng.randrange(100_000, 1_000_000)}"
+        if session.scalar(select(LiveGame.id).where(LiveGame.pin == pin)) is None:
+            return pin
+    raise ServiceError("No free game PIN right now; try again in a moment.")
+
+
+def host_games(host: User) -> list[dict[str, Any]]:
+    """The host's games, newest first, with their player counts and class names."""
+    counts = (
+        select(LivePlayer.game_id, func.count(LivePlayer.id).label("n"))
+        .where(LivePlayer.removed.is_(False))
+        .group_by(LivePlayer.game_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(LiveGame, func.coalesce(counts.c.n, 0), SchoolClass.name)
+        .outerjoin(counts, counts.c.game_id == LiveGame.id)
+        .outerjoin(SchoolClass, SchoolClass.id == LiveGame.class_id)
+        .where(LiveGame.host_id == host.id)
+        .order_by(LiveGame.created_at.desc(), LiveGame.id.desc())
+    )
+    return [{"game": game, "players": n, "class_name": name} for game, n, name in rows]
+
+
+def host_game(host: User | None, game_id: int) -> LiveGame:
+    """The game, if `host` hosts it.
+
+    Raises:
+        NotFound: No such game, or not this user's (the same answer: ids can't be probed).
+    """
+    game = db.session.get(LiveGame, game_id)
+    if game is None or host is None or not host.is_authenticated or game.host_id != host.id:
+        raise NotFound("There is no such game, or it is not yours.")
+    return game
+
+
+def game_by_pin(pin: str) -> LiveGame:
+    """The joinable game with this PIN.
+
+    Raises:
+        NotFound: No active game has it.
+    """
+    pin = (pin or "").strip().replace(" ", "")
+    game = None
+    if len(pin) == 6 and pin.isdigit():
+        game = db.session.scalar(select(LiveGame).where(LiveGame.pin == pin))
+    if game is None or game.state == GameState.FINISHED.value:
+        raise NotFound("No game is open with this PIN. Check the number on the big screen.")
+    return game

@@ -1,0 +1,208 @@
+"""Players of a live game: joining (by nickname, or logged in under one's name in the
+game's class), finding a player again by token or account, and the host removing one.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.domain import live as rules
+from quizapp.extensions import db
+from quizapp.models import ClassMembership, User
+from quizapp.models.live import (
+    GameState,
+    LiveGame,
+    LivePlayer,
+    LiveQuestion,
+)
+from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.services.live.games import host_game
+from quizapp.services.live.rounds import _everyone_answered, _set_state
+from quizapp.services.live.rows import _cookie_id, _hash_token
+
+
+@dataclass(frozen=True)
+class Joined:
+    player: LivePlayer
+    token: str
+    rejoined: bool
+
+
+def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
+    """Join a game as a new player, or come back as the same one.
+
+    A logged-in user is one player per game: joining again (from any device) returns
+    that player with a fresh rejoin token. An anonymous player comes back with the
+    token kept in their browser (`player_by_token`), not through this function. A
+    member of the game's class plays under their name in the class, whatever they
+    typed (see `_account_nickname`); anyone else, members who are not logged in
+    included, plays under the nickname they typed, as a guest of the class.
+
+    Raises:
+        NotFound: No such game, or it is finished.
+        ServiceError: The nickname is invalid or taken, or the player was removed.
+    """
+    account = user if user is not None and user.is_authenticated else None
+    if account is None:
+        try:
+            nickname = rules.clean_nickname(nickname)
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+    token = secrets.token_urlsafe(24)
+    for attempt in range(3):
+        try:
+            return _join_once(game_id, nickname, account, token)
+        except IntegrityError:
+            # Someone took the same nickname at the same instant (PostgreSQL). Someone
+            # logged in tries again: it was their own other request (a double click),
+            # found now, or a name picked for them, and the next free one is taken.
+            if account is None or attempt == 2:
+                raise ServiceError(
+                    "That nickname was just taken in this game; pick another."
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _join_once(game_id: int, nickname: str, account: User | None, token: str) -> Joined:
+    with write_transaction() as session:
+        game = session.get(LiveGame, game_id)
+        if game is None or game.state == GameState.FINISHED.value:
+            raise NotFound("This game is over or does not exist.")
+        if account is not None:
+            existing = session.scalar(
+                select(LivePlayer).where(
+                    LivePlayer.game_id == game.id, LivePlayer.user_id == account.id
+                )
+            )
+            if existing is not None:
+                if existing.removed:
+                    raise Forbidden("The host removed you from this game.")
+                existing.token_hash = _hash_token(token)
+                return Joined(existing, token, rejoined=True)
+            nickname = _account_nickname(session, game, account, nickname)
+        key = rules.nickname_key(nickname)
+        taken = session.scalar(
+            select(LivePlayer.id).where(
+                LivePlayer.game_id == game.id, LivePlayer.nickname_key == key
+            )
+        )
+        if taken is not None:
+            raise ServiceError(f"The nickname “{nickname}” is taken in this game; pick another.")
+        player = LivePlayer(
+            game_id=game.id,
+            nickname=nickname,
+            nickname_key=key,
+            user_id=account.id if account is not None else None,
+            token_hash=_hash_token(token),
+            shuffle_seed=secrets.randbelow(2**31),
+            removed=False,
+            score=0,
+            streak=0,
+            streak_position=-1,
+            correct_count=0,
+        )
+        session.add(player)
+        game.roster_version += 1
+        session.flush()
+    return Joined(player, token, rejoined=False)
+
+
+def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
+    """A logged-in player's name in a game.
+
+    A member of the game's class appears as the class knows them (their display
+    name), whatever they typed: the host must recognise their students on the
+    screen, and the gradebook finds them by account anyway. Anyone else plays under
+    the nickname they typed, else their display name. A name the player did not type
+    is made unique in the game in a readable way ("Ana Li (2)"), since nicknames are
+    unique per game and there is nothing for the player to pick.
+
+    Raises:
+        ServiceError: Fifty players of the game already have this name.
+    """
+    member = (
+        game.class_id is not None
+        and session.scalar(
+            select(ClassMembership.id).where(
+                ClassMembership.class_id == game.class_id,
+                ClassMembership.student_id == user.id,
+            )
+        )
+        is not None
+    )
+    if not member:
+        try:
+            return rules.clean_nickname(wanted)
+        except ValueError:
+            pass
+    try:
+        base = rules.clean_nickname(user.display_name[: rules.NICKNAME_MAX])
+    except ValueError:
+        base = f"Player {user.id}"[: rules.NICKNAME_MAX]
+    keys = [rules.nickname_key(variant) for variant in rules.nickname_variants(base)]
+    taken = set(
+        session.scalars(
+            select(LivePlayer.nickname_key).where(
+                LivePlayer.game_id == game.id, LivePlayer.nickname_key.in_(keys)
+            )
+        )
+    )
+    try:
+        return rules.unique_nickname(base, taken)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
+    """The player a rejoin cookie ("<player id>.<token>") stands for, or None."""
+    if not cookie or "." not in cookie:
+        return None
+    player_id, _, token = cookie.partition(".")
+    if not _cookie_id(player_id) or not token:
+        return None
+    player = db.session.get(LivePlayer, int(player_id))
+    if player is None or player.game_id != game_id:
+        return None
+    if not hmac.compare_digest(player.token_hash, _hash_token(token)):
+        return None
+    return player
+
+
+def player_by_account(game_id: int, user: User | None) -> LivePlayer | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(LivePlayer).where(LivePlayer.game_id == game_id, LivePlayer.user_id == user.id)
+    )
+
+
+def remove_player(host: User, game_id: int, player_id: int) -> None:
+    """Take a player out of the game (their answers stay in the results).
+
+    Raises:
+        NotFound: Not the host's game, or no such player in it.
+    """
+    host_game(host, game_id)
+    with write_transaction() as session:
+        game = session.get(LiveGame, game_id)
+        player = session.get(LivePlayer, player_id)
+        if player is None or player.game_id != game.id:
+            raise NotFound("There is no such player in this game.")
+        if player.removed:
+            return
+        player.removed = True
+        game.roster_version += 1
+        game.version += 1  # the removed player's screen must change
+        if game.state == GameState.QUESTION.value:
+            current = session.scalar(
+                select(LiveQuestion.id).where(
+                    LiveQuestion.game_id == game.id, LiveQuestion.position == game.current_index
+                )
+            )
+            if _everyone_answered(session.connection(), game.id, current):
+                _set_state(game, GameState.REVEAL)

@@ -1,0 +1,226 @@
+"""Starting a quiz: choosing its questions from a deck (or fixing a set once, for a
+classroom assignment) and creating the attempt with its snapshot of questions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from quizapp.domain import quizzes as quiz_domain
+from quizapp.extensions import db
+from quizapp.models import (
+    Deck,
+    Fact,
+    Question,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
+from quizapp.services import ServiceError, write_transaction
+from quizapp.services.decks import deck_subjects, get_deck
+
+
+def _candidates(deck: Deck) -> list[quiz_domain.Candidate]:
+    rows = db.session.execute(
+        select(Question.id, Question.fact_id, Fact.subject, Question.kind)
+        .join(Fact, Fact.id == Question.fact_id)
+        .where(
+            Question.deck_id == deck.id,
+            Question.retired_at.is_(None),
+            Fact.retired_at.is_(None),
+        )
+    )
+    return [
+        quiz_domain.Candidate(question_id=qid, fact=fact_id, subject=subject, kind=kind)
+        for qid, fact_id, subject, kind in rows
+    ]
+
+
+def _checked_options(deck: Deck, options: quiz_domain.QuizOptions) -> quiz_domain.QuizOptions:
+    known = [key for key, _ in deck_subjects(deck)]
+    try:
+        return options.validated(known)
+    except quiz_domain.QuizOptionsError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def choose_question_ids(
+    user: User, deck_key: str, options: quiz_domain.QuizOptions, *, seed: int
+) -> list[str]:
+    """Choose a quiz's questions without starting it (an assignment's fixed set).
+
+    Args:
+        user: Who chooses (must be able to see the deck).
+        deck_key: The deck.
+        options: Subjects, kinds and count (the time limit is not used here).
+        seed: Seeds the choice.
+
+    Returns:
+        Question ids, in a shuffled order.
+
+    Raises:
+        NotFound: No such deck (or not visible to the user).
+        ServiceError: Bad options, or no question matches them.
+    """
+    deck = get_deck(user, deck_key)
+    options = _checked_options(deck, options)
+    chosen = quiz_domain.select_questions(_candidates(deck), options, random.Random(seed))
+    if not chosen:
+        raise ServiceError("No questions match these choices. Pick more topics or kinds.")
+    return [c.question_id for c in chosen]
+
+
+def start_quiz(
+    user: User, deck_key: str, options: quiz_domain.QuizOptions, *, now: datetime, seed: int
+) -> QuizAttempt:
+    """Start a self-test quiz on a deck.
+
+    Args:
+        user: The learner.
+        deck_key: The deck.
+        options: What to ask (validated here).
+        now: The start time (UTC).
+        seed: Seeds the choice of questions and the order of questions and options.
+
+    Returns:
+        The new attempt (it may hold fewer questions than asked for if fewer match).
+
+    Raises:
+        NotFound: No such deck (or not visible to the user).
+        ServiceError: Bad options, or no question matches them.
+    """
+    deck = get_deck(user, deck_key)
+    options = _checked_options(deck, options)
+    rng = random.Random(seed)
+    chosen = quiz_domain.select_questions(_candidates(deck), options, rng)
+    if not chosen:
+        raise ServiceError("No questions match these choices. Pick more topics or kinds.")
+    return _create_attempt(
+        user, deck, [c.question_id for c in chosen], options, now=now, seed=seed, rng=rng
+    )
+
+
+def start_fixed_quiz(
+    user: User,
+    deck: Deck,
+    question_ids: Sequence[str],
+    *,
+    now: datetime,
+    seed: int,
+    shuffle: bool = True,
+    time_limit: int | None = None,
+    due_at: datetime | None = None,
+    accept_late: bool = True,
+    assignment_id: int | None = None,
+    attempt_number: int | None = None,
+) -> QuizAttempt:
+    """Start an attempt of a given question set (for assignments).
+
+    The caller has checked that the user may take it. Retired questions are allowed:
+    an assignment made before a deck edit still asks what it was made with.
+
+    Args:
+        user: The student.
+        deck: The deck the questions come from.
+        question_ids: The set, in the assignment's order.
+        now: The start time (UTC).
+        seed: Seeds the per-student order of questions (if `shuffle`) and options.
+        shuffle: Shuffle the question order for this student.
+        time_limit: Seconds per question, or None.
+        due_at: After this, answers are marked late or refused (`accept_late`).
+        accept_late: Whether answers after `due_at` are still taken.
+        assignment_id: The classroom assignment the attempt is for.
+        attempt_number: Which attempt at that assignment (unique per student).
+
+    Raises:
+        ServiceError: An id is not a question of this deck, repeated, or the set is
+            empty or larger than `MAX_COUNT`.
+    """
+    ids = list(question_ids)
+    if not ids or len(ids) > quiz_domain.MAX_COUNT or len(set(ids)) != len(ids):
+        raise ServiceError(
+            f"A quiz needs 1 to {quiz_domain.MAX_COUNT} different questions, not {len(ids)}."
+        )
+    options = quiz_domain.QuizOptions(count=len(ids), time_limit=time_limit)
+    if time_limit is not None:
+        try:
+            quiz_domain.QuizOptions(time_limit=time_limit).validated()
+        except quiz_domain.QuizOptionsError as exc:
+            raise ServiceError(str(exc)) from exc
+    rng = random.Random(seed)
+    if shuffle:
+        rng.shuffle(ids)
+    return _create_attempt(
+        user,
+        deck,
+        ids,
+        options,
+        now=now,
+        seed=seed,
+        rng=rng,
+        due_at=due_at,
+        accept_late=accept_late,
+        assignment_id=assignment_id,
+        attempt_number=attempt_number,
+    )
+
+
+def _create_attempt(
+    user: User,
+    deck: Deck,
+    question_ids: Sequence[str],
+    options: quiz_domain.QuizOptions,
+    *,
+    now: datetime,
+    seed: int,
+    rng: random.Random,
+    due_at: datetime | None = None,
+    accept_late: bool = True,
+    assignment_id: int | None = None,
+    attempt_number: int | None = None,
+) -> QuizAttempt:
+    with write_transaction() as session:
+        rows = {
+            q.id: q
+            for q in session.scalars(
+                select(Question).where(Question.id.in_(question_ids), Question.deck_id == deck.id)
+            )
+        }
+        missing = [qid for qid in question_ids if qid not in rows]
+        if missing:
+            raise ServiceError(f"The deck {deck.title!r} has no question {missing[0]!r}.")
+        attempt = QuizAttempt(
+            user_id=user.id,
+            deck_id=deck.id,
+            subjects=list(options.subjects),
+            kinds=list(options.kinds),
+            question_count=options.count,
+            time_limit_seconds=options.time_limit,
+            seed=seed % 2**31,
+            due_at=due_at,
+            accept_late=accept_late,
+            assignment_id=assignment_id,
+            attempt_number=attempt_number,
+            started_at=now,
+            score=0.0,
+            max_score=len(question_ids),
+        )
+        session.add(attempt)
+        session.flush()
+        for position, qid in enumerate(question_ids, start=1):
+            question = rows[qid]
+            session.add(
+                QuizQuestion(
+                    attempt_id=attempt.id,
+                    position=position,
+                    question_id=qid,
+                    fact_id=question.fact_id,
+                    kind=question.kind,
+                    payload=quiz_domain.shuffle_choices(question.payload, rng),
+                )
+            )
+    return attempt

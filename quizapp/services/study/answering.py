@@ -1,0 +1,357 @@
+"""Answering a study card and undoing it: `check` grades and proposes a rating without
+writing; `answer` records the review once (request id, item version); `undo` puts the
+item back as the log's "before" columns say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.domain import grading, scheduling
+from quizapp.domain import questions as questions_domain
+from quizapp.domain.scheduling import (
+    MemoryState,
+    Rating,
+    StudyState,
+)
+from quizapp.extensions import db
+from quizapp.models import Deck, Fact, Question, User
+from quizapp.models.study import ReviewLog, StudyItem
+from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
+from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
+from quizapp.services.study.settings import get_prefs
+
+MAX_ANSWER_LENGTH = 500
+# Longer than this is a learner who walked away: the time is capped, not trusted.
+MAX_ELAPSED_MS = 10 * 60 * 1000
+
+
+class StaleAnswer(ServiceError):
+    """The item moved on since the page was shown (another tab, a double submit)."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on an answer, before the learner confirms a rating."""
+
+    card: Card
+    response: str | tuple[str, ...] | None
+    judgement: grading.Judgement | None  # None: the learner only revealed the answer
+    proposed: Rating | None
+    elapsed_ms: int
+
+    @property
+    def revealed(self) -> bool:
+        return self.judgement is None
+
+
+def _clean_response(
+    question: questions_domain.Question, response: str | Sequence[str] | None
+) -> str | tuple[str, ...] | None:
+    """Validate what the learner sent; None means "show me the answer" (no attempt)."""
+    if response is None:
+        return None
+    if question.kind == "multiple_select":
+        picks = (response,) if isinstance(response, str) else tuple(response)
+        picks = tuple(p for p in picks if p)
+        if not picks:
+            return None
+        if any(p not in question.choices for p in picks) or len(set(picks)) != len(picks):
+            raise ServiceError("That is not one of the options. Reload the page.")
+        return picks
+    if not isinstance(response, str):
+        raise ServiceError("This question takes one answer.")
+    response = response.strip()
+    if not response:
+        return None
+    if "\x00" in response:
+        raise ServiceError("An answer cannot contain a NUL character.")
+    if len(response) > MAX_ANSWER_LENGTH:
+        raise ServiceError(f"An answer can be at most {MAX_ANSWER_LENGTH} characters.")
+    if question.choices and response not in question.choices:
+        raise ServiceError("That is not one of the options. Reload the page.")
+    return response
+
+
+def _clean_elapsed(elapsed_ms: object) -> int:
+    if isinstance(elapsed_ms, bool) or not isinstance(elapsed_ms, int):
+        raise ServiceError("The answer time must be a whole number of milliseconds.")
+    return min(max(elapsed_ms, 0), MAX_ELAPSED_MS)
+
+
+def _judge(
+    question: questions_domain.Question, response: str | tuple[str, ...] | None, elapsed_ms: int
+) -> tuple[grading.Judgement | None, Rating | None]:
+    if response is None:
+        return None, None
+    judgement = grading.judge(question, response)
+    proposed = scheduling.propose_rating(judgement.correct, elapsed_ms / 1000, question.kind)
+    return judgement, proposed
+
+
+def _shown_card(user: User, item_id: object, question_id: object, version: object, now):
+    item = _own_item(user, item_id)
+    if version != item.version:
+        raise StaleAnswer("You already answered this fact (in another tab?). Here is the next one.")
+    question_row = _active_question(item, question_id)
+    prefs = get_prefs(user)
+    return Card(
+        item=item,
+        fact=db.session.get(Fact, item.fact_id),
+        deck=db.session.get(Deck, item.deck_id),
+        question_row=question_row,
+        question=questions_domain.Question.from_dict(question_row.payload),
+        intervals=_intervals(item, prefs, now),
+    )
+
+
+def check(
+    user: User,
+    *,
+    item_id: int,
+    question_id: str,
+    version: int,
+    response: str | Sequence[str] | None,
+    elapsed_ms: int,
+    now: datetime,
+) -> Feedback:
+    """Grade an answer and propose a rating. Writes nothing.
+
+    Raises:
+        NotFound: Not one of the user's items.
+        StaleAnswer: The item was answered since the page was made.
+        ServiceError: The question is not this fact's, or the answer is malformed.
+    """
+    shown = _shown_card(user, item_id, question_id, version, now)
+    cleaned = _clean_response(shown.question, response)
+    elapsed = _clean_elapsed(elapsed_ms)
+    judgement, proposed = _judge(shown.question, cleaned, elapsed)
+    return Feedback(shown, cleaned, judgement, proposed, elapsed)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """The stored review; `replayed` when the request had been recorded before."""
+
+    log: ReviewLog
+    replayed: bool
+
+
+def _existing(user_id: int, request_id: str) -> ReviewLog | None:
+    return db.session.scalar(
+        select(ReviewLog).where(ReviewLog.user_id == user_id, ReviewLog.request_id == request_id)
+    )
+
+
+def _rating(value: object) -> Rating:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in range(1, 5):
+        raise ServiceError("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    return Rating(value)
+
+
+def answer(
+    user: User,
+    *,
+    item_id: int,
+    question_id: str,
+    version: int,
+    request_id: str,
+    rating: int,
+    response: str | Sequence[str] | None,
+    elapsed_ms: int,
+    now: datetime,
+    fuzzing: bool = True,
+) -> AnswerResult:
+    """Record a review rated `rating` and reschedule the item.
+
+    Args:
+        user: The learner.
+        item_id: Their study item.
+        question_id: The question that was shown (one of the fact's active ones).
+        version: The item's version when the question was shown.
+        request_id: The form's id; the same id again records nothing more.
+        rating: 1-4, as the learner confirmed it.
+        response: What they answered (graded again here), None if they only revealed it.
+        elapsed_ms: How long they took.
+        now: When the review happens.
+        fuzzing: Whether fsrs may spread the interval a little (off in tests).
+
+    Returns:
+        The review, and whether it had been recorded already.
+
+    Raises:
+        NotFound: Not one of the user's items.
+        StaleAnswer: The item was answered since the page was made (another tab).
+        ServiceError: Bad rating, request id, question or answer.
+    """
+    rating = _rating(rating)
+    if not is_request_id(request_id):
+        raise ServiceError("The form is missing its request id. Reload the page.")
+    elapsed = _clean_elapsed(elapsed_ms)
+    settings = get_prefs(user).scheduler(fuzzing)
+    try:
+        with write_transaction() as session:
+            item = _locked_item(session, user, item_id)
+            existing = _existing(user.id, request_id)
+            if existing is not None:
+                if existing.item_id != item.id:
+                    raise ServiceError("This form was already used for another fact.")
+                return AnswerResult(existing, replayed=True)
+            if version != item.version:
+                raise StaleAnswer(
+                    "You already answered this fact (in another tab?). Here is the next one."
+                )
+            question_row = _active_question(item, question_id)
+            question = questions_domain.Question.from_dict(question_row.payload)
+            cleaned = _clean_response(question, response)
+            judgement, _ = _judge(question, cleaned, elapsed)
+            before = item.memory
+            after = scheduling.review(before, rating, now, settings, item_id=item.id)
+            log = _review_log(
+                item,
+                question_row,
+                before,
+                after,
+                request_id=request_id,
+                rating=int(rating),
+                answer=None if cleaned is None else _answer_text(cleaned),
+                correct=None if judgement is None else judgement.correct,
+                elapsed_ms=elapsed,
+                reviewed_at=now,
+            )
+            session.add(log)
+            _reschedule(item, before, after, rating, question_row.kind)
+            session.flush()
+            return AnswerResult(log, replayed=False)
+    except IntegrityError:
+        # Two requests with one request id raced; the other one won and was committed.
+        existing = _existing(user.id, request_id)
+        if existing is None:
+            raise
+        return AnswerResult(existing, replayed=True)
+
+
+def _locked_item(session, user: User, item_id: object) -> StudyItem:
+    """The user's item, locked: on PostgreSQL a second tab waits here, then sees the new
+    version; SQLite's BEGIN IMMEDIATE already serialises writers."""
+    item = (
+        session.scalar(
+            select(StudyItem)
+            .where(StudyItem.id == item_id, StudyItem.user_id == user.id)
+            .with_for_update()
+        )
+        if isinstance(item_id, int) and not isinstance(item_id, bool)
+        else None
+    )
+    if item is None:
+        raise NotFound("There is no such study item.")
+    return item
+
+
+def _review_log(
+    item: StudyItem,
+    question_row: Question,
+    before: MemoryState,
+    after: MemoryState,
+    **answered: Any,
+) -> ReviewLog:
+    """The log row of a review: what was answered, and the item as it was (what `undo`
+    restores) and as it is now."""
+    return ReviewLog(
+        user_id=item.user_id,
+        item_id=item.id,
+        fact_id=item.fact_id,
+        deck_id=item.deck_id,
+        question_id=question_row.id,
+        kind=question_row.kind,
+        **answered,
+        state_before=before.state.value,
+        step_before=before.step,
+        stability_before=before.stability,
+        difficulty_before=before.difficulty,
+        due_before=before.due,
+        last_review_before=before.last_review,
+        reps_before=item.reps,
+        lapses_before=item.lapses,
+        last_kind_before=item.last_kind,
+        state_after=after.state.value,
+        step_after=after.step,
+        stability_after=after.stability,
+        difficulty_after=after.difficulty,
+        due_after=after.due,
+    )
+
+
+def _reschedule(
+    item: StudyItem, before: MemoryState, after: MemoryState, rating: Rating, kind: str
+) -> None:
+    item.set_memory(after)
+    item.reps += 1
+    if before.state is StudyState.REVIEW and rating == Rating.Again:
+        item.lapses += 1
+    item.last_kind = kind
+    item.version += 1
+
+
+def _answer_text(response: str | tuple[str, ...]) -> str:
+    return response if isinstance(response, str) else "\n".join(response)
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+
+def _latest(user_id: int) -> ReviewLog | None:
+    return db.session.scalar(
+        select(ReviewLog)
+        .where(ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None))
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+
+
+def last_review(user: User) -> ReviewLog | None:
+    """The user's most recent review that has not been undone (what Undo takes back)."""
+    return _latest(user.id)
+
+
+def undo(user: User, review_id: int, now: datetime) -> ReviewLog:
+    """Take back a review: the item gets exactly its state from before it.
+
+    Only the user's most recent review can be undone; then the one before it, and
+    so on. Undoing the same review twice (a double click) changes nothing more.
+
+    Raises:
+        NotFound: Not one of the user's reviews.
+        StaleAnswer: It is not the most recent review any more.
+    """
+    with write_transaction() as session:
+        log = None
+        if isinstance(review_id, int) and not isinstance(review_id, bool):
+            log = session.scalar(
+                select(ReviewLog).where(ReviewLog.id == review_id, ReviewLog.user_id == user.id)
+            )
+        if log is None:
+            raise NotFound("There is no such answer to undo.")
+        if log.undone_at is not None:
+            return log
+        latest = _latest(user.id)
+        if latest is None or latest.id != log.id:
+            raise StaleAnswer("Only your most recent answer can be undone.")
+        item = session.scalar(
+            select(StudyItem).where(StudyItem.id == log.item_id).with_for_update()
+        )
+        item.set_memory(log.memory_before)
+        item.reps = log.reps_before
+        item.lapses = log.lapses_before
+        item.last_kind = log.last_kind_before
+        item.version += 1
+        log.undone_at = now
+    return log

@@ -1,0 +1,273 @@
+"""What is due: enrolling a learner in a deck, the day's budget, the next item of the
+queue (one index range per part, never the whole queue) and the counts shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import Float
+
+from quizapp.domain import scheduling
+from quizapp.domain.scheduling import (
+    StudyState,
+)
+from quizapp.extensions import db
+from quizapp.models import Deck, Fact, User
+from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem
+from quizapp.services import write_transaction
+from quizapp.services.study.settings import Prefs, get_prefs
+from quizapp.services.study_items import get_or_create_items
+
+LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
+
+
+def enroll(user: User, deck: Deck, now: datetime) -> int:
+    """Add the deck's active facts the user does not study yet, as NEW items.
+
+    Idempotent: running it again adds only facts added to the deck since.
+
+    Returns:
+        How many facts were added.
+    """
+    with write_transaction() as session:
+        fact_ids = set(
+            session.scalars(
+                select(Fact.id).where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
+            )
+        )
+        known = set(
+            session.scalars(
+                select(StudyItem.fact_id).where(
+                    StudyItem.user_id == user.id, StudyItem.deck_id == deck.id
+                )
+            )
+        )
+        missing = fact_ids - known
+        if missing:
+            get_or_create_items(session, user.id, missing, now)
+    return len(missing)
+
+
+class epoch_days(FunctionElement):
+    """Days since 1970-01-01 UTC of a timestamp column, as a float, on SQLite and PostgreSQL."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_days, "sqlite")
+def _epoch_days_sqlite(element, compiler, **kw):
+    # UTCDateTime stores naive UTC text on SQLite; julianday() reads it.
+    return f"(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5)"
+
+
+@compiles(epoch_days, "postgresql")
+def _epoch_days_postgresql(element, compiler, **kw):
+    return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"
+
+
+def _epoch_days(moment: datetime) -> float:
+    return moment.timestamp() / 86_400.0
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """What is left of today's limits for one study scope."""
+
+    new_left: int
+    reviews_left: int
+    # In "all decks": decks whose own limit is used up today.
+    new_closed: frozenset[int] = frozenset()
+    reviews_closed: frozenset[int] = frozenset()
+    # In "all decks": what is left of each deck's own limit (decks with limits only).
+    new_by_deck: dict[int, int] = field(default_factory=dict)
+    reviews_by_deck: dict[int, int] = field(default_factory=dict)
+
+
+def _done_today(user_id: int, since: datetime, deck_id: int | None = None) -> dict:
+    """New facts introduced and REVIEW items reviewed since `since`, by deck."""
+    is_new = case((ReviewLog.state_before == StudyState.NEW.value, 1), else_=0)
+    is_review = case((ReviewLog.state_before == StudyState.REVIEW.value, 1), else_=0)
+    query = (
+        select(ReviewLog.deck_id, func.sum(is_new), func.sum(is_review))
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.reviewed_at >= since,
+            ReviewLog.undone_at.is_(None),
+        )
+        .group_by(ReviewLog.deck_id)
+    )
+    if deck_id is not None:
+        query = query.where(ReviewLog.deck_id == deck_id)
+    return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in db.session.execute(query)}
+
+
+def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budget:
+    since = scheduling.day_start(now, prefs.timezone)
+    done = _done_today(user.id, since)
+    new_done = sum(n for n, _ in done.values())
+    reviews_done = sum(r for _, r in done.values())
+    new_left = max(prefs.new_per_day - new_done, 0)
+    reviews_left = max(prefs.reviews_per_day - reviews_done, 0)
+    limits = DeckStudyLimits
+    limit_rows = db.session.execute(
+        select(limits.deck_id, limits.new_per_day, limits.reviews_per_day).where(
+            limits.user_id == user.id
+        )
+    ).all()
+    new_by_deck = {}
+    reviews_by_deck = {}
+    for deck_id, new_limit, review_limit in limit_rows:
+        deck_new, deck_reviews = done.get(deck_id, (0, 0))
+        new_by_deck[deck_id] = max(new_limit - deck_new, 0)
+        reviews_by_deck[deck_id] = max(review_limit - deck_reviews, 0)
+    if deck is not None:
+        return _Budget(
+            min(new_left, new_by_deck.get(deck.id, new_left)),
+            min(reviews_left, reviews_by_deck.get(deck.id, reviews_left)),
+        )
+    return _Budget(
+        new_left,
+        reviews_left,
+        frozenset(d for d, left in new_by_deck.items() if left == 0),
+        frozenset(d for d, left in reviews_by_deck.items() if left == 0),
+        new_by_deck,
+        reviews_by_deck,
+    )
+
+
+def _active(user_id: int, deck: Deck | None, state_condition):
+    """This user's items (in one deck or all) whose fact is not retired, by state."""
+    retired = select(Fact.id).where(Fact.retired_at.is_not(None))
+    query = select(StudyItem.id, StudyItem.due).where(
+        StudyItem.user_id == user_id, state_condition, StudyItem.fact_id.not_in(retired)
+    )
+    if deck is not None:
+        query = query.where(StudyItem.deck_id == deck.id)
+    return query
+
+
+def _candidates(user_id: int, deck: Deck | None, state: str, now: datetime):
+    """Due items in one state. Only columns of the queue index are read."""
+    return _active(user_id, deck, StudyItem.state == state).where(StudyItem.due <= now)
+
+
+def _first(query) -> tuple[int, datetime] | None:
+    row = db.session.execute(query.limit(1)).first()
+    return None if row is None else (row.id, row.due)
+
+
+def _next_item_id(user: User, deck: Deck | None, now: datetime, budget: _Budget) -> int | None:
+    # Learning and relearning: one ordered index range per state, the earlier due wins.
+    learning = [
+        found
+        for state in LEARNING_STATES
+        if (
+            found := _first(
+                _candidates(user.id, deck, state, now).order_by(StudyItem.due, StudyItem.id)
+            )
+        )
+    ]
+    if learning:
+        return min(learning, key=lambda found: (found[1], found[0]))[0]
+    if budget.reviews_left > 0:
+        # Most overdue relative to stability first, as scheduling.overdue_priority. The
+        # index holds (state, due, stability): the due reviews are ranked from it alone.
+        priority = (literal(_epoch_days(now)) - epoch_days(StudyItem.due)) / StudyItem.stability
+        reviews = _candidates(user.id, deck, StudyState.REVIEW.value, now).order_by(
+            priority.desc(), StudyItem.due, StudyItem.id
+        )
+        if budget.reviews_closed:
+            reviews = reviews.where(StudyItem.deck_id.not_in(budget.reviews_closed))
+        found = _first(reviews)
+        if found is not None:
+            return found[0]
+    if budget.new_left > 0:
+        new = _candidates(user.id, deck, StudyState.NEW.value, now).order_by(
+            StudyItem.due, StudyItem.id
+        )
+        if budget.new_closed:
+            new = new.where(StudyItem.deck_id.not_in(budget.new_closed))
+        found = _first(new)
+        if found is not None:
+            return found[0]
+    return None
+
+
+def next_item(user: User, *, deck: Deck | None = None, now: datetime) -> StudyItem | None:
+    """The item to study next (in one deck, or in all), or None when done for now."""
+    prefs = get_prefs(user)
+    item_id = _next_item_id(user, deck, now, _budget(user, prefs, deck, now))
+    return None if item_id is None else db.session.get(StudyItem, item_id)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What is left to study today, and what was done."""
+
+    new: int
+    learning: int
+    review: int
+    done: int
+
+    @property
+    def left(self) -> int:
+        return self.new + self.learning + self.review
+
+
+def _capped_count(query, cap: int) -> int:
+    # Counting stops at `cap`: "20 new left" never needs the 50,000 new items behind it.
+    if cap <= 0:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(query.limit(cap).subquery())) or 0
+
+
+def counts(user: User, *, deck: Deck | None = None, now: datetime) -> Counts:
+    """New, learning and review items left in today's study day, and reviews done today.
+
+    Learning and review items count when due before the study day ends (4 a.m.
+    local time); new ones up to what is left of the day's new-fact limit.
+    """
+    prefs = get_prefs(user)
+    return _counts(user, deck, now, prefs, _budget(user, prefs, deck, now))
+
+
+def _counts(user: User, deck: Deck | None, now: datetime, prefs: Prefs, budget: _Budget) -> Counts:
+    end = scheduling.day_end(now, prefs.timezone)
+    start = scheduling.day_start(now, prefs.timezone)
+    learning = db.session.scalar(
+        select(func.count()).select_from(
+            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES))
+            .where(StudyItem.due < end)
+            .subquery()
+        )
+    )
+
+    def part(state: str, due, left: int, by_deck: dict[int, int]) -> int:
+        query = _active(user.id, deck, StudyItem.state == state).where(due)
+        if deck is not None or not by_deck:
+            return _capped_count(query, left)
+        # In "all decks", a deck with its own limit counts up to that limit.
+        total = _capped_count(query.where(StudyItem.deck_id.not_in(by_deck)), left)
+        for deck_id, deck_left in by_deck.items():
+            total += _capped_count(query.where(StudyItem.deck_id == deck_id), deck_left)
+        return min(total, left)
+
+    review = part(
+        StudyState.REVIEW.value, StudyItem.due < end, budget.reviews_left, budget.reviews_by_deck
+    )
+    new = part(StudyState.NEW.value, StudyItem.due <= now, budget.new_left, budget.new_by_deck)
+    done_query = select(func.count(ReviewLog.id)).where(
+        ReviewLog.user_id == user.id,
+        ReviewLog.reviewed_at >= start,
+        ReviewLog.undone_at.is_(None),
+    )
+    if deck is not None:
+        done_query = done_query.where(ReviewLog.deck_id == deck.id)
+    done = db.session.scalar(done_query) or 0
+    return Counts(new=new, learning=learning or 0, review=review, done=done)
