@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from quizapp import create_app
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.models import User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -175,9 +175,25 @@ def database_url(request, migrated_database, tmp_path) -> str:
     if ON_POSTGRES:
         _reset_postgres(migrated_database, template)
         return migrated_database
-    path = tmp_path / "quizapp.sqlite"
-    shutil.copyfile(template or migrated_database, path)
+    # One path per worker, the template copied over it for each test: the URL stays the
+    # same from test to test, so the app made for it can serve the next test too.
+    path = request.getfixturevalue("sqlite_path")
+    for engine in _CACHED_ENGINES:
+        engine.dispose()  # no connection of the previous test may outlive its file
+    for stale in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)  # a stale WAL would be replayed into the new copy
+    # A new file (a new inode), not the old one rewritten: SQLite shares lock and WAL-index
+    # state between connections to one inode, and a connection a test leaked would
+    # otherwise make the next test's copy fail with "disk I/O error".
+    fresh = path.with_name(path.name + ".new")
+    shutil.copyfile(template or migrated_database, fresh)
+    os.replace(fresh, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("db") / "quizapp.sqlite"
 
 
 @pytest.fixture
@@ -216,10 +232,47 @@ def running_app(config: dict) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+# Making an app costs 60 ms (werkzeug compiles every URL rule): over a thousand tests,
+# a minute of CPU. An app is kept per configuration and serves every test with that
+# configuration, each in a fresh app context on a fresh copy of the database, with
+# `app.config` restored afterwards. Apps with rate limits on are never kept (their
+# counters would carry over).
+_CACHED_APPS: dict[tuple, Flask] = {}
+_CACHED_ENGINES: list[sa.Engine] = []
+
+
+def _reusable_app(config: dict) -> Flask:
+    if config.get("RATELIMIT_ENABLED"):
+        return _new_app(config)
+    key = tuple(sorted((name, repr(value)) for name, value in config.items()))
+    if key not in _CACHED_APPS:
+        app = _CACHED_APPS[key] = _new_app(config)
+        with app.app_context():
+            _CACHED_ENGINES.append(db.engine)
+    return _CACHED_APPS[key]
+
+
+def _new_app(config: dict) -> Flask:
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
 @pytest.fixture
 def app(app_config) -> Iterator[Flask]:
-    with running_app(app_config) as app:
-        yield app
+    app = _reusable_app(app_config)
+    # Flask-Limiter keeps `enabled` on its one (module-level) instance, set by the last
+    # init_app: an app made since, with limits on, must not turn them on for this one.
+    limiter.enabled = bool(app.config.get("RATELIMIT_ENABLED", True))
+    saved = dict(app.config)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+            app.config.clear()
+            app.config.update(saved)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.security import SECURITY_HEADERS
-from tests.conftest import ON_POSTGRES, count_rows
+from tests.conftest import ON_POSTGRES, count_rows, running_app
 
 pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite pragmas make the fault real")
 
@@ -55,7 +55,13 @@ def assert_security_headers(response):
 
 
 @pytest.mark.parametrize("fault", ["full", "read-only"])
-def test_a_write_that_storage_refuses_is_a_503_that_says_so(app, client, fault):
+def test_a_write_that_storage_refuses_is_a_503_that_says_so(app_config, fault):
+    # An app of its own: its engine gets a listener that breaks every connection.
+    with running_app(app_config) as app:
+        check_storage_fault(app, fault)
+
+
+def check_storage_fault(app, fault: str) -> None:
     before = count_rows(User)
     break_storage(app, fault)
     refused = []

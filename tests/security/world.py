@@ -720,7 +720,16 @@ class _WriteWatch:
             key = engine._quizapp_watch = len(self.dirty) + 1
             self.dirty[key] = True
             sa.event.listen(engine, "before_cursor_execute", self._seen(key))
+            # A new connection may be to a new copy of the database (the test fixtures
+            # reuse an app, and its engine, from test to test): read the tables again.
+            sa.event.listen(engine, "connect", self._reconnected(key))
         return key
+
+    def _reconnected(self, key: int):
+        def reconnected(*_args) -> None:
+            self.dirty[key] = True
+
+        return reconnected
 
     def _seen(self, key: int):
         def seen(_conn, _cursor, statement: str, *_args) -> None:

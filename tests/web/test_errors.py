@@ -52,14 +52,15 @@ def test_oversized_request_refused(app, client):
     assert count_rows(User) == 0
 
 
-def test_unexpected_error_is_friendly_500(app, client):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_unexpected_error_is_friendly_500(app_config):
+    # An app of its own: a route is added to it.
+    with running_app({**app_config, "PROPAGATE_EXCEPTIONS": False}) as app:
 
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("secret internals")
+        @app.get("/boom")
+        def boom():
+            raise RuntimeError("secret internals")
 
-    response = client.get("/boom")
+        response = app.test_client().get("/boom")
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
