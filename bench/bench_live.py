@@ -36,7 +36,6 @@ import random
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import free_port, wait_until_serving  # noqa: E402
+
 QUIZAPP = Path(sys.executable).with_name("quizapp")
 
 
@@ -234,12 +236,6 @@ def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
         ).scalar()
     engine.dispose()
     return stored, duplicates, players
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- one game --------------------------------------------------------------------------------
@@ -541,18 +537,7 @@ def main() -> int:
         "|---|---|---|---|---|---|",
     ]
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(
-                        f"the server did not start; see {tmp / 'server.log'}"
-                    ) from None
-                time.sleep(0.2)
-        time.sleep(1.0)  # let every worker boot
+        wait_until_serving(port, server, tmp / "server.log")
         print(f"server: {' '.join(command[1:])} (pid {server.pid}), SQLite at {tmp}")
         print(
             f"game: {args.questions} questions, {args.seconds} s each; "

@@ -22,7 +22,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import free_port, wait_until_serving
 from synthetic import synthetic_deck
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,9 +228,7 @@ def main() -> int:
     prepare(path)
     built = time.perf_counter() - started
     print(f"dataset built in {built:.0f} s ({DAYS * REVIEWS_PER_DAY:,} reviews)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{path}",
@@ -241,18 +239,7 @@ def main() -> int:
     command = [str(QUIZAPP), "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(
-                        f"the server did not start; see {tmp / 'server.log'}"
-                    ) from None
-                time.sleep(0.2)
-        time.sleep(1.0)
+        wait_until_serving(port, server, tmp / "server.log")
         cookie = log_in(port)
         print(f"server: quizapp serve; {args.clients} clients, {args.seconds:.0f} s a page")
         print(

@@ -12,43 +12,13 @@ from quizapp.models import Deck, PendingImport
 from quizapp.models.types import utcnow
 from quizapp.services import user_decks
 from tests.conftest import count_rows, running_app
-
-FACT_FILE = """
-[deck]
-key = "{key}"
-title = "Tiny"
-source = "https://example.com"
-as_of = "2025"
-language = "en"
-description = "{description}"
-
-[relations.founder]
-label = "founders"
-subject = "company"
-value = "person"
-forward = "Who founded {{subject}}?"
-reverse = "Which company did {{value}} found?"
-statement = "{{subject}} was founded by {{value}}."
-
-[entities.acme]
-name = "Acme"
-type = "company"
-
-[entities.ann]
-name = "Ann Smith"
-type = "person"
-
-[[facts]]
-key = "acme-founder"
-subject = "acme"
-relation = "founder"
-value = "ann"
-evidence = "Acme was founded by Ann Smith."
-"""
+from tests.factories import SMALL
 
 
 def fact_file(key: str = "tiny", description: str = "A deck.") -> bytes:
-    return FACT_FILE.format(key=key, description=description).encode()
+    text = SMALL.replace('key = "tiny"', f'key = "{key}"', 1)
+    with_description = f'language = "en"\ndescription = "{description}"'
+    return text.replace('language = "en"', with_description, 1).encode()
 
 
 def upload(client, url: str, data: bytes, filename: str):
