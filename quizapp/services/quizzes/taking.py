@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.domain import grading
 from quizapp.domain import questions as questions_domain
 from quizapp.domain import quizzes as quiz_domain
+from quizapp.domain.responses import ResponseRefused, read_response
 from quizapp.extensions import db
 from quizapp.models import (
     Deck,
@@ -27,7 +28,6 @@ from quizapp.models.types import is_row_id
 from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
 from quizapp.services.quizzes.values import (
     LATE_GRACE,
-    MAX_TYPED_LENGTH,
     Feedback,
     QuizClosed,
     QuizResult,
@@ -113,34 +113,24 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
 
 
 def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str | list[str]:
-    """Check a response has the shape its question takes; refuse anything else."""
+    """Check a response has the shape its question takes; refuse anything else.
+
+    No option picked is refused, except when time ran out (it then counts as wrong).
+    """
     kind = quiz_domain.input_kind(payload)
-    choices = list(payload.get("choices") or ())
-    if kind == "select":
-        picks = [response] if isinstance(response, str) else response
-        if not isinstance(picks, list | tuple) or not all(isinstance(p, str) for p in picks):
-            raise ServiceError("Choose options from the list.")
-        picks = [p for p in dict.fromkeys(picks) if p != ""]
-        if any(p not in choices for p in picks):
-            raise ServiceError("That is not one of the options of this question.")
-        if not picks and not late:
-            raise ServiceError("Choose at least one option.")
-        return picks
-    if isinstance(response, list | tuple) and len(response) <= 1:
-        response = response[0] if response else ""
-    if not isinstance(response, str):
-        raise ServiceError("This question takes one answer.")
-    if kind == "choice":
-        if response == "" and late:
-            return ""
-        if response == "":
-            raise ServiceError("Choose one of the options.")
-        if response not in choices:
-            raise ServiceError("That is not one of the options of this question.")
-        return response
-    if len(response) > MAX_TYPED_LENGTH:
-        raise ServiceError(f"An answer has at most {MAX_TYPED_LENGTH} characters.")
-    return response.strip()
+    try:
+        cleaned = read_response(payload.get("choices") or (), kind == "select", response)
+    except ResponseRefused as refused:
+        raise ServiceError(str(refused)) from None
+    if cleaned is None:
+        # An empty typed answer is an answer (wrong); an option must be picked in time.
+        if not late and kind != "text":
+            raise ServiceError(_NOTHING_PICKED[kind])
+        return [] if kind == "select" else ""
+    return list(cleaned) if kind == "select" else cleaned
+
+
+_NOTHING_PICKED = {"select": "Choose at least one option.", "choice": "Choose one of the options."}
 
 
 def answer(

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from quizapp.domain import quizzes as quiz_domain
+from quizapp.domain.responses import MAX_TYPED_LENGTH  # noqa: F401 (re-exported)
 from quizapp.models import (
     Deck,
     QuizAttempt,
@@ -17,7 +18,6 @@ from quizapp.services import ServiceError
 
 # Network and rendering time forgiven after a time limit runs out.
 LATE_GRACE = timedelta(seconds=2)
-MAX_TYPED_LENGTH = 500
 
 
 class QuizClosed(ServiceError):

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import grading, scheduling
 from quizapp.domain import questions as questions_domain
+from quizapp.domain.responses import MAX_TYPED_LENGTH as MAX_ANSWER_LENGTH  # noqa: F401
+from quizapp.domain.responses import ResponseRefused, read_response
 from quizapp.domain.scheduling import (
     MemoryState,
     Rating,
@@ -27,7 +29,6 @@ from quizapp.services import NotFound, ServiceError, is_request_id, write_transa
 from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
 from quizapp.services.study.settings import get_prefs
 
-MAX_ANSWER_LENGTH = 500
 # Longer than this is a learner who walked away: the time is capped, not trusted.
 MAX_ELAPSED_MS = 10 * 60 * 1000
 
@@ -57,28 +58,10 @@ def _clean_response(
     question: questions_domain.Question, response: str | Sequence[str] | None
 ) -> str | tuple[str, ...] | None:
     """Validate what the learner sent; None means "show me the answer" (no attempt)."""
-    if response is None:
-        return None
-    if question.kind == "multiple_select":
-        picks = (response,) if isinstance(response, str) else tuple(response)
-        picks = tuple(p for p in picks if p)
-        if not picks:
-            return None
-        if any(p not in question.choices for p in picks) or len(set(picks)) != len(picks):
-            raise ServiceError("That is not one of the options. Reload the page.")
-        return picks
-    if not isinstance(response, str):
-        raise ServiceError("This question takes one answer.")
-    response = response.strip()
-    if not response:
-        return None
-    if "\x00" in response:
-        raise ServiceError("An answer cannot contain a NUL character.")
-    if len(response) > MAX_ANSWER_LENGTH:
-        raise ServiceError(f"An answer can be at most {MAX_ANSWER_LENGTH} characters.")
-    if question.choices and response not in question.choices:
-        raise ServiceError("That is not one of the options. Reload the page.")
-    return response
+    try:
+        return read_response(question.choices, question.kind == "multiple_select", response)
+    except ResponseRefused as refused:
+        raise ServiceError(f"{refused} Reload the page.") from None
 
 
 def _clean_elapsed(elapsed_ms: object) -> int:
