@@ -40,8 +40,12 @@ FORECAST_DAYS = 30
 STREAK_DAYS = 365
 # An item is mature once its stability reaches three weeks (Anki's definition).
 MATURE_DAYS = 21.0
-# A fact is "known" when it would be recalled now with at least this probability.
+# A fact is "known" when it is in review (not being learnt or relearnt after a miss),
+# its memory lasts at least a week, and it would be recalled now with at least 90 %.
+# Retrievability alone is near 1 just after any review, right or wrong: a learner who
+# missed 44 of 46 saw them all "known".
 KNOWN_RETRIEVABILITY = 0.9
+KNOWN_STABILITY_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,9 @@ class MasteryRow:
     entity: str
     facts: int
     studied: int
+    learning: int  # being learnt, or relearnt after a miss
     known: int
-    average_retrievability: float | None  # over studied facts
+    average_retrievability: float | None  # over facts in review
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,7 @@ def _item_days(
         items = items.where(StudyItem.deck_id == deck.id)
     forecast: Counter[int] = Counter()
     states: Counter[str] = Counter({s.value: 0 for s in StudyState})
-    by_entity: dict[str, list[float | None]] = defaultdict(list)
+    by_entity: dict[str, list[_Memory | None]] = defaultdict(list)
     for state, step, stability, difficulty, due, last_review, entity in db.session.execute(items):
         states[state] += 1
         if state == StudyState.NEW.value:
@@ -209,22 +214,40 @@ def _item_days(
         if due < forecast_starts[-1]:
             forecast[max(_bucket(due, forecast_starts), 0)] += 1
         memory = MemoryState(StudyState(state), step, stability, difficulty, due, last_review)
-        by_entity[entity].append(scheduling.retrievability(memory, now, settings))
+        recall = scheduling.retrievability(memory, now, settings)
+        by_entity[entity].append(_Memory(state == StudyState.REVIEW.value, stability, recall))
     return forecast, states, by_entity
 
 
-def _mastery(by_entity: dict[str, list[float | None]]) -> list[MasteryRow]:
+@dataclass(frozen=True)
+class _Memory:
+    in_review: bool
+    stability: float | None
+    recall: float
+
+    @property
+    def known(self) -> bool:
+        return (
+            self.in_review
+            and (self.stability or 0.0) >= KNOWN_STABILITY_DAYS
+            and self.recall >= KNOWN_RETRIEVABILITY
+        )
+
+
+def _mastery(by_entity: dict[str, list[_Memory | None]]) -> list[MasteryRow]:
     mastery = []
     for entity in sorted(by_entity, key=str.casefold):
         values = by_entity[entity]
-        studied = [r for r in values if r is not None]
+        studied = [m for m in values if m is not None]
+        reviewed = [m.recall for m in studied if m.in_review]
         mastery.append(
             MasteryRow(
                 entity=entity,
                 facts=len(values),
                 studied=len(studied),
-                known=sum(r >= KNOWN_RETRIEVABILITY for r in studied),
-                average_retrievability=sum(studied) / len(studied) if studied else None,
+                learning=sum(not m.in_review for m in studied),
+                known=sum(m.known for m in studied),
+                average_retrievability=sum(reviewed) / len(reviewed) if reviewed else None,
             )
         )
     return mastery

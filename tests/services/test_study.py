@@ -535,3 +535,32 @@ def test_retired_facts_leave_the_queue(learner, deck):
     with write_transaction() as session:
         session.get(Fact, card.item.fact_id).retired_at = T0
     assert study.card(learner, deck=deck, now=T0).item.id != card.item.id
+
+
+# --- statistics that tell the truth -----------------------------------------------------------
+
+
+def test_facts_missed_minutes_ago_are_learning_not_known(learner, deck):
+    from quizapp.services.study_stats import study_stats
+
+    now = T0
+    for _ in range(6):
+        card = study.card(learner, deck=deck, now=now)
+        answer_card(learner, card, Rating.Again, now, response=wrong_response(card.question))
+        now += timedelta(seconds=30)
+    stats = study_stats(learner, deck=deck, now=now + timedelta(minutes=2))
+    studied = sum(row.studied for row in stats.mastery)
+    assert studied >= 1
+    assert sum(row.known for row in stats.mastery) == 0
+    assert sum(row.learning for row in stats.mastery) == studied
+    assert all(row.average_retrievability is None for row in stats.mastery if row.studied)
+
+
+def test_a_fact_in_review_with_a_week_of_memory_is_known(learner, deck):
+    from quizapp.services.study_stats import study_stats
+
+    card = study.card(learner, deck=deck, now=T0)
+    answer_card(learner, card, Rating.Easy, T0, response=right_response(card.question))
+    stats = study_stats(learner, deck=deck, now=T0 + timedelta(minutes=5))
+    assert sum(row.known for row in stats.mastery) == 1
+    assert sum(row.learning for row in stats.mastery) == 0

@@ -287,7 +287,7 @@ def test_stats_pages_and_charts(client, learner):
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert html.count("<img ") == 3 and 'class="heat heat-4"' in html
-        assert "Mastery by company" in html and "Microsoft" in html
+        assert "Mastery by subject" in html and "Microsoft" in html
         assert "<style" not in html and " style=" not in html
         assert len(response.data) < 100_000
     for name in ("retention", "forecast", "states"):
