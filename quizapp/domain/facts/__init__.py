@@ -15,6 +15,13 @@ Entities and relations are kept sorted by key and facts in file order; nothing
 downstream may depend on the order of a file's sections.
 """
 
+from quizapp.domain.facts.fields import (
+    MAX_DESCRIPTION,
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_TEXT,
+)
 from quizapp.domain.facts.loading import load_deck, load_decks, parse_deck
 from quizapp.domain.facts.model import (
     ENTITY_TYPES,
@@ -25,13 +32,6 @@ from quizapp.domain.facts.model import (
     FactFileError,
     Problem,
     Relation,
-)
-from quizapp.domain.facts.validation import (
-    MAX_DESCRIPTION,
-    MAX_ITEMS,
-    MAX_NAME,
-    MAX_SOURCE,
-    MAX_TEXT,
 )
 from quizapp.domain.facts.values import DateValue, EntityRef, Money, Quantity, TextValue, Value
 from quizapp.domain.facts.writing import fact_fingerprint, to_toml
