@@ -325,16 +325,13 @@ def facts_page(deck: Deck, query: str = "", page: int = 1) -> FactsPage:
         raise ServiceError(f"Search for at most {MAX_SEARCH} characters.")
     active = [Fact.deck_id == deck.id, Fact.retired_at.is_(None)]
     matching = active
-    if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if query:  # autoescape: "%" and "_" in the search are themselves
         columns = (Fact.subject_name, Fact.relation_label, Fact.value, Fact.evidence)
-        matching = [*active, or_(*(c.ilike(pattern, escape="\\") for c in columns))]
+        matching = [*active, or_(*(c.icontains(query, autoescape=True) for c in columns))]
     total = db.session.scalar(select(func.count()).select_from(Fact).where(*active)) or 0
-    found = (
-        total
-        if not query
-        else db.session.scalar(select(func.count()).select_from(Fact).where(*matching)) or 0
-    )
+    found = total
+    if query:
+        found = db.session.scalar(select(func.count()).select_from(Fact).where(*matching)) or 0
     pages = max(1, -(-found // FACTS_PER_PAGE))
     if page > pages:
         raise NotFound(f"There is no page {page}: the facts fill {pages} page(s).")
@@ -346,16 +343,6 @@ def facts_page(deck: Deck, query: str = "", page: int = 1) -> FactsPage:
         .limit(FACTS_PER_PAGE)
     ).all()
     return FactsPage(list(facts), found, total, page, pages, query)
-
-
-def active_facts(deck: Deck) -> list[Fact]:
-    return list(
-        db.session.scalars(
-            select(Fact)
-            .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
-            .order_by(Fact.subject_name, Fact.relation, Fact.key)
-        )
-    )
 
 
 # Forms offer a deck's subjects as checkboxes (quiz topics, export entities) up to this
