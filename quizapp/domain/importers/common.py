@@ -64,21 +64,18 @@ class ImportRefused(Exception):
 
 
 class Work:
-    """Counts the units of work a parser does (characters scanned, tokens, rows).
+    """Counts the units of work a parser does (characters scanned, tokens).
 
     Every parser of untrusted text here is written to move forward through its
     input, so its work is a small multiple of the input's length; it charges what
-    it scans to a `Work`, and tests hold it to that bound. A limit turns runaway
-    work into a refusal.
+    it scans to a `Work`, and tests hold it to that bound.
     """
 
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit, self.used = limit, 0
+    def __init__(self) -> None:
+        self.used = 0
 
     def charge(self, units: int) -> None:
         self.used += units
-        if self.limit is not None and self.used > self.limit:
-            raise ImportRefused("The file is too complex to read; it was refused.")
 
 
 @dataclass(frozen=True)
