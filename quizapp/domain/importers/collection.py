@@ -28,7 +28,7 @@ from quizapp.domain.importers.common import ImportRefused, Limits
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # The functions our queries call; anything else (in a view, a generated column, a
 # trigger) is refused by the authorizer.
-_ALLOWED_FUNCTIONS = frozenset({"count", "length", "typeof"})
+_ALLOWED_FUNCTIONS = frozenset({"count", "length"})
 _PROGRESS_EVERY = 100  # VM steps between progress-handler calls
 # Tables read from new-format (2.1.50+) and old-format collections.
 _TABLES_READ = ("notes", "col", "notetypes", "fields", "decks", "cards")
