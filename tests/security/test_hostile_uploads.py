@@ -281,3 +281,17 @@ def test_an_archive_of_a_hostile_collection_stores_nothing(client, make_user, lo
     assert response.status_code == 400
     assert "view named" in response.get_data(as_text=True)
     assert count_rows(Deck) == count_rows(PendingImport) == 0
+
+
+def test_the_authorizer_refuses_every_function_but_count_and_length():
+    # The second line behind the real-table checks: no SQL of the collection can call
+    # zeroblob, printf or randomblob, wherever it hides.
+    from quizapp.domain.importers.collection import _authorizer
+
+    conn = sqlite3.connect(":memory:")
+    conn.set_authorizer(_authorizer)
+    assert conn.execute("SELECT count(*), length('abc')").fetchone() == (1, 3)
+    for call in ("zeroblob(9)", "printf('%d', 1)", "randomblob(9)", "upper('a')"):
+        with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
+            conn.execute(f"SELECT {call}")
+    conn.close()
