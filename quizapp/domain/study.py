@@ -1,4 +1,5 @@
-"""Study-session rules that are not scheduling: which question asks a fact next, streaks.
+"""Study-session rules that are not scheduling: which question asks a fact next, streaks,
+which reviews count towards true retention.
 
 A study item is a fact, and each review asks it with one of the fact's generated
 questions. Rotating the kind of question (choice, typed, cloze, reverse...)
@@ -10,9 +11,19 @@ Pure: no flask, no sqlalchemy; dates and times are arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-__all__ = ["KIND_ROTATION", "choose_question", "streak"]
+from quizapp.domain import scheduling
+from quizapp.domain.scheduling import Rating, StudyState
+
+__all__ = [
+    "KIND_ROTATION",
+    "MATURE_DAYS",
+    "choose_question",
+    "daily_tallies",
+    "retention_tally",
+    "streak",
+]
 
 # The order kinds take turns in. A new fact starts with recognition (choose the
 # right value among four) before it is asked for recall (type it, fill the gap,
@@ -83,3 +94,59 @@ def streak(study_days: Iterable[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+# An item is mature once its stability reaches three weeks (Anki's definition).
+MATURE_DAYS = 21.0
+
+
+def retention_tally(
+    state_before: str, stability_before: float | None, rating: int
+) -> tuple[int, int]:
+    """How one review counts towards true retention: (mature, passed).
+
+    True retention is measured on mature items only: a review of an item that was in
+    review with a stability of at least `MATURE_DAYS`; it passed unless rated Again.
+
+    Args:
+        state_before: The item's state before the review, as stored ("review", ...).
+        stability_before: Its stability in days before the review (None for a new item).
+        rating: The rating given, 1 (Again) to 4 (Easy).
+
+    Returns:
+        (1, 1) for a mature review passed, (1, 0) for one failed, (0, 0) otherwise.
+    """
+    if (
+        state_before != StudyState.REVIEW.value
+        or stability_before is None
+        or stability_before < MATURE_DAYS
+    ):
+        return 0, 0
+    return 1, int(rating != Rating.Again)
+
+
+def daily_tallies(
+    reviews: Iterable[tuple[datetime, int, str, float | None, int]], timezone: str
+) -> dict[tuple[int, date], list[int]]:
+    """Count reviews per (deck, study day): the rows the statistics read.
+
+    Args:
+        reviews: (reviewed_at, deck_id, state_before, stability_before, rating) of each
+            review that counts (not undone).
+        timezone: The learner's IANA timezone: study days end at 4 a.m. there.
+
+    Returns:
+        (deck_id, study date) -> [reviews, mature reviews, mature reviews passed].
+
+    Raises:
+        ValueError: Unknown timezone, or a naive `reviewed_at`.
+    """
+    tallies: dict[tuple[int, date], list[int]] = {}
+    for reviewed_at, deck_id, state_before, stability_before, rating in reviews:
+        key = (deck_id, scheduling.study_date(reviewed_at, timezone))
+        counts = tallies.setdefault(key, [0, 0, 0])
+        mature, passed = retention_tally(state_before, stability_before, rating)
+        counts[0] += 1
+        counts[1] += mature
+        counts[2] += passed
+    return tallies

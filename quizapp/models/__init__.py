@@ -4,6 +4,7 @@ from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
+from quizapp.models.review_days import ReviewDay, ReviewDayZone
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import LoginSession, Role, User
@@ -27,6 +28,8 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "QuizResponse",
+    "ReviewDay",
+    "ReviewDayZone",
     "ReviewLog",
     "Role",
     "SchoolClass",

@@ -1,8 +1,10 @@
 """Study statistics for one user, over all decks or one: read-only.
 
-Days are the user's study days (4 a.m. to 4 a.m. in their timezone): rows are
-read with an index range on (user, time) and put into days here, in Python,
-which works the same on SQLite and PostgreSQL and in every timezone.
+Days are the user's study days (4 a.m. to 4 a.m. in their timezone). Reviews are
+read from the daily counts kept with them (`services.review_days`): one row a day
+whatever the history. Items (states, forecast, mastery) are read once per view; the
+forecast's days are put together here, in Python, which works the same on SQLite and
+PostgreSQL and in every timezone.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from sqlalchemy import func, select
 
 from quizapp.domain import scheduling
 from quizapp.domain.scheduling import MemoryState, StudyState
-from quizapp.domain.study import streak
+from quizapp.domain.study import MATURE_DAYS, streak
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, User
-from quizapp.models.study import ReviewLog, StudyItem
+from quizapp.models.study import StudyItem
+from quizapp.services import review_days
 from quizapp.services.study import get_prefs
 
 __all__ = [
@@ -38,8 +41,6 @@ HEATMAP_DAYS = 90
 RETENTION_DAYS = 30
 FORECAST_DAYS = 30
 STREAK_DAYS = 365
-# An item is mature once its stability reaches three weeks (Anki's definition).
-MATURE_DAYS = 21.0
 # A fact is "known" when it is in review (not being learnt or relearnt after a miss),
 # its memory lasts at least a week, and it would be recalled now with at least 90 %.
 # Retrievability alone is near 1 just after any review, right or wrong: a learner who
@@ -119,7 +120,7 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
 
     # Reviews: the heatmap, the retention and the streak read one range of the log.
     first = today - timedelta(days=STREAK_DAYS)
-    per_day, mature, passed = _review_days(user, deck, _day_starts(first, STREAK_DAYS + 1, tz))
+    per_day, mature, passed = _review_days(user, deck, first, tz)
     today_index = STREAK_DAYS
     reviews_per_day = [
         DayCount(first + timedelta(days=i), per_day[i])
@@ -147,35 +148,25 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
 
 
 def _review_days(
-    user: User, deck: Deck | None, starts: list[datetime]
+    user: User, deck: Deck | None, first: date, timezone: str
 ) -> tuple[Counter[int], Counter[int], Counter[int]]:
-    """Per study day (index into `starts`): reviews, reviews of mature items, and of
-    those the ones not rated Again."""
-    logs = select(
-        ReviewLog.reviewed_at, ReviewLog.state_before, ReviewLog.stability_before, ReviewLog.rating
-    ).where(
-        ReviewLog.user_id == user.id,
-        ReviewLog.reviewed_at >= starts[0],
-        ReviewLog.undone_at.is_(None),
-    )
-    if deck is not None:
-        logs = logs.where(ReviewLog.deck_id == deck.id)
+    """Per study day (days since `first`): reviews, reviews of mature items, and of
+    those the ones not rated Again. Read from the daily counts, one row a day.
+
+    Days after today (a clock set back) all count as tomorrow, as they did when these
+    numbers were computed from the log (see tests/services/test_review_days.py).
+    """
     per_day: Counter[int] = Counter()
     mature: Counter[int] = Counter()
     passed: Counter[int] = Counter()
-    for reviewed_at, state_before, stability_before, rating in db.session.execute(logs):
-        index = _bucket(reviewed_at, starts)
-        if index < 0:
-            continue
-        per_day[index] += 1
-        if (
-            state_before == StudyState.REVIEW.value
-            and stability_before is not None
-            and stability_before >= MATURE_DAYS
-        ):
-            mature[index] += 1
-            if rating != scheduling.Rating.Again:
-                passed[index] += 1
+    rows = review_days.daily_counts(
+        user.id, deck_id=None if deck is None else deck.id, since=first, timezone=timezone
+    )
+    for day, reviews, mature_reviews, passed_reviews in rows:
+        index = min((day - first).days, STREAK_DAYS + 1)
+        per_day[index] += reviews
+        mature[index] += mature_reviews
+        passed[index] += passed_reviews
     return per_day, mature, passed
 
 

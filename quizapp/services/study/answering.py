@@ -25,7 +25,7 @@ from quizapp.domain.scheduling import (
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Question, User
 from quizapp.models.study import ReviewLog, StudyItem
-from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
+from quizapp.services import NotFound, ServiceError, is_request_id, review_days, write_transaction
 from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
 from quizapp.services.study.settings import get_prefs
 
@@ -211,6 +211,7 @@ def answer(
                 reviewed_at=now,
             )
             session.add(log)
+            review_days.record(session, log, get_prefs(user).timezone)
             _reschedule(item, before, after, rating, question_row.kind)
             session.flush()
             return AnswerResult(log, replayed=False)
@@ -337,4 +338,5 @@ def undo(user: User, review_id: int, now: datetime) -> ReviewLog:
         item.last_kind = log.last_kind_before
         item.version += 1
         log.undone_at = now
+        review_days.record(session, log, get_prefs(user).timezone, sign=-1)
     return log

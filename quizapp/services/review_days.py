@@ -1,0 +1,153 @@
+"""Daily review counts kept with the reviews, so statistics never read the whole log.
+
+Contract: `ReviewDay` rows hold, for each (user, deck, study day), the reviews not
+undone (`domain.study.daily_tallies` of the log), counted in the study days of the
+timezone in the user's `ReviewDayZone`.
+
+- `record` is called by the code that writes a review (+1) or undoes one (-1), inside
+  its transaction: a review and its count are stored together or not at all. It counts
+  in the zone's timezone even when the learner has since picked another one, so the
+  rows stay true to the contract; it does not need the learner's settings.
+- `daily_counts` is what the statistics read: at most one row per day. When the
+  learner's timezone is no longer the zone's, it first counts their log again in the
+  new one (once per change of timezone; the settings code needs no hook).
+
+Counts are changed with one INSERT ... ON CONFLICT DO UPDATE: two tabs of one learner
+answering at once on PostgreSQL add up instead of one failing on the primary key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from quizapp.domain import scheduling
+from quizapp.domain.study import daily_tallies, retention_tally
+from quizapp.extensions import db
+from quizapp.models.review_days import ReviewDay, ReviewDayZone
+from quizapp.models.study import ReviewLog
+from quizapp.services import write_transaction
+
+__all__ = ["daily_counts", "rebuild", "record"]
+
+_DAYS = ReviewDay.__table__
+_ZONES = ReviewDayZone.__table__
+
+
+def _insert(session: Session, table):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _locked_zone(session: Session, user_id: int, timezone: str) -> ReviewDayZone:
+    """The user's zone row, made with `timezone` if they have none, locked.
+
+    The lock orders a review's count and a recount of the whole log on PostgreSQL: the
+    recount reads the log only once it holds the row, and a review written meanwhile
+    waits for it and is then counted in the new timezone. SQLite's BEGIN IMMEDIATE
+    already serialises writers.
+    """
+    locked = (
+        select(ReviewDayZone)
+        .where(ReviewDayZone.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    zone = session.scalar(locked)
+    if zone is None:
+        session.execute(
+            _insert(session, _ZONES)
+            .values(user_id=user_id, timezone=timezone)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        zone = session.scalar(locked)
+    return zone
+
+
+def record(session: Session, log: ReviewLog, timezone: str, sign: int = 1) -> None:
+    """Count a review just written (sign 1) or just undone (sign -1).
+
+    Args:
+        session: The session of the transaction that writes the review.
+        log: The review.
+        timezone: The learner's timezone now (used only for their first review).
+        sign: 1 for a new review, -1 for an undone one.
+    """
+    counted_in = _locked_zone(session, log.user_id, timezone).timezone
+    mature, passed = retention_tally(log.state_before, log.stability_before, log.rating)
+    insert = _insert(session, _DAYS).values(
+        user_id=log.user_id,
+        deck_id=log.deck_id,
+        day=scheduling.study_date(log.reviewed_at, counted_in),
+        reviews=sign,
+        mature=sign * mature,
+        passed=sign * passed,
+    )
+    added = insert.excluded
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["user_id", "deck_id", "day"],
+            set_={
+                "reviews": _DAYS.c.reviews + added.reviews,
+                "mature": _DAYS.c.mature + added.mature,
+                "passed": _DAYS.c.passed + added.passed,
+            },
+        )
+    )
+
+
+def rebuild(session: Session, user_id: int, timezone: str) -> None:
+    """Count the user's whole log again, in `timezone` (in the caller's transaction)."""
+    zone = _locked_zone(session, user_id, timezone)
+    logs = select(
+        ReviewLog.reviewed_at,
+        ReviewLog.deck_id,
+        ReviewLog.state_before,
+        ReviewLog.stability_before,
+        ReviewLog.rating,
+    ).where(ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None))
+    tallies = daily_tallies(session.execute(logs), timezone)
+    session.execute(delete(ReviewDay).where(ReviewDay.user_id == user_id))
+    zone.timezone = timezone
+    if tallies:
+        session.execute(
+            _DAYS.insert(),
+            [
+                {
+                    "user_id": user_id,
+                    "deck_id": deck_id,
+                    "day": day,
+                    "reviews": reviews,
+                    "mature": mature,
+                    "passed": passed,
+                }
+                for (deck_id, day), (reviews, mature, passed) in tallies.items()
+            ],
+        )
+
+
+def daily_counts(
+    user_id: int, *, deck_id: int | None, since: date, timezone: str
+) -> list[tuple[date, int, int, int]]:
+    """(day, reviews, mature reviews, passed) per study day from `since`, in `timezone`.
+
+    Counts the log again first if the rows were counted in another timezone.
+    """
+    zone = db.session.get(ReviewDayZone, user_id)
+    if zone is None or zone.timezone != timezone:
+        with write_transaction() as session:
+            rebuild(session, user_id, timezone)
+    days = select(
+        ReviewDay.day,
+        func.sum(ReviewDay.reviews),
+        func.sum(ReviewDay.mature),
+        func.sum(ReviewDay.passed),
+    ).where(ReviewDay.user_id == user_id, ReviewDay.day >= since)
+    if deck_id is not None:
+        days = days.where(ReviewDay.deck_id == deck_id)
+    return [tuple(row) for row in db.session.execute(days.group_by(ReviewDay.day))]
