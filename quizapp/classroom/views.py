@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from quizapp import ratelimit
-from quizapp.charts import svg_response
+from quizapp.charts import chart_response, data_version
 from quizapp.classroom import chart
 from quizapp.classroom.forms import AssignmentForm, ClassForm, JoinForm
 from quizapp.domain.classroom import format_code
@@ -322,7 +322,10 @@ def delete_assignment(class_id: int, assignment_id: int):
 @bp.get("/<int:class_id>/assignments/<int:assignment_id>/distribution.svg")
 def distribution_chart(class_id: int, assignment_id: int):
     report = assignment_service.assignment_report(_user(), class_id, assignment_id, now=utcnow())
-    return svg_response(chart.distribution_chart(report.distribution))
+    bands = report.distribution
+    return chart_response(
+        lambda: chart.distribution_chart(bands), data_version(chart.distribution_chart, bands)
+    )
 
 
 def _csv_response(text: str, filename: str) -> Response:

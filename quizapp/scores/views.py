@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from quizapp.charts import svg_response
+from quizapp.charts import chart_response, data_version
 from quizapp.scores.chart import score_chart
 from quizapp.scores.forms import LeaderboardSettingForm
 from quizapp.services import quizzes as quiz_service
@@ -27,7 +27,8 @@ def index():
 @bp.get("/chart.svg")
 @login_required
 def chart():
-    return svg_response(score_chart(quiz_service.history(current_user).over_time))
+    points = quiz_service.history(current_user).over_time
+    return chart_response(lambda: score_chart(points), data_version(score_chart, points))
 
 
 @bp.get("/export.csv")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from quizapp.charts import chart_style, pygal, render_svg
+from quizapp.charts import chart_style, data_version, pygal, render_svg
 from quizapp.services.study_stats import Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
@@ -85,6 +85,18 @@ CHARTS: dict[str, tuple[Callable[[Stats], bytes], str]] = {
     "forecast": (forecast_chart, "Facts due in each of the next 30 days"),
     "states": (states_chart, "Number of facts in each state: new, learning, review, relearning"),
 }
+
+# What each chart draws: its data version (ETag) is a digest of this.
+CHART_DATA: dict[str, Callable[[Stats], object]] = {
+    "retention": lambda stats: stats.retention,
+    "forecast": lambda stats: stats.forecast,
+    "states": lambda stats: stats.states,
+}
+
+
+def chart_version(name: str, stats: Stats) -> str:
+    """The ETag of chart `name` for these statistics."""
+    return data_version(CHARTS[name][0], CHART_DATA[name](stats))
 
 
 def heatmap_cells(stats: Stats) -> list[dict]:

@@ -28,7 +28,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from quizapp.charts import svg_response
+from quizapp.charts import chart_response
 from quizapp.domain.scheduling import Rating
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
@@ -318,4 +318,4 @@ def chart(name: str):
     deck = _scope_deck(request.args.get("deck") or None)
     data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
     draw, _alt = charts.CHARTS[name]
-    return svg_response(draw(data))
+    return chart_response(lambda: draw(data), charts.chart_version(name, data))
