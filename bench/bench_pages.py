@@ -1,18 +1,25 @@
 """How the ordinary pages hold up when a whole class opens them at once.
 
-Builds, in a temporary SQLite database: the built-in decks, public synthetic decks
-of 100, 2,000 and 10,000 facts, and a student who studies the 2,000-fact deck
-with a year of reviews (60 a day, bulk-inserted). Starts `quizapp serve` (its
-default workers) on 127.0.0.1, logs the student in over HTTP, and for each page
-measures it alone (1 client) and under load (CLIENTS concurrent keep-alive
-clients for SECONDS), printing p50, p99, p99/p50 and requests per second, plus the
-page's size. Issue 21's goals: p99 < 500 ms and p99/p50 < 10 under 30 clients, and
-deck pages flat in cost and size from 100 to 10,000 facts.
+Builds, in a temporary SQLite database (or a throwaway PostgreSQL one with
+--postgres URL): the built-in decks, public synthetic decks of 100, 2,000 and 10,000
+facts, a student who studies the 2,000-fact deck with a year of reviews (60 a day),
+a heavy learner with 100,000 reviews over the same year, and a teacher with 5
+classes of 30 students who each sat 40 weekly assignments (bench/classes.py). The
+reviews are bulk-inserted, the study items set as the reviews left them and the
+daily counts made as the migration makes them. Starts `quizapp serve` on 127.0.0.1
+(--worker-class gevent or gthread), logs each user in through the real form, and
+for each page measures it alone (1 client) and under load (CLIENTS concurrent
+keep-alive clients for SECONDS), printing p50, p99, p99/p50, requests per second and
+the page's size. "statistics + 3 charts" fetches the page and its three charts in a
+row as one sample, revalidating the charts with their ETags as a browser does.
+Issue 21's goals: p99 < 500 ms and p99/p50 < 10 under 30 clients, the statistics
+page under 20 ms alone at 100,000 reviews, deck pages flat from 100 to 10,000 facts.
 
 Every request goes to 127.0.0.1; each page's run stops after SECONDS; the whole
-run takes about two minutes.
+run takes about three minutes.
 
-Run: python bench/bench_pages.py [--clients 20] [--seconds 8]
+Run: python bench/bench_pages.py [--clients 20] [--seconds 8] [--worker-class gthread]
+     [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--only stat]
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ import http.client
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,15 +38,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from classes import build_classes
 from serving import free_port, wait_until_serving
 from synthetic import synthetic_deck
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZAPP = Path(sys.executable).with_name("quizapp")
 PASSWORD = "bench-password-1234"
-EMAIL = "student@example.com"
-REVIEWS_PER_DAY = 60
+USERS = {
+    "student": "student@example.com",
+    "heavy": "heavy@example.com",
+    "teacher": "teacher@example.com",
+}
 DAYS = 365
+REVIEWS_PER_DAY = {"student": 60, "heavy": 274}  # 21,900 and 100,010 reviews
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,12 +59,85 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def sqlite_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+def _study_year(user, deck, per_day: int, now: datetime, rng: random.Random) -> None:
+    """A year of reviews of the deck's items, and the items as those reviews left them."""
+    from sqlalchemy import insert, select, update
+
+    from quizapp.extensions import db
+    from quizapp.models import ReviewLog, StudyItem
+    from quizapp.services import review_days, study
+
+    study.enroll(user, deck, now - timedelta(days=DAYS + 1))
+    items = db.session.execute(
+        select(StudyItem.id, StudyItem.fact_id).where(StudyItem.user_id == user.id)
+    ).all()
+    last: dict[int, dict] = {}
+    rows = []
+    for day in range(DAYS, 0, -1):
+        for n in range(per_day):
+            item_id, fact_id = rng.choice(items)
+            moment = now - timedelta(days=day, seconds=n * 240 // max(1, per_day // 60))
+            rating = rng.choice((1, 3, 3, 3, 4))
+            stability = rng.uniform(1, 60)
+            after = stability * (0.3 if rating == 1 else 2.5)
+            rows.append(
+                {
+                    "user_id": user.id,
+                    "item_id": item_id,
+                    "fact_id": fact_id,
+                    "deck_id": deck.id,
+                    "kind": "typed",
+                    "request_id": f"bench-{day}-{n}",
+                    "rating": rating,
+                    "correct": rating > 1,
+                    "elapsed_ms": 4000,
+                    "reviewed_at": moment,
+                    "state_before": "review",
+                    "stability_before": stability,
+                    "difficulty_before": 5.0,
+                    "due_before": moment,
+                    "last_review_before": moment - timedelta(days=3),
+                    "reps_before": 5,
+                    "lapses_before": 0,
+                    "state_after": "review",
+                    "stability_after": after,
+                    "difficulty_after": 5.0,
+                    "due_after": moment + timedelta(days=after),
+                }
+            )
+            last[item_id] = rows[-1]
+        if len(rows) >= 20_000:
+            db.session.execute(insert(ReviewLog), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(ReviewLog), rows)
+    db.session.execute(
+        update(StudyItem),
+        [
+            {
+                "id": item_id,
+                "state": "review",
+                "step": None,
+                "stability": log["stability_after"],
+                "difficulty": 5.0,
+                "due": log["due_after"],
+                "last_review": log["reviewed_at"],
+                "reps": 5,
+            }
+            for item_id, log in last.items()
+        ],
+    )
+    db.session.commit()
+    with review_days.write_transaction() as session:  # what the migration does
+        review_days.rebuild(session, user.id, study.get_prefs(user).timezone)
 
 
-def prepare(path: Path) -> None:
-    """The decks, the student, their study items and a year of reviews."""
+def prepare(url: str) -> dict[str, str]:
+    """The decks, the learners and their year, the teacher and theirs.
+
+    Returns:
+        Paths of the teacher's pages ("{class}", "{assignment}").
+    """
     from flask_migrate import upgrade
 
     from quizapp import create_app
@@ -61,91 +145,55 @@ def prepare(path: Path) -> None:
     from quizapp.extensions import db
     from quizapp.models import Deck
     from quizapp.services import accounts
-    from quizapp.services import study as study_service
     from quizapp.services.decks import sync_deck
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     now = datetime.now(UTC)
+    rng = random.Random(7)
     with app.app_context():
         upgrade()
         for deck in load_decks([ROOT / "questions"]):
             sync_deck(deck)
         for size in (100, 2_000, 10_000):
             sync_deck(synthetic_deck(size, random.Random(size), key=f"facts-{size}"))
-        student = accounts.register(EMAIL, "Student", PASSWORD, "student")
         deck = db.session.scalar(db.select(Deck).where(Deck.key == "facts-2000"))
-        study_service.enroll(student, deck, now)
-        user_id, deck_id = student.id, deck.id
+        for who, per_day in REVIEWS_PER_DAY.items():
+            learner = accounts.register(USERS[who], who.title(), PASSWORD, "student")
+            _study_year(learner, deck, per_day, now, rng)
+        class_id, assignment_id = build_classes(USERS["teacher"], PASSWORD, now, rng)
         db.session.remove()
         db.engine.dispose()
-    conn = sqlite3.connect(path)
-    items = conn.execute(
-        "SELECT id, fact_id FROM study_items WHERE user_id = ?", (user_id,)
-    ).fetchall()
-    rng = random.Random(7)
-    rows = []
-    for day in range(DAYS, 0, -1):
-        for n in range(REVIEWS_PER_DAY):
-            item_id, fact_id = rng.choice(items)
-            moment = now - timedelta(days=day, minutes=n)
-            rating = rng.choice((1, 3, 3, 3, 4))
-            rows.append(
-                (
-                    user_id,
-                    item_id,
-                    fact_id,
-                    deck_id,
-                    "typed",
-                    f"bench-{day}-{n}",
-                    rating,
-                    rating > 1,
-                    4000,
-                    sqlite_time(moment),
-                    "review",
-                    10.0,
-                    5.0,
-                    sqlite_time(moment),
-                    sqlite_time(moment - timedelta(days=3)),
-                    5,
-                    0,
-                    "review",
-                    12.0,
-                    5.0,
-                    sqlite_time(moment + timedelta(days=12)),
-                )
-            )
-    conn.executemany(
-        "INSERT INTO review_logs (user_id, item_id, fact_id, deck_id, kind, request_id, rating,"
-        " correct, elapsed_ms, reviewed_at, state_before, stability_before, difficulty_before,"
-        " due_before, last_review_before, reps_before, lapses_before, state_after,"
-        " stability_after, difficulty_after, due_after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    conn.commit()
-    conn.close()
+    return {"class": str(class_id), "assignment": str(assignment_id)}
 
 
 class Client:
-    """One keep-alive HTTP connection with the student's cookies."""
+    """One keep-alive HTTP connection with a user's cookies; it revalidates what came
+    with an ETag, as a browser does."""
 
     def __init__(self, port: int, cookie: str) -> None:
         self.port, self.cookie = port, cookie
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.etags: dict[str, str] = {}
 
     def get(self, path: str) -> tuple[int, bytes]:
+        headers = {"Cookie": self.cookie}
+        if path in self.etags:
+            headers["If-None-Match"] = self.etags[path]
         try:
-            self.conn.request("GET", path, headers={"Cookie": self.cookie})
+            self.conn.request("GET", path, headers=headers)
             response = self.conn.getresponse()
-            return response.status, response.read()
+            body = response.read()
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             return 0, b""
+        if response.getheader("ETag"):
+            self.etags[path] = response.getheader("ETag")
+        return response.status, body
 
 
-def log_in(port: int) -> str:
-    """The student's session cookie, through the real log-in form (CSRF on)."""
+def log_in(port: int, email: str) -> str:
+    """A session cookie, through the real log-in form (CSRF on)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
@@ -154,7 +202,7 @@ def log_in(port: int) -> str:
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )
-    body = f"csrf_token={token.group(1)}&email={EMAIL}&password={PASSWORD.replace(' ', '+')}"
+    body = f"csrf_token={token.group(1)}&email={email}&password={PASSWORD.replace(' ', '+')}"
     conn.request(
         "POST",
         "/auth/login",
@@ -169,7 +217,8 @@ def log_in(port: int) -> str:
     return session
 
 
-def run_page(port: int, cookie: str, path: str, clients: int, seconds: float) -> dict:
+def run_page(port: int, cookie: str, paths: list[str], clients: int, seconds: float) -> dict:
+    """Each client fetches `paths` in a row, again and again; one sample per round."""
     latencies: list[float] = []
     errors = [0]
     size = [0]
@@ -181,11 +230,13 @@ def run_page(port: int, cookie: str, path: str, clients: int, seconds: float) ->
         mine = []
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            status, body = client.get(path)
+            for path in paths:
+                status, body = client.get(path)
+                if status not in (200, 304):
+                    errors[0] += 1
+                if path == paths[0]:
+                    size[0] = len(body)
             mine.append(time.perf_counter() - started)
-            if status != 200:
-                errors[0] += 1
-            size[0] = len(body)
         with lock:
             latencies.extend(mine)
 
@@ -205,50 +256,111 @@ def run_page(port: int, cookie: str, path: str, clients: int, seconds: float) ->
     }
 
 
-PAGES = [
-    ("home", "/"),
-    ("deck page, 100 facts", "/decks/facts-100"),
-    ("deck page, 2,000 facts", "/decks/facts-2000"),
-    ("deck page, 10,000 facts", "/decks/facts-10000"),
-    ("deck search, 10,000 facts", "/decks/facts-10000?q=Company+12"),
-    ("study review", "/study/review?deck=facts-2000"),
-    ("study statistics", "/study/stats?deck=facts-2000"),
-    ("scores", "/scores/"),
+STATS = "/study/stats?deck=facts-2000"
+CHARTS = [
+    "/study/stats/retention.svg?deck=facts-2000",
+    "/study/stats/forecast.svg?deck=facts-2000",
+    "/study/stats/states.svg?deck=facts-2000",
 ]
+# (name, who, paths): the teacher's paths name their class and assignment.
+PAGES = [
+    ("home", "student", ["/"]),
+    ("deck page, 100 facts", "student", ["/decks/facts-100"]),
+    ("deck page, 2,000 facts", "student", ["/decks/facts-2000"]),
+    ("deck page, 10,000 facts", "student", ["/decks/facts-10000"]),
+    ("deck search, 10,000 facts", "student", ["/decks/facts-10000?q=Company+12"]),
+    ("study review", "student", ["/study/review?deck=facts-2000"]),
+    ("study statistics, 21,900 reviews", "student", [STATS]),
+    ("statistics + 3 charts", "student", [STATS, *CHARTS]),
+    ("study statistics, 100,010 reviews", "heavy", [STATS]),
+    ("scores", "student", ["/scores/"]),
+    ("class page (30 students, 40 assignments)", "teacher", ["/classes/{class}"]),
+    ("gradebook (30 x 40)", "teacher", ["/classes/{class}/gradebook"]),
+    ("assignment report", "teacher", ["/classes/{class}/assignments/{assignment}"]),
+]
+
+
+class Database:
+    """The benchmark's database: a temporary SQLite file, or a throwaway PostgreSQL one."""
+
+    def __init__(self, tmp: Path, postgres: str | None) -> None:
+        self.postgres = postgres
+        if postgres is None:
+            self.url = f"sqlite:///{tmp / 'bench.sqlite'}"
+            return
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.name = f"bench_pages_{os.getpid()}"
+        self.server = create_engine(postgres, isolation_level="AUTOCOMMIT")
+        with self.server.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        self.url = make_url(postgres).set(database=self.name).render_as_string(False)
+
+    def drop(self) -> None:
+        if self.postgres is not None:
+            with self.server.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.server.dispose()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--worker-class", choices=("gevent", "gthread"), default=None)
+    parser.add_argument("--threads", type=int, default=None, help="gthread: threads per worker")
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to use")
+    parser.add_argument("--only", default="", help="measure only pages whose name has this")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    path = tmp / "bench.sqlite"
-    started = time.perf_counter()
-    prepare(path)
-    built = time.perf_counter() - started
-    print(f"dataset built in {built:.0f} s ({DAYS * REVIEWS_PER_DAY:,} reviews)")
+    database = Database(tmp, args.postgres)
+    try:
+        started = time.perf_counter()
+        ids = prepare(database.url)
+        built = time.perf_counter() - started
+        reviews = DAYS * sum(REVIEWS_PER_DAY.values())
+        print(f"dataset built in {built:.0f} s ({reviews:,} reviews)")
+        serve(database.url, tmp, ids, args)
+    finally:
+        database.drop()
+    return 0
+
+
+def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{path}",
+        "DATABASE_URL": url,
         "SECRET_KEY": "bench-secret",
         "QUIZAPP_DISABLE_RATELIMIT": "1",
     }
-    log = open(tmp / "server.log", "w")  # noqa: SIM115
     command = [str(QUIZAPP), "serve", "--port", str(port)]
+    if args.worker_class:
+        command += ["--worker-class", args.worker_class]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    log = open(tmp / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_serving(port, server, tmp / "server.log")
-        cookie = log_in(port)
-        print(f"server: quizapp serve; {args.clients} clients, {args.seconds:.0f} s a page")
+        cookies = {who: log_in(port, email) for who, email in USERS.items()}
+        database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        shape = args.worker_class or "default workers"
+        print(
+            f"server: quizapp serve ({shape}, {database}); {args.clients} clients, "
+            f"{args.seconds:.0f} s a page"
+        )
         print(
             "| page | size | alone p50 | clients p50 | p99 | p99/p50 | req/s | errors |\n"
             "|---|---|---|---|---|---|---|---|"
         )
-        for name, page in PAGES:
-            alone = run_page(port, cookie, page, 1, min(3.0, args.seconds))
-            loaded = run_page(port, cookie, page, args.clients, args.seconds)
+        for name, who, paths in PAGES:
+            if args.only not in name:
+                continue
+            paths = [path.format(**ids) for path in paths]
+            alone = run_page(port, cookies[who], paths, 1, min(3.0, args.seconds))
+            loaded = run_page(port, cookies[who], paths, args.clients, args.seconds)
             ratio = loaded["p99"] / loaded["p50"] if loaded["p50"] else float("nan")
             print(
                 f"| {name} | {loaded['kb']:.0f} KB | {alone['p50']:.0f} ms | {loaded['p50']:.0f} ms"
@@ -260,7 +372,6 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    return 0
 
 
 if __name__ == "__main__":

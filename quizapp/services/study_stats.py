@@ -31,9 +31,11 @@ __all__ = [
     "HEATMAP_DAYS",
     "MATURE_DAYS",
     "RETENTION_DAYS",
+    "ChartNumbers",
     "DayCount",
     "MasteryRow",
     "Stats",
+    "chart_numbers",
     "study_stats",
 ]
 
@@ -147,6 +149,49 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
     )
 
 
+@dataclass(frozen=True)
+class ChartNumbers:
+    """What the charts draw: the page's retention, forecast and states, nothing else."""
+
+    retention: list[RetentionDay]
+    forecast: list[DayCount]
+    states: dict[str, int]
+
+
+def chart_numbers(user: User, *, deck: Deck | None = None, now: datetime) -> ChartNumbers:
+    """The numbers of the statistics charts, as `study_stats` has them, read cheaply: a
+    month of daily counts and each item's state and due date (no recall computed)."""
+    tz = get_prefs(user).timezone
+    today = scheduling.study_date(now, tz)
+    first = today - timedelta(days=RETENTION_DAYS - 1)
+    _, mature, passed = _review_days(user, deck, first, tz)
+    starts = _day_starts(today, FORECAST_DAYS, tz)
+    items = select(StudyItem.state, StudyItem.due).where(StudyItem.user_id == user.id)
+    if deck is not None:
+        items = items.where(StudyItem.deck_id == deck.id)
+    items = items.join(Fact, Fact.id == StudyItem.fact_id).where(Fact.retired_at.is_(None))
+    forecast: Counter[int] = Counter()
+    states: Counter[str] = Counter({s.value: 0 for s in StudyState})
+    for state, due in db.session.execute(items):
+        states[state] += 1
+        if state != StudyState.NEW.value:
+            _count_due(forecast, due, starts)
+    return ChartNumbers(
+        retention=[
+            RetentionDay(first + timedelta(days=i), mature[i], passed[i])
+            for i in range(RETENTION_DAYS)
+        ],
+        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
+        states=dict(states),
+    )
+
+
+def _count_due(forecast: Counter[int], due: datetime, starts: list[datetime]) -> None:
+    """Count an item due at `due` on its forecast day (today if overdue)."""
+    if due < starts[-1]:
+        forecast[max(_bucket(due, starts), 0)] += 1
+
+
 def _review_days(
     user: User, deck: Deck | None, first: date, timezone: str
 ) -> tuple[Counter[int], Counter[int], Counter[int]]:
@@ -202,8 +247,7 @@ def _item_days(
         if state == StudyState.NEW.value:
             by_entity[entity].append(None)
             continue
-        if due < forecast_starts[-1]:
-            forecast[max(_bucket(due, forecast_starts), 0)] += 1
+        _count_due(forecast, due, forecast_starts)
         memory = MemoryState(StudyState(state), step, stability, difficulty, due, last_review)
         recall = scheduling.retrievability(memory, now, settings)
         by_entity[entity].append(_Memory(state == StudyState.REVIEW.value, stability, recall))

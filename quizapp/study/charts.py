@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from quizapp.charts import chart_style, data_version, pygal, render_svg
-from quizapp.services.study_stats import Stats
+from quizapp.services.study_stats import ChartNumbers, Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
 STYLE = chart_style(
@@ -48,7 +48,7 @@ def _every(labels: list[str], step: int) -> list[str]:
     return [label if i % step == 0 else "" for i, label in enumerate(labels)]
 
 
-def retention_chart(stats: Stats) -> bytes:
+def retention_chart(stats: ChartNumbers) -> bytes:
     chart = pygal.Line(
         **_config(
             title="True retention, last 30 days (%)",
@@ -64,7 +64,7 @@ def retention_chart(stats: Stats) -> bytes:
     return render_svg(chart)
 
 
-def forecast_chart(stats: Stats) -> bytes:
+def forecast_chart(stats: ChartNumbers) -> bytes:
     chart = pygal.Bar(**_config(title="Due in the next 30 days"))
     labels = [d.day.strftime("%d %b") for d in stats.forecast]
     labels[0] = "Today"
@@ -73,28 +73,28 @@ def forecast_chart(stats: Stats) -> bytes:
     return render_svg(chart)
 
 
-def states_chart(stats: Stats) -> bytes:
+def states_chart(stats: ChartNumbers) -> bytes:
     chart = pygal.HorizontalBar(**_config(title="Facts by state", height=240, show_legend=True))
     for state, count in stats.states.items():
         chart.add(state.title(), count)
     return render_svg(chart)
 
 
-CHARTS: dict[str, tuple[Callable[[Stats], bytes], str]] = {
+CHARTS: dict[str, tuple[Callable[[ChartNumbers], bytes], str]] = {
     "retention": (retention_chart, "True retention over the last 30 days"),
     "forecast": (forecast_chart, "Facts due in each of the next 30 days"),
     "states": (states_chart, "Number of facts in each state: new, learning, review, relearning"),
 }
 
 # What each chart draws: its data version (ETag) is a digest of this.
-CHART_DATA: dict[str, Callable[[Stats], object]] = {
+CHART_DATA: dict[str, Callable[[ChartNumbers], object]] = {
     "retention": lambda stats: stats.retention,
     "forecast": lambda stats: stats.forecast,
     "states": lambda stats: stats.states,
 }
 
 
-def chart_version(name: str, stats: Stats) -> str:
+def chart_version(name: str, stats: ChartNumbers) -> str:
     """The ETag of chart `name` for these statistics."""
     return data_version(CHARTS[name][0], CHART_DATA[name](stats))
 

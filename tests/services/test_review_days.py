@@ -26,6 +26,7 @@ from quizapp.services.study_stats import (
     RETENTION_DAYS,
     STREAK_DAYS,
     _day_starts,
+    chart_numbers,
     study_stats,
 )
 from tests.conftest import count_rows
@@ -91,6 +92,15 @@ def assert_same_numbers(user, decks, moments):
             old = reference_review_numbers(user, deck, now)
             assert sum(n for _, n in old[0]) > 0, "the history must be on the page"
             assert new_review_numbers(user, deck, now) == old
+            stats, drawn = (
+                study_stats(user, deck=deck, now=now),
+                chart_numbers(user, deck=deck, now=now),
+            )
+            assert (drawn.retention, drawn.forecast, drawn.states) == (
+                stats.retention,
+                stats.forecast,
+                stats.states,
+            )
 
 
 def set_timezone(user, name):
