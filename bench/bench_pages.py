@@ -310,8 +310,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--worker-class", choices=("gevent", "gthread"), default=None)
     parser.add_argument("--threads", type=int, default=None, help="gthread: threads per worker")
+    parser.add_argument(
+        "--page-threads", type=int, default=None, help="gevent: threads that render pages"
+    )
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to use")
-    parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    parser.add_argument(
+        "--only", default="", help="measure only pages whose name has one of these (a,b)"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     database = Database(tmp, args.postgres)
@@ -340,6 +345,8 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
         command += ["--worker-class", args.worker_class]
     if args.threads:
         command += ["--threads", str(args.threads)]
+    if args.page_threads is not None:
+        command += ["--page-threads", str(args.page_threads)]
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -347,6 +354,8 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
         cookies = {who: log_in(port, email) for who, email in USERS.items()}
         database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         shape = args.worker_class or "default workers"
+        if args.page_threads is not None:
+            shape += f", --page-threads {args.page_threads}"
         print(
             f"server: quizapp serve ({shape}, {database}); {args.clients} clients, "
             f"{args.seconds:.0f} s a page"
@@ -356,7 +365,7 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
             "|---|---|---|---|---|---|---|---|"
         )
         for name, who, paths in PAGES:
-            if args.only not in name:
+            if not any(part in name for part in args.only.split(",")):
                 continue
             paths = [path.format(**ids) for path in paths]
             alone = run_page(port, cookies[who], paths, 1, min(3.0, args.seconds))

@@ -393,6 +393,14 @@ WORKER_CLASSES = ("gevent", "gthread")
     help="Threads per worker (gthread only).",
 )
 @click.option(
+    "--page-threads",
+    type=click.IntRange(0, 256),
+    default=8,
+    show_default=True,
+    help="gevent only: native threads per worker that render pages (GET and HEAD outside"
+    " the live game), so a slow page holds up no one; 0 keeps them on the event loop.",
+)
+@click.option(
     "--access-log",
     default=None,
     metavar="FILE",
@@ -404,6 +412,7 @@ def serve_command(
     workers: int | None,
     worker_class: str,
     threads: int,
+    page_threads: int,
     access_log: str | None,
 ) -> None:
     """Serve quizapp in production with gunicorn: one worker per core, gevent.
@@ -414,7 +423,9 @@ def serve_command(
     refused no answer as late (see the README's "Live game"): gthread's threads
     queue for the GIL, and its accepting thread with them. The price: a request
     busy on the CPU for long (a large export) holds up its worker's other requests,
-    so `--worker-class gthread` stays available. Each worker builds its own app after
+    so pages (GET and HEAD outside the live game) are rendered in a pool of
+    `--page-threads` native threads (quizapp/offload.py, docs/pages.md), and
+    `--worker-class gthread` stays available. Each worker builds its own app after
     the fork, so no database connection is shared between processes.
 
     Rate limits must be counted in one place for all workers: several workers with
@@ -453,12 +464,20 @@ def serve_command(
 
         def load(self):
             from quizapp import create_app
+            from quizapp.offload import ThreadedPages
 
-            return create_app()
+            app = create_app()
+            if worker_class == "gevent" and page_threads:
+                return ThreadedPages(app, page_threads)
+            return app
 
     shape = "gevent" if worker_class == "gevent" else f"gthread x {threads} threads"
+    pages = ""
+    if worker_class == "gevent" and page_threads:
+        pages = f"pages rendered in {page_threads} threads each; "
     click.echo(
         f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape}); "
+        + pages
         + limits.line
     )
     Server().run()
