@@ -274,6 +274,7 @@ PAGES = [
     ("statistics + 3 charts", "student", [STATS, *CHARTS]),
     ("study statistics, 100,010 reviews", "heavy", [STATS]),
     ("scores", "student", ["/scores/"]),
+    ("export, 100 facts (Anki package)", "student", ["/export/facts-100"]),
     ("class page (30 students, 40 assignments)", "teacher", ["/classes/{class}"]),
     ("gradebook (30 x 40)", "teacher", ["/classes/{class}/gradebook"]),
     ("assignment report", "teacher", ["/classes/{class}/assignments/{assignment}"]),
@@ -358,7 +359,8 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
             shape += f", --page-threads {args.page_threads}"
         print(
             f"server: quizapp serve ({shape}, {database}); {args.clients} clients, "
-            f"{args.seconds:.0f} s a page"
+            f"{args.seconds:.0f} s a page; load average {os.getloadavg()[0]:.1f} (the"
+            f" machine's other work shares its cores)"
         )
         print(
             "| page | size | alone p50 | clients p50 | p99 | p99/p50 | req/s | errors |\n"
@@ -377,6 +379,7 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
                 f" | {loaded['errors']} |",
                 flush=True,
             )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,4 +1,5 @@
-"""Study statistics for one user, over all decks or one: read-only.
+"""Study statistics for one user, over all decks or one: read-only, except that the
+daily counts are made again from the log once after a change of timezone.
 
 Days are the user's study days (4 a.m. to 4 a.m. in their timezone). Reviews are
 read from the daily counts kept with them (`services.review_days`): one row a day
