@@ -7,7 +7,8 @@ timezone in the user's `ReviewDayZone`.
 - `record` is called by the code that writes a review (+1) or undoes one (-1), inside
   its transaction: a review and its count are stored together or not at all. It counts
   in the zone's timezone even when the learner has since picked another one, so the
-  rows stay true to the contract; it does not need the learner's settings.
+  rows stay true to the contract. A learner without a zone (a first review, or reviews
+  stored without counts by a bulk insert) has the whole log counted instead.
 - `daily_counts` is what the statistics read: at most one row per day. When the
   learner's timezone is no longer the zone's, it first counts their log again in the
   new one (once per change of timezone; the settings code needs no hook).
@@ -44,46 +45,43 @@ def _insert(session: Session, table):
     return insert(table)
 
 
-def _locked_zone(session: Session, user_id: int, timezone: str) -> ReviewDayZone:
-    """The user's zone row, made with `timezone` if they have none, locked.
+def _locked_zone(session: Session, user_id: int) -> ReviewDayZone | None:
+    """The user's zone row, locked.
 
     The lock orders a review's count and a recount of the whole log on PostgreSQL: the
     recount reads the log only once it holds the row, and a review written meanwhile
     waits for it and is then counted in the new timezone. SQLite's BEGIN IMMEDIATE
     already serialises writers.
     """
-    locked = (
+    return session.scalar(
         select(ReviewDayZone)
         .where(ReviewDayZone.user_id == user_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    zone = session.scalar(locked)
-    if zone is None:
-        session.execute(
-            _insert(session, _ZONES)
-            .values(user_id=user_id, timezone=timezone)
-            .on_conflict_do_nothing(index_elements=["user_id"])
-        )
-        zone = session.scalar(locked)
-    return zone
 
 
 def record(session: Session, log: ReviewLog, timezone: str, sign: int = 1) -> None:
     """Count a review just written (sign 1) or just undone (sign -1).
 
+    A learner without a zone yet (their first review, or reviews stored without counts)
+    has their whole log counted instead, this review included.
+
     Args:
         session: The session of the transaction that writes the review.
         log: The review.
-        timezone: The learner's timezone now (used only for their first review).
+        timezone: The learner's timezone now (used only when they have no zone yet).
         sign: 1 for a new review, -1 for an undone one.
     """
-    counted_in = _locked_zone(session, log.user_id, timezone).timezone
+    zone = _locked_zone(session, log.user_id)
+    if zone is None:
+        rebuild(session, log.user_id, timezone)
+        return
     mature, passed = retention_tally(log.state_before, log.stability_before, log.rating)
     insert = _insert(session, _DAYS).values(
         user_id=log.user_id,
         deck_id=log.deck_id,
-        day=scheduling.study_date(log.reviewed_at, counted_in),
+        day=scheduling.study_date(log.reviewed_at, zone.timezone),
         reviews=sign,
         mature=sign * mature,
         passed=sign * passed,
@@ -103,7 +101,13 @@ def record(session: Session, log: ReviewLog, timezone: str, sign: int = 1) -> No
 
 def rebuild(session: Session, user_id: int, timezone: str) -> None:
     """Count the user's whole log again, in `timezone` (in the caller's transaction)."""
-    zone = _locked_zone(session, user_id, timezone)
+    session.execute(
+        _insert(session, _ZONES)
+        .values(user_id=user_id, timezone=timezone)
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    zone = _locked_zone(session, user_id)
+    session.flush()  # the review being written or undone is part of the log read here
     logs = select(
         ReviewLog.reviewed_at,
         ReviewLog.deck_id,

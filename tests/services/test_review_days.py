@@ -181,13 +181,17 @@ def test_reviews_written_after_a_change_of_timezone_count_in_the_old_one_until_r
     assert_same_numbers(learner, decks, [more])
 
 
-def test_bulk_inserted_reviews_are_counted_at_first_read(learner, decks):
+@pytest.mark.parametrize("first", ["read", "review"])
+def test_reviews_stored_without_counts_are_counted_at_first_read_or_review(learner, decks, first):
     """Reviews stored without counts (imported, or a benchmark's bulk insert) and a
-    learner without a zone: the first read counts the whole log."""
+    learner without a zone: the first read, or the first review, counts the whole log."""
     end = answered_history(learner, decks, random.Random(3), days=60)
     with write_transaction() as session:
         session.execute(db.delete(ReviewDay))
         session.execute(db.delete(ReviewDayZone))
+    if first == "review":
+        end = answered_history(learner, decks, random.Random(4), start=end, days=1)
+        assert count_rows(ReviewDayZone) == 1  # made by the review, before any read
     assert_same_numbers(learner, decks, [end])
     assert count_rows(ReviewDayZone) == 1
 

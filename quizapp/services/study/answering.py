@@ -1,6 +1,7 @@
 """Answering a study card and undoing it: `check` grades and proposes a rating without
-writing; `answer` records the review once (request id, item version); `undo` puts the
-item back as the log's "before" columns say.
+writing; `answer` records the review once (request id, item version) and counts it in
+its study day (`review_days`); `undo` puts the item back as the log's "before" columns
+say and takes the count back.
 """
 
 from __future__ import annotations
