@@ -145,7 +145,9 @@ def daily_counts(
     zone = db.session.get(ReviewDayZone, user_id)
     if zone is None or zone.timezone != timezone:
         with write_transaction() as session:
-            rebuild(session, user_id, timezone)
+            zone = _locked_zone(session, user_id)
+            if zone is None or zone.timezone != timezone:  # not done meanwhile by another
+                rebuild(session, user_id, timezone)
     days = select(
         ReviewDay.day,
         func.sum(ReviewDay.reviews),
