@@ -395,7 +395,7 @@ WORKER_CLASSES = ("gevent", "gthread")
 @click.option(
     "--page-threads",
     type=click.IntRange(0, 256),
-    default=8,
+    default=4,
     show_default=True,
     help="gevent only: native threads per worker that render pages (GET and HEAD outside"
     " the live game), so a slow page holds up no one; 0 keeps them on the event loop.",

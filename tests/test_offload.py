@@ -40,9 +40,10 @@ def test_a_page_made_in_a_thread_is_the_apps_page(app):
     direct = Client(app.wsgi_app)
     page = threaded.get("/auth/login")
     assert page.status_code == 200
-    assert page.headers["Content-Security-Policy"] == direct.get("/auth/login").headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        page.headers["Content-Security-Policy"]
+        == direct.get("/auth/login").headers["Content-Security-Policy"]
+    )
     assert b"<form" in page.data
     assert threaded.get("/nope").status_code == 404
     assert threaded.post("/auth/login", data={}).status_code == 400  # CSRF: on the loop
