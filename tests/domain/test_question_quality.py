@@ -576,6 +576,15 @@ def test_a_cloze_found_only_inside_a_word_is_dropped() -> None:
     assert ("acme-staff", "cloze") in {(d.fact_key, d.kind) for d in result.dropped}
 
 
+def test_a_cloze_is_not_prefixed_by_a_subject_that_holds_the_answer() -> None:
+    deck = _staff_deck("We have 30 staff in the office.")
+    named = Deck.from_dict(
+        {**deck.to_dict(), "entities": {"acme": {"name": "The 30 Club", "type": "company"}}}
+    )
+    (question,) = [q for q in generate(named).questions if q.kind == "cloze"]
+    assert question.prompt == "We have ____ staff in the office."
+
+
 def judge_typed(question: Question, answer: str) -> bool:
     from quizapp.domain.grading import judge
 

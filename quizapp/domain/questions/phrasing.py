@@ -156,6 +156,8 @@ def cloze_prompt(parts: list[str], blanked: str, blank: str, subject: Entity) ->
     sentence = blank in name or name.endswith((".", "?", "!")) or len(name.split()) > _LONGEST_NAME
     if sentence or any(mentions(prompt, name) or mentions(blanked, name) for name in names):
         return prompt
+    if mentions(name, blanked):  # "four to watch: ... these ____ companies" gives it away
+        return prompt
     return f"{subject.name}: {prompt}"
 
 
