@@ -239,6 +239,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "Who discovered {subject}?",
             "What did {value} discover?",
             "{subject} was discovered by {value}.",
+            many=True,
+            unique=True,  # "discovered by A and B" names them all
         ),
         "discovered": _relation(
             "discovery dates",
