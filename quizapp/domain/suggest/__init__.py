@@ -11,6 +11,7 @@
   facts with their evidence) that passes the fact-file validation.
 """
 
+from quizapp.domain.suggest.draft import Draft, Proposal, build_draft, proposals, read_value
 from quizapp.domain.suggest.extract import Suggestion, suggest
 from quizapp.domain.suggest.text import MAX_TEXT_BYTES, TextRefused
 
