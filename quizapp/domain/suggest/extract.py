@@ -46,9 +46,10 @@ class Suggestion:
 
 
 _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
-# A name followed by a verb: what a sentence is about ("Minimax is", "Infinigence AI claims").
+# A name opening a clause, followed by a verb: what a sentence is about ("Minimax is",
+# "Founded in 2023, Infinigence AI claims"; not "AI products").
 _SUBJECT = re.compile(
-    f"{OPEN}E(\\d+){SHUT}"
+    f"(?:^|(?<=[,;] )){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
     r"[a-z]+s|[a-z]+ed)\b)"
 )
@@ -116,6 +117,8 @@ class _Reader:
             values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
         if relation == "role" and groups.get("former"):
             relation = "former_role"
+        if pattern.proper:
+            subjects = [s for s in subjects if all(w[:1].isupper() for w in s.split())]
         made = []
         for subject in subjects:
             for value in values:

@@ -76,7 +76,7 @@ _SLOTS = {
     "{M}": f"{OPEN}M(?P<m>\\d+){SHUT}",
     "{N}": f"{OPEN}N(?P<n>\\d+){SHUT}",
     "{T}": (
-        f'(?P<t>[^,.;:—()“”"{OPEN}{SHUT}]{{2,80}}?)'
+        f'(?P<t>(?:[^,.;:—()“”"{OPEN}{SHUT}]|{_E}){{2,80}}?)'
         r"(?=\s*(?:[,.;:—(]|$)|\s(?:but|while|which|who|after|before|because|although|instead|"
         r"rather|as well)\b)"
     ),
@@ -99,14 +99,17 @@ class Pattern:
         relation: The preset relation it proposes.
         regex: The compiled pattern over abstract sentences.
         unit: The unit of a number value ("parameters").
+        proper: Whether the subject must be a proper name, every word capitalised
+            (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
     """
 
     relation: str
     regex: re.Pattern[str]
     unit: str = ""
+    proper: bool = False
 
 
-def compile_pattern(relation: str, source: str, unit: str = "") -> Pattern:
+def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = False) -> Pattern:
     """Expand the slots of a pattern and compile it.
 
     A value at the very end of a pattern must end its noun phrase (`_END`); elsewhere
@@ -115,13 +118,13 @@ def compile_pattern(relation: str, source: str, unit: str = "") -> Pattern:
     expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
     if source.endswith(("{V}", "{VS}")):
         expanded += _END
-    return Pattern(relation, re.compile(expanded), unit)
+    return Pattern(relation, re.compile(expanded), unit, proper)
 
 
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
-_SOURCES: list[tuple[str, str] | tuple[str, str, str]] = [
+_SOURCES: list[tuple] = [
     # --- founder ---
     (
         "founder",
@@ -188,6 +191,9 @@ _SOURCES: list[tuple[str, str] | tuple[str, str, str]] = [
         r"{VP}{APPOS} (?:is |are )?(?:developing|building) [^.;]{0,120}?"
         r"\b(?:including|such as) {SS}",
     ),
+    ("developer", r"^{VPOSS} {S}(?=\s*[—–,(]| (?:is|was|has|had|can)\b)"),
+    ("developer", r"{VPOSS} {S}(?=[,.;]|$)", "", True),
+    ("developer", r"(?P<q>)\b{PRODUCT} (?:called|named|dubbed) {S}"),
     # --- investor ---
     (
         "investor",
@@ -254,6 +260,17 @@ _SOURCES: list[tuple[str, str] | tuple[str, str, str]] = [
         "focus",
         r"{SP}{APPOS},? (?:is |was |are )?(?:mainly |mostly |currently )?(?:focuses|"
         r"focused|focusing|concentrates|concentrated) on {T}",
+    ),
+    ("focus", r"{SS},? (?:is |are )?(?:doubling down|concentrating|focusing) on {T}"),
+    (
+        "focus",
+        r"\b(?P<t>[a-z]+)-focused (?:firms|companies|startups|labs|businesses) "
+        r"(?:like|such as|including) {SS}",
+    ),
+    (
+        "focus",
+        r"{SP}{APPOS}[^.;]{0,60}?,? targeting (?:sectors|markets|areas|industries|"
+        r"customers) (?:like|such as|including) {T}",
     ),
     # --- role and former_role (the relation is decided by "former") ---
     (
