@@ -62,11 +62,14 @@ class Draft:
         data: The deck data (fact-file shape), valid.
         added: Keys of the facts added or extended, in order.
         skipped: Why each proposal that was not used was not.
+        outcomes: For each proposal, in order: (the key of the fact it went into,
+            None) or (None, why it was skipped).
     """
 
     data: dict[str, Any]
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    outcomes: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
 def proposals(suggestions: Iterable[Suggestion]) -> list[Proposal]:
@@ -131,17 +134,18 @@ class _Builder:
         self.fact_keys.used.update(f["key"] for f in self.data["facts"])
         self.added: list[str] = []
         self.skipped: list[str] = []
+        self.reason = ""
 
     def add(self, proposal: Proposal) -> None:
         relation = self.data["relations"].get(proposal.relation) or preset_data(proposal.relation)
         about = f"'{proposal.subject}' {proposal.relation} '{proposal.value}'"
         if relation is None:
-            self.skipped.append(f"{about}: there is no relation '{proposal.relation}'")
+            self.skip(about, f"there is no relation '{proposal.relation}'")
             return
         value = read_value(relation["value"], proposal.value)
         if value is None:
             wanted = _KINDS.get(relation["value"], "a value")
-            self.skipped.append(f"{about}: '{proposal.value}' is not {wanted}")
+            self.skip(about, f"'{proposal.value}' is not {wanted}")
             return
         subject, problem = self.entity(proposal.subject, relation["subject"])
         if isinstance(value, str) and problem is None:
@@ -150,13 +154,17 @@ class _Builder:
             if problem is None and (same_name or (value_key is not None and value_key == subject)):
                 problem = "the subject and the value are the same"
         if problem is not None:
-            self.skipped.append(f"{about}: {problem}")
+            self.skip(about, problem)
             return
         self.data["relations"].setdefault(proposal.relation, relation)
         subject = self.create(proposal.subject, relation["subject"])
         if isinstance(value, str):
             value = self.create(value, relation["value"])
         self.put_fact(proposal, relation, subject, value, about)
+
+    def skip(self, about: str, reason: str) -> None:
+        self.skipped.append(f"{about}: {reason}")
+        self.reason = reason
 
     def entity(self, name: str, kind: str) -> tuple[str | None, str | None]:
         """The key of a known entity of that name (None if new), or a problem."""
@@ -203,7 +211,7 @@ class _Builder:
         if relation.get("many") and same:
             fact = same[0]
             if raw in fact["value"]:
-                self.skipped.append(f"{about}: already in fact '{fact['key']}'")
+                self.skip(about, f"already in fact '{fact['key']}'")
                 return
             fact["value"] = [*fact["value"], raw]
             if proposal.evidence not in fact["evidence"]:
@@ -211,13 +219,14 @@ class _Builder:
             self.added.append(fact["key"])
             return
         if any(_same_value(f["value"], raw) for f in same):
-            self.skipped.append(f"{about}: the deck already states it")
+            self.skip(about, "the deck already states it")
             return
         if same and relation.get("unique", not relation.get("many")):
             other = same[0]["key"]
-            self.skipped.append(
-                f"{about}: fact '{other}' already gives '{proposal.subject}' a "
-                f"{proposal.relation}; change that fact instead"
+            self.skip(
+                about,
+                f"fact '{other}' already gives '{proposal.subject}' a "
+                f"{proposal.relation}; change that fact instead",
             )
             return
         key = self.fact_keys.make(f"{subject} {proposal.relation}", "fact")
@@ -253,7 +262,13 @@ def build_draft(accepted: Iterable[Proposal], base: dict[str, Any]) -> Draft:
             value broke a rule no check here foresaw); nothing is returned half-made.
     """
     builder = _Builder(base)
+    outcomes: list[tuple[str | None, str | None]] = []
     for proposal in accepted:
+        added = len(builder.added)
         builder.add(proposal)
+        if len(builder.added) > added:
+            outcomes.append((builder.added[-1], None))
+        else:
+            outcomes.append((None, builder.reason))
     Deck.from_dict(builder.data, filename="draft")
-    return Draft(builder.data, list(dict.fromkeys(builder.added)), builder.skipped)
+    return Draft(builder.data, list(dict.fromkeys(builder.added)), builder.skipped, outcomes)
