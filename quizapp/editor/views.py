@@ -548,5 +548,6 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# The import views (CSV/TSV, Anki) register on the same blueprint.
+# The import views (CSV/TSV, Anki) and "from text" register on the same blueprint.
 from quizapp.editor import imports  # noqa: E402, F401
+from quizapp.editor import from_text  # noqa: E402, F401
