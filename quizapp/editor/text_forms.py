@@ -117,11 +117,13 @@ def read_rows(form: Mapping[str, str], relations: set[str]) -> tuple[list[Row], 
         return [], [f"At most {MAX_ROWS} suggestions can be reviewed at once."]
     rows, problems = [], []
     for number in range(count):
-        get = lambda name: " ".join(form.get(f"row-{number}-{name}", "").split())  # noqa: E731
+        field = {
+            name: " ".join(form.get(f"row-{number}-{name}", "").split())
+            for name in ("decision", "relation", "subject", "value", "evidence")
+        }
         place = f"Suggestion {number + 1}"
-        decision = get("decision")
-        relation = get("relation")
-        fields = {"subject": get("subject"), "value": get("value"), "evidence": get("evidence")}
+        decision, relation = field["decision"], field["relation"]
+        fields = {name: field[name] for name in ("subject", "value", "evidence")}
         if decision not in ("accept", "reject"):
             problems.append(f"{place}: choose accept or reject.")
             continue

@@ -549,5 +549,7 @@ def download(key: str):
 
 
 # The import views (CSV/TSV, Anki) and "from text" register on the same blueprint.
-from quizapp.editor import imports  # noqa: E402, F401
-from quizapp.editor import from_text  # noqa: E402, F401
+from quizapp.editor import (
+    from_text,  # noqa: F401
+    imports,  # noqa: F401
+)
