@@ -549,7 +549,4 @@ def download(key: str):
 
 
 # The import views (CSV/TSV, Anki) and "from text" register on the same blueprint.
-from quizapp.editor import (
-    from_text,  # noqa: F401
-    imports,  # noqa: F401
-)
+from quizapp.editor import from_text, imports  # noqa: E402, F401
