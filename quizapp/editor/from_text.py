@@ -41,9 +41,7 @@ def new_from_text():
             rows = [text_forms.Row(p, True) for p in suggesting.proposals(found)]
             return _review(rows, _new_base(form), form, None)
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "editor/from_text.html", form=form, deck=None, problems=problems
-    ), status
+    return render_template("editor/from_text.html", form=form, deck=None, problems=problems), status
 
 
 @bp.post("/new/from-text/review")
@@ -97,9 +95,7 @@ def add_from_text(key: str):
             rows = [text_forms.Row(p, not p.duplicate) for p in suggesting.proposals(found)]
             return _review(rows, deck.content, text_forms.ReviewForm(), deck)
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "editor/from_text.html", form=form, deck=deck, problems=problems
-    ), status
+    return render_template("editor/from_text.html", form=form, deck=deck, problems=problems), status
 
 
 @bp.post("/<key>/edit/from-text/review")

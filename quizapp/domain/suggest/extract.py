@@ -143,6 +143,7 @@ class _Reader:
                 value = replace(value, unit=unit)
             return [value] if value is not None else []
         text = self.sentence.restore(groups.get("t") or "").strip(" -–")
+        text = text.lower() if text.istitle() and " " not in text else text  # "Research-focused"
         text = re.sub(r"^(?:the|a|an) ", "", text) if kind == "text" else text
         return [TextValue(text)] if text else []
 

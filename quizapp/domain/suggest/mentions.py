@@ -203,6 +203,7 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
+_DESCRIBING = re.compile(r"-(?:focused|based|backed|owned|led|made|born|funded)$")
 _NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 
 
@@ -253,6 +254,11 @@ def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
     for word in _WORD.finditer(span):
         text = word.group(0)
         at_start = offset + word.start() == 0
+        if _DESCRIBING.search(text):  # "Research-focused", "Stockholm-based": not a name
+            if start is not None:
+                parts.append((start, end))
+            start = end = None
+            continue
         if text[:1].isupper() and (
             text.lower() in _NOT_NAMES or (at_start and text.lower() in _NUMBER_WORDS)
         ):

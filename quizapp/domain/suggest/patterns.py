@@ -40,7 +40,7 @@ _POSSESSIVE = (
 _END = (
     r"(?![’']s)(?=\s*(?:[,.;:)(—–”\"]|$)|\s(?:and|or|in|on|at|to|with|for|among|as|who|"
     r"which|that|but|since|before|after|from|by|is|was|are|were|has|have|had|its|their|"
-    r"over|under|until|when|while)\b)"
+    r"over|under|until|when|while|said|says|told|spoke|joined|left|added)\b)"
 )
 _LIST = f"(?:the )?{_E}(?:(?:, (?:the )?{_E}){{0,9}},? (?:and|&) (?:the )?{_E})?"
 _ROLE = (
@@ -264,7 +264,7 @@ _SOURCES: list[tuple] = [
     ("focus", r"{SS},? (?:is |are )?(?:doubling down|concentrating|focusing) on {T}"),
     (
         "focus",
-        r"\b(?P<t>[a-z]+)-focused (?:firms|companies|startups|labs|businesses) "
+        r"\b(?P<t>[A-Za-z]+)-focused (?:firms|companies|startups|labs|businesses) "
         r"(?:like|such as|including) {SS}",
     ),
     (

@@ -148,9 +148,19 @@ def _heading(line: str) -> str | None:
         return match.group(1).strip("*_ ")
     if _URL_LINE.match(line) or _TIME_LINE.match(line):
         return ""
-    if len(line.split()) <= 8 and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”")):
+    words = line.split()
+    if (
+        len(words) <= 8
+        and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
+        and not re.search(r"[.!?]\s", line)
+        and words[-1] not in _RUNS_ON
+    ):
         return line
     return None
+
+
+# A line that ends with one of these words goes on in the next line: not a heading.
+_RUNS_ON = frozenset(["a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "by", "for"])
 
 
 def _sentences(paragraph: str) -> list[Block]:
