@@ -73,7 +73,8 @@ def facts_suggest(
         f"{len(found) - len(fresh)} already in the deck, {len(draft.skipped)} skipped.\n"
         "# Check every fact against its evidence before loading this file.\n\n"
     )
-    click.echo(note + toml, nl=False, file=click.open_file(output, "w", encoding="utf-8"))
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        out.write(note + toml)
     for reason in draft.skipped:
         click.secho(f"skipped: {reason}", fg="yellow", err=True)
     click.echo(
