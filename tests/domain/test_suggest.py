@@ -29,6 +29,12 @@ GOLDEN = [
     ("Founded in 2018, Acme sells tools.", ("founded", "Acme", "2018")),
     ("Students at Oxford founded Acme in 2012.", ("founded", "Acme", "2012")),
     ("Acme (founded 1999) sells tools.", ("founded", "Acme", "1999")),
+    ("Acme dates back to 1990.", ("founded", "Acme", "1990")),
+    ("Acme was founded in Lyon in 1990 by Jane Doe.", ("founder", "Acme", "Jane Doe")),
+    (
+        "Acme sells tools. In 1990, when Jane Doe and John Roe set it up, it was small.",
+        ("founder", "Acme", "John Roe"),
+    ),
     ("Acme is headquartered in Lyon.", ("headquarters", "Acme", "Lyon")),
     ("Acme was created in 2020 and is based in Lyon.", ("headquarters", "Acme", "Lyon")),
     ("Acme, a French startup based in Lyon, sells tools.", ("headquarters", "Acme", "Lyon")),
@@ -58,6 +64,7 @@ GOLDEN = [
         ("investor", "Acme", "Initech"),
     ),
     ("Initech has invested in Acme.", ("investor", "Acme", "Initech")),
+    ("Acme sells tools. Its latest round was led by Initech.", ("investor", "Acme", "Initech")),
     ("Acme is valued at around $3 billion.", ("valuation", "Acme", "around $3 billion")),
     ("Valued at over $2 billion, Acme is big.", ("valuation", "Acme", "over $2 billion")),
     (
@@ -69,6 +76,10 @@ GOLDEN = [
     ("Acme's revenue in 2024 was around $70 million.", ("revenue", "Acme", "around $70 million")),
     ("Acme made $70 million in revenue.", ("revenue", "Acme", "$70 million")),
     ("Acme reported sales of £7 million.", ("revenue", "Acme", "£7 million")),
+    (
+        "Acme sells tools, and its net revenue for 2023 came to €1.6 billion.",
+        ("revenue", "Acme", "€1.6 billion"),
+    ),
     ("Acme has raised $140 million so far.", ("funding", "Acme", "$140 million")),
     (
         "A group known as the “Big Three”—Acme, Initech, and Globex—leads.",

@@ -46,12 +46,13 @@ class Suggestion:
 
 
 _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
-# A name opening a clause, followed by a verb: what a sentence is about ("Minimax is",
-# "Founded in 2023, Infinigence AI claims"; not "AI products").
+# A name opening a clause (or named by its kind), followed by a verb: what a sentence is
+# about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
+# dates"; not "AI products").
 _SUBJECT = re.compile(
-    f"(?:^|(?<=[,;] )){OPEN}E(\\d+){SHUT}"
+    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) ){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
-    r"[a-z]+s|[a-z]+ed)\b)"
+    r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
 )
 
 

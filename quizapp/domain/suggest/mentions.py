@@ -100,9 +100,10 @@ _NUMBER = re.compile(
     rf"(?<![\w.$€£¥]){_QUALIFIER}(?:{_FIGURE})(?:\s(?:trillion|billion|million|thousand)\b)?"
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
-_TOKEN = r"(?:[A-Z][\w&+.-]*[\w+]|[A-Z]|\d+[.-]?[A-Za-z][\w.-]*[\w])"
+_TOKEN = r"(?:[A-Z][\w&+.-]*[\w+]|[A-Z]|\d+[.-]?[A-Za-z][\w.-]*[\w]|[a-z][A-Z][\w.-]*[\w])"
 _CAPS = re.compile(
-    rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | von | van | der | du | al-){_TOKEN})*"
+    rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | de la | du | von | von der | van | van der | "
+    rf"van den | der | al-){_TOKEN})*"
     r"(?: \d+(?:\.\d+)?(?!\w|[.,]\d))?"
 )
 _VERSION = re.compile(r" \d+(?:\.\d+)?$")
@@ -203,6 +204,7 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
+_CONNECTORS = frozenset(["of", "for", "de", "la", "du", "von", "van", "der", "den", "al-"])
 _DESCRIBING = re.compile(r"-(?:focused|based|backed|owned|led|made|born|funded)$")
 _NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 
@@ -266,7 +268,7 @@ def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
                 parts.append((start, end))
             start = end = None
             continue
-        if start is None and not text[:1].isupper() and not text[:1].isdigit():
+        if start is None and text in _CONNECTORS:
             continue  # a connector ("of") left at the start of a cut span
         start = offset + word.start() if start is None else start
         end = offset + word.end()

@@ -123,12 +123,14 @@ def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = F
 
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
+# "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
+_PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
 _SOURCES: list[tuple] = [
     # --- founder ---
     (
         "founder",
-        rf"{{S}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED} (?:in {{_}})?by "
+        rf"{{S}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} (?:in {{_}})?by "
         r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
     ),
     (
@@ -138,8 +140,8 @@ _SOURCES: list[tuple] = [
     ),
     (
         "founder",
-        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}},? (?:who )?{_FOUNDED} "
-        r"(?:the )?(?:[a-z]+ ){0,2}?{S}",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who)? {_FOUNDED} "
+        r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
     ),
     ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
     ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
@@ -147,12 +149,18 @@ _SOURCES: list[tuple] = [
     # --- founded ---
     (
         "founded",
-        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}"
+        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}{_PLACE}"
         r"(?: by [^.;]{1,120}?)? in {D}",
     ),
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
+    ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
+    (
+        "founder",
+        r"\bwhen (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|started|established|created|set) "
+        r"(?P<p>it|the company|the firm)\b",
+    ),
     # --- headquarters ---
     (
         "headquarters",
@@ -214,6 +222,10 @@ _SOURCES: list[tuple] = [
         r"shareholders)",
     ),
     ("investor", r"{VS} (?:has |have )?invested in {S}"),
+    (
+        "investor",
+        r"\b(?:round|sale|raise|deal|investment) (?:was |that was )?(?:backed|led) by {VS}",
+    ),
     # --- valuation ---
     (
         "valuation",
@@ -226,12 +238,16 @@ _SOURCES: list[tuple] = [
         r"^With an? (?:[a-z]+ )?valuation (?:of |at |above )?{M}[^,]{0,80}, "
         r"{_}{S}(?= [a-z])",
     ),
-    ("valuation", r"{POSS} valuation (?:is |was |of |at |reached |stands at |rose to |hit )?{M}"),
+    (
+        "valuation",
+        r"{POSS} valuation (?:is |was |of |at |reached |stands at |hit |(?:rose|fell|dropped|"
+        r"climbed|grew|jumped|slumped) to )?{M}",
+    ),
     ("valuation", r"{SP} (?:reached|hit|achieved) a valuation of {M}"),
     # --- revenue ---
     (
         "revenue",
-        r"{POSS} (?:annual |yearly |total )?(?:revenue|revenues|sales|turnover)"
+        r"{POSS} (?:annual |yearly |total |net |gross )?(?:revenue|revenues|sales|turnover)"
         r"(?: (?:in|for) {D})? (?:was|were|is|are|reached|hit|of|totalled|totaled|came to|"
         r"rose to|fell to|stood at|amounted to) {M}",
     ),
