@@ -119,6 +119,20 @@ GOLDEN = [
     ),
     ("Lyon has a population of 500,000.", ("population", "Lyon", "500,000 people")),
     ("Lyon's population is 500,000.", ("population", "Lyon", "500,000 people")),
+    (
+        "Lyon is in France and has a population of 500,000.",
+        ("population", "Lyon", "500,000 people"),
+    ),
+    (
+        "Lyon, the third city, is home to more than 500,000 people.",
+        ("population", "Lyon", "over 500,000 people"),
+    ),
+    (
+        "Lyon is old. About 500,000 people live there.",
+        ("population", "Lyon", "around 500,000 people"),
+    ),
+    ("Lyon, France's third city, is old.", None),
+    ("Paris, France's capital, is large.", ("capital_of", "Paris", "France")),
     ("Paris is the capital of France.", ("capital_of", "Paris", "France")),
     ("France's capital, Paris, is large.", ("capital_of", "Paris", "France")),
     ("We flew to the capital of France, Paris, in May.", ("capital_of", "Paris", "France")),

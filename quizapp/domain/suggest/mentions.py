@@ -85,8 +85,8 @@ _DATE = re.compile(
     rf"|{_MONTH},? (?:of )?{_YEAR}"
     rf"|{_YEAR})(?![\w%]|[.,]\d)"
 )
-_QUALIFIER = (
-    r"(?:(?:more than|over|about|around|nearly|almost|roughly|approximately|up to|under|"
+_QUALIFIER = (  # "About 1.1 million" starts a sentence as often as "about" goes inside one
+    r"(?:(?i:more than|over|about|around|nearly|almost|roughly|approximately|up to|under|"
     r"less than|at least)\s+)?"
 )
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -193,6 +193,16 @@ _NOT_NAMES = frozenset(
         "whose",
         "how",
         "why",
+        "about",
+        "around",
+        "over",
+        "nearly",
+        "almost",
+        "roughly",
+        "approximately",
+        "more",
+        "less",
+        "under",
         "monday",
         "tuesday",
         "wednesday",
@@ -274,7 +284,9 @@ def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
         end = offset + word.end()
     if start is not None:
         parts.append((start, end))
-    return [_trim_connector(span, offset, s, e) for s, e in parts]
+    parts = [_trim_connector(span, offset, s, e) for s, e in parts]
+    # a version number left alone once a word before it was cut ("About 1.1") is no name
+    return [(s, e) for s, e in parts if any(c.isalpha() for c in span[s - offset : e - offset])]
 
 
 def _trim_connector(span: str, offset: int, start: int, end: int) -> tuple[int, int]:

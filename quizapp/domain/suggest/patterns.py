@@ -334,12 +334,28 @@ _SOURCES: list[tuple] = [
         "users",
     ),
     ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),
+    ("population", r"{SP}{APPOS}[^.;]{0,80}? and (?:has|had) a population of {N}", "people"),
     ("population", r"{POSS} population (?:is|was|of|stands at|reached) {N}", "people"),
+    (
+        "population",
+        r"{SP}{APPOS}[^.;]{0,80}?\b(?:is )?home to {N} (?:people|inhabitants|residents)",
+        "people",
+    ),
+    (
+        "population",
+        r"(?P<p>)^{N} (?:people|inhabitants|residents) (?:now )?live (?:there|here)",
+        "people",
+    ),
     # --- capital_of, part_of ---
-    ("capital_of", r"{S},? (?:is |was |became )?(?:the |its )?capital (?:city )?of {V}"),
+    (
+        "capital_of",
+        r"{S},? (?:is |was |became |has been |had been |remains |has become )?(?:the |its )?"
+        r"capital (?:city )?of {V}",
+    ),
     ("capital_of", r"{VPOSS} capital(?: city)?(?: is|,) {S}"),
+    ("capital_of", r"{S}, {VPOSS} capital\b"),
     ("capital_of", r"the capital (?:city )?of {V}, {S}"),
-    ("part_of", r"{S},? (?:is |was )?(?:a |an )?part of {V}"),
+    ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
     # --- discovered_by, discovered, year ---
     ("discovered_by", rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED} by {{VS}}"),
     (
