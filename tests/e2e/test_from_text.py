@@ -87,3 +87,27 @@ def test_review_page_at_phone_width_in_dark_mode(new_page, make_user):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # nothing wider than the phone
     shot(page, "review-375-dark")
+
+
+def test_try_an_answer_in_the_fact_preview(new_page, make_user):
+    teacher = make_user(role="teacher")
+    page = new_page()
+    log_in(page, teacher)
+    page.goto("/decks/new/from-text")
+    page.get_by_label("Title").fill("Acme")
+    page.get_by_label("Article or notes").fill("Acme was founded in 2016 by Jane Doe.")
+    page.get_by_role("button", name="Suggest facts").click()
+    page.get_by_role("button", name="Save accepted facts").click()
+    expect(page.get_by_role("status")).to_contain_text("Deck created with 2 facts")
+
+    page.goto(page.url + "/edit/facts/new")  # from the new deck's page
+    page.get_by_label("Relation").select_option("founded")
+    page.get_by_label("…or a new subject").fill("Initech")
+    page.get_by_label("Answer (date)").fill("2019-05")
+    page.get_by_label("Evidence").fill("Initech was founded in May 2019.")
+    page.get_by_label("Try an answer").fill("May 2019")
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("“May 2019”: accepted")
+    page.get_by_label("Try an answer").fill("2018")
+    expect(preview).to_contain_text("“2018”: not accepted")
+    shot(page, "try-answer")

@@ -104,5 +104,8 @@
   relationSelect.addEventListener("change", showValueFields);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  // "Try an answer" sits in the preview panel, outside the form (form="fact-form")
+  var tried = document.getElementById("try_answer");
+  if (tried) tried.addEventListener("input", schedule);
   showValueFields();
 })();
