@@ -118,3 +118,21 @@ def test_a_relation_that_is_neither_declared_nor_a_preset_is_still_an_error():
     with pytest.raises(FactFileError) as error:
         parse_deck(text)
     assert "unknown relation 'founderr' (did you mean 'founder'?)" in str(error.value)
+
+
+def test_a_relation_table_called_use_is_still_a_relation():
+    text = (
+        HEADER
+        + '\n[relations.use]\nlabel = "uses"\nsubject = "concept"\nvalue = "text"\n'
+        + 'forward = "What is {subject} used for?"\nreverse = false\n'
+        + 'statement = "{subject} is used for {value}."\n'
+        + ENTITIES
+        + fact("f", "use", "some-concept", '"lamps"')
+    )
+    assert parse_deck(text).relations["use"].label == "uses"
+
+
+def test_use_must_list_names():
+    with pytest.raises(FactFileError) as error:
+        parse_deck(HEADER + '\n[relations]\nuse = "companies"\n')
+    assert "field 'use' must be a list of names" in str(error.value)

@@ -206,9 +206,12 @@ class DeckReader:
     def with_presets(self, data: dict[str, Any], wanted: frozenset[str]) -> dict[str, Any]:
         """The file's relation tables plus the presets it uses (`use = [...]`, or by name
         in a fact); a table the file writes replaces the preset of its key."""
-        tables = {key: raw for key, raw in data.items() if key != "use"}
+        # `use = [...]` names presets; a table `[relations.use]` is a relation called "use"
+        # (decks had them before presets existed).
+        directive = "use" in data and not isinstance(data["use"], dict)
+        tables = {key: raw for key, raw in data.items() if key != "use" or not directive}
         names: list[str] = []
-        if "use" in data:
+        if directive:
             use = data["use"]
             if not isinstance(use, list) or not all(isinstance(n, str) for n in use):
                 problem = f"field 'use' must be a list of names, not {_describe(use)}"
