@@ -36,7 +36,7 @@ def facts_suggest(
     """
     from quizapp.commands import _fact_file_paths, _load_or_exit
     from quizapp.domain import suggest as suggesting
-    from quizapp.domain.facts import Deck, to_toml
+    from quizapp.domain.facts import to_toml
     from quizapp.domain.importers.common import slug
 
     path = Path(text_file)
@@ -67,7 +67,7 @@ def facts_suggest(
         base = {"deck": header, "relations": {}, "entities": {}, "facts": []}
     fresh = [p for p in suggesting.proposals(found) if not p.duplicate]
     draft = suggesting.build_draft(fresh, base)
-    toml = to_toml(Deck.from_dict(draft.data))
+    toml = to_toml(draft.deck)
     note = (
         f"# Suggested by `quizapp facts suggest {path.name}`: {len(found)} suggestions, "
         f"{len(found) - len(fresh)} already in the deck, {len(draft.skipped)} skipped.\n"

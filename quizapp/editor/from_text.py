@@ -18,7 +18,7 @@ from quizapp.domain import facts as facts_domain
 from quizapp.domain import suggest as suggesting
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.editor import text_forms
-from quizapp.editor.views import bp, preview, set_visibility, today, upload_limit
+from quizapp.editor.views import bp, preview_of, set_visibility, today, upload_limit
 from quizapp.services import user_decks as service
 
 # --- a new deck -------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def _review(rows, base, form, deck, problems=(), status=200):
     for number, row in enumerate(rows):
         fact_key, reason = next(outcomes) if row.accepted and draft else (None, None)
         if fact_key and fact_key not in previews:
-            previews[fact_key] = preview(draft.data, fact_key)
+            previews[fact_key] = preview_of(draft.deck, fact_key)
         items.append(
             {
                 "number": number,

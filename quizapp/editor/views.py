@@ -404,6 +404,11 @@ def preview(data: dict[str, Any], fact_key: str, answer: str = "") -> dict[str, 
             "dropped": [],
             "warnings": [],
         }
+    return preview_of(deck, fact_key, answer)
+
+
+def preview_of(deck: facts_domain.Deck, fact_key: str, answer: str = "") -> dict[str, Any]:
+    """`preview` of a fact of a deck already validated (many facts, one validation)."""
     generation = generate_for_fact(deck, fact_key)
     questions = []
     for q in generation.questions:

@@ -64,12 +64,14 @@ class Draft:
         skipped: Why each proposal that was not used was not.
         outcomes: For each proposal, in order: (the key of the fact it went into,
             None) or (None, why it was skipped).
+        deck: `data`, validated.
     """
 
     data: dict[str, Any]
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     outcomes: list[tuple[str | None, str | None]] = field(default_factory=list)
+    deck: Deck | None = None
 
 
 def proposals(suggestions: Iterable[Suggestion]) -> list[Proposal]:
@@ -270,5 +272,6 @@ def build_draft(accepted: Iterable[Proposal], base: dict[str, Any]) -> Draft:
             outcomes.append((builder.added[-1], None))
         else:
             outcomes.append((None, builder.reason))
-    Deck.from_dict(builder.data, filename="draft")
-    return Draft(builder.data, list(dict.fromkeys(builder.added)), builder.skipped, outcomes)
+    deck = Deck.from_dict(builder.data, filename="draft")
+    added = list(dict.fromkeys(builder.added))
+    return Draft(builder.data, added, builder.skipped, outcomes, deck)
