@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import suggest as suggesting
-from quizapp.domain.facts.presets import PRESETS
+from quizapp.domain.facts.presets import PRESETS, add_presets
 from quizapp.editor import text_forms
 from quizapp.editor.views import bp, preview_of, set_visibility, today, upload_limit
 from quizapp.services import user_decks as service
@@ -125,6 +125,29 @@ def add_from_text_review(key: str):
         return _review(rows, deck.content, form, deck, _problems(error), 400)
     flash(f"Added {len(added)} facts from your text.", "success")
     return redirect(url_for("editor.edit", key=key))
+
+
+@bp.post("/<key>/edit/presets")
+def add_preset_relations(key: str):
+    """Add relations from the presets ("founded by" picked from a list), templates and all."""
+    service.editable_deck(current_user, key)
+    form = text_forms.PresetForm()
+    if not form.validate_on_submit():
+        flash("Choose relations from the list.", "error")
+        return redirect(url_for("editor.edit", key=key)), 303
+    added: list[str] = []
+
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        data, keys = add_presets(current, [form.preset.data])
+        added[:] = keys
+        return data
+
+    service.change_deck(current_user, key, change, f"Added preset relations ({form.preset.data})")
+    if added:
+        flash(f"Added relation(s): {', '.join(added)}. Their templates can be edited.", "success")
+    else:
+        flash("The deck already has those relations.", "warning")
+    return redirect(url_for("editor.edit", key=key)), 303
 
 
 def _domain_deck(content: dict[str, Any], key: str) -> facts_domain.Deck | None:

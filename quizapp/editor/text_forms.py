@@ -12,12 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp.domain.facts import MAX_NAME, MAX_TEXT
+from quizapp.domain.facts.presets import LIBRARIES, PRESETS
 from quizapp.domain.suggest import MAX_TEXT_BYTES, Proposal
-from quizapp.editor.forms import _DATE, _KEY, DECK_KEY_HELP, KEY_HELP, strip, visibility_field
+from quizapp.editor.forms import (
+    _DATE,
+    _KEY,
+    DECK_KEY_HELP,
+    KEY_HELP,
+    choices,
+    strip,
+    visibility_field,
+)
 
 MAX_ROWS = 300  # proposals on one review page (a 200 KB text rarely gives 100)
 DEFAULT_SOURCE = "Pasted text"
@@ -84,6 +93,24 @@ class NewFromTextForm(DeckDetailsForm):
 class AddFromTextForm(FlaskForm):
     text = _text_field()
     submit = SubmitField("Suggest facts")
+
+
+def _preset_choices() -> list[SelectChoice]:
+    libraries = [
+        (name, f"All relations for {name} ({', '.join(keys)})") for name, keys in LIBRARIES.items()
+    ]
+    single = [
+        (key, f"{p['label']}: {p['forward'].replace('{subject}', '…')}")
+        for key, p in sorted(PRESETS.items())
+    ]
+    return choices(libraries + single)
+
+
+class PresetForm(FlaskForm):
+    """Relations from the built-in presets, added to a deck in one step."""
+
+    preset = SelectField("Add relations from the presets", choices=_preset_choices())
+    submit = SubmitField("Add")
 
 
 class ReviewForm(FlaskForm):

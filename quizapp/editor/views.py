@@ -175,9 +175,12 @@ def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
         dropped = len(generate(domain).dropped)
     except facts_domain.FactFileError:
         pass
+    from quizapp.editor.text_forms import PresetForm
+
     return render_template(
         "editor/edit.html",
         deck=deck,
+        preset_form=PresetForm(formdata=None),
         content=content,
         settings=settings,
         visibility_form=visibility,

@@ -100,7 +100,13 @@ def test_try_an_answer_in_the_fact_preview(new_page, make_user):
     page.get_by_role("button", name="Save accepted facts").click()
     expect(page.get_by_role("status")).to_contain_text("Deck created with 2 facts")
 
-    page.goto(page.url + "/edit/facts/new")  # from the new deck's page
+    deck_url = page.url
+    page.goto(deck_url + "/edit")
+    page.get_by_label("Add relations from the presets").select_option("companies")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Added relation(s): headquarters, product")
+    shot(page, "edit")
+    page.goto(deck_url + "/edit/facts/new")
     page.get_by_label("Relation").select_option("founded")
     page.get_by_label("…or a new subject").fill("Initech")
     page.get_by_label("Answer (date)").fill("2019-05")

@@ -81,7 +81,7 @@ def test_pasting_shows_the_suggestions_with_their_questions_and_saves_nothing(cl
     response = review(client)
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
-    assert "Review 5 suggested facts" in page, page[page.find("<main"):][:3000]
+    assert "Review 5 suggested facts" in page, page[page.find("<main") :][:3000]
     assert "Peter Carlsson" in page and "Stockholm" in page and "Benoit Lemaignan" in page
     assert "Which company was founded by Peter Carlsson?" in page  # the founder fact's preview
     assert "In which year was Northvolt founded?" in page
@@ -133,9 +133,7 @@ def test_a_value_of_the_wrong_kind_is_explained_and_not_added(client, author):
         ({"as_of": "yesterday"}, "Facts true as of"),
     ],
 )
-def test_bad_review_forms_are_refused_with_words_and_nothing_saved(
-    client, author, change, message
-):
+def test_bad_review_forms_are_refused_with_words_and_nothing_saved(client, author, change, message):
     decks, versions = count_rows(Deck), count_rows(DeckVersion)
     response = client.post(
         "/decks/new/from-text/review", data={**form_of(ROWS, action="save"), **change}
@@ -170,9 +168,7 @@ def test_add_from_text_marks_what_the_deck_states_and_adds_the_rest(client, auth
     rows = [ROWS[0], ROWS[1]]
     client.post("/decks/new/from-text/review", data=form_of(rows, action="save"))
     key = f"batteries-u{author.id}"
-    page = client.post(f"/decks/{key}/edit/from-text", data={"text": TEXT}).get_data(
-        as_text=True
-    )
+    page = client.post(f"/decks/{key}/edit/from-text", data={"text": TEXT}).get_data(as_text=True)
     assert page.count("The deck already states this fact.") == 2
     # duplicates come unticked: only the new ones are accepted by default
     assert page.count('value="accept" checked') == 3
@@ -216,3 +212,19 @@ def test_a_whole_article_becomes_a_deck(client, author):
     page = review(client, text=text).get_data(as_text=True)
     count = int(page.split('name="rows" value="')[1].split('"')[0])
     assert count >= 20
+
+
+def test_relations_are_picked_from_the_presets(client, author):
+    client.post("/decks/new/from-text/review", data=form_of(ROWS[:1], action="save"))
+    key = f"batteries-u{author.id}"
+    page = client.get(f"/decks/{key}/edit").get_data(as_text=True)
+    assert "Add relations from the presets" in page
+    assert "founding dates: When was … founded?" in page
+    response = client.post(f"/decks/{key}/edit/presets", data={"preset": "companies"})
+    assert response.status_code == 303
+    relations = db.session.scalar(select(Deck).where(Deck.key == key)).content["relations"]
+    assert {"founder", "founded", "valuation", "investor"} <= set(relations)
+    assert relations["founded"]["forward"] == "When was {subject} founded?"
+    versions = count_rows(DeckVersion)
+    assert client.post(f"/decks/{key}/edit/presets", data={"preset": "nope"}).status_code == 303
+    assert count_rows(DeckVersion) == versions  # an unknown choice changes nothing

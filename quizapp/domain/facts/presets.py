@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["LIBRARIES", "PRESETS", "expand_use", "preset_data"]
+__all__ = ["LIBRARIES", "PRESETS", "add_presets", "expand_use", "preset_data"]
 
 
 def _relation(
@@ -308,3 +308,22 @@ def expand_use(names: list[str]) -> tuple[list[str], list[str]]:
             continue
         keys.extend(key for key in found if key not in keys)
     return keys, unknown
+
+
+def add_presets(data: Mapping[str, Any], names: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """Deck data with the named presets (libraries or single ones) written in as tables.
+
+    Relations the deck already has (by key) are kept as they are; the input is not changed.
+
+    Args:
+        data: Deck data (the fact-file shape).
+        names: Library names and preset keys.
+
+    Returns:
+        (the new data, the keys added)
+    """
+    keys, _unknown = expand_use(names)
+    relations = dict(data.get("relations", {}))
+    added = [key for key in keys if key not in relations]
+    relations.update({key: preset_data(key) for key in added})
+    return {**data, "relations": relations}, added
