@@ -37,12 +37,18 @@ TEXT_HELP = (
 )
 
 
+TOO_LONG = f"The text is too long: at most {MAX_TEXT_BYTES // 1000} KB can be read at once."
+
+
 def _text_field() -> TextAreaField:
     # The byte cap is the extractor's (a clear message above it); this bound only keeps
     # a form from holding more than a few times that.
     return TextAreaField(
         "Article or notes",
-        validators=[DataRequired("Paste some text."), Length(max=4 * MAX_TEXT_BYTES)],
+        validators=[
+            DataRequired("Paste some text."),
+            Length(max=4 * MAX_TEXT_BYTES, message=TOO_LONG),
+        ],
         description=TEXT_HELP,
     )
 

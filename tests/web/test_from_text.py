@@ -150,9 +150,11 @@ def test_saving_with_nothing_accepted_is_refused(client, author):
     assert "Accept at least one suggestion." in response.get_data(as_text=True)
 
 
-def test_a_text_over_the_cap_is_refused_with_the_cap_in_words(client, author):
+@pytest.mark.parametrize("times", [1, 5])
+def test_a_text_over_the_cap_is_refused_with_the_cap_in_words(client, author, times):
     decks = count_rows(Deck)
-    response = review(client, text="Northvolt was founded in 2016. " * (MAX_TEXT_BYTES // 30 + 10))
+    text = "Northvolt was founded in 2016. " * (times * MAX_TEXT_BYTES // 30 + 10)
+    response = review(client, text=text)
     assert response.status_code == 400
     assert "at most 200 KB can be read at once" in response.get_data(as_text=True)
     assert count_rows(Deck) == decks
