@@ -203,9 +203,11 @@ def timing(text: str) -> None:
         data = (text * (size // len(text.encode()) + 1)).encode()[: size - 1000]
         sample = data.decode(errors="ignore")
         sample = sample[: sample.rfind(".") + 1]
-        started = time.perf_counter()
-        count = len(suggest(sample))
-        seconds = time.perf_counter() - started
+        seconds = float("inf")
+        for _ in range(3):  # the best of three: the machine is shared
+            started = time.perf_counter()
+            count = len(suggest(sample))
+            seconds = min(seconds, time.perf_counter() - started)
         print(
             f"  {len(sample.encode()) / 1000:6.0f} KB: {seconds:6.2f} s, "
             f"{seconds * 1000 / (len(sample) / 1000):5.1f} ms per KB, {count} suggestions"
