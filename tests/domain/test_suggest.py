@@ -290,7 +290,8 @@ def test_a_draft_adds_to_a_deck_merging_lists_and_saying_what_it_skipped():
     assert [reason for _, reason in draft.outcomes] == [
         None,
         None,
-        "fact 'acme-founded' already gives 'Acme' a founded; change that fact instead",
+        "fact 'acme-founded' already states the founding dates of 'Acme' (one per subject); "
+        "change that fact instead",
         "'soon' is not a date",
         "'Jane Doe' is a person in this deck, but this relation needs a company",
     ]

@@ -178,7 +178,9 @@ class _Builder:
             return None, None
         have = self.data["entities"][key]["type"]
         if have != kind:
-            return None, f"'{name}' is a {have} in this deck, but this relation needs a {kind}"
+            return None, (
+                f"'{name}' is {_a(have)} in this deck, but this relation needs {_a(kind)}"
+            )
         return key, None
 
     def create(self, name: str, kind: str) -> str:
@@ -227,8 +229,8 @@ class _Builder:
             other = same[0]["key"]
             self.skip(
                 about,
-                f"fact '{other}' already gives '{proposal.subject}' a "
-                f"{proposal.relation}; change that fact instead",
+                f"fact '{other}' already states the {relation['label']} of "
+                f"'{proposal.subject}' (one per subject); change that fact instead",
             )
             return
         key = self.fact_keys.make(f"{subject} {proposal.relation}", "fact")
@@ -242,6 +244,10 @@ class _Builder:
             }
         )
         self.added.append(key)
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 def _same_value(stored: Any, raw: Any) -> bool:
