@@ -27,6 +27,7 @@ from flask_login import current_user
 
 from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
+from quizapp.domain.grading import judge
 from quizapp.domain.questions import generate, generate_for_fact
 from quizapp.editor import forms
 from quizapp.extensions import limiter
@@ -174,9 +175,12 @@ def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
         dropped = len(generate(domain).dropped)
     except facts_domain.FactFileError:
         pass
+    from quizapp.editor.text_forms import PresetForm
+
     return render_template(
         "editor/edit.html",
         deck=deck,
+        preset_form=PresetForm(formdata=None),
         content=content,
         settings=settings,
         visibility_form=visibility,
@@ -370,8 +374,23 @@ def delete_relation(key: str, item_key: str):
 # --- facts, with the preview ------------------------------------------------------------------
 
 
-def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
+# Questions whose answer is typed: the ones an author may "try an answer" on.
+TRIED_KINDS = ("typed", "cloze", "reverse")
+
+
+def try_answer() -> str:
+    """The answer typed in the preview's "Try an answer" box ("" for none)."""
+    return " ".join(request.form.get("try_answer", "").split())[: facts_domain.MAX_NAME]
+
+
+def preview(data: dict[str, Any], fact_key: str, answer: str = "") -> dict[str, Any]:
     """The questions the generator makes of one fact of (unsaved) deck data.
+
+    Args:
+        data: The deck data.
+        fact_key: The fact.
+        answer: An answer to judge against each typed question, as a learner's
+            would be (`grading.judge`, as `quizapp questions grade` does); "" for none.
 
     Returns:
         {"problems": [...]} if the data is not a valid deck; otherwise the fact's
@@ -388,6 +407,11 @@ def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
             "dropped": [],
             "warnings": [],
         }
+    return preview_of(deck, fact_key, answer)
+
+
+def preview_of(deck: facts_domain.Deck, fact_key: str, answer: str = "") -> dict[str, Any]:
+    """`preview` of a fact of a deck already validated (many facts, one validation)."""
     generation = generate_for_fact(deck, fact_key)
     questions = []
     for q in generation.questions:
@@ -405,6 +429,7 @@ def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
                     if ambiguous
                     else ""
                 ),
+                "verdict": _verdict(q, answer),
             }
         )
     return {
@@ -416,6 +441,13 @@ def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
         ],
         "warnings": [f"{w.message}" for w in deck.warnings if w.where == f"fact '{fact_key}'"],
     }
+
+
+def _verdict(question, answer: str) -> dict[str, Any] | None:
+    if not answer or question.kind not in TRIED_KINDS:
+        return None
+    judgement = judge(question, answer)
+    return {"answer": answer, "correct": judgement.correct, "expected": judgement.expected}
 
 
 def _fact_form(deck, item_key: str | None):
@@ -447,7 +479,7 @@ def _fact_page(key: str, item_key: str | None):
         if built is not None:
             data, fact_key = built
             if form.preview.data:
-                shown = preview(data, fact_key)
+                shown = preview(data, fact_key, try_answer())
                 problems = shown["problems"]
             else:
                 verb = "Added" if item_key is None else "Edited"
@@ -517,7 +549,7 @@ def live_preview(key: str):
         errors = [f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()]
         return jsonify(ok=False, problems=errors or ["Fill in the fact."], questions=[], dropped=[])
     data, fact_key = built
-    return jsonify(preview(data, fact_key))
+    return jsonify(preview(data, fact_key, try_answer()))
 
 
 # --- history and downloads --------------------------------------------------------------------
@@ -548,5 +580,5 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# The import views (CSV/TSV, Anki) register on the same blueprint.
-from quizapp.editor import imports  # noqa: E402, F401
+# The import views (CSV/TSV, Anki) and "from text" register on the same blueprint.
+from quizapp.editor import from_text, imports  # noqa: E402, F401
