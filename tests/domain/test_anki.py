@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import sqlite3
+import zipfile
 from pathlib import Path
 
+import genanki
 import pytest
 
 from quizapp.domain import anki
@@ -207,6 +211,39 @@ def test_package_is_reproducible(tmp_path, startups):
     assert one == two
     later = write(tmp_path, export_of(startups, timestamp=T0 + 1), "apkg", "3.apkg").read_bytes()
     assert later != one
+
+
+def _genanki_collection(export: anki.ExportSet) -> sqlite3.Connection:
+    """The collection genanki's own per-note `write_to_db` writes for an export."""
+    connection = sqlite3.connect(":memory:")
+    ids = itertools.count(int(export.timestamp * 1000))
+    anki.build_package(export).write_to_db(connection.cursor(), export.timestamp, ids)
+    return connection
+
+
+def _package_collection(tmp_path: Path, export: anki.ExportSet) -> sqlite3.Connection:
+    package = write(tmp_path, export, "apkg")
+    with zipfile.ZipFile(package) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    return sqlite3.connect(tmp_path / "c.anki2")
+
+
+@pytest.mark.parametrize("subdecks", [False, True])
+def test_bulk_writer_writes_the_rows_genanki_writes(tmp_path, startups, subdecks):
+    """`write_apkg` skips genanki's per-note objects; the collection must not change."""
+    export = export_of(startups, subdecks=subdecks)
+    theirs = _genanki_collection(export)
+    ours = _package_collection(tmp_path, export)
+    for table in ("col", "notes", "cards"):
+        query = f"SELECT * FROM {table} ORDER BY id"
+        expected = theirs.execute(query).fetchall()
+        assert ours.execute(query).fetchall() == expected
+        assert expected
+
+
+def test_fast_guid_is_genankis_guid():
+    for parts in [("quizapp", "startups", "x", "fact"), ("é✓", ""), ("a" * 300,), ("0",)]:
+        assert anki.guid_for(*parts) == genanki.guid_for(*parts)
 
 
 def test_subdecks_per_entity_and_chosen_note_types(tmp_path, startups):
