@@ -224,14 +224,17 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
     want_cloze = "cloze" in export.note_types
     want_choice = "choice" in export.note_types
     deck_tag = _tag(deck.key)
+    names = {key: _escape(entity.name) for key, entity in deck.entities.items()}
+    labels = {key: _escape(relation.label) for key, relation in deck.relations.items()}
     for fact in export.facts:
         entity = deck.entities[fact.subject]
-        relation = deck.relations[fact.relation]
         questions = by_fact.get(fact.key, [])
         tags = (_tag(fact.subject), _tag(fact.relation), deck_tag)
         evidence = _escape(fact.evidence)
         source = _source_html(fact.source or deck.source)
-        name, label = _escape(entity.name), _escape(relation.label)
+        name, label = names[fact.subject], labels[fact.relation]
+        # "deck/fact" and "deck/fact/question": keys and ids need no escaping past this.
+        ref = _escape(_ref(deck, fact))
         if want_facts:
             reverse = _reverse_question(questions)
             fields = (
@@ -243,7 +246,7 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
                 label,  # Relation
                 _escape(reverse.prompt) if reverse else "",  # Reverse
                 _escape(_reverse_answer(reverse)) if reverse else "",  # Reverse answer
-                _escape(_ref(deck, fact)),  # quizapp id
+                ref,  # quizapp id
             )
             yield NoteRow(entity.name, FACT_MODEL, fields, tags, fact_guid(deck.key, fact.key))
         for question in questions:
@@ -257,7 +260,7 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
                     source,
                     name,  # Entity
                     label,  # Relation
-                    _escape(_ref(deck, fact, question)),  # quizapp id
+                    f"{ref}/{_escape(question.id)}",  # quizapp id
                 )
             elif want_choice and question.kind in CHOICE_KINDS and question.choices:
                 model = MULTIPLE_CHOICE_MODEL
@@ -269,7 +272,7 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
                     source,
                     name,  # Entity
                     label,  # Relation
-                    _escape(_ref(deck, fact, question)),  # quizapp id
+                    f"{ref}/{_escape(question.id)}",  # quizapp id
                 )
             else:
                 continue

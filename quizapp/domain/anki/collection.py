@@ -73,7 +73,6 @@ def write_notes(
         timestamp: The modification time of every note and card.
         ids: The id generator genanki used for the rest of the collection.
     """
-    mod = int(timestamp)
     rules: dict[int, _CardRule] = {}
     note_rows, card_rows = [], []
     for due, note in notes:
@@ -81,31 +80,22 @@ def write_notes(
         rule = rules.get(model.model_id)
         if rule is None:
             rule = rules[model.model_id] = _CardRule(model)
-        if len(note.fields) != len(model.fields):
-            raise ValueError(f"{model.name}: {len(note.fields)} fields for {len(model.fields)}")
-        note_id = next(ids)
         fields = note.fields
-        note_rows.append(
-            (
-                note_id,
-                note.guid,
-                model.model_id,
-                mod,
-                -1,  # usn
-                " " + " ".join(note.tags) + " ",
-                "\x1f".join(fields),
-                fields[model.sort_field_index],
-                0,  # csum, which Anki recomputes
-                0,  # flags
-                "",  # data
-            )
-        )
+        if len(fields) != len(model.fields):
+            raise ValueError(f"{model.name}: {len(fields)} fields for {len(model.fields)}")
+        note_id = next(ids)
+        tags = " " + " ".join(note.tags) + " "
+        flds, sort_field = "\x1f".join(fields), fields[model.sort_field_index]
+        note_rows.append((note_id, note.guid, model.model_id, tags, flds, sort_field))
         for ord_ in rule.ords(fields):
-            # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,
-            # lapses, left, odue, odid, flags, data: a new card, as genanki writes it.
-            card_rows.append((next(ids), note_id, deck_id, ord_, mod, -1, 0, 0, due, *_ZEROS, ""))
-    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-    cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
-
-
-_ZEROS = (0,) * 8  # ivl, factor, reps, lapses, left, odue, odid, flags
+            card_rows.append((next(ids), note_id, ord_, due))
+    # What is the same for every row is written into the statement (integers only), so
+    # each row binds only what varies: binding was most of the insert's cost.
+    mod, deck_id = int(timestamp), int(deck_id)
+    # id, guid, mid, mod, usn, tags, flds, sfld, csum (Anki recomputes it), flags, data
+    cursor.executemany(f"INSERT INTO notes VALUES(?,?,?,{mod},-1,?,?,?,0,0,'')", note_rows)
+    # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
+    # odue, odid, flags, data: a new card, as genanki writes it.
+    cursor.executemany(
+        f"INSERT INTO cards VALUES(?,?,{deck_id},?,{mod},-1,0,0,?,0,0,0,0,0,0,0,0,'')", card_rows
+    )

@@ -55,8 +55,12 @@ class ExportSet:
     def questions_by_fact(self) -> dict[str, list[Question]]:
         """The questions of each fact, by fact key, in kind-then-id order."""
         by_fact: dict[str, list[Question]] = defaultdict(list)
-        for question in sorted(self.questions, key=attrgetter("kind", "id")):
+        for question in self.questions:
             by_fact[question.fact_key].append(question)
+        # A few questions per fact: sorting each list is cheaper than sorting them all.
+        order = attrgetter("kind", "id")
+        for questions in by_fact.values():
+            questions.sort(key=order)
         return by_fact
 
 
