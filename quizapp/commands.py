@@ -236,10 +236,10 @@ def questions_load(paths: tuple[str, ...]) -> None:
 def questions_export(fmt: str, deck_key: str | None, output) -> None:
     """Print the loaded questions, one JSON object per line (the question-bank format)."""
     from quizapp.domain.anki import write_jsonl
-    from quizapp.services import decks as deck_service
+    from quizapp.services import exports
 
     try:
-        bank = deck_service.question_bank(deck_key)
+        bank = exports.question_bank(deck_key)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     write_jsonl(bank, output)

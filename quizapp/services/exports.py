@@ -26,13 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import and_, or_, select
 
 from quizapp.domain import anki
-from quizapp.domain.exports import EXPORTERS
 from quizapp.domain import facts as facts_domain
+from quizapp.domain.exports import EXPORTERS
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.scheduling import StudyState
 from quizapp.extensions import db
@@ -240,3 +240,20 @@ def _filename(deck_key: str, selection: Selection, extension: str) -> str:
     elif selection.entities:
         part = f"-{len(selection.entities)}-entities"
     return f"{deck_key}{part}{_FILENAME_SUFFIX[selection.only]}.{extension}"
+
+
+def question_bank(deck_key: str | None = None) -> list[dict[str, Any]]:
+    """The public decks' active questions as JSONL data, with their options' categories.
+
+    What `quizapp questions export` prints, and the same lines as the "jsonl"
+    export of a whole deck.
+
+    Raises:
+        NotFound: `deck_key` names no public deck.
+    """
+    bank = deck_service.question_bank(deck_key)
+    categories: dict[str, dict[str, str]] = {}
+    for key in sorted({payload["deck"] for payload in bank}):
+        deck = deck_service.domain_deck(deck_service.get_deck(None, key))
+        categories[key] = anki.option_categories(deck)
+    return [anki.with_categories(payload, categories[payload["deck"]]) for payload in bank]

@@ -332,9 +332,31 @@ def test_jsonl_is_the_question_bank(startups):
     export = export_of(startups)
     out = io.BytesIO()
     anki.EXPORTERS["jsonl"].write(export, out, lambda _: None)
-    lines = out.getvalue().decode().splitlines()
+    lines = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     expected = sorted((q.to_dict() for q in export.questions), key=lambda q: q["id"])
-    assert [json.loads(line) for line in lines] == expected
+    # Every field kept; `category` added for options that name the deck's entities.
+    assert [{k: v for k, v in line.items() if k != "category"} for line in lines] == expected
+    by_id = {line["id"]: line for line in lines}
+    founder = by_id[
+        next(
+            q.id
+            for q in export.questions
+            if q.fact_key == "stepfun-founder" and q.kind == "multiple_choice"
+        )
+    ]
+    assert founder["category"] == ["person"] * len(founder["choices"])
+    dates = [line for line in lines if line["answer_kind"] == "date" and line["choices"]]
+    assert dates and all("category" not in line for line in dates)
+    typed = [line for line in lines if not line["choices"]]
+    assert typed and all("category" not in line for line in typed)
+
+
+def test_option_categories_leave_out_names_of_two_types(startups):
+    categories = anki.option_categories(startups)
+    assert categories["Jiang Daxin"] == "person" and categories["Stepfun"] == "company"
+    question = {"choices": ["Jiang Daxin", "1999", "Stepfun"], "id": "x"}
+    assert anki.with_categories(question, categories)["category"] == ["person", None, "company"]
+    assert anki.with_categories(question, {}) == question
 
 
 @pytest.mark.parametrize("fmt", list(anki.EXPORTERS))
