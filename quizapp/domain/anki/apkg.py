@@ -361,6 +361,10 @@ def _collection(export: ExportSet, progress: Progress) -> bytes:
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
+        # Built once and thrown away on any error, so no rollback journal is kept;
+        # larger pages make fewer B-tree splits while tens of thousands of rows go in.
+        cursor.execute("PRAGMA page_size = 16384")
+        cursor.execute("PRAGMA journal_mode = OFF")
         ids = itertools.count(int(export.timestamp * 1000))
         genanki.Package(decks).write_to_db(cursor, export.timestamp, ids)
         for anki_deck, notes in zip(decks, placed, strict=True):
