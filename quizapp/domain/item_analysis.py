@@ -121,11 +121,13 @@ class Analysis:
         group_size: How many attempts each of the top and bottom thirds holds
             (0 when there are too few attempts to rank).
         items: Per question, in the order given.
+        min_attempts: How many attempts ranking takes.
     """
 
     attempts: int
     group_size: int
     items: tuple[ItemStats, ...]
+    min_attempts: int = MIN_ATTEMPTS
 
     @property
     def enough(self) -> bool:
@@ -170,7 +172,9 @@ def analyse(
         scores = {a: credit[a].get(qid, 0.0) for a in ranked}
         picks = {a: chosen[a].get(qid, ()) for a in ranked}
         items.append(_item(question, scores, picks, totals, strong, weak, group))
-    return Analysis(attempts=len(ranked), group_size=group, items=tuple(items))
+    return Analysis(
+        attempts=len(ranked), group_size=group, items=tuple(items), min_attempts=min_attempts
+    )
 
 
 def _item(

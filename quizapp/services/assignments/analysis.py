@@ -175,11 +175,14 @@ class Accepted:
 
     Attributes:
         student: Whose answer it was.
+        attempt_id: The attempt whose score it changed (a grade sent elsewhere, as
+            to an LMS, is out of date when `changed`).
         changed: False if it already counted as right (nothing was changed).
         score: The attempt's score now.
     """
 
     student: User
+    attempt_id: int
     changed: bool
     score: float
 
@@ -214,7 +217,7 @@ def accept_answer(
         response, attempt = found
         student = db.session.get(User, attempt.user_id)
         if response.correct and response.points >= 1:
-            return Accepted(student, changed=False, score=attempt.score)
+            return Accepted(student, attempt.id, changed=False, score=attempt.score)
         session.add(
             AnswerOverride(
                 response_id=response.id,
@@ -241,4 +244,4 @@ def accept_answer(
         assignment.id,
         score,
     )
-    return Accepted(student, changed=True, score=score)
+    return Accepted(student, attempt.id, changed=True, score=score)
