@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import zipfile
 from dataclasses import replace
 
@@ -287,6 +288,9 @@ def test_qti_package_manifest_lists_every_file_and_items_read_back(export):
 
         expected = by_id(export)
         assert len(item_resources) == len(expected)
+        # Identifiers are XML names (QTI's identifier type): a letter first, no spaces.
+        ncname = re.compile(r"[A-Za-z_][\w.-]*")
+        assert all(ncname.fullmatch(identifier) for identifier in hrefs)
         for resource in item_resources:
             root = SafeET.fromstring(archive.read(resource.get("href")))
             assert root.tag == f"{QTI}assessmentItem"

@@ -159,10 +159,12 @@ def write_jsonl(questions: Iterable[Mapping[str, Any]], out: IO[str]) -> None:
 
 
 def option_categories(deck: Deck) -> dict[str, str]:
-    """The category of each option text that names one of the deck's entities (its type).
+    """The category of each option text that names one of the deck's entities: its
+    type ("company", "person", "product"...).
 
     Keyed by name and alias; a text that names entities of two types is left out,
-    since its category is not known.
+    since its category is not known. Options that are dates, numbers or free text
+    have none.
     """
     found: dict[str, set[str]] = {}
     for entity in deck.entities.values():
