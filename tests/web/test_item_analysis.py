@@ -189,3 +189,9 @@ def test_a_response_of_another_assignment_is_not_found(
     with pytest.raises(NotFound):
         assignment_service.accept_answer(teacher, school_class.id, other.id, response.id, now=NOW)
     assert count_rows(AnswerOverride) == 0
+
+
+def test_no_attempts_yet(assignment, school_class, teacher, as_user):
+    page = as_user(teacher).get(url(school_class, assignment))
+    assert page.status_code == 200
+    assert "Nothing to analyse yet" in page.get_data(as_text=True)
