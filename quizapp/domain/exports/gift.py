@@ -3,7 +3,7 @@
 One question per paragraph, a blank line between them, after a
 `$CATEGORY: $course$/top/quizapp/<deck title>` line:
 
-    ::Stepfun: founders (multiple choice)::[html]Who founded Stepfun?{
+    ::Stepfun\\: founders — Multiple choice::[html]Who founded Stepfun?{
     =Jiang Daxin
     ~Wang Xiaochuan
     ####<p>Jiang Daxin, Stepfun came late...</p>}

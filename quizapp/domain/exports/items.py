@@ -24,19 +24,11 @@ from dataclasses import dataclass
 from quizapp.domain.anki.content import ExportSet
 from quizapp.domain.anki.fields import _escape, _source_html
 from quizapp.domain.questions import Question
+from quizapp.domain.quizzes import KIND_LABELS
 
 SINGLE, MULTIPLE, TRUE_FALSE, SHORT = "single", "multiple", "true_false", "short"
 # The gap in a cloze question's prompt (`questions.kinds.BLANK`).
 BLANK = "____"
-
-KIND_LABELS = {
-    "multiple_choice": "multiple choice",
-    "multiple_select": "multiple select",
-    "true_false": "true/false",
-    "typed": "typed answer",
-    "cloze": "cloze",
-    "reverse": "reverse",
-}
 
 # Moodle's grade list (question_bank::fraction_options_full): an imported
 # fraction must be one of these, or the import stops.
@@ -71,7 +63,7 @@ class Item:
     Attributes:
         id: The question's stable quizapp id.
         shape: `SINGLE`, `MULTIPLE`, `TRUE_FALSE` or `SHORT`.
-        name: A short name for a question bank ("Stepfun: founders (typed answer)").
+        name: A short name for a question bank ("Stepfun: founders — Typed answer").
         prompt: The question text (plain text, not HTML); for cloze, with `BLANK`.
         options: The options in display order (empty for `SHORT`).
         correct: The right options; for `SHORT`, every accepted answer.
@@ -122,7 +114,7 @@ def items(export: ExportSet) -> Iterator[Item]:
             yield Item(
                 id=question.id,
                 shape=shape,
-                name=f"{entity}: {relation} ({KIND_LABELS.get(question.kind, question.kind)})",
+                name=f"{entity}: {relation} — {KIND_LABELS.get(question.kind, question.kind)}",
                 prompt=question.prompt,
                 options=options,
                 correct=correct,
