@@ -239,6 +239,10 @@ def test_bulk_writer_writes_the_rows_genanki_writes(tmp_path, startups, subdecks
         expected = theirs.execute(query).fetchall()
         assert ours.execute(query).fetchall() == expected
         assert expected
+    # The same tables and indexes (built after the rows went in, but the same ones).
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    assert ours.execute(schema).fetchall() == theirs.execute(schema).fetchall()
+    assert ours.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_fast_guid_is_genankis_guid():

@@ -15,7 +15,7 @@ from typing import IO, NamedTuple
 
 import genanki
 
-from quizapp.domain.anki.collection import write_notes
+from quizapp.domain.anki.collection import indexes_built_after, write_notes
 from quizapp.domain.anki.content import (
     CHOICE_KINDS,
     ExportSet,
@@ -367,8 +367,9 @@ def _collection(export: ExportSet, progress: Progress) -> bytes:
         cursor.execute("PRAGMA journal_mode = OFF")
         ids = itertools.count(int(export.timestamp * 1000))
         genanki.Package(decks).write_to_db(cursor, export.timestamp, ids)
-        for anki_deck, notes in zip(decks, placed, strict=True):
-            write_notes(cursor, anki_deck.deck_id, notes, export.timestamp, ids)
+        with indexes_built_after(cursor):
+            for anki_deck, notes in zip(decks, placed, strict=True):
+                write_notes(cursor, anki_deck.deck_id, notes, export.timestamp, ids)
         connection.commit()
         return connection.serialize()
     finally:
