@@ -35,7 +35,7 @@ from quizapp.domain.exports.items import (
     items,
     percent_text,
 )
-from quizapp.domain.exports.xmltext import xml_text
+from quizapp.domain.exports.xmltext import xml_document, xml_text
 
 _TYPES = {SINGLE: "multichoice", MULTIPLE: "multichoice", TRUE_FALSE: "truefalse"}
 _TYPES[SHORT] = "shortanswer"
@@ -49,9 +49,7 @@ def write_moodle_xml(export: ExportSet, out: IO[bytes], progress: Progress = _no
     quiz.append(_category(export))
     for item in items(export):
         quiz.append(_question(item))
-    ET.indent(quiz)
-    ET.ElementTree(quiz).write(out, encoding="UTF-8", xml_declaration=True)
-    out.write(b"\n")
+    out.write(xml_document(quiz))
     progress(len(export.facts))
 
 

@@ -20,7 +20,6 @@ ElementTree; the zip is deterministic (entries stamped with the export's time).
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ from quizapp.domain.exports.items import (
     deck_title,
     items,
 )
-from quizapp.domain.exports.xmltext import xml_text
+from quizapp.domain.exports.xmltext import xml_document, xml_text
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -68,10 +67,7 @@ def item_identifier(item: Item) -> str:
 
 
 def _xml_bytes(element: ET.Element) -> bytes:
-    ET.indent(element)
-    buffer = io.BytesIO()
-    ET.ElementTree(element).write(buffer, encoding="UTF-8", xml_declaration=True)
-    return buffer.getvalue() + b"\n"
+    return xml_document(element)
 
 
 def _root(tag: str, namespace: str, schema: str, attributes: dict[str, str]) -> ET.Element:
