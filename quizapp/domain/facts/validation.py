@@ -29,6 +29,7 @@ from quizapp.domain.facts.fields import (
     _text,
     _texts,
     _whole,
+    cloze_parts,
 )
 from quizapp.domain.facts.model import (
     ENTITY_TYPES,
@@ -332,7 +333,7 @@ class DeckReader:
         if relation is not None and "value" in fields:
             values = self.fact_values(where, fields["value"], relation, entities)
         cloze = fields.get("cloze")
-        if cloze is not None and "evidence" in fields and cloze not in fields["evidence"]:
+        if cloze is not None and "evidence" in fields and _missing(fields["evidence"], cloze):
             self.warn(where, f"cloze '{cloze}' does not occur in the evidence: no cloze question")
         if values is None or not {"key", "subject", "evidence"} <= fields.keys():
             return None
@@ -462,3 +463,7 @@ class DeckReader:
         if kind == "number":
             return Quantity(amount, fields.get("unit", ""), qualifier)
         return Money(amount, fields["currency"], qualifier)
+
+
+def _missing(evidence: str, words: str) -> bool:
+    return len(cloze_parts(evidence, words)) == 1
