@@ -18,9 +18,10 @@ The time limit is 20 seconds, or 30 for a question with more to read.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from quizapp.domain.anki.content import ExportSet, Progress, _no_progress
@@ -66,49 +67,62 @@ def time_limit(item: Item) -> int:
 
 
 def write_kahoot(export: ExportSet, out: IO[bytes], progress: Progress = _no_progress) -> None:
-    """Write the export's pickable questions as a Kahoot import spreadsheet."""
-    book = Workbook()
+    """Write the export's pickable questions as a Kahoot import spreadsheet.
+
+    openpyxl's write-only mode streams the rows (a large deck's sheet is never
+    held as cell objects), so the rows are appended in order, blank ones included.
+    """
+    book = Workbook(write_only=True)
     moment = datetime.fromtimestamp(export.timestamp, UTC).replace(tzinfo=None)
     book.properties.created = book.properties.modified = moment
     book.properties.creator = "quizapp"
-    sheet = book.active
-    sheet.title = "Kahoot"
+    sheet = book.create_sheet("Kahoot")
+    for column, width in zip("ABCDEFGH", (4, 60, 30, 30, 30, 30, 14, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.append([_cell(sheet, "Quiz template", Font(bold=True, size=14))])
+    sheet.append([_cell(sheet, f"{deck_title(export)}: questions exported by quizapp")])
+    sheet.append(["Import it in Kahoot (Create > Kahoot > Add question > Import spreadsheet)."])
+    for _ in range(HEADER_ROW - 4):  # rows 4 to 7 stay empty, as in the template
+        sheet.append([])
+    sheet.append([_cell(sheet, header, Font(bold=True)) if header else None for header in HEADERS])
     left_out = []
-    sheet["A1"] = "Quiz template"
-    xlsx_text(sheet["A2"], f"{deck_title(export)}: questions exported by quizapp")
-    sheet["A3"] = "Import it in Kahoot (Create > Kahoot > Add question > Import spreadsheet)."
-    sheet["A1"].font = Font(bold=True, size=14)
-    for column, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=header or None)
-        cell.font = Font(bold=True)
-    row = HEADER_ROW
+    number = 0
     for item in items(export):
         reason = left_out_reason(item)
         if reason is not None:
             left_out.append((item, reason))
             continue
-        row += 1
-        sheet.cell(row=row, column=1, value=row - HEADER_ROW)
-        xlsx_text(sheet.cell(row=row, column=2), item.prompt)
-        for number, option in enumerate(item.options, start=1):
-            xlsx_text(sheet.cell(row=row, column=2 + number), option)
-        sheet.cell(row=row, column=7, value=time_limit(item))
+        number += 1
+        answers = [_cell(sheet, option) for option in item.options]
+        answers += [None] * (ANSWERS - len(answers))
         right = [str(n) for n, option in enumerate(item.options, 1) if item.is_correct(option)]
-        xlsx_text(sheet.cell(row=row, column=8), ",".join(right))
-    for column, width in zip("ABCDEFGH", (4, 60, 30, 30, 30, 30, 14, 14), strict=True):
-        sheet.column_dimensions[column].width = width
+        sheet.append(
+            [
+                number,
+                _cell(sheet, item.prompt),
+                *answers,
+                time_limit(item),
+                _cell(sheet, ",".join(right)),
+            ]
+        )
     _left_out_sheet(book, left_out)
     book.save(out)
     progress(len(export.facts))
 
 
+def _cell(sheet: Any, text: str, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    xlsx_text(cell, text)
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def _left_out_sheet(book: Workbook, left_out: list[tuple[Item, str]]) -> None:
     sheet = book.create_sheet("Left out")
-    for column, header in enumerate(("Question", "Kind", "Why it is not in the quiz"), 1):
-        sheet.cell(row=1, column=column, value=header).font = Font(bold=True)
-    for row, (item, reason) in enumerate(left_out, start=2):
-        xlsx_text(sheet.cell(row=row, column=1), item.prompt)
-        xlsx_text(sheet.cell(row=row, column=2), item.question.kind)
-        xlsx_text(sheet.cell(row=row, column=3), reason)
     sheet.column_dimensions["A"].width = 70
     sheet.column_dimensions["C"].width = 50
+    headers = ("Question", "Kind", "Why it is not in the quiz")
+    sheet.append([_cell(sheet, header, Font(bold=True)) for header in headers])
+    for item, reason in left_out:
+        sheet.append([_cell(sheet, text) for text in (item.prompt, item.question.kind, reason)])
