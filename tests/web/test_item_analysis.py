@@ -91,6 +91,9 @@ def test_page_shows_flags_and_links_each_question_to_its_fact(
     client = as_user(teacher)
     report_page = client.get(url(school_class, assignment, "")[:-1]).get_data(as_text=True)
     assert url(school_class, assignment) in report_page  # the report links to the analysis
+    # ... and from each question with wrong answers to where they can be accepted.
+    third = assignment.question_ids[2]
+    assert f'{url(school_class, assignment)}#q-{third}">Review or accept answers' in report_page
     response = client.get(url(school_class, assignment))
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from quizapp.domain import gradebook
 from quizapp.domain import item_analysis as analysis_domain
 from quizapp.domain import quizzes as quiz_domain
 from quizapp.extensions import db
@@ -80,12 +81,6 @@ class ItemAnalysisReport:
     accepted: frozenset[int]
 
 
-def _given_text(given: Any) -> str:
-    if isinstance(given, list):
-        return ", ".join(str(part) for part in given)
-    return "" if given is None else str(given)
-
-
 def _chosen(given: Any) -> tuple[str, ...]:
     if isinstance(given, list):
         return tuple(str(part) for part in given)
@@ -131,10 +126,10 @@ def item_analysis(
         if response is not None:
             response_ids.append(response.id)
             if points < 1:
+                student = counted[question.attempt_id]
+                text = gradebook.answer_text(given)
                 wrong.setdefault(question.question_id, []).append(
-                    WrongAnswer(
-                        response.id, counted[question.attempt_id], _given_text(given), points
-                    )
+                    WrongAnswer(response.id, student, text, points)
                 )
     order = [qid for qid in assignment.question_ids if qid in payloads]
     questions = [_item_question(qid, payloads[qid]) for qid in order]
