@@ -3,6 +3,7 @@
 from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from quizapp.models.overrides import AnswerOverride
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
@@ -10,6 +11,7 @@ from quizapp.models.user import LoginSession, Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
 
 __all__ = [
+    "AnswerOverride",
     "Assignment",
     "ClassMembership",
     "Deck",

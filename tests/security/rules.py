@@ -314,6 +314,8 @@ RULES: dict[str, Rule] = {
     "classroom.delete_assignment": Rule("owners", on="assignments", form=lambda t: {}),
     "classroom.distribution_chart": Rule("owners", on="assignments"),
     "classroom.assignment_export": Rule("owners", on="assignments"),
+    "classroom.item_analysis": Rule("owners", on="assignments"),
+    "classroom.accept_answer": Rule("owners", on="assignment_answers", form=lambda t: {}),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).

@@ -512,6 +512,7 @@ def build_assignments(world: World, payload: str = "") -> None:
             )
             # The teacher's report shows each student's answers; classmates don't see them.
             world.markers[answer] = frozenset({teacher, student})
+        first_answer = _first_response(assignment.id)
         in_class = frozenset({teacher, *students})
         world.markers[title] = in_class
         ids = {"class_id": class_id, "assignment_id": assignment.id}
@@ -523,6 +524,28 @@ def build_assignments(world: World, payload: str = "") -> None:
             "assignment_members",
             Target(f"assignment of {teacher}", ids, in_class, frozenset(students)),
         )
+        # A student's answer in it, which only the class's teacher may accept.
+        world.add(
+            "assignment_answers",
+            Target(
+                f"an answer in the assignment of {teacher}",
+                {**ids, "response_id": first_answer},
+                in_class,
+                frozenset({teacher}),
+            ),
+        )
+
+
+def _first_response(assignment_id: int) -> int:
+    from quizapp.models import QuizAttempt, QuizResponse
+
+    return db.session.scalar(
+        sa.select(QuizResponse.id)
+        .join(QuizQuestion, QuizQuestion.id == QuizResponse.attempt_question_id)
+        .join(QuizAttempt, QuizAttempt.id == QuizQuestion.attempt_id)
+        .where(QuizAttempt.assignment_id == assignment_id)
+        .order_by(QuizResponse.id)
+    )
 
 
 def build_study(world: World, payload: str = "") -> None:
