@@ -7,14 +7,12 @@ became); only the confirmation creates the deck. Same blueprint as `editor.views
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import importers
-from quizapp.domain.questions import generate
+from quizapp.domain.questions import preview_deck
 from quizapp.editor import forms
 from quizapp.editor.views import bp, read_upload, set_visibility, today, upload_limit
 from quizapp.services import user_decks as service
@@ -104,7 +102,7 @@ def map_csv(token: str):
                     flash(f"Imported {len(imported.deck.facts)} facts.", "success")
                     return redirect(url_for("decks.show", key=deck.key))
             else:
-                shown = _deck_preview(imported.deck)
+                shown = preview_deck(imported.deck, PREVIEW_FACTS)
     status = 400 if request.method == "POST" and (problems or form.errors) else 200
     return render_template(
         "editor/map_csv.html",
@@ -117,25 +115,6 @@ def map_csv(token: str):
         preview=shown,
         token=token,
     ), status
-
-
-def _deck_preview(deck: facts_domain.Deck) -> dict[str, Any]:
-    """The first facts of an imported deck with their questions, and counts."""
-    generation = generate(deck)
-    keys = [fact.key for fact in deck.facts[:PREVIEW_FACTS]]
-    return {
-        "facts": len(deck.facts),
-        "questions": len(generation.questions),
-        "dropped": len(generation.dropped),
-        "sample": [
-            {
-                "fact": deck.facts_by_key[k],
-                "subject": deck.entities[deck.facts_by_key[k].subject].name,
-                "questions": [q for q in generation.questions if q.fact_key == k],
-            }
-            for k in keys
-        ],
-    }
 
 
 # --- imports: Anki ----------------------------------------------------------------------------
@@ -205,7 +184,7 @@ def confirm_anki(token: str):
         form=form,
         pending=pending,
         notices=pending.payload.get("notices", []),
-        preview=_deck_preview(deck),
+        preview=preview_deck(deck, PREVIEW_FACTS),
         title=deck.title,
         problems=problems,
     ), status

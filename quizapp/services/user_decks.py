@@ -18,12 +18,22 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
-from quizapp.domain import importers
 from quizapp.extensions import db
-from quizapp.models import Deck, DeckVersion, Fact, PendingImport, User, Visibility, utcnow
+from quizapp.models import (
+    ClassMembership,
+    Deck,
+    DeckVersion,
+    Fact,
+    PendingImport,
+    SchoolClass,
+    User,
+    Visibility,
+    utcnow,
+)
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 from quizapp.services import decks as deck_service
 
@@ -47,6 +57,22 @@ def allowed_visibilities(user: User) -> list[str]:
     if user.is_teacher:
         return [Visibility.PRIVATE.value, Visibility.CLASS.value, Visibility.PUBLIC.value]
     return [Visibility.PRIVATE.value]
+
+
+def class_reach(user: User) -> tuple[int, int]:
+    """How many classes the user teaches and how many students are in them (a student in
+    two classes counts once): who a deck shared with "my classes" reaches today."""
+    if not user.is_teacher:
+        return 0, 0
+    classes = db.session.scalar(
+        select(func.count(SchoolClass.id)).where(SchoolClass.teacher_id == user.id)
+    )
+    students = db.session.scalar(
+        select(func.count(func.distinct(ClassMembership.student_id)))
+        .join(SchoolClass, SchoolClass.id == ClassMembership.class_id)
+        .where(SchoolClass.teacher_id == user.id)
+    )
+    return int(classes or 0), int(students or 0)
 
 
 def _check_visibility(user: User, visibility: str) -> None:
@@ -212,22 +238,26 @@ def create_deck(
 def change_deck(
     user: User,
     key: str,
-    edit: Callable[[dict[str, Any]], dict[str, Any]],
+    edit: Callable[[dict[str, Any]], dict[str, Any] | deck_edits.Edit],
     summary: str,
 ) -> Deck:
     """Apply an edit to a deck's current content and save it as a new version.
 
     The edit runs inside the write transaction on the content as it is now, so two
-    people saving at once never undo each other's change to another fact.
+    people saving at once never undo each other's change to another fact. An edit
+    that no longer applies to the content as it is now (a relation removed under the
+    form) returns a refused `deck_edits.Edit`, and nothing is saved.
 
     Args:
         user: The acting user (must own the deck).
         key: The deck.
-        edit: Takes a copy of the deck data, returns the new data (the key is kept).
+        edit: Takes a copy of the deck data, returns the new data (the key is kept),
+            or a `deck_edits.Edit`.
         summary: What changed, for the history.
 
     Raises:
-        DeckProblems: The edited deck is not valid; nothing was saved.
+        DeckProblems: The edit was refused, or the edited deck is not valid; nothing
+            was saved.
     """
     editable_deck(user, key)
     with write_transaction() as session:
@@ -235,6 +265,10 @@ def change_deck(
         if row is None or row.owner_id != user.id:
             raise NotFound(f"There is no deck {key!r}.")
         data = edit(_copy(row.content))
+        if isinstance(data, deck_edits.Edit):
+            if data.data is None:
+                raise DeckProblems(data.all_problems())
+            data = data.data
         data.setdefault("deck", {})["key"] = key
         deck = validate(data, filename=key)
         before = row.version

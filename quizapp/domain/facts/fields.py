@@ -71,6 +71,10 @@ def _source(value: Any) -> str | None:
     return _text(value, MAX_SOURCE)
 
 
+def _optional_source(value: Any) -> str | None:
+    return _optional_text(value, MAX_SOURCE)
+
+
 def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {_describe(value)}"

@@ -20,6 +20,7 @@ from quizapp.domain.facts.fields import (
     _did_you_mean,
     _flag,
     _name,
+    _optional_source,
     _optional_text,
     _parse_iso_date,
     _qualifier,
@@ -127,14 +128,10 @@ class DeckReader:
         )
 
     def header(self, data: Any) -> dict[str, Any] | None:
-        required = {
-            "key": _name,
-            "title": _name,
-            "source": _source,
-            "as_of": _date_like,
-            "language": _name,
-        }
-        fields = self.fields("deck", data, required, {"description": _description})
+        required = {"key": _name, "title": _name, "as_of": _date_like, "language": _name}
+        # A source is good practice, not a condition: a teacher's own questions have none.
+        optional = {"description": _description, "source": _optional_source}
+        fields = self.fields("deck", data, required, optional)
         if fields is None:
             return None
         if "key" in fields:
@@ -148,7 +145,7 @@ class DeckReader:
             "key": fields["key"],
             "title": fields["title"],
             "description": fields.get("description", ""),
-            "source": fields["source"],
+            "source": fields.get("source", "").strip(),
             "as_of": as_of,
             "language": fields["language"],
         }
@@ -314,7 +311,12 @@ class DeckReader:
                 "value": _anything,
                 "evidence": _text,
             },
-            {"cloze": _text, "accepted": _texts, "source": _source},
+            {
+                "cloze": _text,
+                "accepted": _texts,
+                "source": _source,
+                "choices": _texts,
+            },
         )
         if fields is None:
             return None
@@ -345,6 +347,7 @@ class DeckReader:
             cloze=cloze,
             accepted=tuple(fields.get("accepted", ())),
             source=fields.get("source"),
+            choices=tuple(fields.get("choices", ())),
         )
 
     def entity(

@@ -68,6 +68,8 @@ def fact_data(fact: Fact, relation: Relation) -> dict[str, Any]:
         data["accepted"] = list(fact.accepted)
     if fact.source is not None:
         data["source"] = fact.source
+    if fact.choices:
+        data["choices"] = list(fact.choices)
     return data
 
 

@@ -31,6 +31,8 @@ MAX_REVERSE_ANSWERS = 5
 LONG_TEXT_WORDS = 3
 # A complete list is shown whole among the options; a longer one is not asked.
 MAX_SELECT_RIGHTS = 6
+# Options an author wrote shown at most (Kahoot has four answers, one or more right).
+MAX_GIVEN_WRONG = 5
 TRUE, FALSE = "True", "False"
 BLANK = "____"
 
@@ -43,22 +45,26 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if relation.many:
         return
     kind = "multiple_choice"
-    if not context.closed(relation):
+    given = given_wrong(context, fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     value = fact.values[0]
-    wrong = context.distractors(fact, value, rng, CHOICES - 1)
-    if len(wrong) < CHOICES - 1:
-        yield _too_few(fact, kind, len(wrong), CHOICES - 1)
-        return
+    if given:
+        wrong = given
+    else:
+        wrong = [d.display for d in context.distractors(fact, value, rng, CHOICES - 1)]
+        if len(wrong) < CHOICES - 1:
+            yield _too_few(fact, kind, len(wrong), CHOICES - 1)
+            return
     prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
-    if gives_away(prompt, value.display, (distractor.display for distractor in wrong)):
+    if not given and gives_away(prompt, value.display, wrong):
         reason = f"the question points at '{value.display}' by a word no other option has"
         yield Dropped(fact.key, kind, reason)
         return
-    choices = [value.display, *(distractor.display for distractor in wrong)]
+    choices = [value.display, *wrong]
     rng.shuffle(choices)
     yield context.question(
         fact,
@@ -85,7 +91,8 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     if not relation.many:
         return
     kind = "multiple_select"
-    if not context.closed(relation):
+    given = given_wrong(context, fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     rights = context.right_values(fact)
@@ -96,12 +103,15 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     shown = list(rights)
-    needed = max(2, CHOICES - len(shown))
-    wrong = context.distractors(fact, fact.values[0], rng, needed)
-    if len(wrong) < needed:
-        yield _too_few(fact, kind, len(wrong), needed)
-        return
-    choices = [value.display for value in (*shown, *wrong)]
+    if given:
+        wrong = given
+    else:
+        needed = max(2, CHOICES - len(shown))
+        wrong = [d.display for d in context.distractors(fact, fact.values[0], rng, needed)]
+        if len(wrong) < needed:
+            yield _too_few(fact, kind, len(wrong), needed)
+            return
+    choices = [*(value.display for value in shown), *wrong]
     rng.shuffle(choices)
     correct = tuple(choice for choice in choices if choice in {v.display for v in shown})
     yield context.question(
@@ -115,6 +125,24 @@ def multiple_select(context: Context, fact: Fact) -> Built:
         correct=correct,
         answer_kind=fact.values[0].kind,
     )
+
+
+def given_wrong(context: Context, fact: Fact) -> list[str]:
+    """The author's own wrong options of a fact (a Kahoot question's), without right ones.
+
+    An author who wrote the options has said they are wrong, so they stand even
+    where the deck itself could not rule a value out (an open relation).
+    """
+    if not fact.choices:
+        return []
+    rights = context.right_values(fact)
+    taken = {normalise(answer) for value in rights for answer in value.answers}
+    wrong: list[str] = []
+    for text in fact.choices:
+        if normalise(text) not in taken:
+            taken.add(normalise(text))
+            wrong.append(text)
+    return wrong[:MAX_GIVEN_WRONG]
 
 
 def true_false(context: Context, fact: Fact) -> Built:
