@@ -24,6 +24,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from quizapp.domain.deck_edits import FactInput, split_list
 from quizapp.domain.facts import ENTITY_TYPES, VALUE_TYPES
+from quizapp.domain.importers import ColumnMapping
 from quizapp.domain.numbers import QUALIFIERS
 
 KEY_HELP = "Lowercase letters, digits and '-'; never change it later."
@@ -418,6 +419,23 @@ class CsvMapForm(FlaskForm):
     def column(self, name: str) -> int | None:
         value = getattr(self, name).data
         return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+    def mapping(self) -> ColumnMapping:
+        """The columns as chosen (an unknown mode is left for `table_to_deck` to refuse)."""
+        return ColumnMapping(
+            mode=self.mode.data or "qa",
+            header=bool(self.header.data),
+            **{name: self.column(name) for name in self.COLUMN_FIELDS},
+        )
+
+    def fill(self, guess: ColumnMapping, filename: str) -> None:
+        """Pre-set the choices from a guess (the first time the page is shown)."""
+        self.mode.data = guess.mode
+        self.header.data = guess.header
+        self.title.data = filename.rsplit(".", 1)[0][:200]
+        for name in self.COLUMN_FIELDS:
+            column = getattr(guess, name)
+            getattr(self, name).data = "" if column is None else str(column)
 
 
 class AnkiUploadForm(FlaskForm):

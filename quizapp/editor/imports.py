@@ -56,27 +56,14 @@ def map_csv(token: str):
     table = importers.read_table(pending.payload["text"].encode(), pending.filename)
     form = forms.CsvMapForm()
     set_visibility(form)
-    header = table.rows[0]
-    names = [
-        f"{i + 1}: {name[:40]}" if table.header_guess else f"Column {i + 1}"
-        for i, name in enumerate(header)
-    ]
-    form.set_columns(names)
+    form.set_columns(importers.column_names(table, table.header_guess))
     if request.method == "GET":
-        form.header.data = table.header_guess
-        form.title.data = pending.filename.rsplit(".", 1)[0][:200]
-        form.question.data, form.answer.data = "0", "1"
-        form.subject.data, form.relation.data = "0", "1"
-        form.value.data = "2" if table.width > 2 else ""
+        form.fill(importers.guess_mapping(table), pending.filename)
     problems: list[str] = []
     notices: list[str] = []
     shown = None
     if form.validate_on_submit():
-        mapping = importers.ColumnMapping(
-            mode=form.mode.data,
-            header=bool(form.header.data),
-            **{name: form.column(name) for name in forms.CsvMapForm.COLUMN_FIELDS},
-        )
+        mapping = form.mapping()
         meta = _meta(form.title.data, f"Imported from {pending.filename}")
         try:
             imported = importers.table_to_deck(table, mapping, meta)
@@ -109,6 +96,7 @@ def map_csv(token: str):
         form=form,
         table=table,
         sample=table.rows[:6],
+        as_imported=importers.mapped_rows(table, form.mapping()),
         delimiter=importers.delimiter_name(table.delimiter),
         problems=problems,
         notices=notices,
