@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from dataclasses import replace
+
 import pytest
 
 from quizapp.domain.importers import (
+    XLSX_LIMITS,
     ColumnMapping,
     DeckMeta,
+    ImportRefused,
+    Limits,
+    Work,
     guess_mapping,
     mapped_rows,
+    read_kahoot,
+    read_quizlet,
     read_table,
+    separator,
     table_to_deck,
 )
 from quizapp.domain.questions import generate
+from tests.anki_files import zip_bytes
 
 META = DeckMeta(key="t", title="T", source="", as_of="2025")
 
@@ -67,3 +79,187 @@ def test_the_header_is_not_a_fact_when_the_guess_is_taken():
     assert names == ["France", "Italy", "Spain", "Peru"]
     options = {c for q in generate(deck).questions for c in q.choices}
     assert "Capital" not in options and "Country" not in options
+
+
+# --- Quizlet ----------------------------------------------------------------------------------
+
+QUIZLET = "mitosis\tcell division into two\nosmosis\twater moving through a membrane\n"
+
+
+def quizlet_deck(text, between="\t", rows="\n"):
+    table, notices = read_quizlet(text, between, rows)
+    return table, notices, table_to_deck(table, guess_mapping(table), META).deck
+
+
+def test_a_quizlet_export_with_the_default_separators():
+    table, notices, deck = quizlet_deck(QUIZLET + "no separator here\n")
+    assert table.rows == (
+        ("mitosis", "cell division into two"),
+        ("osmosis", "water moving through a membrane"),
+    )
+    assert not table.header_guess
+    assert notices == ["1 line(s) had no term and definition around the separator."]
+    assert [deck.entities[f.subject].name for f in deck.facts] == ["mitosis", "osmosis"]
+
+
+def test_a_quizlet_export_with_custom_separators_keeps_the_separator_in_definitions():
+    text = "H2O - water - the liquid;; NaCl - salt;;CO2 - carbon dioxide"
+    table, _, _ = quizlet_deck(text, between=" - ", rows=";;")
+    assert table.rows[0] == ("H2O", "water - the liquid")
+    assert len(table.rows) == 3
+    assert separator("custom", " - ") == " - " and separator("tab") == "\t"
+    assert separator("custom", "") is None and separator("custom", "x" * 11) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "between", "rows", "words"),
+    [
+        ("a\tb\n", "\t", "\t", "must differ"),
+        ("just words\nmore words\n", "\t", "\n", "No card was found"),
+        ("a\x00\tb\n", "\t", "\n", "NUL"),
+        ("a\tb\n" * 60, "\t", "\n", "more than 50 cards"),
+    ],
+)
+def test_bad_quizlet_text_is_refused(text, between, rows, words):
+    with pytest.raises(ImportRefused, match=words):
+        read_quizlet(text, between, rows, Limits(max_notes=50))
+
+
+def test_quizlet_reading_is_linear():
+    work = Work()
+    read_quizlet("t\td\n" * 5000, "\t", "\n", work=work)
+    assert work.used <= 2 * len("t\td\n" * 5000)
+
+
+# --- Kahoot -----------------------------------------------------------------------------------
+
+KAHOOT_HEADER = [
+    "",
+    "Question - max 120 characters",
+    "Answer 1 - max 75 characters",
+    "Answer 2 - max 75 characters",
+    "Answer 3 - max 75 characters",
+    "Answer 4 - max 75 characters",
+    "Time limit (sec) – 5, 10, 20, 30, 60, 90, 120, or 240 secs",
+    "Correct answer(s) - choose at least one",
+]
+KAHOOT_ROWS = [
+    [1, "Capital of France?", "Paris", "Rome", "Madrid", "Lima", 20, 1],
+    [2, "Which are prime?", "2", "3", "4", "6", 30, "1,2"],
+    [3, "Is the sky green?", "True", "False", None, None, 10, "2"],
+]
+
+
+def kahoot_xlsx(rows=KAHOOT_ROWS, header=KAHOOT_HEADER, padding=7) -> bytes:
+    """A workbook laid out as Kahoot's template: notes, then the header on row 8."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Kahoot"
+    sheet["B2"] = "Quiz template"
+    sheet["B4"] = "Add questions, at least two answer alternatives, time limit and choose answers."
+    for _ in range(padding - sheet.max_row):
+        sheet.append([])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def kahoot(data: bytes, limits: Limits = XLSX_LIMITS):
+    return read_kahoot(data, "quiz.xlsx", DeckMeta("k", None, "", "2025"), limits)
+
+
+def test_a_kahoot_spreadsheet_becomes_questions_with_its_own_options():
+    imported = kahoot(kahoot_xlsx())
+    deck = imported.deck
+    assert deck.title == "quiz"
+    assert [f.choices for f in deck.facts] == [("Rome", "Madrid", "Lima"), ("4", "6"), ("True",)]
+    questions = generate(deck).questions
+    choice = {q.prompt: (set(q.choices), q.correct) for q in questions if q.choices}
+    assert choice["Capital of France?"] == ({"Paris", "Rome", "Madrid", "Lima"}, ("Paris",))
+    assert choice["Is the sky green?"] == ({"True", "False"}, ("False",))
+    assert set(choice["Which are prime?"][0]) == {"2", "3", "4", "6"}
+    assert set(choice["Which are prime?"][1]) == {"2", "3"}
+    # a false statement uses the teacher's wrong answers, never another question's
+    statements = [q.prompt for q in questions if q.kind == "true_false"]
+    for prompt in statements:
+        question, _, stated = prompt.partition(" — ")
+        fact = next(f for f in deck.facts if deck.entities[f.subject].name == question)
+        assert stated in {v.display for v in fact.values} | set(fact.choices)
+    assert "time limits of 3 question(s) were not kept" in " ".join(imported.notices)
+
+
+def test_kahoot_rows_with_formulas_or_bad_answers_are_skipped_with_a_notice():
+    rows = [
+        *KAHOOT_ROWS[:1],
+        [2, "=HYPERLINK(\"http://evil\",\"x\")", "a", "b", None, None, 20, 1],
+        [3, "Sum?", "=1+1", "3", None, None, 20, 1],
+        [4, "Which?", "a", "b", None, None, 20, 3],
+        [5, "Nothing right?", "a", "b", None, None, 20, None],
+    ]
+    imported = kahoot(kahoot_xlsx(rows))
+    assert [f.key for f in imported.deck.facts] == ["capital-of-france"]
+    notices = " ".join(imported.notices)
+    assert "2 row(s) skipped: a cell holds a formula" in notices
+    assert "names an empty or missing answer" in notices and "no correct answer" in notices
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: b"not a zip", "not an .xlsx"),
+        (lambda: zip_bytes({"a.txt": b"x"}), "not an Excel workbook"),
+        (lambda: kahoot_xlsx(header=["Q", "A", "B"]), "No header row"),
+        (lambda: kahoot_xlsx(rows=[]), "no question"),
+        (lambda: kahoot_xlsx()[:300], "not a readable zip"),
+    ],
+    ids=["garbage", "not-a-workbook", "no-header", "empty", "truncated"],
+)
+def test_files_that_are_not_kahoot_sheets_are_refused(make, words):
+    with pytest.raises(ImportRefused, match=words):
+        kahoot(make())
+
+
+def test_a_huge_sheet_is_refused_after_reading_only_its_first_rows():
+    rows = [[i, f"Question {i}?", "a", "b", None, None, 20, 1] for i in range(200)]
+    with pytest.raises(ImportRefused, match="more than 50 questions"):
+        kahoot(kahoot_xlsx(rows), replace(XLSX_LIMITS, max_notes=50))
+
+
+def test_a_zip_bomb_spreadsheet_is_refused_before_expanding():
+    members = dict(_members(kahoot_xlsx()))
+    members["xl/worksheets/sheet1.xml"] = b" " * (15 * 1024 * 1024)
+    with pytest.raises(ImportRefused, match="zip bomb"):
+        kahoot(zip_bytes(members))
+
+
+def test_a_spreadsheet_over_the_size_caps_is_refused():
+    small = replace(XLSX_LIMITS, max_member_size=64 * 1024, max_ratio=10**9)
+    members = dict(_members(kahoot_xlsx()))
+    members["xl/sharedStrings.xml"] = b"<sst>" + b" " * (100 * 1024) + b"</sst>"
+    with pytest.raises(ImportRefused, match="would unpack"):
+        kahoot(zip_bytes(members), small)
+
+
+def test_xml_entity_expansion_is_refused():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    members = dict(_members(kahoot_xlsx()))
+    members["xl/worksheets/sheet1.xml"] = laughs
+    with pytest.raises(ImportRefused, match="cannot be read"):
+        kahoot(zip_bytes(members))
+
+
+def _members(data: bytes):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            yield name, archive.read(name)

@@ -85,7 +85,7 @@ class DeckMeta:
     Attributes:
         key: Deck key (the caller makes it unique).
         title: Title; for Anki, None takes the package's deck name.
-        source: Where the facts come from.
+        source: Where the facts come from ("" for nowhere in particular).
         as_of: YYYY, YYYY-MM or YYYY-MM-DD.
         language: BCP 47 tag.
     """
@@ -198,6 +198,7 @@ def read_fact_file(data: bytes, filename: str) -> Imported:
 # --- generic relations for imported cards ----------------------------------------------------
 
 ANSWER_RELATION = "answer"
+ANSWERS_RELATION = "answers"  # a question with several right answers (Kahoot allows it)
 CLOZE_RELATION = "cloze"
 
 _RELATIONS: dict[str, dict[str, Any]] = {
@@ -209,6 +210,16 @@ _RELATIONS: dict[str, dict[str, Any]] = {
         "reverse": False,
         "statement": "{subject} — {value}",
         "many": False,
+        "unique": True,
+    },
+    ANSWERS_RELATION: {
+        "label": "answers (several right)",
+        "subject": "concept",
+        "value": "text",
+        "forward": "{subject}",
+        "reverse": False,
+        "statement": "{subject} — {value}",
+        "many": True,
         "unique": True,
     },
     CLOZE_RELATION: {
@@ -247,16 +258,24 @@ class DeckBuilder:
         self,
         relation: str,
         name: str,
-        answer: str,
+        answer: str | Sequence[str],
         evidence: str,
         cloze: str | None = None,
         tags: Sequence[str] = (),
         key_suffix: str = "",
+        choices: Sequence[str] = (),
     ) -> None:
-        if not name or not answer:
+        """One card: an entity named by its front, a fact whose value is its back.
+
+        Args:
+            answer: The back; a list for ANSWERS_RELATION (several right answers).
+            choices: The card's own wrong options (kept as the fact's `choices`).
+        """
+        answers = [answer] if isinstance(answer, str) else list(answer)
+        if not name or not answers or not all(answers):
             self.skipped["had an empty front or back"] += 1
             return
-        if len(name) > MAX_NAME or self.too_long(answer, evidence):
+        if len(name) > MAX_NAME or self.too_long(*answers, *choices, evidence):
             self.skipped[
                 f"are too long (a front over {MAX_NAME} characters, or a back over {MAX_TEXT})"
             ] += 1
@@ -271,11 +290,13 @@ class DeckBuilder:
             "key": key,
             "subject": key,
             "relation": relation,
-            "value": answer,
+            "value": answer if isinstance(answer, str) else answers,
             "evidence": evidence,
         }
         if cloze is not None:
             fact["cloze"] = cloze
+        if choices:
+            fact["choices"] = list(choices)
         self.facts.append(fact)
 
     def data(self) -> dict[str, Any]:
@@ -283,7 +304,7 @@ class DeckBuilder:
             "deck": {
                 "key": self.meta.key,
                 "title": self.title[:MAX_NAME],
-                "source": self.meta.source,
+                **({"source": self.meta.source} if self.meta.source else {}),
                 "as_of": self.meta.as_of,
                 "language": self.meta.language,
             },

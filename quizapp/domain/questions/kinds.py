@@ -31,8 +31,6 @@ MAX_REVERSE_ANSWERS = 5
 LONG_TEXT_WORDS = 3
 # A complete list is shown whole among the options; a longer one is not asked.
 MAX_SELECT_RIGHTS = 6
-# Options an author wrote shown at most (Kahoot has four answers, one or more right).
-MAX_GIVEN_WRONG = 5
 TRUE, FALSE = "True", "False"
 BLANK = "____"
 
@@ -45,7 +43,7 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if relation.many:
         return
     kind = "multiple_choice"
-    given = given_wrong(context, fact)
+    given = context.given_wrong(fact)
     if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
@@ -91,7 +89,7 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     if not relation.many:
         return
     kind = "multiple_select"
-    given = given_wrong(context, fact)
+    given = context.given_wrong(fact)
     if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
@@ -125,24 +123,6 @@ def multiple_select(context: Context, fact: Fact) -> Built:
         correct=correct,
         answer_kind=fact.values[0].kind,
     )
-
-
-def given_wrong(context: Context, fact: Fact) -> list[str]:
-    """The author's own wrong options of a fact (a Kahoot question's), without right ones.
-
-    An author who wrote the options has said they are wrong, so they stand even
-    where the deck itself could not rule a value out (an open relation).
-    """
-    if not fact.choices:
-        return []
-    rights = context.right_values(fact)
-    taken = {normalise(answer) for value in rights for answer in value.answers}
-    wrong: list[str] = []
-    for text in fact.choices:
-        if normalise(text) not in taken:
-            taken.add(normalise(text))
-            wrong.append(text)
-    return wrong[:MAX_GIVEN_WRONG]
 
 
 def true_false(context: Context, fact: Fact) -> Built:
