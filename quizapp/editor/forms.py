@@ -452,3 +452,43 @@ class AnkiUploadForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     visibility = visibility_field()
     submit = SubmitField("Create the deck")
+
+
+MAX_PASTE = 2 * 1024 * 1024  # characters of a pasted Quizlet set
+
+
+class QuizletForm(FlaskForm):
+    text = TextAreaField(
+        "Paste the exported set",
+        validators=[Length(max=MAX_PASTE, message="At most 2 MB of text; upload a file instead.")],
+        description="In Quizlet: ⋯ → Export, then copy the text.",
+    )
+    file = FileField("…or upload it as a text file")
+    between = RadioField(
+        "Between term and definition",
+        choices=choices([("tab", "Tab"), ("comma", "Comma"), ("custom", "Custom:")]),
+        default="tab",
+        validators=[DataRequired()],
+    )
+    between_custom = StringField("Custom separator", validators=[Length(max=10)])
+    rows = RadioField(
+        "Between cards",
+        choices=choices(
+            [("newline", "New line"), ("semicolon", "Semicolon"), ("custom", "Custom:")]
+        ),
+        default="newline",
+        validators=[DataRequired()],
+    )
+    rows_custom = StringField("Custom card separator", validators=[Length(max=10)])
+    submit = SubmitField("Read the set and choose columns")
+
+
+class KahootUploadForm(FlaskForm):
+    file = FileField("Kahoot spreadsheet (.xlsx)", validators=[FileRequired("Choose a file.")])
+    title = StringField(
+        "Deck title",
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        description="Optional: the file's name is used otherwise.",
+    )
+    submit = SubmitField("Upload and preview")

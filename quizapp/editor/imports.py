@@ -1,8 +1,10 @@
-"""Imports of what teachers already have: CSV/TSV tables and Anki packages.
+"""Imports of what teachers already have: CSV/TSV tables, Quizlet sets, Kahoot
+spreadsheets and Anki packages.
 
 An upload is read (`domain.importers`), staged server-side (`services.user_decks`)
-and shown for confirmation (a CSV: its columns to map; an Anki package: what it
-became); only the confirmation creates the deck. Same blueprint as `editor.views`.
+and shown for confirmation (a table or a Quizlet set: its columns to map; a Kahoot
+sheet or an Anki package: what it became); only the confirmation creates the deck.
+Same blueprint as `editor.views`.
 """
 
 from __future__ import annotations
@@ -50,10 +52,56 @@ def _meta(title: str, source: str) -> importers.DeckMeta:
     )
 
 
+def _staged_table(pending) -> importers.Table:
+    """The table of a staged CSV upload or Quizlet set, read again as it was checked."""
+    payload = pending.payload
+    if "between" in payload:
+        return importers.read_quizlet(payload["text"], payload["between"], payload["rows"])[0]
+    return importers.read_table(payload["text"].encode(), pending.filename)
+
+
+@bp.route("/import/quizlet", methods=["GET", "POST"])
+@upload_limit
+def import_quizlet():
+    form = forms.QuizletForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        between = importers.separator(form.between.data, form.between_custom.data or "")
+        rows = importers.separator(form.rows.data, form.rows_custom.data or "")
+        try:
+            text = _quizlet_text(form)
+            if between is None or rows is None:
+                raise importers.ImportRefused("Type the custom separator (1 to 10 characters).")
+            _table, notices = importers.read_quizlet(text, between, rows)
+        except importers.ImportRefused as error:
+            problems = error.problems
+        else:
+            for notice in notices:
+                flash(notice, "warning")
+            payload = {"text": text, "between": between, "rows": rows}
+            token = service.stage_import(current_user, "csv", "Quizlet set", payload)
+            return redirect(url_for("editor.map_csv", token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/import_quizlet.html", form=form, problems=problems), status
+
+
+def _quizlet_text(form) -> str:
+    """The set's text: the uploaded file if there is one, else what was pasted."""
+    storage = form.file.data
+    if storage is not None and getattr(storage, "filename", ""):
+        data = storage.read(forms.MAX_PASTE * 4 + 1)
+        if len(data) > forms.MAX_PASTE * 4:
+            raise importers.ImportRefused("The file is over 8 MB: that is not a Quizlet set.")
+        return importers.decode_text(data, "file")
+    if not (form.text.data or "").strip():
+        raise importers.ImportRefused("Paste the exported set, or upload it as a file.")
+    return form.text.data
+
+
 @bp.route("/import/csv/<token>", methods=["GET", "POST"])
 def map_csv(token: str):
     pending = service.pending_import(current_user, token, "csv")
-    table = importers.read_table(pending.payload["text"].encode(), pending.filename)
+    table = _staged_table(pending)
     form = forms.CsvMapForm()
     set_visibility(form)
     form.set_columns(importers.column_names(table, table.header_guess))
@@ -141,9 +189,60 @@ def _limits() -> importers.Limits:
     return current_app.config.get("IMPORT_LIMITS") or importers.DEFAULT_LIMITS
 
 
+# --- imports: Kahoot -------------------------------------------------------------------------
+
+
+@bp.route("/import/kahoot", methods=["GET", "POST"])
+@upload_limit
+def import_kahoot():
+    form = forms.KahootUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, filename = read_upload(form)
+        meta = importers.DeckMeta(
+            key="kahoot-import",  # the final, unique key is chosen when it is saved
+            title=form.title.data or None,
+            source="",
+            as_of=today(),
+        )
+        limits = current_app.config.get("XLSX_LIMITS") or importers.XLSX_LIMITS
+        try:
+            imported = importers.read_kahoot(data, filename, meta, limits)
+        except importers.ImportRefused as error:
+            problems = error.problems
+        else:
+            token = service.stage_import(
+                current_user,
+                "kahoot",
+                filename,
+                {"deck": imported.data, "notices": list(imported.notices)},
+            )
+            return redirect(url_for("editor.confirm_kahoot", token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("editor/import_kahoot.html", form=form, problems=problems), status
+
+
+# --- confirming a staged deck (Anki, Kahoot) --------------------------------------------------
+
+_CONFIRM_BACK = {
+    "anki": ("editor.import_anki", "Import an Anki deck"),
+    "kahoot": ("editor.import_kahoot", "Import a Kahoot"),
+}
+
+
 @bp.route("/import/anki/<token>", methods=["GET", "POST"])
 def confirm_anki(token: str):
-    pending = service.pending_import(current_user, token, "anki")
+    return _confirm(token, "anki")
+
+
+@bp.route("/import/kahoot/<token>", methods=["GET", "POST"])
+def confirm_kahoot(token: str):
+    return _confirm(token, "kahoot")
+
+
+def _confirm(token: str, kind: str):
+    """Show a staged deck with its questions; create it on confirmation."""
+    pending = service.pending_import(current_user, token, kind)
     data = pending.payload["deck"]
     deck = facts_domain.Deck.from_dict(data, filename=pending.filename)
     form = forms.ConfirmImportForm()
@@ -156,7 +255,7 @@ def confirm_anki(token: str):
             row = service.finish_import(
                 current_user,
                 token,
-                "anki",
+                kind,
                 data,
                 form.visibility.data,
                 f"Imported from {pending.filename}",
@@ -167,12 +266,15 @@ def confirm_anki(token: str):
             flash(f"Imported {len(deck.facts)} facts from {pending.filename}.", "success")
             return redirect(url_for("decks.show", key=row.key))
     status = 400 if request.method == "POST" else 200
+    back_endpoint, back_label = _CONFIRM_BACK[kind]
     return render_template(
-        "editor/confirm_anki.html",
+        "editor/confirm_import.html",
         form=form,
         pending=pending,
         notices=pending.payload.get("notices", []),
         preview=preview_deck(deck, PREVIEW_FACTS),
         title=deck.title,
         problems=problems,
+        back_url=url_for(back_endpoint),
+        back_label=back_label,
     ), status

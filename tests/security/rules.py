@@ -125,6 +125,10 @@ def _csv_upload(target):
     return {"file": (io.BytesIO(b"question,answer\n2+2?,4\n3+3?,6\n"), "t.csv")}
 
 
+def _quizlet(target):
+    return {"text": "2+2?\t4\n3+3?\t6\n", "between": "tab", "rows": "newline"}
+
+
 def _new_deck(target):
     return {**_deck_settings(target), "visibility": "private"}
 
@@ -235,6 +239,11 @@ RULES: dict[str, Rule] = {
     "editor.import_anki": Rule("login"),
     "editor.confirm_anki": Rule(
         "owners", on="anki_imports", form=lambda t: {"visibility": "private", "submit": "1"}
+    ),
+    "editor.import_quizlet": Rule("login", form=_quizlet),
+    "editor.import_kahoot": Rule("login"),
+    "editor.confirm_kahoot": Rule(
+        "owners", on="kahoot_imports", form=lambda t: {"visibility": "private", "submit": "1"}
     ),
     # --- quizzes and scores --------------------------------------------------------------------
     "quiz.index": Rule("login"),

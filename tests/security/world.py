@@ -396,6 +396,20 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
             },
         )
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
+        token = user_decks.stage_import(
+            users[actor],
+            "kahoot",
+            f"quiz-{actor}{payload}.xlsx",
+            {
+                "deck": _deck_data(
+                    f"kahoot-{TAG[actor].lower()}", imp_marker, payload, url_payload
+                ),
+                "notices": [f"Left out {imp_marker}{payload}"],
+            },
+        )
+        world.add(
+            "kahoot_imports", Target(f"Kahoot upload of {actor}", {"token": token}, owner, owner)
+        )
 
     build_live_games(world, NICK_PAYLOADS if payload else None)
     build_study(world, payload)

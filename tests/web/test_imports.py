@@ -1,0 +1,101 @@
+"""Imports of what teachers have, over HTTP: a CSV with a header, Quizlet, Kahoot, .apkg."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.models import Deck, Fact, PendingImport, Question
+from tests.conftest import count_rows
+from tests.domain.test_teacher_imports import kahoot_xlsx
+from tests.web.test_editor import author, upload  # noqa: F401 (author is a fixture)
+
+
+def test_a_csv_header_is_ticked_and_names_the_columns(client, author):  # noqa: F811
+    csv = "Country,Capital\nFrance,Paris\nItaly,Rome\nSpain,Madrid\nPeru,Lima\n"
+    location = upload(client, "/decks/import/csv", csv.encode(), "capitals.csv").headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert '<input checked id="header" name="header"' in page
+    assert "1: Country" in page and "Column 1" not in page
+    assert "As they will be imported" in page and '<th scope="col">Question</th>' in page
+    form = {"mode": "qa", "header": "y", "question": "0", "answer": "1", "title": "Capitals"}
+    assert (
+        client.post(location, data={**form, "visibility": "private", "submit": "1"}).status_code
+        == 302
+    )
+    assert {f.subject_name for f in Fact.query.all()} == {"France", "Italy", "Spain", "Peru"}
+
+
+def test_a_quizlet_set_is_pasted_mapped_and_imported(client, author):  # noqa: F811
+    text = "mitosis\tcell division\nosmosis\twater through a membrane\nmeiosis\thalving\n"
+    response = client.post(
+        "/decks/import/quizlet", data={"text": text, "between": "tab", "rows": "newline"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "osmosis" in page and "Every row is imported" in page
+    form = {"mode": "qa", "question": "0", "answer": "1", "title": "Cells"}
+    assert (
+        client.post(location, data={**form, "visibility": "private", "submit": "1"}).status_code
+        == 302
+    )
+    assert {f.subject_name for f in Fact.query.all()} == {"mitosis", "osmosis", "meiosis"}
+
+
+def test_a_quizlet_set_with_custom_separators(client, author):  # noqa: F811
+    data = {
+        "text": "H2O = water|NaCl = salt|CO2 = carbon dioxide",
+        "between": "custom",
+        "between_custom": " = ",
+        "rows": "custom",
+        "rows_custom": "|",
+    }
+    response = client.post("/decks/import/quizlet", data=data)
+    assert response.status_code == 302
+    assert "carbon dioxide" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"text": "", "between": "tab", "rows": "newline"}, "Paste the exported set"),
+        ({"text": "a b c", "between": "tab", "rows": "newline"}, "No card was found"),
+        ({"text": "a\tb", "between": "custom", "rows": "newline"}, "Type the custom separator"),
+        ({"text": "a\tb", "between": "nope", "rows": "newline"}, "Not a valid choice"),
+    ],
+)
+def test_bad_quizlet_input_is_refused_and_nothing_is_staged(client, author, data, words):  # noqa: F811
+    response = client.post("/decks/import/quizlet", data=data)
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+    assert count_rows(PendingImport) == 0
+
+
+def test_a_kahoot_is_previewed_then_saved_with_its_options(client, author):  # noqa: F811
+    response = upload(client, "/decks/import/kahoot", kahoot_xlsx(), "Geography quiz.xlsx")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Capital of France?" in page and "Madrid" in page and "time limits" in page
+    assert count_rows(Deck) == 0
+    saved = client.post(response.headers["Location"], data={"visibility": "private"})
+    assert saved.status_code == 302
+    deck = Deck.query.one()
+    assert deck.title == "Geography quiz" and deck.source == ""
+    choice = Question.query.filter_by(kind="multiple_choice").all()
+    france = next(q for q in choice if q.prompt == "Capital of France?")
+    assert set(france.payload["choices"]) == {"Paris", "Rome", "Madrid", "Lima"}
+    assert count_rows(PendingImport) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"not a spreadsheet", "not an .xlsx"),
+        (kahoot_xlsx(header=["Q", "A"]), "No header row"),
+    ],
+)
+def test_bad_kahoot_files_are_refused_and_leave_nothing(client, author, data, words):  # noqa: F811
+    response = upload(client, "/decks/import/kahoot", data, "bad.xlsx")
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+    assert count_rows(PendingImport) == 0 and count_rows(Deck) == 0
