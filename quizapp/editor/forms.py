@@ -450,8 +450,24 @@ class AnkiUploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    into = RadioField("Where the facts go", validators=[Optional()])
     visibility = visibility_field()
     submit = SubmitField("Create the deck")
+
+    def offer_restore(self, own_title: str | None, missing: int) -> None:
+        """Offer to put the facts back into the user's deck they were exported from."""
+        if own_title is None:
+            del self.into
+            return
+        self.into.choices = choices(
+            [
+                ("update", f"Put the {missing} missing fact(s) back into “{own_title}”"),
+                ("new", "Make a new deck of them"),
+            ]
+        )
+        if not self.into.data:
+            self.into.data = "update"
+        self.submit.label.text = "Import"
 
 
 MAX_PASTE = 2 * 1024 * 1024  # characters of a pasted Quizlet set

@@ -178,7 +178,11 @@ def import_anki():
                 current_user,
                 "anki",
                 filename,
-                {"deck": imported.data, "notices": list(imported.notices)},
+                {
+                    "deck": imported.data,
+                    "notices": list(imported.notices),
+                    "origins": {k: list(v) for k, v in imported.origins.items()},
+                },
             )
             return redirect(url_for("editor.confirm_anki", token=token))
     status = 400 if request.method == "POST" else 200
@@ -241,17 +245,26 @@ def confirm_kahoot(token: str):
 
 
 def _confirm(token: str, kind: str):
-    """Show a staged deck with its questions; create it on confirmation."""
+    """Show a staged deck with its questions; create it (or restore into its source) on
+    confirmation."""
     pending = service.pending_import(current_user, token, kind)
-    data = pending.payload["deck"]
+    restoration, own = service.restoration_of(
+        current_user, pending.payload["deck"], pending.payload.get("origins", {})
+    )
+    data = restoration.data
     deck = facts_domain.Deck.from_dict(data, filename=pending.filename)
     form = forms.ConfirmImportForm()
     set_visibility(form)
+    form.offer_restore(own.title if own is not None else None, len(restoration.missing))
     problems: list[str] = []
     if form.validate_on_submit():
-        data = {**data, "deck": {**data["deck"]}}
-        data["deck"]["key"] = service.unique_key(data["deck"]["title"], current_user)
         try:
+            if own is not None and form.into.data == "update":
+                row, added = service.restore_into(current_user, token, kind, own.key, restoration)
+                flash(f"{added} fact(s) put back into {row.title}.", "success")
+                return redirect(url_for("decks.show", key=row.key))
+            data = {**data, "deck": {**data["deck"]}}
+            data["deck"]["key"] = service.unique_key(data["deck"]["title"], current_user)
             row = service.finish_import(
                 current_user,
                 token,
@@ -271,10 +284,34 @@ def _confirm(token: str, kind: str):
         "editor/confirm_import.html",
         form=form,
         pending=pending,
-        notices=pending.payload.get("notices", []),
+        notices=[*_restore_notices(restoration, own), *pending.payload.get("notices", [])],
         preview=preview_deck(deck, PREVIEW_FACTS),
         title=deck.title,
         problems=problems,
         back_url=url_for(back_endpoint),
         back_label=back_label,
     ), status
+
+
+def _restore_notices(restoration, own) -> list[str]:
+    if not restoration.restored:
+        if restoration.source is None:
+            return []
+        return [
+            "This package was exported by quizapp, from a deck you cannot see here: "
+            "each fact comes back as one question and its answer."
+        ]
+    notices = [
+        f"This package was exported by quizapp: its {len(restoration.restored)} facts are "
+        "restored as they were (one fact per fact, not one per Anki note)."
+    ]
+    if own is not None:
+        notices.append(
+            f"They come from your deck “{own.title}”, which "
+            + (
+                f"no longer has {len(restoration.missing)} of them."
+                if restoration.missing
+                else "still has all of them."
+            )
+        )
+    return notices

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 
 from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
+from quizapp.domain.importers import restore
 from quizapp.extensions import db
 from quizapp.models import (
     ClassMembership,
@@ -393,6 +394,77 @@ def finish_import(
         _record(session, row, user, summary, report)
         session.delete(pending)
     return row
+
+
+# Earlier versions searched for facts removed since an export (newest first).
+MAX_VERSIONS_SEARCHED = 200
+
+
+def restoration_of(
+    user: User, data: dict[str, Any], origins: dict[str, Any]
+) -> tuple[restore.Restoration, Deck | None]:
+    """How a package quizapp exported comes back: its facts from the deck it came from.
+
+    Only a deck the user may see is looked at (a key of anyone else's private deck
+    gives the same answer as a key of no deck). For the user's own deck, facts
+    removed since the export are found in its earlier versions.
+
+    Args:
+        user: The importer.
+        data: The deck data the package was read into (stand-in cards).
+        origins: Fact key -> [deck key, fact key], from the package's quizapp ids.
+
+    Returns:
+        The restoration, and the source deck if the user owns it (it can be updated).
+    """
+    refs = {key: (str(ref[0]), str(ref[1])) for key, ref in origins.items()}
+    source = restore.source_deck(refs)
+    row = None
+    if source is not None:
+        row = db.session.scalar(deck_service.visible_decks_query(user).where(Deck.key == source))
+    if row is None:
+        return restore.restore(data, refs, []), None
+    contents = [row.content]
+    owned = row.owner_id == user.id
+    today = {f.get("key") for f in row.content.get("facts", [])}
+    if owned and any(fact not in today for deck, fact in refs.values() if deck == source):
+        contents += db.session.scalars(
+            select(DeckVersion.content)
+            .where(DeckVersion.deck_id == row.id)
+            .order_by(DeckVersion.number.desc())
+            .limit(MAX_VERSIONS_SEARCHED)
+        ).all()
+    return restore.restore(data, refs, contents), row if owned else None
+
+
+def restore_into(
+    user: User, token: str, kind: str, key: str, restoration: restore.Restoration
+) -> tuple[Deck, int]:
+    """Put a package's facts back into the user's deck they were exported from.
+
+    Facts the deck holds stay as they are; those removed since come back. The staged
+    upload is forgotten.
+
+    Returns:
+        The deck and how many facts came back.
+
+    Raises:
+        DeckProblems, NotFound, Forbidden: As `change_deck`; nothing is saved.
+    """
+    pending_import(user, token, kind)
+    added = 0
+
+    def put_back(current: dict[str, Any]) -> dict[str, Any]:
+        nonlocal added
+        data, added = restore.add_missing(current, restoration)
+        return data
+
+    row = change_deck(
+        user, key, put_back, f"Restored {len(restoration.missing)} fact(s) from a package"
+    )
+    with write_transaction() as session:
+        session.execute(delete(PendingImport).where(PendingImport.id == token))
+    return row, added
 
 
 def user_decks(user: User) -> list[Deck]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from quizapp.domain.facts import Deck
 from quizapp.domain.importers import (
     XLSX_LIMITS,
     ColumnMapping,
@@ -17,12 +18,14 @@ from quizapp.domain.importers import (
     Work,
     guess_mapping,
     mapped_rows,
+    read_apkg,
     read_kahoot,
     read_quizlet,
     read_table,
     separator,
     table_to_deck,
 )
+from quizapp.domain.importers.restore import add_missing, restore
 from quizapp.domain.questions import generate
 from tests.anki_files import zip_bytes
 
@@ -196,7 +199,7 @@ def test_a_kahoot_spreadsheet_becomes_questions_with_its_own_options():
 def test_kahoot_rows_with_formulas_or_bad_answers_are_skipped_with_a_notice():
     rows = [
         *KAHOOT_ROWS[:1],
-        [2, "=HYPERLINK(\"http://evil\",\"x\")", "a", "b", None, None, 20, 1],
+        [2, '=HYPERLINK("http://evil","x")', "a", "b", None, None, 20, 1],
         [3, "Sum?", "=1+1", "3", None, None, 20, 1],
         [4, "Which?", "a", "b", None, None, 20, 3],
         [5, "Nothing right?", "a", "b", None, None, 20, None],
@@ -263,3 +266,63 @@ def _members(data: bytes):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             yield name, archive.read(name)
+
+
+# --- quizapp's own .apkg ----------------------------------------------------------------------
+
+
+def exported_package(deck, note_types=None) -> bytes:
+    from quizapp.domain.anki import ExportSet, write_apkg
+
+    export = ExportSet(
+        deck,
+        deck.facts,
+        generate(deck).questions,
+        timestamp=1_700_000_000,
+        **({"note_types": frozenset(note_types)} if note_types else {}),
+    )
+    buffer = io.BytesIO()
+    write_apkg(export, buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def startups():
+    from quizapp.domain.facts import load_deck
+
+    return load_deck("questions/chinese_ai_startups.toml")
+
+
+def test_a_quizapp_export_reads_back_as_one_fact_per_fact(startups):
+    imported = read_apkg(exported_package(startups), "export.apkg", META)
+    assert len(imported.deck.facts) == len(startups.facts)  # not one per note
+    assert set(imported.origins.values()) == {(startups.key, f.key) for f in startups.facts}
+
+
+def test_restoring_an_export_gives_the_same_facts(startups):
+    imported = read_apkg(exported_package(startups), "export.apkg", META)
+    restoration = restore(imported.data, imported.origins, [startups.to_dict()])
+    again = Deck.from_dict(restoration.data)
+    assert again.facts == startups.facts
+    assert again.relations == startups.relations
+    assert set(again.entities) <= set(startups.entities)
+    assert restoration.kept == 0 and not restoration.missing
+    assert again.title == startups.title and again.key == META.key
+
+
+def test_facts_removed_since_the_export_come_back_from_an_earlier_version(startups):
+    imported = read_apkg(exported_package(startups), "export.apkg", META)
+    today = startups.to_dict()
+    gone = today["facts"].pop(0)["key"]
+    restoration = restore(imported.data, imported.origins, [today, startups.to_dict()])
+    assert restoration.missing == (gone,)
+    merged, back = add_missing(today, restoration)
+    assert back == 1 and Deck.from_dict(merged).facts_by_key[gone] == startups.facts_by_key[gone]
+
+
+def test_without_the_source_deck_each_fact_is_one_card(startups):
+    imported = read_apkg(exported_package(startups, {"cloze", "choice"}), "export.apkg", META)
+    assert len(imported.deck.facts) == len({ref for ref in imported.origins.values()})
+    assert len(imported.deck.facts) <= len(startups.facts)
+    restoration = restore(imported.data, imported.origins, [])
+    assert restoration.data == imported.data and restoration.source == startups.key

@@ -7,7 +7,7 @@ import pytest
 from quizapp.models import Deck, Fact, PendingImport, Question
 from tests.conftest import count_rows
 from tests.domain.test_teacher_imports import kahoot_xlsx
-from tests.web.test_editor import author, upload  # noqa: F401 (author is a fixture)
+from tests.web.test_editor import author, capitals, upload  # noqa: F401 (fixtures)
 
 
 def test_a_csv_header_is_ticked_and_names_the_columns(client, author):  # noqa: F811
@@ -99,3 +99,49 @@ def test_bad_kahoot_files_are_refused_and_leave_nothing(client, author, data, wo
     assert response.status_code == 400
     assert words in response.get_data(as_text=True)
     assert count_rows(PendingImport) == 0 and count_rows(Deck) == 0
+
+
+# --- quizapp's own .apkg, back again ----------------------------------------------------------
+
+
+def _import_package(client, data: bytes):
+    response = upload(client, "/decks/import/anki", data, "export.apkg")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.headers["Location"]
+
+
+def test_an_exported_builtin_deck_comes_back_with_the_same_facts(client, author, builtin_decks):  # noqa: F811
+    source = builtin_decks["chinese-ai-startups"]
+    before = {f.key for f in source.facts}
+    package = client.get("/export/chinese-ai-startups?format=apkg").data
+    location = _import_package(client, package)
+    page = client.get(location).get_data(as_text=True)
+    assert f"its {len(before)} facts are restored as they were" in page
+    assert 'name="into"' not in page  # not the importer's deck: only a new one
+    assert client.post(location, data={"visibility": "private"}).status_code == 302
+    copy = Deck.query.filter(Deck.owner_id == author.id).one()
+    assert {f.key for f in copy.facts} == before  # 101 facts, not one per note
+    assert copy.content["facts"] == source.content["facts"]
+    assert copy.content["relations"] == source.content["relations"]
+
+
+def test_an_owner_reimporting_an_export_gets_removed_facts_back(client, capitals):  # noqa: F811
+    from tests.web.test_editor import deck_row
+
+    package = client.get(f"/export/{capitals}?format=apkg").data
+    assert client.post(f"/decks/{capitals}/edit/facts/france-capital/delete").status_code == 303
+    location = _import_package(client, package)
+    page = client.get(location).get_data(as_text=True)
+    assert "no longer has 1 of them" in page and 'name="into"' in page
+    response = client.post(location, data={"into": "update", "visibility": "private"})
+    assert response.status_code == 302
+    assert count_rows(Deck) == 1 and count_rows(PendingImport) == 0
+    assert "france-capital" in {f["key"] for f in deck_row(capitals).content["facts"]}
+
+
+def test_an_owner_may_still_make_a_new_deck_of_an_export(client, capitals):  # noqa: F811
+    package = client.get(f"/export/{capitals}?format=apkg").data
+    location = _import_package(client, package)
+    assert client.post(location, data={"into": "new", "visibility": "private"}).status_code == 302
+    decks = Deck.query.order_by(Deck.id).all()
+    assert len(decks) == 2 and decks[1].content["facts"] == decks[0].content["facts"]

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 
 import zstandard
 
-from quizapp.domain.importers.anki_notes import note_facts
+from quizapp.domain.importers.anki_notes import note_facts, quizapp_facts, quizapp_ref
 from quizapp.domain.importers.archive import open_zip, read_member
 from quizapp.domain.importers.collection import read_collection
 from quizapp.domain.importers.common import (
@@ -71,9 +71,11 @@ def read_apkg(
     builder = DeckBuilder(meta, title)
     if collection.too_long:
         builder.skipped[f"are over {limits.max_field_size // 1024} KB"] += collection.too_long
+    origins = quizapp_facts(builder, notes)
     media_notes = 0
     for note in notes:
-        note_facts(builder, note)
+        if quizapp_ref(note) is None:
+            note_facts(builder, note)
         media_notes += note.had_media
     if media_notes:
         notices.append(f"Images and sounds in {media_notes} note(s) were left out.")
@@ -82,7 +84,7 @@ def read_apkg(
         notices.append(f"Notes of these types were skipped: {', '.join(note_types)}.")
     if not builder.facts:
         raise ImportRefused(["The package has no Basic or Cloze notes to import.", *notices])
-    return validated(builder.data(), filename, notices)
+    return validated(builder.data(), filename, notices, origins)
 
 
 def _collection_bytes(data: bytes, limits: Limits) -> tuple[bytes, int]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # The caps of a fact file's texts (what the database holds): a longer card is skipped.
@@ -105,20 +105,33 @@ class Imported:
         data: The deck as data in the shape of a fact file (`Deck.to_dict()`).
         deck: The same, validated.
         notices: What was left out or changed, for the person importing.
+        origins: Fact key -> (deck key, fact key) it was exported from, for the facts
+            of a package quizapp made.
     """
 
     data: dict[str, Any]
     deck: Deck
     notices: tuple[str, ...] = ()
+    origins: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def validated(data: dict[str, Any], filename: str, notices: Sequence[str] = ()) -> Imported:
-    """Run data through the fact-file validation, turning problems into a refusal."""
+def validated(
+    data: dict[str, Any],
+    filename: str,
+    notices: Sequence[str] = (),
+    origins: Mapping[str, tuple[str, str]] | None = None,
+) -> Imported:
+    """Run data through the fact-file validation, turning problems into a refusal.
+
+    Args:
+        origins: For a package quizapp exported: imported fact key -> (deck key, fact
+            key) it was exported from (its notes' hidden "quizapp id").
+    """
     try:
         deck = Deck.from_dict(data, filename=filename)
     except FactFileError as error:
         raise ImportRefused(f"{p.where}: {p.message}" for p in error.problems[:20]) from None
-    return Imported(deck.to_dict(), deck, tuple(notices))
+    return Imported(deck.to_dict(), deck, tuple(notices), dict(origins or {}))
 
 
 # --- names and keys ---------------------------------------------------------------------------
