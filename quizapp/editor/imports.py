@@ -17,6 +17,7 @@ from quizapp.domain import importers
 from quizapp.domain.questions import preview_deck
 from quizapp.editor import forms
 from quizapp.editor.views import bp, read_upload, set_visibility, today, upload_limit
+from quizapp.services import deck_images
 from quizapp.services import user_decks as service
 
 PREVIEW_FACTS = 5  # facts of an imported deck shown with their questions before saving
@@ -182,6 +183,7 @@ def import_anki():
                     "deck": imported.data,
                     "notices": list(imported.notices),
                     "origins": {k: list(v) for k, v in imported.origins.items()},
+                    "images": deck_images.to_payload(imported.images),
                 },
             )
             return redirect(url_for("editor.confirm_anki", token=token))
@@ -272,6 +274,7 @@ def _confirm(token: str, kind: str):
                 data,
                 form.visibility.data,
                 f"Imported from {pending.filename}",
+                deck_images.from_payload(pending.payload.get("images")),
             )
         except service.DeckProblems as error:
             problems = error.problems
@@ -286,6 +289,7 @@ def _confirm(token: str, kind: str):
         pending=pending,
         notices=[*_restore_notices(restoration, own), *pending.payload.get("notices", [])],
         preview=preview_deck(deck, PREVIEW_FACTS),
+        pictures=deck_images.data_urls(deck_images.from_payload(pending.payload.get("images"))),
         title=deck.title,
         problems=problems,
         back_url=url_for(back_endpoint),

@@ -37,8 +37,8 @@ bp = Blueprint("editor", __name__, url_prefix="/decks")
 
 @bp.before_request
 def _login_first():
-    """Every page here is for a logged-in user (downloads of public decks excepted)."""
-    if request.endpoint == "editor.download" or current_user.is_authenticated:
+    """Every page here is for a logged-in user (downloads and images of public decks excepted)."""
+    if request.endpoint in ("editor.download", "editor.image") or current_user.is_authenticated:
         return None
     return current_app.login_manager.unauthorized()
 
@@ -492,5 +492,6 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# The import views (CSV/TSV, Anki) register on the same blueprint.
-from quizapp.editor import imports  # noqa: E402, F401
+# The import views (CSV/TSV, Quizlet, Kahoot, Anki) and deck images register on the
+# same blueprint.
+from quizapp.editor import imports, media  # noqa: E402, F401

@@ -14,7 +14,7 @@ keys are their own (`owner_key`), so creating a deck can't probe them either.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 
 from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
+from quizapp.domain import images as images_domain
 from quizapp.domain.importers import restore
 from quizapp.extensions import db
 from quizapp.models import (
@@ -35,7 +36,7 @@ from quizapp.models import (
     Visibility,
     utcnow,
 )
-from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.services import Forbidden, NotFound, ServiceError, deck_images, write_transaction
 from quizapp.services import decks as deck_service
 
 # Paths under /decks/ that a deck key must not shadow.
@@ -373,9 +374,18 @@ def pending_import(user: User, token: str, kind: str) -> PendingImport:
 
 
 def finish_import(
-    user: User, token: str, kind: str, data: dict[str, Any], visibility: str, summary: str
+    user: User,
+    token: str,
+    kind: str,
+    data: dict[str, Any],
+    visibility: str,
+    summary: str,
+    images: Iterable[images_domain.Image] = (),
 ) -> Deck:
     """Create the deck of a staged upload and forget the upload, in one transaction.
+
+    Args:
+        images: The upload's pictures; those the deck's facts name are saved with it.
 
     Raises:
         DeckProblems, ServiceError, Forbidden: As `create_deck`; nothing is saved.
@@ -391,6 +401,7 @@ def finish_import(
         if problem := key_problem(deck.key, user, session):
             raise DeckProblems([problem])
         row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
+        deck_images.save(session, row, deck, images)
         _record(session, row, user, summary, report)
         session.delete(pending)
     return row

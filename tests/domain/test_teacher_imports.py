@@ -326,3 +326,97 @@ def test_without_the_source_deck_each_fact_is_one_card(startups):
     assert len(imported.deck.facts) <= len(startups.facts)
     restoration = restore(imported.data, imported.origins, [])
     assert restoration.data == imported.data and restoration.source == startups.key
+
+
+# --- pictures of Anki notes -------------------------------------------------------------------
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64 + b"\xff\xd9"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def package_with_pictures(tmp_path) -> bytes:
+    from tests.anki_files import genanki_package
+
+    files = {"flag.png": PNG, "rome.jpg": JPEG, "evil.png": SVG, "fake.jpg": b"GIF? no, text"}
+    media = []
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        media.append(tmp_path / name)
+    basic = [
+        ('Capital of France? <img src="flag.png">', "Paris", []),
+        ("Capital of Italy?", "Rome <img src='rome.jpg'>", []),
+        ('Capital of Spain? <img src="evil.png">', "Madrid", []),
+        ('Capital of Peru? <img src="fake.jpg"><img src="missing.png">', "Lima", []),
+    ]
+    path = genanki_package(tmp_path / "pictures.apkg", basic=basic, cloze=[], media=media)
+    return path.read_bytes()
+
+
+def test_pictures_of_notes_are_kept_when_they_are_images(tmp_path):
+    from quizapp.domain import images
+
+    imported = read_apkg(package_with_pictures(tmp_path), "p.apkg", META)
+    by_name = {imported.deck.entities[f.subject].name: f.image for f in imported.deck.facts}
+    assert by_name["Capital of France?"] == images.accept(PNG).name
+    assert by_name["Capital of Italy?"] == images.accept(JPEG).name
+    assert by_name["Capital of Spain?"] is None and by_name["Capital of Peru?"] is None
+    assert {i.content_type for i in imported.images.values()} == {"image/png", "image/jpeg"}
+    notices = " ".join(imported.notices)
+    assert "2 picture(s) were left out: they are not PNG, JPEG, GIF or WebP" in notices
+    assert "1 picture(s) were left out: they are not in the package" in notices
+    # the picture is shown with the fact's questions, but not with the reverse one
+    questions = generate(imported.deck).questions
+    france = [q for q in questions if q.fact_key == imported.deck.facts[0].key]
+    assert france and all(q.image == by_name["Capital of France?"] for q in france)
+
+
+def test_pictures_of_the_new_anki_format_are_kept(tmp_path):
+    from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
+
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        deck_id = col.decks.id("Flags")
+        name = col.media.write_data("flag.png", PNG)
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = f'Flag of France <img src="{name}">', "Tricolour"
+        col.add_note(note, deck_id)
+        out = tmp_path / "new.apkg"
+        options = ExportAnkiPackageOptions(
+            with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
+        )
+        col.export_anki_package(out_path=str(out), options=options, limit=DeckIdLimit(deck_id))
+    finally:
+        col.close()
+    imported = read_apkg(out.read_bytes(), "new.apkg", META)
+    assert [f.image for f in imported.deck.facts] == [images_name(PNG)]
+
+
+def images_name(data: bytes) -> str:
+    from quizapp.domain import images
+
+    return images.accept(data).name
+
+
+@pytest.mark.parametrize(
+    ("data", "accepted"),
+    [
+        (PNG, "image/png"),
+        (JPEG, "image/jpeg"),
+        (b"GIF89a" + b"\x00" * 20, "image/gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (SVG, None),
+        (b"<?xml version='1.0'?>" + SVG, None),
+        (b"%PDF-1.7", None),
+        (b"\x89PNG" + b"\x00" * (1024 * 1024), None),  # over the cap
+    ],
+)
+def test_images_are_known_by_their_bytes(data, accepted):
+    from quizapp.domain import images
+
+    result = images.accept(data)
+    assert (result.content_type if isinstance(result, images.Image) else None) == accepted

@@ -215,6 +215,7 @@ RULES: dict[str, Rule] = {
     "decks.fact": Rule("readers", on="facts"),
     "export.download": Rule("readers", on="decks"),
     "editor.download": Rule("readers", on="decks"),
+    "editor.image": Rule("readers", on="deck_images"),
     "editor.mine": Rule("login"),
     "editor.new": Rule("login", form=_new_deck),
     "editor.upload": Rule("login", form=_upload_toml),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from quizapp.extensions import db
 from quizapp.models import Deck, Fact, PendingImport, Question
 from tests.conftest import count_rows
 from tests.domain.test_teacher_imports import kahoot_xlsx
@@ -145,3 +146,76 @@ def test_an_owner_may_still_make_a_new_deck_of_an_export(client, capitals):  # n
     assert client.post(location, data={"into": "new", "visibility": "private"}).status_code == 302
     decks = Deck.query.order_by(Deck.id).all()
     assert len(decks) == 2 and decks[1].content["facts"] == decks[0].content["facts"]
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+
+def test_pictures_of_an_anki_package_are_kept_and_served_as_images(client, author, tmp_path):  # noqa: F811
+    from quizapp.domain import images
+    from quizapp.models import DeckImage
+    from tests.domain.test_teacher_imports import JPEG, PNG, package_with_pictures
+
+    location = _import_package(client, package_with_pictures(tmp_path))
+    page = client.get(location).get_data(as_text=True)
+    assert 'src="data:image/png;base64,' in page  # the preview shows the picture
+    assert "not PNG, JPEG, GIF or WebP" in page
+    assert count_rows(DeckImage) == 0  # nothing stored before the confirmation
+    assert client.post(location, data={"visibility": "private"}).status_code == 302
+    deck = Deck.query.one()
+    assert {i.name for i in DeckImage.query.all()} == {
+        images.accept(PNG).name,
+        images.accept(JPEG).name,
+    }
+    png = images.accept(PNG).name
+    response = client.get(f"/decks/{deck.key}/images/{png}")
+    assert response.status_code == 200 and response.data == PNG
+    assert response.mimetype == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert client.get(f"/decks/{deck.key}/images/{png[:-3]}svg").status_code == 404
+    assert client.get(f"/decks/{deck.key}/images/../../etc").status_code == 404
+    client.post("/auth/logout")
+    assert client.get(f"/decks/{deck.key}/images/{png}").status_code == 404  # a private deck
+
+
+def test_a_quiz_question_shows_its_fact_picture(client, author, tmp_path):  # noqa: F811
+    from quizapp.domain.quizzes import QuizOptions
+    from quizapp.models import utcnow
+    from quizapp.services import quizzes as quiz_service
+    from tests.domain.test_teacher_imports import package_with_pictures
+
+    location = _import_package(client, package_with_pictures(tmp_path))
+    assert client.post(location, data={"visibility": "private"}).status_code == 302
+    deck = Deck.query.one()
+    with_image = [q for q in Question.query.all() if q.payload.get("image")]
+    assert with_image and all(q.kind != "reverse" for q in with_image)
+    attempt = quiz_service.start_quiz(author, deck.key, QuizOptions(count=20), now=utcnow(), seed=1)
+    pictures = 0
+    while (shown := quiz_service.current_question(author, attempt.id, now=utcnow())) is not None:
+        body = client.get(f"/quiz/{attempt.id}").get_data(as_text=True)
+        image = db.session.get(Question, shown.question_id).payload.get("image")
+        if image:
+            pictures += 1
+            assert f'src="/decks/{deck.key}/images/{image}"' in body
+        else:
+            assert "question-image" not in body
+        quiz_service.answer(
+            author,
+            attempt.id,
+            position=shown.position,
+            question_id=shown.question_id,
+            response=shown.choices[0] if shown.choices else "x",
+            request_id=f"request-{shown.position:04d}",
+            now=utcnow(),
+        )
+    assert pictures > 0
+
+
+def test_a_refused_package_leaves_no_picture(client, author, tmp_path):  # noqa: F811
+    from quizapp.models import DeckImage
+    from tests.anki_files import zip_bytes
+
+    response = upload(client, "/decks/import/anki", zip_bytes({"media": b"{}"}), "bad.apkg")
+    assert response.status_code == 400
+    assert count_rows(DeckImage) == 0 and count_rows(PendingImport) == 0

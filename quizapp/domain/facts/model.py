@@ -82,6 +82,7 @@ class Fact:
         source: URL overriding the deck's source, or None.
         choices: Wrong options given by the author (a Kahoot question's other answers):
             its choice questions use them instead of drawing distractors from the deck.
+        image: Name of one of the deck's images shown with its questions, or None.
     """
 
     key: str
@@ -93,6 +94,7 @@ class Fact:
     accepted: tuple[str, ...] = ()
     source: str | None = None
     choices: tuple[str, ...] = ()
+    image: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from quizapp.domain.facts.fields import (
     _description,
     _did_you_mean,
     _flag,
+    _image_name,
     _name,
     _optional_source,
     _optional_text,
@@ -316,6 +317,7 @@ class DeckReader:
                 "accepted": _texts,
                 "source": _source,
                 "choices": _texts,
+                "image": _image_name,
             },
         )
         if fields is None:
@@ -348,6 +350,7 @@ class DeckReader:
             accepted=tuple(fields.get("accepted", ())),
             source=fields.get("source"),
             choices=tuple(fields.get("choices", ())),
+            image=fields.get("image"),
         )
 
     def entity(

@@ -70,6 +70,8 @@ def fact_data(fact: Fact, relation: Relation) -> dict[str, Any]:
         data["source"] = fact.source
     if fact.choices:
         data["choices"] = list(fact.choices)
+    if fact.image is not None:
+        data["image"] = fact.image
     return data
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import zipfile
 from pathlib import PurePosixPath
 
 import zstandard
 
+from quizapp.domain.importers.anki_media import note_images, place_images
 from quizapp.domain.importers.anki_notes import note_facts, quizapp_facts, quizapp_ref
 from quizapp.domain.importers.archive import open_zip, read_member
-from quizapp.domain.importers.collection import read_collection
+from quizapp.domain.importers.collection import Collection, read_collection
 from quizapp.domain.importers.common import (
     DEFAULT_LIMITS,
     DeckBuilder,
@@ -31,7 +33,6 @@ from quizapp.domain.importers.common import (
 )
 
 _COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
-_KNOWN_MEMBERS = {*_COLLECTIONS, "media", "meta"}
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _CHUNK = 64 * 1024
 
@@ -51,59 +52,62 @@ def read_apkg(
         limits: Archive and collection limits.
 
     Returns:
-        The validated deck, with notices (media ignored, notes skipped).
+        The validated deck with the pictures of its notes (`anki_media`), and notices
+        (sounds and pictures left out, notes skipped).
 
     Raises:
         ImportRefused: A bad or dangerous archive, collection or content.
     """
-    notices: list[str] = []
-    raw, media_files = _collection_bytes(data, limits)
-    if media_files:
-        notices.append(f"{media_files} media file(s) (images, sounds) were ignored.")
-    with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
-        path = os.path.join(folder, "collection.sqlite")  # our name, never the archive's
-        with open(path, "wb") as out:
-            out.write(raw)
-        del raw
-        collection = read_collection(path, limits)
-    notes = collection.notes
-    title = meta.title or collection.deck_name or PurePosixPath(filename).stem or "Anki deck"
-    builder = DeckBuilder(meta, title)
-    if collection.too_long:
-        builder.skipped[f"are over {limits.max_field_size // 1024} KB"] += collection.too_long
-    origins = quizapp_facts(builder, notes)
-    media_notes = 0
-    for note in notes:
-        if quizapp_ref(note) is None:
+    if not data.startswith(b"PK"):
+        raise ImportRefused("This is not an Anki package: an .apkg file is a zip archive.")
+    with open_zip(data, limits, "package") as archive:
+        collection = _collection(archive, limits)
+        notes = collection.notes
+        title = meta.title or collection.deck_name or PurePosixPath(filename).stem or "Anki deck"
+        builder = DeckBuilder(meta, title)
+        if collection.too_long:
+            builder.skipped[f"are over {limits.max_field_size // 1024} KB"] += collection.too_long
+        origins = quizapp_facts(builder, notes)
+        placements: list[tuple[int, int, list[str]]] = []
+        sounds = 0
+        for note in notes:
+            if quizapp_ref(note) is not None:
+                continue
+            before = len(builder.facts)
             note_facts(builder, note)
-        media_notes += note.had_media
-    if media_notes:
-        notices.append(f"Images and sounds in {media_notes} note(s) were left out.")
+            if pictures := note_images(note):
+                placements.append((before, len(builder.facts), pictures))
+            sounds += note.had_media and not pictures
+        images, notices = place_images(archive, builder, placements, limits, _unzstd)
+    if sounds:
+        notices.append(f"The sounds (and other media) of {sounds} note(s) were left out.")
+    if images:
+        notices.append(f"{len(images)} picture(s) are kept with their facts.")
     notices.extend(builder.notices())
     if note_types := sorted({n.kind_name for n in notes if n.kind == "other"}):
         notices.append(f"Notes of these types were skipped: {', '.join(note_types)}.")
     if not builder.facts:
         raise ImportRefused(["The package has no Basic or Cloze notes to import.", *notices])
-    return validated(builder.data(), filename, notices, origins)
+    return validated(builder.data(), filename, notices, origins, images)
 
 
-def _collection_bytes(data: bytes, limits: Limits) -> tuple[bytes, int]:
-    """The collection database from a package, and how many media files were in it."""
-    if not data.startswith(b"PK"):
-        raise ImportRefused("This is not an Anki package: an .apkg file is a zip archive.")
-    with open_zip(data, limits, "package") as archive:
-        entries = archive.infolist()
-        by_name = {info.filename: info for info in entries}
-        member = next((by_name[name] for name in _COLLECTIONS if name in by_name), None)
-        if member is None:
-            raise ImportRefused(
-                "The package has no Anki collection (collection.anki21b, .anki21 or .anki2)."
-            )
-        raw = read_member(archive, member, limits, "package")
-        media = sum(1 for info in entries if info.filename not in _KNOWN_MEMBERS)
+def _collection(archive: zipfile.ZipFile, limits: Limits) -> Collection:
+    """The package's collection database, read (as a file of ours) within the limits."""
+    by_name = {info.filename: info for info in archive.infolist()}
+    member = next((by_name[name] for name in _COLLECTIONS if name in by_name), None)
+    if member is None:
+        raise ImportRefused(
+            "The package has no Anki collection (collection.anki21b, .anki21 or .anki2)."
+        )
+    raw = read_member(archive, member, limits, "package")
     if member.filename.endswith("anki21b"):
         raw = _unzstd(raw, limits)
-    return raw, media
+    with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
+        path = os.path.join(folder, "collection.sqlite")  # our name, never the archive's
+        with open(path, "wb") as out:
+            out.write(raw)
+        del raw
+        return read_collection(path, limits)
 
 
 def _unzstd(data: bytes, limits: Limits) -> bytes:

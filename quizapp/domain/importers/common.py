@@ -16,6 +16,7 @@ from typing import Any
 
 # The caps of a fact file's texts (what the database holds): a longer card is skipped.
 from quizapp.domain.facts import MAX_NAME, MAX_TEXT, Deck, FactFileError, parse_deck
+from quizapp.domain.images import Image
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,14 @@ class Imported:
         notices: What was left out or changed, for the person importing.
         origins: Fact key -> (deck key, fact key) it was exported from, for the facts
             of a package quizapp made.
+        images: The pictures the facts name (`Fact.image`), by name.
     """
 
     data: dict[str, Any]
     deck: Deck
     notices: tuple[str, ...] = ()
     origins: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    images: Mapping[str, Image] = field(default_factory=dict)
 
 
 def validated(
@@ -120,18 +123,20 @@ def validated(
     filename: str,
     notices: Sequence[str] = (),
     origins: Mapping[str, tuple[str, str]] | None = None,
+    images: Mapping[str, Image] | None = None,
 ) -> Imported:
     """Run data through the fact-file validation, turning problems into a refusal.
 
     Args:
         origins: For a package quizapp exported: imported fact key -> (deck key, fact
             key) it was exported from (its notes' hidden "quizapp id").
+        images: The pictures its facts name, by name.
     """
     try:
         deck = Deck.from_dict(data, filename=filename)
     except FactFileError as error:
         raise ImportRefused(f"{p.where}: {p.message}" for p in error.problems[:20]) from None
-    return Imported(deck.to_dict(), deck, tuple(notices), dict(origins or {}))
+    return Imported(deck.to_dict(), deck, tuple(notices), dict(origins or {}), dict(images or {}))
 
 
 # --- names and keys ---------------------------------------------------------------------------

@@ -95,6 +95,8 @@ class Context:
             relation=fact.relation,
             evidence=fact.evidence,
             source=fact.source or self.deck.source,
+            # A reverse question asks for the subject, which the picture may show.
+            image=fact.image if fact.image and kind != "reverse" else "",
             **content,
         )
 
