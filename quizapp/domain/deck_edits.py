@@ -189,6 +189,8 @@ class FactInput:
         source: A link for this fact, or "".
         cloze: Words to blank out, or "".
         key: The key asked for (new facts only), or "".
+        picture: Name of a new picture for the fact (already stored or about to be), or "".
+        remove_picture: Whether to drop the fact's picture (when no new one is given).
     """
 
     relation: str
@@ -207,6 +209,8 @@ class FactInput:
     source: str = ""
     cloze: str = ""
     key: str = ""
+    picture: str = ""
+    remove_picture: bool = False
 
 
 def split_list(text: str | None) -> list[str]:
@@ -280,6 +284,8 @@ def put_fact(data: dict[str, Any], typed: FactInput, editing: str | None) -> Edi
         fact["source"] = typed.source
     if relation["value"] != "text" and (accepted := split_list(typed.value_aliases)):
         fact["accepted"] = accepted
+    if picture := typed.picture or _kept_picture(data, typed, editing):
+        fact["image"] = picture
     taken = {f.get("key") for f in data.get("facts", [])}
     if editing is None:
         key = new_key("fact", typed.key, f"{subject} {typed.relation}", taken)
@@ -290,6 +296,14 @@ def put_fact(data: dict[str, Any], typed: FactInput, editing: str | None) -> Edi
     for entity_key, entity in entities.made.items():
         data = put(data, "entity", entity_key, entity, new=True).data or data
     return put(data, "fact", key, fact, new=editing is None)
+
+
+def _kept_picture(data: dict[str, Any], typed: FactInput, editing: str | None) -> str:
+    """The picture an edited fact keeps when none is uploaded (unless it is removed)."""
+    if editing is None or typed.remove_picture:
+        return ""
+    old = next((f for f in data.get("facts", []) if f.get("key") == editing), {})
+    return str(old.get("image") or "")
 
 
 def _value(typed: FactInput, relation: Mapping[str, Any], entities: _NewEntities) -> Any:

@@ -301,6 +301,11 @@ class FactForm(FlaskForm):
         validators=[Optional(), Length(max=100), _KEY],
         description="Optional: made from the subject and relation. " + KEY_HELP,
     )
+    picture = FileField(
+        "Picture (optional)",
+        description="PNG, JPEG, GIF or WebP, up to 1 MB: shown with the fact's questions.",
+    )
+    remove_picture = BooleanField("Remove the fact's picture")
     preview = SubmitField("Preview questions")
     submit = SubmitField("Save fact")
 
@@ -336,7 +341,15 @@ class FactForm(FlaskForm):
             source=self.source.data or "",
             cloze=self.cloze.data or "",
             key=(self.key.data or "") if self.key is not None else "",
+            remove_picture=bool(self.remove_picture.data),
         )
+
+    def picture_bytes(self, limit: int) -> bytes | None:
+        """The uploaded picture's bytes (at most `limit` + 1 read), or None if none was sent."""
+        storage = self.picture.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return None
+        return storage.read(limit + 1)
 
     def show_problems(self, field_problems) -> None:
         """Put an edit's problems beside the inputs they are about."""

@@ -8,6 +8,7 @@ nothing is saved.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from quizapp.domain import deck_edits, importers
+from quizapp.domain import deck_edits, images, importers
 from quizapp.domain import facts as facts_domain
 from quizapp.domain.questions import generate, preview_fact
 from quizapp.editor import forms
@@ -377,6 +378,18 @@ def _fact_form(deck, item_key: str | None):
     return form
 
 
+def _picture(form) -> images.Image | None:
+    """The picture uploaded with a fact, if it is one (else an error on the field)."""
+    data = form.picture_bytes(images.MAX_IMAGE)
+    if data is None:
+        return None
+    accepted = images.accept(data)
+    if isinstance(accepted, str):
+        form.picture.errors = [*form.picture.errors, f"This file {accepted}."]
+        return None
+    return accepted
+
+
 def _fact_page(key: str, item_key: str | None):
     deck = service.editable_deck(current_user, key)
     if item_key is not None and item_key not in {f.get("key") for f in deck.content["facts"]}:
@@ -384,8 +397,13 @@ def _fact_page(key: str, item_key: str | None):
     form = _fact_form(deck, item_key)
     problems: list[str] = []
     shown = None
-    if request.method == "POST" and form.validate():
+    # validate() clears field errors, so the picture is checked after it
+    valid = request.method == "POST" and form.validate()
+    picture = _picture(form) if valid else None
+    if valid and not form.picture.errors:
         typed = form.to_input()
+        if picture is not None:
+            typed = dataclasses.replace(typed, picture=picture.name)
         edit = deck_edits.put_fact(deck.content, typed, item_key)
         form.show_problems(edit.field_problems)
         problems = list(edit.problems)
@@ -402,6 +420,7 @@ def _fact_page(key: str, item_key: str | None):
                     key,
                     lambda current: deck_edits.put_fact(current, typed, item_key),
                     f"{verb} fact '{edit.key}'",
+                    images=[picture] if picture is not None else [],
                 )
             except service.DeckProblems as error:
                 problems = error.problems
@@ -425,7 +444,13 @@ def _fact_page(key: str, item_key: str | None):
         problems=problems,
         preview=shown,
         relations=relations,
+        picture=_stored_picture(deck.content, item_key),
     ), status
+
+
+def _stored_picture(content: dict[str, Any], item_key: str | None) -> str:
+    fact = next((f for f in content.get("facts", []) if f.get("key") == item_key), {})
+    return str(fact.get("image") or "")
 
 
 @bp.route("/<key>/edit/facts/new", methods=["GET", "POST"])

@@ -242,6 +242,7 @@ def change_deck(
     key: str,
     edit: Callable[[dict[str, Any]], dict[str, Any] | deck_edits.Edit],
     summary: str,
+    images: Iterable[images_domain.Image] = (),
 ) -> Deck:
     """Apply an edit to a deck's current content and save it as a new version.
 
@@ -256,6 +257,7 @@ def change_deck(
         edit: Takes a copy of the deck data, returns the new data (the key is kept),
             or a `deck_edits.Edit`.
         summary: What changed, for the history.
+        images: Pictures the edit names (stored with the deck if its facts name them).
 
     Raises:
         DeckProblems: The edit was refused, or the edited deck is not valid; nothing
@@ -277,6 +279,7 @@ def change_deck(
         row, report = deck_service.sync_deck_in(
             session, deck, owner=user, visibility=row.visibility
         )
+        deck_images.save(session, row, deck, images)
         if row.version != before:
             _record(session, row, user, summary, report)
     return row

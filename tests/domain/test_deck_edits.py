@@ -137,3 +137,14 @@ def test_preview_of_a_fact_says_what_is_wrong_or_what_it_gives():
     broken = put_fact(deck_data(), typed(evidence=""), None).data
     assert not preview_fact(broken, "france-capital")["ok"]
     assert preview_fact(data, "nope")["problems"] == ["There is no fact 'nope'."]
+
+
+def test_a_picture_is_set_kept_on_edit_and_removed_on_request():
+    name = "0" * 32 + ".png"
+    data = put_fact(deck_data(), typed(picture=name), None).data
+    assert data["facts"][0]["image"] == name
+    kept = put_fact(data, typed(), "france-capital").data
+    assert kept["facts"][0]["image"] == name
+    removed = put_fact(data, typed(remove_picture=True), "france-capital").data
+    assert "image" not in removed["facts"][0]
+    Deck.from_dict(kept)  # the name is one the fact file accepts

@@ -219,3 +219,45 @@ def test_a_refused_package_leaves_no_picture(client, author, tmp_path):  # noqa:
     response = upload(client, "/decks/import/anki", zip_bytes({"media": b"{}"}), "bad.apkg")
     assert response.status_code == 400
     assert count_rows(DeckImage) == 0 and count_rows(PendingImport) == 0
+
+
+def test_a_fact_gets_a_picture_in_the_editor_and_keeps_it(client, capitals):  # noqa: F811
+    import io
+
+    from quizapp.domain import images
+    from tests.domain.test_teacher_imports import PNG, SVG
+    from tests.web.test_editor import deck_row
+
+    url = f"/decks/{capitals}/edit/facts/france-capital"
+    form = {
+        "relation": "capital",
+        "subject": "france",
+        "value_entity": "paris",
+        "evidence": "Paris is the capital of France.",
+        "submit": "1",
+    }
+    refused = client.post(
+        url,
+        data={**form, "picture": (io.BytesIO(SVG), "flag.png")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400 and "not a PNG, JPEG, GIF or WebP" in refused.get_data(
+        as_text=True
+    )
+    saved = client.post(
+        url,
+        data={**form, "picture": (io.BytesIO(PNG), "flag.png")},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    name = images.accept(PNG).name
+    fact = next(f for f in deck_row(capitals).content["facts"] if f["key"] == "france-capital")
+    assert fact["image"] == name
+    assert client.get(f"/decks/{capitals}/images/{name}").data == PNG
+    # saving again without a file keeps it; ticking "remove" drops it
+    assert client.post(url, data=form).status_code == 302
+    fact = next(f for f in deck_row(capitals).content["facts"] if f["key"] == "france-capital")
+    assert fact["image"] == name
+    assert client.post(url, data={**form, "remove_picture": "y"}).status_code == 302
+    fact = next(f for f in deck_row(capitals).content["facts"] if f["key"] == "france-capital")
+    assert "image" not in fact
