@@ -420,3 +420,22 @@ def test_images_are_known_by_their_bytes(data, accepted):
 
     result = images.accept(data)
     assert (result.content_type if isinstance(result, images.Image) else None) == accepted
+
+
+def test_a_far_away_cell_does_not_make_a_sheet_huge():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for _ in range(7):
+        sheet.append([])
+    sheet.append(KAHOOT_HEADER)
+    for row in KAHOOT_ROWS:
+        sheet.append(row)
+    sheet.cell(row=1_048_576, column=16_384, value="far away")
+    for column in range(1, 5000):  # a wide row: only the first columns are read
+        sheet.cell(row=20, column=column, value=column)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    imported = kahoot(buffer.getvalue())
+    assert len(imported.deck.facts) == 3

@@ -6,6 +6,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, PendingImport, Question
+from tests.anki_files import zip_bomb
 from tests.conftest import count_rows
 from tests.domain.test_teacher_imports import kahoot_xlsx
 from tests.web.test_editor import author, capitals, upload  # noqa: F401 (fixtures)
@@ -63,7 +64,9 @@ def test_a_quizlet_set_with_custom_separators(client, author):  # noqa: F811
         ({"text": "a b c", "between": "tab", "rows": "newline"}, "No card was found"),
         ({"text": "a\tb", "between": "custom", "rows": "newline"}, "Type the custom separator"),
         ({"text": "a\tb", "between": "nope", "rows": "newline"}, "Not a valid choice"),
+        ({"text": "a\tb\n" * 600_000, "between": "tab", "rows": "newline"}, "At most 2 MB"),
     ],
+    ids=["empty", "no-card", "no-custom", "bad-choice", "too-long"],
 )
 def test_bad_quizlet_input_is_refused_and_nothing_is_staged(client, author, data, words):  # noqa: F811
     response = client.post("/decks/import/quizlet", data=data)
@@ -93,7 +96,9 @@ def test_a_kahoot_is_previewed_then_saved_with_its_options(client, author):  # n
     [
         (b"not a spreadsheet", "not an .xlsx"),
         (kahoot_xlsx(header=["Q", "A"]), "No header row"),
+        (zip_bomb(15 * 1024 * 1024), "zip bomb"),
     ],
+    ids=["garbage", "no-header", "zip-bomb"],
 )
 def test_bad_kahoot_files_are_refused_and_leave_nothing(client, author, data, words):  # noqa: F811
     response = upload(client, "/decks/import/kahoot", data, "bad.xlsx")

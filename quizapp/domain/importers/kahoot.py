@@ -147,7 +147,9 @@ def _sheet_rows(data: bytes, limits: Limits) -> list[tuple[Any, ...]]:
         EOFError,
     ) as error:
         raise ImportRefused(f"The spreadsheet cannot be read ({type(error).__name__}).") from None
-    if len(rows) >= max_row:
+    # A sheet may name a far cell (A1048576) with nothing between: only a row that holds
+    # something past the cap makes it too big.
+    if len(rows) >= max_row and any(value is not None for value, _formula in rows[-1]):
         raise ImportRefused(f"The spreadsheet has more than {limits.max_notes} questions.")
     return rows
 
