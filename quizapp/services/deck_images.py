@@ -3,7 +3,8 @@
 Every image was accepted by `domain.images` (its bytes sniffed, its size capped,
 its name its hash). Staged images travel base64-encoded in the pending import's
 JSON and are accepted again when they are saved, so a staged row can never
-smuggle in other bytes. A deck keeps only the images its facts name.
+smuggle in other bytes. A deck keeps only the images its facts name (a picture
+no fact names is dropped at the next save), within a count and size cap.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import base64
 import binascii
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from quizapp.domain import facts as facts_domain
@@ -56,25 +57,48 @@ def save(
     row: Deck,
     deck: facts_domain.Deck,
     images: Iterable[images_domain.Image],
-) -> int:
-    """Store the images the deck's facts name (once each); returns how many were added."""
+) -> str | None:
+    """Store the images the deck's facts name, and drop those no fact names any more.
+
+    A deck keeps at most `images.MAX_IMAGES` pictures of `images.MAX_DECK_IMAGES` bytes
+    together; past that nothing is stored and the problem is returned (the caller
+    refuses the save, so nothing of it is written).
+
+    Returns:
+        None, or what is wrong, in words for the author.
+    """
     named = {fact.image for fact in deck.facts if fact.image}
-    have = set(session.scalars(select(DeckImage.name).where(DeckImage.deck_id == row.id)))
-    added = 0
-    for image in images:
-        if image.name in named and image.name not in have:
-            session.add(
-                DeckImage(
-                    deck_id=row.id,
-                    name=image.name,
-                    content_type=image.content_type,
-                    size=len(image.data),
-                    data=image.data,
-                )
+    stored = {
+        name: size
+        for name, size in session.execute(
+            select(DeckImage.name, DeckImage.size).where(DeckImage.deck_id == row.id)
+        )
+    }
+    unnamed = [name for name in stored if name not in named]
+    if unnamed:
+        session.execute(
+            delete(DeckImage).where(DeckImage.deck_id == row.id, DeckImage.name.in_(unnamed))
+        )
+    kept = {name: size for name, size in stored.items() if name in named}
+    new = {image.name: image for image in images if image.name in named and image.name not in kept}
+    total = sum(kept.values()) + sum(len(image.data) for image in new.values())
+    if len(kept) + len(new) > images_domain.MAX_IMAGES or total > images_domain.MAX_DECK_IMAGES:
+        return (
+            f"A deck holds at most {images_domain.MAX_IMAGES} pictures of "
+            f"{images_domain.MAX_DECK_IMAGES // (1024 * 1024)} MB together; this one would be "
+            "over that."
+        )
+    for image in new.values():
+        session.add(
+            DeckImage(
+                deck_id=row.id,
+                name=image.name,
+                content_type=image.content_type,
+                size=len(image.data),
+                data=image.data,
             )
-            have.add(image.name)
-            added += 1
-    return added
+        )
+    return None
 
 
 def image_of(user: User | None, key: str, name: str) -> DeckImage:

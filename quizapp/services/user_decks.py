@@ -279,7 +279,8 @@ def change_deck(
         row, report = deck_service.sync_deck_in(
             session, deck, owner=user, visibility=row.visibility
         )
-        deck_images.save(session, row, deck, images)
+        if problem := deck_images.save(session, row, deck, images):
+            raise DeckProblems([problem])
         if row.version != before:
             _record(session, row, user, summary, report)
     return row
@@ -404,7 +405,8 @@ def finish_import(
         if problem := key_problem(deck.key, user, session):
             raise DeckProblems([problem])
         row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
-        deck_images.save(session, row, deck, images)
+        if problem := deck_images.save(session, row, deck, images):
+            raise DeckProblems([problem])
         _record(session, row, user, summary, report)
         session.delete(pending)
     return row

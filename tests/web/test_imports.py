@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, PendingImport, Question
+from quizapp.models import Deck, DeckImage, Fact, PendingImport, Question
 from tests.anki_files import zip_bomb
 from tests.conftest import count_rows
 from tests.domain.test_teacher_imports import kahoot_xlsx
@@ -266,3 +266,30 @@ def test_a_fact_gets_a_picture_in_the_editor_and_keeps_it(client, capitals):  # 
     assert client.post(url, data={**form, "remove_picture": "y"}).status_code == 302
     fact = next(f for f in deck_row(capitals).content["facts"] if f["key"] == "france-capital")
     assert "image" not in fact
+    assert count_rows(DeckImage) == 0  # a picture no fact names is not kept
+    assert client.get(f"/decks/{capitals}/images/{name}").status_code == 404
+
+
+def test_a_deck_over_its_picture_cap_saves_nothing(client, capitals, monkeypatch):  # noqa: F811
+    import io
+
+    from quizapp.domain import images
+    from tests.domain.test_teacher_imports import PNG
+    from tests.web.test_editor import deck_row
+
+    monkeypatch.setattr(images, "MAX_IMAGES", 0)
+    version = deck_row(capitals).version
+    response = client.post(
+        f"/decks/{capitals}/edit/facts/france-capital",
+        data={
+            "relation": "capital",
+            "subject": "france",
+            "value_entity": "paris",
+            "evidence": "Paris is the capital of France.",
+            "submit": "1",
+            "picture": (io.BytesIO(PNG), "flag.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and "at most 0 pictures" in response.get_data(as_text=True)
+    assert deck_row(capitals).version == version and count_rows(DeckImage) == 0
