@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizapp.domain.facts import Deck
 from quizapp.domain.importers import (
@@ -439,3 +441,49 @@ def test_a_far_away_cell_does_not_make_a_sheet_huge():
     book.save(buffer)
     imported = kahoot(buffer.getvalue())
     assert len(imported.deck.facts) == 3
+
+
+# --- no input makes them fail otherwise than with a refusal -----------------------------------
+
+FAST = settings(max_examples=40, deadline=None)
+
+
+def refused_or_deck(read) -> None:
+    try:
+        imported = read()
+    except ImportRefused as error:
+        assert error.problems and all(isinstance(p, str) and p for p in error.problems)
+    else:
+        assert Deck.from_dict(imported.data) == imported.deck
+
+
+@FAST
+@given(st.data())
+def test_mutated_spreadsheets_are_refused_or_read(data):
+    original = bytearray(KAHOOT_BYTES)
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(original) - 1))
+        if data.draw(st.booleans()):
+            original[position] ^= 1 << data.draw(st.integers(0, 7))
+        else:
+            del original[position:]
+            if not original:
+                break
+    refused_or_deck(lambda: kahoot(bytes(original)))
+
+
+@FAST
+@given(
+    st.text(alphabet=st.sampled_from("ab\t\n;,= |\r"), max_size=300),
+    st.sampled_from(["\t", ",", ";", " = ", "|"]),
+    st.sampled_from(["\n", ";", "||"]),
+)
+def test_any_quizlet_text_is_refused_or_read(text, between, rows):
+    def read():
+        table, _ = read_quizlet(text, between, rows)
+        return table_to_deck(table, guess_mapping(table), META)
+
+    refused_or_deck(read)
+
+
+KAHOOT_BYTES = kahoot_xlsx()

@@ -145,8 +145,13 @@ def _sheet_rows(data: bytes, limits: Limits) -> list[tuple[Any, ...]]:
         AttributeError,
         OSError,
         EOFError,
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # an encrypted member
     ) as error:
-        raise ImportRefused(f"The spreadsheet cannot be read ({type(error).__name__}).") from None
+        raise ImportRefused(
+            "The spreadsheet cannot be read: it is damaged, or not an .xlsx workbook "
+            f"({type(error).__name__}). Save it again as .xlsx (Excel workbook) and upload it."
+        ) from None
     # A sheet may name a far cell (A1048576) with nothing between: only a row that holds
     # something past the cap makes it too big.
     if len(rows) >= max_row and any(value is not None for value, _formula in rows[-1]):
