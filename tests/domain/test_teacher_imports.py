@@ -196,6 +196,8 @@ def test_a_kahoot_spreadsheet_becomes_questions_with_its_own_options():
         fact = next(f for f in deck.facts if deck.entities[f.subject].name == question)
         assert stated in {v.display for v in fact.values} | set(fact.choices)
     assert "time limits of 3 question(s) were not kept" in " ".join(imported.notices)
+    # "Capital of France? — ____" would only repeat the typed question
+    assert not [q for q in questions if q.kind == "cloze"]
 
 
 def test_kahoot_rows_with_formulas_or_bad_answers_are_skipped_with_a_notice():

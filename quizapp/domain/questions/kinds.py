@@ -199,6 +199,10 @@ def cloze(context: Context, fact: Fact) -> Built:
     if text not in fact.evidence:
         yield Dropped(fact.key, kind, f"cloze '{text}' does not occur in the evidence")
         return
+    if _restates(context, fact):
+        reason = "the evidence is only the card's front and back: its cloze would repeat it"
+        yield Dropped(fact.key, kind, reason)
+        return
     answer_kind, accepted = "text", (text,)
     if len(fact.values) == 1 and _names_value(text, fact.values[0]):
         value = fact.values[0]
@@ -215,6 +219,20 @@ def cloze(context: Context, fact: Fact) -> Built:
         correct=(text,),
         answer_kind=answer_kind,
     )
+
+
+def _restates(context: Context, fact: Fact) -> bool:
+    """Whether the fact is a card whose evidence is only "front — back" (an imported card).
+
+    Its question is its subject ("{subject}"), so the cloze "front — ____" would ask
+    the typed question again.
+    """
+    relation = context.deck.relations[fact.relation]
+    if relation.forward.strip() != "{subject}":
+        return False
+    subject = context.entity(fact.subject).name
+    said = normalise(fact.evidence)
+    return any(said == normalise(state(relation.statement, subject, v)) for v in fact.values)
 
 
 def _default_cloze(fact: Fact) -> str | None:
