@@ -31,9 +31,17 @@ _MAX_MEDIA_LIST = 4 * 1024 * 1024  # bytes of the "media" file itself
 
 
 def note_images(note: Note) -> list[str]:
-    """The file names of the pictures a note shows, front fields first, without repeats."""
+    """The file names of the pictures on a note's front (a cloze note's text), no repeats.
+
+    A picture on the back is the answer's: shown with the question it would give the
+    answer away, so it is left out (the note's media notice counts it).
+    """
     found: list[str] = []
-    for name in note.field_order:
+    if note.kind == "cloze":
+        fronts = ["Text" if "Text" in note.fields else note.field_order[0]]
+    else:
+        fronts = ["Front" if "Front" in note.fields else note.field_order[0]]
+    for name in fronts:
         for tag in _IMG.finditer(note.fields.get(name, "")):
             src = _SRC.search(tag.group(0))
             if src is not None:

@@ -77,10 +77,11 @@ def read_apkg(
             note_facts(builder, note)
             if pictures := note_images(note):
                 placements.append((before, len(builder.facts), pictures))
-            sounds += note.had_media and not pictures
+            back_media = note.had_media and not pictures
+            sounds += back_media
         images, notices = place_images(archive, builder, placements, limits, _unzstd)
     if sounds:
-        notices.append(f"The sounds (and other media) of {sounds} note(s) were left out.")
+        notices.append(f"The sounds (and pictures on the back) of {sounds} note(s) were left out.")
     if images:
         notices.append(f"{len(images)} picture(s) are kept with their facts.")
     notices.extend(builder.notices())
