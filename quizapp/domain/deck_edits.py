@@ -189,6 +189,7 @@ class FactInput:
         source: A link for this fact, or "".
         cloze: Words to blank out, or "".
         key: The key asked for (new facts only), or "".
+        choices: The author's own wrong options, one per line (a Kahoot's), or "".
         picture: Name of a new picture for the fact (already stored or about to be), or "".
         remove_picture: Whether to drop the fact's picture (when no new one is given).
     """
@@ -209,6 +210,7 @@ class FactInput:
     source: str = ""
     cloze: str = ""
     key: str = ""
+    choices: str = ""
     picture: str = ""
     remove_picture: bool = False
 
@@ -284,6 +286,8 @@ def put_fact(data: dict[str, Any], typed: FactInput, editing: str | None) -> Edi
         fact["source"] = typed.source
     if relation["value"] != "text" and (accepted := split_list(typed.value_aliases)):
         fact["accepted"] = accepted
+    if wrong := [line.strip() for line in typed.choices.splitlines() if line.strip()]:
+        fact["choices"] = wrong
     if picture := typed.picture or _kept_picture(data, typed, editing):
         fact["image"] = picture
     taken = {f.get("key") for f in data.get("facts", [])}

@@ -301,6 +301,12 @@ class FactForm(FlaskForm):
         validators=[Optional(), Length(max=100), _KEY],
         description="Optional: made from the subject and relation. " + KEY_HELP,
     )
+    choices = TextAreaField(
+        "Wrong options (optional)",
+        filters=[strip],
+        validators=[Length(max=5000)],
+        description="One per line: shown instead of other facts' answers in multiple choice.",
+    )
     picture = FileField(
         "Picture (optional)",
         description="PNG, JPEG, GIF or WebP, up to 1 MB: shown with the fact's questions.",
@@ -341,6 +347,7 @@ class FactForm(FlaskForm):
             source=self.source.data or "",
             cloze=self.cloze.data or "",
             key=(self.key.data or "") if self.key is not None else "",
+            choices=self.choices.data or "",
             remove_picture=bool(self.remove_picture.data),
         )
 
@@ -365,6 +372,7 @@ class FactForm(FlaskForm):
         self.evidence.data = fact.get("evidence")
         self.cloze.data = fact.get("cloze", "")
         self.source.data = fact.get("source", "")
+        self.choices.data = "\n".join(fact.get("choices", []))
         kind = relation["value"] if relation else "text"
         raw = fact.get("value")
         values = raw if isinstance(raw, list) else [raw]

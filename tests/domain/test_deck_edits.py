@@ -148,3 +148,11 @@ def test_a_picture_is_set_kept_on_edit_and_removed_on_request():
     removed = put_fact(data, typed(remove_picture=True), "france-capital").data
     assert "image" not in removed["facts"][0]
     Deck.from_dict(kept)  # the name is one the fact file accepts
+
+
+def test_wrong_options_are_kept_one_per_line():
+    edit = put_fact(deck_data(), typed(choices="Lyon\n\n Marseille \n"), None)
+    assert edit.data["facts"][0]["choices"] == ["Lyon", "Marseille"]
+    shown = preview_fact(edit.data, edit.key)
+    choice = next(q for q in shown["questions"] if q["kind"] == "multiple choice")
+    assert set(choice["choices"]) == {"Paris", "Lyon", "Marseille"}

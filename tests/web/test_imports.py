@@ -293,3 +293,25 @@ def test_a_deck_over_its_picture_cap_saves_nothing(client, capitals, monkeypatch
     )
     assert response.status_code == 400 and "at most 0 pictures" in response.get_data(as_text=True)
     assert deck_row(capitals).version == version and count_rows(DeckImage) == 0
+
+
+def test_editing_a_kahoot_fact_keeps_its_options(client, author):  # noqa: F811
+    response = upload(client, "/decks/import/kahoot", kahoot_xlsx(), "quiz.xlsx")
+    assert (
+        client.post(response.headers["Location"], data={"visibility": "private"}).status_code == 302
+    )
+    deck = Deck.query.one()
+    url = f"/decks/{deck.key}/edit/facts/capital-of-france"
+    page = client.get(url).get_data(as_text=True)
+    assert "Rome\nMadrid\nLima</textarea>" in page
+    form = {
+        "relation": "answer",
+        "subject": "capital-of-france",
+        "value_text": "Paris",
+        "evidence": "Capital of France? — Paris",
+        "choices": "Rome\nMadrid\nLima",
+        "submit": "1",
+    }
+    assert client.post(url, data=form).status_code == 302
+    fact = next(f for f in Deck.query.one().content["facts"] if f["key"] == "capital-of-france")
+    assert fact["choices"] == ["Rome", "Madrid", "Lima"]
