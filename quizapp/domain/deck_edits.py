@@ -279,17 +279,8 @@ def put_fact(data: dict[str, Any], typed: FactInput, editing: str | None) -> Edi
         "relation": typed.relation,
         "value": value,
         "evidence": typed.evidence,
+        **_optional_fields(data, typed, relation, editing),
     }
-    if typed.cloze:
-        fact["cloze"] = typed.cloze
-    if typed.source:
-        fact["source"] = typed.source
-    if relation["value"] != "text" and (accepted := split_list(typed.value_aliases)):
-        fact["accepted"] = accepted
-    if wrong := [line.strip() for line in typed.choices.splitlines() if line.strip()]:
-        fact["choices"] = wrong
-    if picture := typed.picture or _kept_picture(data, typed, editing):
-        fact["image"] = picture
     taken = {f.get("key") for f in data.get("facts", [])}
     if editing is None:
         key = new_key("fact", typed.key, f"{subject} {typed.relation}", taken)
@@ -300,6 +291,25 @@ def put_fact(data: dict[str, Any], typed: FactInput, editing: str | None) -> Edi
     for entity_key, entity in entities.made.items():
         data = put(data, "entity", entity_key, entity, new=True).data or data
     return put(data, "fact", key, fact, new=editing is None)
+
+
+def _optional_fields(
+    data: dict[str, Any], typed: FactInput, relation: Mapping[str, Any], editing: str | None
+) -> dict[str, Any]:
+    """The optional fields of a typed fact that were given (an author leaves the rest out)."""
+    fields: dict[str, Any] = {}
+    if typed.cloze:
+        fields["cloze"] = typed.cloze
+    if typed.source:
+        fields["source"] = typed.source
+    # a text answer's aliases are in its value; other answers' go to `accepted`
+    if relation["value"] != "text" and (accepted := split_list(typed.value_aliases)):
+        fields["accepted"] = accepted
+    if wrong := [line.strip() for line in typed.choices.splitlines() if line.strip()]:
+        fields["choices"] = wrong
+    if picture := typed.picture or _kept_picture(data, typed, editing):
+        fields["image"] = picture
+    return fields
 
 
 def _kept_picture(data: dict[str, Any], typed: FactInput, editing: str | None) -> str:
