@@ -491,3 +491,18 @@ def test_any_quizlet_text_is_refused_or_read(text, between, rows):
 
 
 KAHOOT_BYTES = kahoot_xlsx()
+
+
+def test_a_restoration_that_would_not_validate_keeps_the_stand_ins(startups):
+    imported = read_apkg(exported_package(startups), "export.apkg", META)
+    source = startups.to_dict()
+    # the source deck calls one of its own relations "answer", as the cards' relation is
+    # called: a card left a stand-in cannot share it
+    source["relations"]["answer"] = source["relations"]["founder"]
+    for fact in source["facts"]:
+        if fact["relation"] == "founder":
+            fact["relation"] = "answer"
+    left = next(key for key, (_d, fact) in imported.origins.items() if "founder" not in fact)
+    origins = {key: ref for key, ref in imported.origins.items() if key != left}
+    restoration = restore(imported.data, origins, [source])
+    assert restoration.data == imported.data and not restoration.restored

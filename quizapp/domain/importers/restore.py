@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp.domain.facts import Deck, FactFileError
 from quizapp.domain.importers.common import Keys
 
 
@@ -62,7 +63,8 @@ def restore(
             the deck is not at hand: the stand-ins stay.
 
     Returns:
-        The restoration (the header is the source deck's, when restored).
+        The restoration (the header is the source deck's, when restored); the stand-ins
+        unchanged if the restored deck would not be valid.
     """
     source = source_deck(origins)
     if source is None or not contents:
@@ -84,6 +86,10 @@ def restore(
             _take(data, found[key], key)
             restored.append(key)
     kept = _keep_stand_ins(data, imported, origins, set(restored), source)
+    try:  # a source deck whose own relation is called "answer", say, may not fit the cards
+        Deck.from_dict(data, filename="restored")
+    except FactFileError:
+        return Restoration(imported, source, kept=len(imported.get("facts", [])))
     missing = tuple(key for key in restored if key not in today)
     return Restoration(data, source, tuple(restored), missing, kept)
 
