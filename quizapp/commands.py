@@ -471,3 +471,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_db_command)
     app.cli.add_command(export_command)
     app.cli.add_command(serve_command)
+    from quizapp.facts_cli import facts_cli
+
+    app.cli.add_command(facts_cli)

@@ -180,9 +180,12 @@ def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
         dropped = len(generate(domain).dropped)
     except facts_domain.FactFileError:
         pass
+    from quizapp.editor.text_forms import PresetForm
+
     return render_template(
         "editor/edit.html",
         deck=deck,
+        preset_form=PresetForm(formdata=None),
         content=content,
         fact_lines=deck_edits.fact_lines(content, domain),
         settings=settings,
@@ -361,6 +364,11 @@ def delete_relation(key: str, item_key: str):
 # --- facts, with the preview ------------------------------------------------------------------
 
 
+def try_answer() -> str:
+    """The answer typed in the preview's "Try an answer" box ("" for none)."""
+    return " ".join(request.form.get("try_answer", "").split())[: facts_domain.MAX_NAME]
+
+
 def _fact_form(deck, item_key: str | None):
     content = deck.content
     if request.method == "GET" and item_key is not None:
@@ -408,7 +416,7 @@ def _fact_page(key: str, item_key: str | None):
         form.show_problems(edit.field_problems)
         problems = list(edit.problems)
         if edit.ok and form.preview.data:
-            shown = preview_fact(edit.data, edit.key)
+            shown = preview_fact(edit.data, edit.key, try_answer())
             problems = shown["problems"]
         elif edit.ok:
             verb = "Added" if item_key is None else "Edited"
@@ -486,7 +494,7 @@ def live_preview(key: str):
         errors = [f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()]
         problems = [*edit.problems, *errors] or ["Fill in the fact."]
         return jsonify(ok=False, problems=problems, questions=[], dropped=[])
-    return jsonify(preview_fact(edit.data, edit.key))
+    return jsonify(preview_fact(edit.data, edit.key, try_answer()))
 
 
 # --- history and downloads --------------------------------------------------------------------
@@ -517,6 +525,6 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# The import views (CSV/TSV, Quizlet, Kahoot, Anki) and deck images register on the
-# same blueprint.
-from quizapp.editor import imports, media  # noqa: E402, F401
+# The import views (CSV/TSV, Quizlet, Kahoot, Anki), "from text" and deck images register
+# on the same blueprint.
+from quizapp.editor import from_text, imports, media  # noqa: E402, F401

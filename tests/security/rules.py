@@ -241,6 +241,14 @@ RULES: dict[str, Rule] = {
     "editor.confirm_anki": Rule(
         "owners", on="anki_imports", form=lambda t: {"visibility": "private", "submit": "1"}
     ),
+    # The "from text" pages (suggest): a pasted text, then the review of its suggestions.
+    "editor.new_from_text": Rule("login"),
+    "editor.new_from_text_review": Rule("login"),
+    "editor.add_from_text": Rule("owners", on="owned_decks"),
+    "editor.add_from_text_review": Rule("owners", on="owned_decks"),
+    "editor.add_preset_relations": Rule(
+        "owners", on="owned_decks", form=lambda t: {"preset": "companies"}
+    ),
     "editor.import_quizlet": Rule("login", form=_quizlet),
     "editor.import_kahoot": Rule("login"),
     "editor.confirm_kahoot": Rule(

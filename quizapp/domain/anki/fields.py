@@ -8,7 +8,7 @@ import html
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from quizapp.domain.facts import Deck, Fact
+from quizapp.domain.facts import Deck, Fact, cloze_parts
 from quizapp.domain.questions import Question
 
 
@@ -33,7 +33,7 @@ def _options_html(question: Question) -> str:
 
 
 def _cloze_text(evidence: str, words: str) -> str:
-    """The evidence with every occurrence of `words` as cloze 1, HTML-escaped.
+    """The evidence with `words` as cloze 1 wherever the question blanked them, HTML-escaped.
 
     Braces and "::" inside the text would be read as cloze syntax, so they are
     written as character references, which Anki shows as the characters.
@@ -44,7 +44,7 @@ def _cloze_text(evidence: str, words: str) -> str:
         return escaped.replace("::", ":&#58;")
 
     hidden = "{{c1::" + safe(words) + "}}"
-    return hidden.join(safe(part) for part in evidence.split(words))
+    return hidden.join(safe(part) for part in cloze_parts(evidence, words))
 
 
 def _forward_prompt(deck: Deck, fact: Fact) -> str:

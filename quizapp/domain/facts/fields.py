@@ -34,6 +34,18 @@ MAX_ITEMS = 100  # aliases or accepted answers of one thing
 Check = Callable[[Any], str | None]
 
 
+def cloze_parts(evidence: str, words: str) -> list[str]:
+    """The evidence cut at every whole-word occurrence of the cloze words.
+
+    A cloze blanks each place the words stand as words ("30" in "30 days", never in
+    "2030"), all of them, so the answer is never left in view elsewhere in the
+    sentence. One part means the words do not occur: no cloze can be made.
+    """
+    if not words.strip():
+        return [evidence]
+    return re.split(rf"(?<!\w){re.escape(words)}(?!\w)", evidence)
+
+
 def _describe(value: Any) -> str:
     """Name a TOML value's type for messages: 'a number (3)'."""
     if isinstance(value, bool):

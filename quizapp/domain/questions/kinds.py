@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, TextValue, Value
+from quizapp.domain.facts import (
+    DateValue,
+    EntityRef,
+    Fact,
+    Money,
+    Quantity,
+    TextValue,
+    Value,
+    cloze_parts,
+)
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import (
     format_amount,
@@ -196,7 +205,8 @@ def cloze(context: Context, fact: Fact) -> Built:
         reason = "no `cloze` given, and the value's text does not occur in the evidence"
         yield Dropped(fact.key, kind, reason)
         return
-    if text not in fact.evidence:
+    parts = cloze_parts(fact.evidence, text)
+    if len(parts) == 1:
         yield Dropped(fact.key, kind, f"cloze '{text}' does not occur in the evidence")
         return
     if _restates(context, fact):
@@ -212,7 +222,7 @@ def cloze(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=cloze_prompt(fact.evidence, text, BLANK, context.entity(fact.subject)),
+        prompt=cloze_prompt(parts, text, BLANK, context.entity(fact.subject)),
         answer=text,
         accepted=accepted,
         choices=(),
@@ -239,7 +249,7 @@ def _default_cloze(fact: Fact) -> str | None:
     if len(fact.values) != 1:
         return None
     texts = [*fact.values[0].answers, *_figure_texts(fact.values[0])]
-    return next((text for text in texts if text in fact.evidence), None)
+    return next((text for text in texts if len(cloze_parts(fact.evidence, text)) > 1), None)
 
 
 def _figure_texts(value: Value) -> list[str]:

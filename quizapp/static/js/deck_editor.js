@@ -58,6 +58,10 @@
         item.appendChild(answer);
       }
       if (q.warning) item.appendChild(element("p", q.warning, "flash flash-warning"));
+      if (q.verdict) {
+        var said = "“" + q.verdict.answer + "”: " + (q.verdict.correct ? "accepted" : "not accepted");
+        item.appendChild(element("p", said, "verdict " + (q.verdict.correct ? "ok" : "wrong")));
+      }
       list.appendChild(item);
     });
     if (list.children.length) output.appendChild(list);
@@ -101,5 +105,8 @@
   relationSelect.addEventListener("change", showValueFields);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  // "Try an answer" sits in the preview panel, outside the form (form="fact-form")
+  var tried = document.getElementById("try_answer");
+  if (tried) tried.addEventListener("input", schedule);
   showValueFields();
 })();
