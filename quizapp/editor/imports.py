@@ -283,13 +283,17 @@ def _confirm(token: str, kind: str):
             return redirect(url_for("decks.show", key=row.key))
     status = 400 if request.method == "POST" else 200
     back_endpoint, back_label = _CONFIRM_BACK[kind]
+    preview = preview_deck(deck, PREVIEW_FACTS)
     return render_template(
         "editor/confirm_import.html",
         form=form,
         pending=pending,
         notices=[*_restore_notices(restoration, own), *pending.payload.get("notices", [])],
-        preview=preview_deck(deck, PREVIEW_FACTS),
-        pictures=deck_images.data_urls(deck_images.from_payload(pending.payload.get("images"))),
+        preview=preview,
+        pictures=deck_images.data_urls(
+            deck_images.from_payload(pending.payload.get("images")),
+            (item["fact"].image for item in preview["sample"] if item["fact"].image),
+        ),
         title=deck.title,
         problems=problems,
         back_url=url_for(back_endpoint),

@@ -43,12 +43,22 @@ def from_payload(payload: Mapping[str, str] | None) -> list[images_domain.Image]
     return kept
 
 
-def data_urls(images: Iterable[images_domain.Image]) -> dict[str, str]:
-    """name -> a data: URL of each image, to preview staged images (the CSP allows data:)."""
+# A preview page stays light: pictures past this are named, not embedded.
+MAX_PREVIEW_PICTURE = 48 * 1024
+
+
+def data_urls(images: Iterable[images_domain.Image], names: Iterable[str]) -> dict[str, str]:
+    """name -> a data: URL, to preview staged images (the CSP allows data:).
+
+    Only the pictures named (those of the facts shown) and small enough to keep the page
+    light are embedded; a page embeds at most a few of them.
+    """
+    wanted = set(names)
     return {
         image.name: f"data:{image.content_type};base64,"
         + base64.b64encode(image.data).decode("ascii")
         for image in images
+        if image.name in wanted and len(image.data) <= MAX_PREVIEW_PICTURE
     }
 
 

@@ -315,3 +315,15 @@ def test_editing_a_kahoot_fact_keeps_its_options(client, author):  # noqa: F811
     assert client.post(url, data=form).status_code == 302
     fact = next(f for f in Deck.query.one().content["facts"] if f["key"] == "capital-of-france")
     assert fact["choices"] == ["Rome", "Madrid", "Lima"]
+
+
+def test_a_large_picture_is_named_not_embedded_in_the_preview(client, author, tmp_path):  # noqa: F811
+    from tests.anki_files import genanki_package
+    from tests.domain.test_teacher_imports import PNG
+
+    (tmp_path / "big.png").write_bytes(PNG + b"\x00" * (60 * 1024))
+    basic = [('Flag? <img src="big.png">', "France", []), ("Capital of Italy?", "Rome", [])]
+    path = genanki_package(tmp_path / "b.apkg", basic=basic, cloze=[], media=[tmp_path / "big.png"])
+    page = client.get(_import_package(client, path.read_bytes())).get_data(as_text=True)
+    assert "data:image/png" not in page and "shown once the deck is saved" in page
+    assert len(page) < 100 * 1024
