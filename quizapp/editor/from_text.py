@@ -17,8 +17,9 @@ from flask_login import current_user
 from quizapp.domain import facts as facts_domain
 from quizapp.domain import suggest as suggesting
 from quizapp.domain.facts.presets import PRESETS, add_presets
+from quizapp.domain.questions import preview_of
 from quizapp.editor import text_forms
-from quizapp.editor.views import bp, preview_of, set_visibility, today, upload_limit
+from quizapp.editor.views import bp, set_visibility, today, upload_limit
 from quizapp.services import user_decks as service
 
 # --- a new deck -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
+from quizapp.models.deck_media import DeckImage
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.overrides import AnswerOverride
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
@@ -15,6 +16,7 @@ __all__ = [
     "Assignment",
     "ClassMembership",
     "Deck",
+    "DeckImage",
     "DeckStudyLimits",
     "DeckVersion",
     "Fact",

@@ -125,6 +125,10 @@ def _csv_upload(target):
     return {"file": (io.BytesIO(b"question,answer\n2+2?,4\n3+3?,6\n"), "t.csv")}
 
 
+def _quizlet(target):
+    return {"text": "2+2?\t4\n3+3?\t6\n", "between": "tab", "rows": "newline"}
+
+
 def _new_deck(target):
     return {**_deck_settings(target), "visibility": "private"}
 
@@ -211,6 +215,7 @@ RULES: dict[str, Rule] = {
     "decks.fact": Rule("readers", on="facts"),
     "export.download": Rule("readers", on="decks"),
     "editor.download": Rule("readers", on="decks"),
+    "editor.image": Rule("readers", on="deck_images"),
     "editor.mine": Rule("login"),
     "editor.new": Rule("login", form=_new_deck),
     "editor.upload": Rule("login", form=_upload_toml),
@@ -235,6 +240,19 @@ RULES: dict[str, Rule] = {
     "editor.import_anki": Rule("login"),
     "editor.confirm_anki": Rule(
         "owners", on="anki_imports", form=lambda t: {"visibility": "private", "submit": "1"}
+    ),
+    # The "from text" pages (suggest): a pasted text, then the review of its suggestions.
+    "editor.new_from_text": Rule("login"),
+    "editor.new_from_text_review": Rule("login"),
+    "editor.add_from_text": Rule("owners", on="owned_decks"),
+    "editor.add_from_text_review": Rule("owners", on="owned_decks"),
+    "editor.add_preset_relations": Rule(
+        "owners", on="owned_decks", form=lambda t: {"preset": "companies"}
+    ),
+    "editor.import_quizlet": Rule("login", form=_quizlet),
+    "editor.import_kahoot": Rule("login"),
+    "editor.confirm_kahoot": Rule(
+        "owners", on="kahoot_imports", form=lambda t: {"visibility": "private", "submit": "1"}
     ),
     # --- quizzes and scores --------------------------------------------------------------------
     "quiz.index": Rule("login"),

@@ -249,6 +249,11 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         label = f"{visibility} deck of {owner}"
         world.add("decks", Target(label, {"key": key}, readers, frozenset({owner})))
         world.add("owned_decks", Target(label, {"key": key}, readers, frozenset({owner})))
+        image = _deck_image(row)
+        world.add(
+            "deck_images",
+            Target(f"image of {label}", {"key": key, "name": image}, readers, frozenset({owner})),
+        )
         world.add(
             "facts",
             Target(f"fact of {label}", {"key": key, "fact_key": "f1"}, readers, frozenset({owner})),
@@ -396,6 +401,20 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
             },
         )
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
+        token = user_decks.stage_import(
+            users[actor],
+            "kahoot",
+            f"quiz-{actor}{payload}.xlsx",
+            {
+                "deck": _deck_data(
+                    f"kahoot-{TAG[actor].lower()}", imp_marker, payload, url_payload
+                ),
+                "notices": [f"Left out {imp_marker}{payload}"],
+            },
+        )
+        world.add(
+            "kahoot_imports", Target(f"Kahoot upload of {actor}", {"token": token}, owner, owner)
+        )
 
     build_live_games(world, NICK_PAYLOADS if payload else None)
     build_study(world, payload)
@@ -408,6 +427,32 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
     markers[marker(SB, "name")] = LOGGED_IN
     db.session.commit()
     return world
+
+
+# The smallest PNG: one transparent pixel.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082"
+)
+
+
+def _deck_image(row) -> str:
+    """Store a picture in a deck (as an import would) and return its name."""
+    from quizapp.domain import images
+    from quizapp.models import DeckImage
+
+    image = images.accept(_PNG)
+    db.session.add(
+        DeckImage(
+            deck_id=row.id,
+            name=image.name,
+            content_type=image.content_type,
+            size=len(image.data),
+            data=image.data,
+        )
+    )
+    db.session.flush()
+    return image.name
 
 
 def has_classrooms(app: Flask) -> bool:

@@ -83,6 +83,20 @@ def _source(value: Any) -> str | None:
     return _text(value, MAX_SOURCE)
 
 
+def _image_name(value: Any) -> str | None:
+    from quizapp.domain.images import NAME
+
+    if not isinstance(value, str):
+        return f"must be a string, not {_describe(value)}"
+    if not NAME.match(value):
+        return "must name one of the deck's images (its hash and type: 32 hex digits, .png…)"
+    return None
+
+
+def _optional_source(value: Any) -> str | None:
+    return _optional_text(value, MAX_SOURCE)
+
+
 def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {_describe(value)}"

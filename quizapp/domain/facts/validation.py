@@ -19,7 +19,9 @@ from quizapp.domain.facts.fields import (
     _description,
     _did_you_mean,
     _flag,
+    _image_name,
     _name,
+    _optional_source,
     _optional_text,
     _parse_iso_date,
     _qualifier,
@@ -131,14 +133,10 @@ class DeckReader:
         )
 
     def header(self, data: Any) -> dict[str, Any] | None:
-        required = {
-            "key": _name,
-            "title": _name,
-            "source": _source,
-            "as_of": _date_like,
-            "language": _name,
-        }
-        fields = self.fields("deck", data, required, {"description": _description})
+        required = {"key": _name, "title": _name, "as_of": _date_like, "language": _name}
+        # A source is good practice, not a condition: a teacher's own questions have none.
+        optional = {"description": _description, "source": _optional_source}
+        fields = self.fields("deck", data, required, optional)
         if fields is None:
             return None
         if "key" in fields:
@@ -152,7 +150,7 @@ class DeckReader:
             "key": fields["key"],
             "title": fields["title"],
             "description": fields.get("description", ""),
-            "source": fields["source"],
+            "source": fields.get("source", "").strip(),
             "as_of": as_of,
             "language": fields["language"],
         }
@@ -345,7 +343,13 @@ class DeckReader:
                 "value": _anything,
                 "evidence": _text,
             },
-            {"cloze": _text, "accepted": _texts, "source": _source},
+            {
+                "cloze": _text,
+                "accepted": _texts,
+                "source": _source,
+                "choices": _texts,
+                "image": _image_name,
+            },
         )
         if fields is None:
             return None
@@ -377,6 +381,8 @@ class DeckReader:
             cloze=cloze,
             accepted=tuple(fields.get("accepted", ())),
             source=fields.get("source"),
+            choices=tuple(fields.get("choices", ())),
+            image=fields.get("image"),
         )
 
     def entity(

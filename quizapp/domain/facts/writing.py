@@ -69,6 +69,10 @@ def fact_data(fact: Fact, relation: Relation) -> dict[str, Any]:
         data["accepted"] = list(fact.accepted)
     if fact.source is not None:
         data["source"] = fact.source
+    if fact.choices:
+        data["choices"] = list(fact.choices)
+    if fact.image is not None:
+        data["image"] = fact.image
     return data
 
 

@@ -37,6 +37,8 @@ from quizapp.domain.questions.phrasing import mentions
 __all__ = ["CHOICES", "Context", "unique_texts", "value_token"]
 
 CHOICES = 4
+# Options an author wrote shown at most (Kahoot has four answers, one or more right).
+MAX_GIVEN_WRONG = 5
 # How many candidates to try from a big pool before giving up on distractors.
 _PROBES = 32
 _FIGURE_SCALES = tuple(map(Decimal, ("0.1", "0.2", "0.5", "2", "3", "5", "10")))
@@ -93,6 +95,8 @@ class Context:
             relation=fact.relation,
             evidence=fact.evidence,
             source=fact.source or self.deck.source,
+            # A reverse question asks for the subject, which the picture may show.
+            image=fact.image if fact.image and kind != "reverse" else "",
             **content,
         )
 
@@ -132,6 +136,22 @@ class Context:
         for same in self.index.facts_of[(fact.relation, fact.subject)]:
             answers += same.accepted
         return unique_texts(answers)
+
+    def given_wrong(self, fact: Fact) -> list[str]:
+        """The author's own wrong options of a fact (a Kahoot question's), without right ones.
+
+        An author who wrote the options has said they are wrong, so they stand even
+        where the deck itself could not rule a value out (an open relation).
+        """
+        if not fact.choices:
+            return []
+        taken = {normalise(answer) for value in self.right_values(fact) for answer in value.answers}
+        wrong: list[str] = []
+        for text in fact.choices:
+            if normalise(text) not in taken:
+                taken.add(normalise(text))
+                wrong.append(text)
+        return wrong[:MAX_GIVEN_WRONG]
 
     def closed(self, relation: Relation) -> bool:
         """Whether the deck can know a value of `relation` to be wrong for a subject.

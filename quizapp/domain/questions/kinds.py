@@ -52,22 +52,26 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if relation.many:
         return
     kind = "multiple_choice"
-    if not context.closed(relation):
+    given = context.given_wrong(fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     value = fact.values[0]
-    wrong = context.distractors(fact, value, rng, CHOICES - 1)
-    if len(wrong) < CHOICES - 1:
-        yield _too_few(fact, kind, len(wrong), CHOICES - 1)
-        return
+    if given:
+        wrong = given
+    else:
+        wrong = [d.display for d in context.distractors(fact, value, rng, CHOICES - 1)]
+        if len(wrong) < CHOICES - 1:
+            yield _too_few(fact, kind, len(wrong), CHOICES - 1)
+            return
     prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
-    if gives_away(prompt, value.display, (distractor.display for distractor in wrong)):
+    if not given and gives_away(prompt, value.display, wrong):
         reason = f"the question points at '{value.display}' by a word no other option has"
         yield Dropped(fact.key, kind, reason)
         return
-    choices = [value.display, *(distractor.display for distractor in wrong)]
+    choices = [value.display, *wrong]
     rng.shuffle(choices)
     yield context.question(
         fact,
@@ -94,7 +98,8 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     if not relation.many:
         return
     kind = "multiple_select"
-    if not context.closed(relation):
+    given = context.given_wrong(fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     rights = context.right_values(fact)
@@ -105,12 +110,15 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     shown = list(rights)
-    needed = max(2, CHOICES - len(shown))
-    wrong = context.distractors(fact, fact.values[0], rng, needed)
-    if len(wrong) < needed:
-        yield _too_few(fact, kind, len(wrong), needed)
-        return
-    choices = [value.display for value in (*shown, *wrong)]
+    if given:
+        wrong = given
+    else:
+        needed = max(2, CHOICES - len(shown))
+        wrong = [d.display for d in context.distractors(fact, fact.values[0], rng, needed)]
+        if len(wrong) < needed:
+            yield _too_few(fact, kind, len(wrong), needed)
+            return
+    choices = [*(value.display for value in shown), *wrong]
     rng.shuffle(choices)
     correct = tuple(choice for choice in choices if choice in {v.display for v in shown})
     yield context.question(
@@ -201,6 +209,10 @@ def cloze(context: Context, fact: Fact) -> Built:
     if len(parts) == 1:
         yield Dropped(fact.key, kind, f"cloze '{text}' does not occur in the evidence")
         return
+    if _restates(context, fact):
+        reason = "the evidence is only the card's front and back: its cloze would repeat it"
+        yield Dropped(fact.key, kind, reason)
+        return
     answer_kind, accepted = "text", (text,)
     if len(fact.values) == 1 and _names_value(text, fact.values[0]):
         value = fact.values[0]
@@ -217,6 +229,20 @@ def cloze(context: Context, fact: Fact) -> Built:
         correct=(text,),
         answer_kind=answer_kind,
     )
+
+
+def _restates(context: Context, fact: Fact) -> bool:
+    """Whether the fact is a card whose evidence is only "front — back" (an imported card).
+
+    Its question is its subject ("{subject}"), so the cloze "front — ____" would ask
+    the typed question again.
+    """
+    relation = context.deck.relations[fact.relation]
+    if relation.forward.strip() != "{subject}":
+        return False
+    subject = context.entity(fact.subject).name
+    said = normalise(fact.evidence)
+    return any(said == normalise(state(relation.statement, subject, v)) for v in fact.values)
 
 
 def _default_cloze(fact: Fact) -> str | None:

@@ -109,6 +109,8 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
             seconds_left=(
                 None if deadline is None else max(0, int((deadline - now).total_seconds()))
             ),
+            deck=view.get("deck") or "",
+            image=view.get("image") or "",
         )
 
 

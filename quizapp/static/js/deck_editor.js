@@ -84,6 +84,7 @@
     var body = new FormData(form);
     body.delete("submit");
     body.delete("then");
+    body.delete("picture"); // the preview needs no picture: don't send it at every keystroke
     var token = form.querySelector("input[name=csrf_token]");
     var number = ++sent;
     fetch(form.dataset.previewUrl, {
