@@ -3,6 +3,15 @@
 from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from quizapp.models.lti import (
+    LtiAccount,
+    LtiCourse,
+    LtiGradeSend,
+    LtiLaunchValue,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiToolKey,
+)
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
 from quizapp.models.types import UTCDateTime, utcnow
@@ -22,6 +31,13 @@ __all__ = [
     "LivePlayer",
     "LiveQuestion",
     "LoginSession",
+    "LtiAccount",
+    "LtiCourse",
+    "LtiGradeSend",
+    "LtiLaunchValue",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiToolKey",
     "PendingImport",
     "Question",
     "QuizAttempt",

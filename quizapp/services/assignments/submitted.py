@@ -1,0 +1,27 @@
+"""What happens once a student's attempt at an assignment is stored as finished.
+
+`quizzes.taking` calls `submitted` after the transaction that finished the attempt
+committed, so nothing here can undo the student's work. Today one thing listens: the
+grade passback to a course platform (`services.lti.grades`), which queues the score
+in the database and sends it; a failure there is logged and the score stays queued.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from quizapp.models import QuizAttempt
+
+log = logging.getLogger(__name__)
+
+
+def submitted(attempt: QuizAttempt) -> None:
+    """Tell the listeners that `attempt` (finished, committed) was submitted."""
+    if attempt.assignment_id is None or not attempt.is_finished:
+        return
+    from quizapp.services.lti import grades  # imported late: lti reads assignments
+
+    try:
+        grades.after_submission(attempt.id)
+    except Exception:  # the student's answer is stored; the outbox retry catches up
+        log.exception("queueing the grade of attempt %s for its platform failed", attempt.id)
