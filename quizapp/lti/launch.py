@@ -156,7 +156,10 @@ _LAUNCH_MESSAGES = {
     ),
     "Invalid Nonce": "This launch was already used. Open the link from your course again.",
     '"nonce" is empty': "This launch carries no nonce.",
-    "Registration not found.": "This platform is not registered with quizapp.",
+    "Registration not found.": (
+        "This launch was meant for another tool: no platform registered with quizapp has "
+        "its issuer and client id (audience)."
+    ),
     "Client id not registered for this issuer": "This launch was meant for another tool.",
     "Unable to find deployment": (
         "This deployment of quizapp is not registered for the platform. Ask the "

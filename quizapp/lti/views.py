@@ -94,11 +94,15 @@ def launch():
     """The platform's form POST with the id_token, after the login step."""
     try:
         launch_id, body = validated_launch()
+    except Refused as exc:
+        return _refused(str(exc))
+    try:
         claims = read_launch(body)
         aud = body.get("aud")
         platform = platforms.find_platform(claims.issuer, aud[0] if isinstance(aud, list) else aud)
         result = launches.apply_launch(platform, claims, current_app.config["PASSWORD_HASH_METHOD"])
-    except (Refused, LaunchRefused) as exc:
+    except LaunchRefused as exc:
+        storage.take(launch_id)  # a valid token quizapp can't act on: keep nothing of it
         return _refused(str(exc))
     _after_launch(platform, result)
     if claims.message_type == DEEP_LINK_LAUNCH:

@@ -4,10 +4,13 @@ a driver that runs the OIDC login and launch through the Flask test client."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
+from quizapp.models import utcnow
 from quizapp.services.lti import platforms as platform_service
 from tests.lti.platform import INSTRUCTOR, LEARNER, TestPlatform
 
@@ -68,3 +71,48 @@ def people(platform):
         platform.add_person("learner-sub-1", "Ben Okafor", LEARNER),
         platform.add_person("learner-sub-2", "Chloé Martin", LEARNER),
     )
+
+
+def deep_link(client, platform, teacher, deck_key, **settings):
+    """The instructor's deep-linking launch, the picker filled in; the return page."""
+    response = launch(client, platform, teacher, deep_link=True)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    now = utcnow()
+    form = {
+        "launch": hidden(page, "launch"),
+        "deck": deck_key,
+        "title": "Software quiz",
+        "count": "5",
+        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "due_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "attempts": "1",
+        "scoring": "best",
+        "late_policy": "mark",
+        "shuffle": "y",
+        **settings,
+    }
+    return client.post("/lti/deep-link", data=form)
+
+
+def return_to_platform(page_response) -> requests.Response:
+    """What the return page's self-submitting form does in a browser."""
+    page = page_response.get_data(as_text=True)
+    action = page.split('action="', 1)[1].split('"', 1)[0]
+    return requests.post(action, data={"JWT": hidden(page, "JWT")}, timeout=10)
+
+
+def enter(client, response):
+    """Follow a launch into quizapp (the one-time entry ticket)."""
+    assert response.status_code == 303, response.get_data(as_text=True)
+    entered = client.get(urlsplit(response.headers["Location"]).path)
+    assert entered.status_code == 303
+    return urlsplit(entered.headers["Location"]).path
+
+
+def course_with_link(app, platform, deck_key, **settings):
+    """An instructor deep-links an assignment; returns (the platform's link, people)."""
+    teacher, ben, chloe = people(platform)
+    return_to_platform(deep_link(app.test_client(), platform, teacher, deck_key, **settings))
+    (link,) = platform.links.values()
+    return link, (teacher, ben, chloe)

@@ -4,10 +4,6 @@ the scores received by the platform."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from urllib.parse import urlsplit
-
-import requests
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -24,44 +20,7 @@ from quizapp.models import (
 )
 from tests.conftest import count_rows
 from tests.factories import take
-from tests.lti.conftest import hidden, launch, people
-
-
-def deep_link(client, platform, teacher, deck_key, **settings):
-    """The instructor's deep-linking launch, the picker filled in; the return page."""
-    response = launch(client, platform, teacher, deep_link=True)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    page = response.get_data(as_text=True)
-    now = utcnow()
-    form = {
-        "launch": hidden(page, "launch"),
-        "deck": deck_key,
-        "title": "Software quiz",
-        "count": "5",
-        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "due_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
-        "attempts": "1",
-        "scoring": "best",
-        "late_policy": "mark",
-        "shuffle": "y",
-        **settings,
-    }
-    return client.post("/lti/deep-link", data=form)
-
-
-def return_to_platform(page_response) -> requests.Response:
-    """What the return page's self-submitting form does in a browser."""
-    page = page_response.get_data(as_text=True)
-    action = page.split('action="', 1)[1].split('"', 1)[0]
-    return requests.post(action, data={"JWT": hidden(page, "JWT")}, timeout=10)
-
-
-def enter(client, response):
-    """Follow a launch into quizapp (the one-time entry ticket)."""
-    assert response.status_code == 303, response.get_data(as_text=True)
-    entered = client.get(urlsplit(response.headers["Location"]).path)
-    assert entered.status_code == 303
-    return urlsplit(entered.headers["Location"]).path
+from tests.lti.conftest import deep_link, enter, launch, people, return_to_platform
 
 
 def test_instructor_deep_link_two_learners_and_their_scores(app, platform, software_deck):

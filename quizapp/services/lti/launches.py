@@ -117,16 +117,15 @@ def check_launch(platform: LtiPlatform, launch: Launch) -> None:
             )
     if launch.message_type == DEEP_LINK_LAUNCH:
         return
-    if course is not None and _link(course, launch.resource_link_id) is not None:
-        return
-    if launch.assignment_id is None:
+    if launch.assignment_id is not None:
+        assignment = db.session.get(Assignment, launch.assignment_id)
+        if assignment is None or course is None or assignment.class_id != course.class_id:
+            raise LaunchRefused("This link names an assignment of another course.")
+    elif course is None or _link(course, launch.resource_link_id) is None:
         raise LaunchRefused(
             "This course link does not name a quizapp assignment. The teacher adds "
             "quizapp assignments through the course's tool picker (deep linking)."
         )
-    assignment = db.session.get(Assignment, launch.assignment_id)
-    if assignment is None or course is None or assignment.class_id != course.class_id:
-        raise LaunchRefused("This link names an assignment of another course.")
 
 
 def apply_launch(platform: LtiPlatform, launch: Launch, hash_method: str) -> LaunchResult:
@@ -203,6 +202,8 @@ def _place_link(session, course: LtiCourse, launch: Launch) -> LtiResourceLink:
             assignment_id=launch.assignment_id,
         )
         session.add(link)
+    elif launch.assignment_id is not None:
+        link.assignment_id = launch.assignment_id  # the platform's signed word, checked
     if launch.ags is not None:
         link.ags_scopes = list(launch.ags.scopes)
         link.lineitems_url = launch.ags.lineitems or link.lineitems_url
