@@ -125,7 +125,7 @@ def test_the_roster_sync_adds_and_removes_learners(app, platform, software_deck)
 
 
 def test_the_course_page_is_the_teachers_alone(app, platform, software_deck, make_user, as_user):
-    link, (teacher, ben, _) = course_with_link(app, platform, software_deck)
+    link, (_, ben, _) = course_with_link(app, platform, software_deck)
     course = db.session.scalar(select(LtiCourse))
     learner = app.test_client()
     enter(learner, launch(learner, platform, ben, link=link))
