@@ -98,9 +98,8 @@ def test_launch_pages_may_be_framed_by_registered_platforms_only(app, client, pl
     teacher, _, _ = people(platform)
     response = launch(client, platform, teacher, deep_link=True)
     policy = response.headers["Content-Security-Policy"]
-    assert f"frame-ancestors 'self' {platform.issuer}" in policy or (
-        f"frame-ancestors 'self' " in policy and platform.issuer in policy
-    )
+    ancestors = policy.split("frame-ancestors ", 1)[1].split(";", 1)[0].split()
+    assert ancestors[0] == "'self'" and platform.issuer in ancestors
     assert platform.base in policy  # the auth URL's origin
     assert "X-Frame-Options" not in response.headers
     home = client.get("/")
@@ -135,7 +134,7 @@ def test_a_launch_inside_a_frame_opens_quizapp_in_its_own_tab(app, platform, sof
     browser = app.test_client()
     hint = platform.expect_launch(ben, link=link)
     started = browser.get("/lti/login", query_string=platform.login_params(ben, hint, LAUNCH_URL))
-    redirect_uri, form = platform.authorize(started.headers["Location"])
+    _, form = platform.authorize(started.headers["Location"])
     response = browser.post("/lti/launch", data=form, headers={"Sec-Fetch-Dest": "iframe"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
