@@ -159,6 +159,7 @@ def upgrade():
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("tries", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("tried_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("queued_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(

@@ -49,7 +49,10 @@ bp = Blueprint("lti", __name__, url_prefix="/lti", cli_group="lti")
 log = logging.getLogger(__name__)
 
 FRAMED = frozenset({"lti.login", "lti.launch", "lti.deep_link"})
-LAUNCH_RETRIES = 10  # pending grades of the platform sent again on each launch
+# On each launch some of the platform's waiting grades are sent again, each at most
+# once per LAUNCH_RETRY_REST, stopping at the first failure.
+LAUNCH_RETRIES = 10
+LAUNCH_RETRY_REST = timedelta(minutes=1)
 
 
 @bp.record_once
@@ -132,7 +135,12 @@ def _after_launch(platform, result) -> None:
             roster.sync_roster(result.course, current_app.config["PASSWORD_HASH_METHOD"])
         except ServiceError as exc:
             log.warning("LTI roster sync on launch failed: %s", exc)
-    grades.retry_pending(platform_id=platform.id, limit=LAUNCH_RETRIES)
+    grades.retry_pending(
+        platform_id=platform.id,
+        limit=LAUNCH_RETRIES,
+        resting=LAUNCH_RETRY_REST,
+        stop_on_failure=True,
+    )
 
 
 @bp.get("/jwks")
@@ -232,7 +240,12 @@ def enter(ticket: str):
         )
     user_id, target = found
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not isinstance(target, str) or not target.startswith("/"):
+    if (
+        user is None
+        or not isinstance(target, str)
+        or not target.startswith("/")
+        or (target.startswith("//"))
+    ):
         return _refused("This entry link leads nowhere any more.", 404)
     if current_user.is_authenticated and current_user.id != user.id:
         accounts.end_session(current_user._get_current_object())
@@ -289,7 +302,8 @@ def sync_roster(class_id: int):
 def resend_grades(class_id: int):
     school_class, _ = _own_course(class_id)
     ids = grades.pending_ids_of_class(school_class.id)[: grades.RETRY_BATCH]
-    sent = sum(1 for send_id in ids if grades.send(send_id))
+    connectors: dict = {}
+    sent = sum(1 for send_id in ids if grades.send(send_id, connectors))
     if ids:
         flash(
             f"{sent} of {len(ids)} waiting grades reached the platform.",
@@ -409,7 +423,11 @@ def list_command():
 @bp.cli.command("retry")
 @click.option("--limit", default=1000, show_default=True, help="At most this many sends.")
 def retry_command(limit):
-    """Send the grades still waiting for their platform."""
+    """Send the grades still waiting for their platform (and queue any attempt whose
+    grade was never queued)."""
+    queued = grades.reconcile(now=utcnow())
+    if queued:
+        click.echo(f"{queued} finished attempts had no queued grade; queued now.")
     sent, pending = grades.retry_pending(limit=limit)
     click.echo(f"{sent} grades sent, {pending} still waiting.")
     if pending:

@@ -133,6 +133,7 @@ class LtiGradeSend(db.Model):
     status: Mapped[str] = mapped_column(String(8), index=True)  # PENDING / SENT
     tries: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

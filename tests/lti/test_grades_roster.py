@@ -3,7 +3,9 @@ never lost), the assignment's best/last rule, and the roster sync."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import delete, select
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -46,7 +48,10 @@ def test_a_failed_send_waits_is_shown_and_is_sent_by_the_retry_command(
     assert "503" in row.last_error and "maintenance" in row.last_error
     assert platform.received.scores == []
 
-    # The teacher sees it waiting, with the platform's answer.
+    # The teacher sees it waiting, with the platform's answer; their launch, a minute
+    # later, tries the platform again.
+    row.tried_at -= timedelta(minutes=2)
+    db.session.commit()
     staff = app.test_client()
     landed = enter(staff, launch(staff, platform, teacher, link=link))
     page = staff.get(landed).get_data(as_text=True)
@@ -133,3 +138,30 @@ def test_the_course_page_is_the_teachers_alone(app, platform, software_deck, mak
     assert learner.post(f"/lti/classes/{course.class_id}/roster").status_code == 404
     stranger = as_user(make_user(role="teacher"))
     assert stranger.get(f"/lti/classes/{course.class_id}").status_code == 404
+
+
+def test_a_launch_does_not_retry_a_grade_tried_a_moment_ago(app, platform, software_deck):
+    link, (_, ben, chloe) = course_with_link(app, platform, software_deck)
+    platform.fail_scores = True
+    submit(app, platform, ben, link, ["right"] * 5)
+    browser = app.test_client()
+    enter(browser, launch(browser, platform, chloe, link=link))
+    (row,) = db.session.scalars(select(LtiGradeSend))
+    assert row.tries == 1  # a platform that is down holds no launch up
+
+
+def test_the_retry_command_queues_an_attempt_whose_grade_was_never_queued(
+    app, platform, software_deck
+):
+    link, (_, ben, _) = course_with_link(app, platform, software_deck)
+    submit(app, platform, ben, link, ["right"] * 3 + ["wrong"] * 2)
+    # As if the process had stopped between the attempt's commit and its queueing.
+    db.session.execute(delete(LtiGradeSend))
+    db.session.commit()
+    platform.received.scores.clear()
+    result = app.test_cli_runner().invoke(args=["lti", "retry"])
+    assert result.exit_code == 0, result.output
+    assert "1 finished attempts had no queued grade" in result.output
+    assert [s["scoreGiven"] for s in platform.received.scores] == [3.0]
+    again = app.test_cli_runner().invoke(args=["lti", "retry"])
+    assert "had no queued grade" not in again.output  # queued once, not on every run

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from requests import RequestException
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -103,31 +103,41 @@ def queue_attempt(attempt_id: int, *, now: datetime) -> list[int]:
             row.score_maximum = float(counted.max_score or assignment.question_count)
             row.scored_at = counted.finished_at or now
             row.status = PENDING
-            row.queued_at = now
+            row.queued_at = max(now, attempt.finished_at)  # never before the submission
             row.last_error = ""
             session.flush()
             queued.append(row.id)
     return queued
 
 
-def send(send_id: int) -> bool:
+def send(send_id: int, connectors: dict | None = None) -> bool:
     """Send one outbox row to its platform; record success or the error. Never raises
-    for the platform's failures (they stay pending)."""
+    for the platform's failures (the row stays pending).
+
+    Args:
+        send_id: The outbox row.
+        connectors: Service connectors by platform id, reused across a batch so that
+            one access token serves many scores.
+    """
     row = db.session.get(LtiGradeSend, send_id)
     if row is None or row.status == SENT:
         return True
     link = row.link
     platform = link.course.platform
+    connectors = {} if connectors is None else connectors
     error = ""
     lineitem_url = link.lineitem_url
     try:
-        lineitem_url = _post_score(platform, link, row)
+        if platform.id not in connectors:
+            connectors[platform.id] = connector(platform)
+        lineitem_url = _post_score(connectors[platform.id], link, row)
     except (LtiException, RequestException, ServiceError, ValueError, KeyError) as exc:
         error = describe(exc)
         log.warning("LTI grade send %s failed: %s", send_id, error)
     with write_transaction():
         row = db.session.get(LtiGradeSend, send_id)
         row.tries += 1
+        row.tried_at = utcnow()
         if lineitem_url and not link.lineitem_url:
             db.session.get(LtiResourceLink, link.id).lineitem_url = lineitem_url
         if error:
@@ -137,11 +147,11 @@ def send(send_id: int) -> bool:
     return not error
 
 
-def _post_score(platform: LtiPlatform, link: LtiResourceLink, row: LtiGradeSend) -> str:
+def _post_score(service_connector, link: LtiResourceLink, row: LtiGradeSend) -> str:
     if SCORE_SCOPE not in link.ags_scopes:
         raise ServiceError("The platform did not grant quizapp the right to send scores.")
     ags = AssignmentsGradesService(
-        connector(platform),
+        service_connector,
         {"scope": link.ags_scopes, "lineitems": link.lineitems_url, "lineitem": link.lineitem_url},
     )
     lineitem = None
@@ -169,11 +179,24 @@ def _post_score(platform: LtiPlatform, link: LtiResourceLink, row: LtiGradeSend)
     return lineitem.get_id() if lineitem is not None else link.lineitem_url
 
 
-def retry_pending(*, platform_id: int | None = None, limit: int = RETRY_BATCH) -> tuple[int, int]:
+def retry_pending(
+    *,
+    platform_id: int | None = None,
+    limit: int = RETRY_BATCH,
+    resting: timedelta | None = None,
+    stop_on_failure: bool = False,
+) -> tuple[int, int]:
     """Send pending rows again, oldest first.
 
+    Args:
+        platform_id: Only this platform's rows.
+        limit: At most this many rows.
+        resting: Skip rows tried less than this long ago.
+        stop_on_failure: Stop at the first failure (on a launch: a platform that is
+            down must not hold the person up once per waiting grade).
+
     Returns:
-        (sent, still pending) among the rows tried.
+        (sent, failed) among the rows tried.
     """
     query = select(LtiGradeSend.id).where(LtiGradeSend.status == PENDING)
     if platform_id is not None:
@@ -182,11 +205,51 @@ def retry_pending(*, platform_id: int | None = None, limit: int = RETRY_BATCH) -
             .join(LtiCourse, LtiCourse.id == LtiResourceLink.course_id)
             .where(LtiCourse.platform_id == platform_id)
         )
+    if resting is not None:
+        query = query.where(
+            (LtiGradeSend.tried_at.is_(None)) | (LtiGradeSend.tried_at < utcnow() - resting)
+        )
     ids = list(
         db.session.scalars(query.order_by(LtiGradeSend.queued_at, LtiGradeSend.id).limit(limit))
     )
-    sent = sum(1 for send_id in ids if send(send_id))
-    return sent, len(ids) - sent
+    connectors: dict = {}
+    sent = failed = 0
+    for send_id in ids:
+        if send(send_id, connectors):
+            sent += 1
+        else:
+            failed += 1
+            if stop_on_failure:
+                break
+    return sent, failed
+
+
+def reconcile(*, now: datetime) -> int:
+    """Queue every finished attempt of a linked assignment that has no outbox row
+    newer than it: the safety net for a process that stopped between the attempt's
+    commit and its queueing. Returns how many attempts were queued."""
+    newest = (
+        select(func.max(LtiGradeSend.queued_at))
+        .where(LtiGradeSend.user_id == QuizAttempt.user_id)
+        .where(LtiGradeSend.link_id == LtiResourceLink.id)
+        .scalar_subquery()
+    )
+    attempts = db.session.scalars(
+        select(QuizAttempt.id)
+        .join(LtiResourceLink, LtiResourceLink.assignment_id == QuizAttempt.assignment_id)
+        .join(LtiCourse, LtiCourse.id == LtiResourceLink.course_id)
+        .join(LtiPlatform, LtiPlatform.id == LtiCourse.platform_id)
+        .join(
+            LtiAccount,
+            (LtiAccount.user_id == QuizAttempt.user_id) & (LtiAccount.issuer == LtiPlatform.issuer),
+        )
+        .where(QuizAttempt.finished_at.is_not(None))
+        .where((newest.is_(None)) | (newest < QuizAttempt.finished_at))
+        .distinct()
+    ).all()
+    for attempt_id in attempts:
+        queue_attempt(attempt_id, now=now)
+    return len(attempts)
 
 
 @dataclass(frozen=True)
