@@ -136,3 +136,90 @@ def test_a_launch_with_no_login_step_is_refused(app, client):
     assert "did not come through quizapp's login step" in response.get_data(as_text=True).replace(
         "&#39;", "'"
     )
+
+
+def test_a_link_to_another_courses_assignment_is_refused(app, canvas, moodle, software_deck):
+    """A teacher on one platform can't point a link at an assignment of another course."""
+    from quizapp.models import Assignment
+    from tests.lti.conftest import course_with_link, register
+
+    client = app.test_client()
+    register(client, canvas)
+    register(client, moodle)
+    course_with_link(app, canvas, software_deck)
+    assignment_id = db.session.scalar(select(Assignment.id))
+    course_with_link(app, moodle, software_deck)  # moodle's course exists too
+    _, ben, _ = people(moodle)
+    from tests.lti.platform import Link
+
+    forged = Link("link-99", "Quiz", {"quizapp_assignment": str(assignment_id)}, None)
+    before = snapshot()
+    response = launch(app.test_client(), moodle, ben, link=forged)
+    assert response.status_code == 400
+    assert "assignment of another course" in response.get_data(as_text=True)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "change, status, words",
+    [
+        ({"deck": "no-such-deck"}, 400, "Not a valid choice"),
+        ({"count": "500"}, 400, "Between 5 and 50 questions"),
+        ({"due_at": "2001-01-01T00:00"}, 400, "due date"),
+        ({"launch": "lti1p3-launch-forged"}, 404, "has expired or was already sent"),
+        ({"launch": ""}, 404, "has expired or was already sent"),
+    ],
+)
+def test_a_bad_deep_link_choice_is_refused_and_makes_nothing(
+    app, client, platform, software_deck, change, status, words
+):
+    from datetime import timedelta
+
+    from quizapp.models import Assignment, utcnow
+    from tests.lti.conftest import hidden
+
+    teacher, _, _ = people(platform)
+    page = launch(client, platform, teacher, deep_link=True).get_data(as_text=True)
+    now = utcnow()
+    form = {
+        "launch": hidden(page, "launch"),
+        "deck": software_deck,
+        "count": "5",
+        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "due_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "attempts": "1",
+        "scoring": "best",
+        "late_policy": "mark",
+        **change,
+    }
+    response = client.post("/lti/deep-link", data=form)
+    assert response.status_code == status
+    assert words in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+    assert platform.received.deep_link_returns == []
+
+
+def test_a_deep_link_choice_is_sent_once(app, client, platform, software_deck):
+    from datetime import timedelta
+
+    from quizapp.models import Assignment, utcnow
+    from tests.lti.conftest import hidden
+
+    teacher, _, _ = people(platform)
+    page = launch(client, platform, teacher, deep_link=True).get_data(as_text=True)
+    now = utcnow()
+    form = {
+        "launch": hidden(page, "launch"),
+        "deck": software_deck,
+        "count": "5",
+        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "due_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "attempts": "1",
+        "scoring": "best",
+        "late_policy": "mark",
+    }
+    assert client.post("/lti/deep-link", data=form).status_code == 200
+    again = client.post("/lti/deep-link", data=form)  # a double submit
+    assert again.status_code == 404
+    assert "already sent" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
