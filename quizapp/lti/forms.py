@@ -12,10 +12,10 @@ from quizapp.models.lti import URL_MAX
 from quizapp.services.lti.platforms import PlatformSpec
 
 
-def _url_field(label: str, description: str, required: bool = True) -> StringField:
+def _url_field(label: str, description: str, missing: str = "") -> StringField:
     validators = [Length(max=URL_MAX, message=f"At most {URL_MAX} characters.")]
-    if required:
-        validators.insert(0, DataRequired(f"Give the {label.lower()}."))
+    if missing:
+        validators.insert(0, DataRequired(missing))
     return StringField(label, filters=[strip], validators=validators, description=description)
 
 
@@ -35,11 +35,17 @@ class PlatformForm(FlaskForm):
         validators=[DataRequired("Give the client id."), Length(max=255)],
         description="The client id the platform gave quizapp when you added it as a tool.",
     )
-    auth_login_url = _url_field("OIDC auth URL", "Where quizapp sends the browser to log in.")
-    auth_token_url = _url_field("Token URL", "The OAuth2 access token endpoint.")
-    key_set_url = _url_field("JWKS URL", "The platform's public keys (keyset URL).")
+    auth_login_url = _url_field(
+        "OIDC auth URL", "Where quizapp sends the browser to log in.", "Give the OIDC auth URL."
+    )
+    auth_token_url = _url_field(
+        "Token URL", "The OAuth2 access token endpoint.", "Give the token URL."
+    )
+    key_set_url = _url_field(
+        "JWKS URL", "The platform's public keys (keyset URL).", "Give the JWKS URL."
+    )
     auth_audience = _url_field(
-        "Token audience (optional)", "Only if the platform asks for one (D2L).", required=False
+        "Token audience (optional)", "Only if the platform asks for one (D2L)."
     )
     deployment_ids = TextAreaField(
         "Deployment ids",

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from quizapp.services.lti import platforms as platform_service
 from tests.e2e.test_classroom import shown_question
+from tests.lti.conftest import course_with_link
 from tests.lti.platform import INSTRUCTOR, LEARNER, TestPlatform
 
 DECK = "chinese-ai-startups"
@@ -82,3 +83,38 @@ def test_deep_link_then_a_learner_takes_the_assignment_and_the_platform_gets_the
     expect(desk.locator("#grade-sends")).to_contain_text("sent")
     desk.set_viewport_size({"width": 375, "height": 800})
     desk.screenshot(path=str(tmp_path / "course.png"), full_page=True)
+
+
+def test_a_launch_inside_the_platforms_frame_opens_quizapp_in_a_new_tab(
+    app, new_page, builtin_decks, moodle
+):
+    learner = moodle.add_person("moodle-learner-9", "Ben Okafor", LEARNER)
+    link, _ = course_with_link(app, moodle, DECK, kinds="multiple_choice")
+
+    page = new_page()
+    page.goto(moodle.base + "/framed/" + moodle.expect_launch(learner, link=link))
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("button", name="Open the quizapp assignment").click()
+    # The launch page may be framed by the platform (frame-ancestors lists it) ...
+    expect(frame.get_by_role("link", name="Open in quizapp")).to_be_visible()
+    # ... and the work opens in its own tab, where quizapp's Lax cookies are kept.
+    with page.expect_popup() as opened:
+        frame.get_by_role("link", name="Open in quizapp").click()
+    tab = opened.value
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("Software quiz")
+    expect(tab.get_by_role("navigation", name="Main")).to_contain_text("Ben Okafor")
+
+
+def test_other_pages_refuse_to_be_framed(new_page, live_server, moodle):
+    """The platform may frame the launch pages only: quizapp's own pages stay unframed."""
+    page = new_page()
+    page.goto(moodle.base + "/jwks")  # any page of the platform's origin
+    with page.expect_response(lambda r: r.url.endswith("/decks/")) as loaded:
+        page.set_content(f"<iframe src='{live_server}/decks/'></iframe>")
+    assert "frame-ancestors 'none'" in loaded.value.headers["content-security-policy"]
+    (frame,) = page.main_frame.child_frames
+    for _ in range(200):  # the browser swaps in its error page once it refuses the frame
+        if frame.url.startswith("chrome-error://"):
+            break
+        page.wait_for_timeout(50)
+    assert frame.url.startswith("chrome-error://")  # blocked, not rendered
