@@ -214,8 +214,8 @@ def deep_link():
         return_url, token, assignment = deep_links.complete(
             pending, spec, launch_url=url_for("lti.launch", _external=True), now=utcnow()
         )
-    except NotFound:
-        raise
+    except NotFound as exc:
+        return _refused(str(exc), 404)
     except ServiceError as exc:
         form.form_errors.append(str(exc))
         return _deep_link_page(pending, form, exc.status)

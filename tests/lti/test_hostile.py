@@ -218,6 +218,12 @@ def test_a_deep_link_choice_is_sent_once(app, client, platform, software_deck):
         "scoring": "best",
         "late_policy": "mark",
     }
+    refused = client.post(
+        "/lti/deep-link",
+        data={**form, "opens_at": "2000-01-01T00:00", "due_at": "2001-01-01T00:00"},
+    )
+    assert refused.status_code == 400 and "already passed" in refused.get_data(as_text=True)
+    # The teacher corrects the dates: the same choice goes through, once.
     assert client.post("/lti/deep-link", data=form).status_code == 200
     again = client.post("/lti/deep-link", data=form)  # a double submit
     assert again.status_code == 404

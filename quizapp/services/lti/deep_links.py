@@ -10,6 +10,7 @@ platform's frame no quizapp cookie arrives. The id works once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pylti1p3.deep_link import DeepLink
@@ -18,7 +19,7 @@ from pylti1p3.lineitem import LineItem
 
 from quizapp.domain import lti as lti_domain
 from quizapp.models import Assignment, LtiCourse, User
-from quizapp.services import NotFound
+from quizapp.services import NotFound, ServiceError
 from quizapp.services import assignments as assignment_service
 from quizapp.services.lti import storage
 from quizapp.services.lti.launches import _linked, find_course
@@ -26,6 +27,8 @@ from quizapp.services.lti.platforms import find_platform, registration
 
 DEEP_LINK_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 LAUNCH_ID_MAX = 100
+GONE = "This choice has expired or was already sent. Start again from the course's tool picker."
+RETRY_LIFETIME = timedelta(hours=1)  # to correct refused settings
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,7 @@ def pending(launch_id: str) -> PendingDeepLink:
     Raises:
         NotFound: Unknown, used or expired id, or not a deep-linking request.
     """
-    gone = NotFound(
-        "This choice has expired or was already sent. Start again from the course's tool picker."
-    )
+    gone = NotFound(GONE)
     if not isinstance(launch_id, str) or not 0 < len(launch_id) <= LAUNCH_ID_MAX:
         raise gone
     body = storage.read(launch_id)
@@ -82,10 +83,18 @@ def complete(
     Raises:
         ServiceError: The assignment's settings are refused (as on quizapp's own form).
     """
-    assignment = assignment_service.create_assignment(
-        request.teacher, request.course.class_id, spec, now=now
-    )
-    storage.take(request.launch_id)  # used: a second submit makes no second assignment
+    # Taken first, so that of two racing submits only one makes an assignment; given
+    # back if the settings are refused, so the teacher can correct them.
+    body = storage.take(request.launch_id)
+    if body is None:
+        raise NotFound(GONE)
+    try:
+        assignment = assignment_service.create_assignment(
+            request.teacher, request.course.class_id, spec, now=now
+        )
+    except ServiceError:
+        storage.write(request.launch_id, body, RETRY_LIFETIME)
+        raise
     resource = (
         DeepLinkResource()
         .set_url(launch_url)
