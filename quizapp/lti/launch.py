@@ -15,6 +15,8 @@ deployment, message type). What quizapp changes, and why:
 
 from __future__ import annotations
 
+import hashlib
+
 import jwt
 from flask import url_for
 from pylti1p3.contrib.flask import FlaskCookieService, FlaskMessageLaunch, FlaskOIDCLogin
@@ -27,6 +29,9 @@ from quizapp.services.lti.storage import DatabaseLaunchStorage
 
 COOKIE_PATH = "/lti/"
 LEEWAY_SECONDS = 30  # clock skew between the platform and this server
+# A platform's JWKS is fetched once per this many seconds, not on every launch; a token
+# naming a key the cached set lacks fetches it again at once.
+KEY_SET_CACHE_SECONDS = 300
 
 
 class Refused(Exception):
@@ -78,6 +83,20 @@ class MessageLaunch(FlaskMessageLaunch):
             self._validated = False
             raise
 
+    def get_public_key(self):
+        """The platform's key for this token, from the cached JWKS, fetched again once
+        when the token names a key the cache lacks (the platform rotated its keys)."""
+        try:
+            return super().get_public_key()
+        except LtiException as exc:
+            cache = self._public_key_cache_data_storage
+            if cache is None or not str(exc).startswith("Unable to find public key"):
+                raise
+            url = self._registration.get_key_set_url()
+            cache.set_value(_key_set_cache_key(url), None, 1)
+            self._registration.set_key_set(None)
+            return super().get_public_key()
+
     def validate_jwt_signature(self):
         public_key, key_alg = self.get_public_key()
         jwt.decode(
@@ -90,6 +109,11 @@ class MessageLaunch(FlaskMessageLaunch):
             options={"require": ["exp", "iat", "aud", "iss", "nonce"]},
         )
         return self
+
+
+def _key_set_cache_key(url: str) -> str:
+    # pylti1p3's own cache key for a JWKS URL (MessageLaunch.fetch_public_key).
+    return "key-set-url-" + hashlib.md5(url.encode("utf-8")).hexdigest()
 
 
 def _parts():
@@ -128,6 +152,7 @@ def validated_launch() -> tuple[str, dict]:
         launch_data_storage=storage,
         requests_session=TimeoutSession(),
     )
+    message.set_public_key_caching(storage, cache_lifetime=KEY_SET_CACHE_SECONDS)
     try:
         body = message.get_launch_data()
     except jwt.ExpiredSignatureError:

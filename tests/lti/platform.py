@@ -81,6 +81,7 @@ class Received:
     scores: list[dict] = field(default_factory=list)
     lineitems_created: list[dict] = field(default_factory=list)
     membership_reads: int = 0
+    jwks_fetches: int = 0
     deep_link_returns: list[dict] = field(default_factory=list)
 
 
@@ -201,6 +202,11 @@ class TestPlatform:
             }
         return body
 
+    def rotate_key(self) -> None:
+        """A new signing key; the old one is no longer published."""
+        self.key = new_key()
+        self.kid = f"{self.flavour}-key-{uuid.uuid4().hex[:8]}"
+
     def sign(self, body: dict, key=None, kid: str | None = None) -> str:
         return jwt.encode(
             body, private_pem(key or self.key), algorithm="RS256", headers={"kid": kid or self.kid}
@@ -265,6 +271,7 @@ class TestPlatform:
     def _route(self, request: Request) -> Response:
         path = request.path
         if path == "/jwks":
+            self.received.jwks_fetches += 1
             return self._json({"keys": [public_jwk(self.key, self.kid)]})
         if path == "/token" and request.method == "POST":
             return self._token(request)

@@ -144,3 +144,13 @@ def test_a_launch_inside_a_frame_opens_quizapp_in_its_own_tab(app, platform, sof
     assert first.status_code == 303
     again = browser.get(f"/lti/enter/{enter_url}")
     assert again.status_code == 404 and "already used" in again.get_data(as_text=True)
+
+
+def test_the_platform_keys_are_cached_and_fetched_again_when_rotated(app, platform):
+    teacher, _, _ = people(platform)
+    assert launch(app.test_client(), platform, teacher, deep_link=True).status_code == 200
+    assert launch(app.test_client(), platform, teacher, deep_link=True).status_code == 200
+    assert platform.received.jwks_fetches == 1  # the second launch used the cached set
+    platform.rotate_key()
+    assert launch(app.test_client(), platform, teacher, deep_link=True).status_code == 200
+    assert platform.received.jwks_fetches == 2  # the new key id sent quizapp for the new set
