@@ -109,7 +109,9 @@ class TestPlatform:
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.base = f"http://127.0.0.1:{self._server.server_port}"
         self.issuer = "https://canvas.instructure.com" if flavour == "canvas" else self.base
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 
