@@ -211,7 +211,7 @@ class TestPlatform:
 
     def sign(self, body: dict, key=None, kid: str | None = None) -> str:
         return jwt.encode(
-            body, private_pem(key or self.key), algorithm="RS256", headers={"kid": kid or self.kid}
+            body, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid}
         )
 
     # --- the browser's side of a launch ----------------------------------------------------------

@@ -10,6 +10,7 @@ key pair, kept in the database and published (public half only) at /lti/jwks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -181,12 +182,19 @@ def registration(platform: LtiPlatform) -> Registration:
         .set_key_set_url(platform.key_set_url)
         .set_auth_login_url(platform.auth_login_url)
         .set_auth_token_url(platform.auth_token_url)
-        .set_tool_private_key(key.private_pem)
+        # The loaded key, not its PEM: loading (and checking) an RSA key costs ~40 ms,
+        # and PyJWT signs with either.
+        .set_tool_private_key(_private_key(key.kid, key.private_pem))
         .set_tool_public_key(key.public_pem)
     )
     if platform.auth_audience:
         reg.set_auth_audience(platform.auth_audience)
     return reg
+
+
+@lru_cache(maxsize=8)
+def _private_key(kid: str, pem: str):
+    return serialization.load_pem_private_key(pem.encode("ascii"), password=None)
 
 
 class DatabaseToolConf(ToolConfAbstract):
