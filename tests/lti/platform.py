@@ -104,6 +104,7 @@ class TestPlatform:
         self.received = Received()
         self.tokens: set[str] = set()
         self.fail_scores = False
+        self.score_delay = 0.0  # seconds the score endpoint waits before answering
         self.pending_launches: dict[str, dict] = {}  # lti_message_hint -> what to launch
         self.last_auth: dict[str, str] = {}
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
@@ -307,6 +308,9 @@ class TestPlatform:
                 return self._json({"error": "insufficient_scope"}, 403)
             if self.fail_scores:
                 return Response("gradebook is down for maintenance", status=503)
+            if self.score_delay:
+                time.sleep(self.score_delay)
+                return Response("too late", status=504)
             assert request.content_type == "application/vnd.ims.lis.v1.score+json"
             lineitem = self.base + path.removesuffix("/scores")
             assert any(item["id"] == lineitem for item in self.lineitems), lineitem

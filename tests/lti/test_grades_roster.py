@@ -165,3 +165,14 @@ def test_the_retry_command_queues_an_attempt_whose_grade_was_never_queued(
     assert [s["scoreGiven"] for s in platform.received.scores] == [3.0]
     again = app.test_cli_runner().invoke(args=["lti", "retry"])
     assert "had no queued grade" not in again.output  # queued once, not on every run
+
+
+def test_a_platform_that_hangs_leaves_the_grade_waiting(app, platform, software_deck, monkeypatch):
+    from quizapp.services.lti import connect
+
+    monkeypatch.setattr(connect, "TIMEOUT_SECONDS", 0.2)
+    link, (_, ben, _) = course_with_link(app, platform, software_deck)
+    platform.score_delay = 1.0
+    submit(app, platform, ben, link, ["right"] * 5)
+    (row,) = db.session.scalars(select(LtiGradeSend))
+    assert row.status == "pending" and row.last_error == "The platform did not answer in time."

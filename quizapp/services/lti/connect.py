@@ -10,13 +10,13 @@ from pylti1p3.service_connector import REQUESTS_USER_AGENT, ServiceConnector
 from quizapp.models import LtiPlatform
 from quizapp.services.lti.platforms import registration
 
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 5
 
 
 class TimeoutSession(requests.Session):
-    def __init__(self, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         super().__init__()
-        self.timeout = timeout
+        self.timeout = TIMEOUT_SECONDS if timeout is None else timeout
         self.headers["User-Agent"] = REQUESTS_USER_AGENT
 
     def request(self, method, url, **kwargs):
