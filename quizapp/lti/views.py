@@ -43,12 +43,20 @@ from quizapp.services import NotFound, ServiceError, accounts
 from quizapp.services import assignments as assignment_service
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
-from quizapp.services.lti import deep_links, grades, launches, platforms, roster, storage
+from quizapp.services.lti import (
+    deep_links,
+    grades,
+    launches,
+    platforms,
+    registration,
+    roster,
+    storage,
+)
 
 bp = Blueprint("lti", __name__, url_prefix="/lti", cli_group="lti")
 log = logging.getLogger(__name__)
 
-FRAMED = frozenset({"lti.login", "lti.launch", "lti.deep_link"})
+FRAMED = frozenset({"lti.login", "lti.launch", "lti.deep_link", "lti.dynamic_register"})
 # On each launch some of the platform's waiting grades are sent again, each at most
 # once per LAUNCH_RETRY_REST, stopping at the first failure.
 LAUNCH_RETRIES = 10
@@ -66,7 +74,8 @@ def _config(state) -> None:
 @bp.after_request
 def _frame_policy(response):
     if request.endpoint in FRAMED:
-        origins = " ".join(platforms.frame_origins() + g.get("lti_form_targets", []))
+        origins = platforms.frame_origins() + g.get("lti_form_targets", [])
+        origins = " ".join(dict.fromkeys(origins + g.get("lti_frame_origins", [])))
         policy = CONTENT_SECURITY_POLICY.replace(
             "frame-ancestors 'none'", f"frame-ancestors 'self' {origins}".strip()
         ).replace("form-action 'self'", f"form-action 'self' {origins}".strip())
@@ -353,6 +362,39 @@ def delete_platform(platform_id: int):
     name = platforms.delete_platform(platform_id)
     flash(f"Removed {name}. Its classes and assignments stay in quizapp.", "success")
     return redirect(url_for("lti.platforms_page"), code=303)
+
+
+@bp.post("/platforms/registration-link")
+@login_required
+def registration_link():
+    """A one-time link for a platform that registers tools itself (dynamic registration)."""
+    _require_admin()
+    url = url_for("lti.dynamic_register", token=registration.new_link(), _external=True)
+    flash(f"Registration link (works once, for a day): {url}", "success")
+    return redirect(url_for("lti.platforms_page"), code=303)
+
+
+@bp.get("/register/<token>")
+def dynamic_register(token: str):
+    """The platform opens this with its openid_configuration and registration_token."""
+    config_url = request.args.get("openid_configuration", "")
+    found = origin(config_url) if len(config_url) <= 500 else None
+    if found:
+        g.lti_frame_origins = [found]  # the platform frames this page before it is registered
+    try:
+        platform = registration.register(
+            token,
+            config_url,
+            request.args.get("registration_token") or None,
+            {
+                "login": url_for("lti.login", _external=True),
+                "launch": url_for("lti.launch", _external=True),
+                "jwks": url_for("lti.jwks", _external=True),
+            },
+        )
+    except ServiceError as exc:
+        return _refused(str(exc), exc.status)
+    return render_template("lti/registered.html", platform=platform)
 
 
 def _tool_urls() -> dict[str, str]:

@@ -82,6 +82,7 @@ class Received:
     lineitems_created: list[dict] = field(default_factory=list)
     membership_reads: int = 0
     jwks_fetches: int = 0
+    registrations: list[dict] = field(default_factory=list)
     deep_link_returns: list[dict] = field(default_factory=list)
 
 
@@ -282,6 +283,10 @@ class TestPlatform:
             return self._auth_page(request)
         if path == "/deep-link-return" and request.method == "POST":
             return self._deep_link_return(request)
+        if path == "/.well-known/openid-configuration":
+            return self._json(self.openid_configuration())
+        if path == "/register" and request.method == "POST":
+            return self._dynamic_registration(request)
         if path.startswith("/course/"):
             return self._course_page(path.removeprefix("/course/"))
         if path.startswith("/framed/"):  # the course page showing the tool in a frame
@@ -363,6 +368,37 @@ class TestPlatform:
             if value == token:
                 return scopes.split()
         return None
+
+    registration_token = "platform-registration-token"
+
+    def openid_configuration(self) -> dict:
+        """LTI Dynamic Registration: what the platform publishes about itself."""
+        return {
+            "issuer": self.base,
+            "authorization_endpoint": self.base + "/auth",
+            "token_endpoint": self.base + "/token",
+            "jwks_uri": self.base + "/jwks",
+            "registration_endpoint": self.base + "/register",
+            "scopes_supported": ["openid", SCORE_SCOPE, LINEITEM_SCOPE, NRPS_SCOPE],
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": self.flavour,
+                "version": "test",
+            },
+        }
+
+    def _dynamic_registration(self, request: Request) -> Response:
+        if request.headers.get("Authorization") != f"Bearer {self.registration_token}":
+            return self._json({"error": "invalid_token"}, 401)
+        body = json.loads(request.get_data(as_text=True))
+        self.received.registrations.append(body)
+        tool = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+        return self._json(
+            {
+                **body,
+                "client_id": self.client_id,
+                tool: {**body[tool], "deployment_id": self.deployment_id},
+            }
+        )
 
     def _memberships(self) -> dict:
         return {

@@ -328,6 +328,8 @@ RULES: dict[str, Rule] = {
     "lti.resend_grades": Rule("owners", on="classes", form=lambda t: {}, ok=(404,)),
     # Administrators only (LTI_ADMINS); the world has none, so every user gets a 403.
     "lti.platforms_page": Rule("login", ok=(403,), form=lambda t: {"name": "X"}),
+    "lti.registration_link": Rule("login", form=lambda t: {}, ok=(403,)),
+    "lti.dynamic_register": Rule("public", values={"token": "x" * 32}, ok=(404,)),
     "lti.delete_platform": Rule("login", values={"platform_id": 1}, form=lambda t: {}, ok=(403,)),
 }
 

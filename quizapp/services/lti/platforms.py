@@ -157,6 +157,13 @@ def new_tool_key() -> LtiToolKey:
     )
 
 
+def ensure_tool_key() -> None:
+    """Make the tool's key pair if there is none yet."""
+    with write_transaction() as session:
+        if session.scalar(select(LtiToolKey.id).limit(1)) is None:
+            session.add(new_tool_key())
+
+
 def tool_key() -> LtiToolKey | None:
     """The newest key pair: it signs; older ones stay published until removed."""
     return db.session.scalar(select(LtiToolKey).order_by(LtiToolKey.id.desc()).limit(1))
