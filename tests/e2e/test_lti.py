@@ -86,7 +86,7 @@ def test_deep_link_then_a_learner_takes_the_assignment_and_the_platform_gets_the
 
 
 def test_a_launch_inside_the_platforms_frame_opens_quizapp_in_a_new_tab(
-    app, new_page, builtin_decks, moodle
+    app, new_page, builtin_decks, moodle, tmp_path
 ):
     learner = moodle.add_person("moodle-learner-9", "Ben Okafor", LEARNER)
     link, _ = course_with_link(app, moodle, DECK, kinds="multiple_choice")
@@ -97,6 +97,7 @@ def test_a_launch_inside_the_platforms_frame_opens_quizapp_in_a_new_tab(
     frame.get_by_role("button", name="Open the quizapp assignment").click()
     # The launch page may be framed by the platform (frame-ancestors lists it) ...
     expect(frame.get_by_role("link", name="Open in quizapp")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "framed.png"))
     # ... and the work opens in its own tab, where quizapp's Lax cookies are kept.
     with page.expect_popup() as opened:
         frame.get_by_role("link", name="Open in quizapp").click()
