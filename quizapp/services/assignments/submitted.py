@@ -9,8 +9,11 @@ in the database and sends it; a failure there is logged and the score stays queu
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from quizapp.models import QuizAttempt
+from quizapp.domain.gradebook import AttemptSummary
+from quizapp.models import Assignment, QuizAttempt
+from quizapp.services.assignments.reading import _outcome, _summaries
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +28,11 @@ def submitted(attempt: QuizAttempt) -> None:
         grades.after_submission(attempt.id)
     except Exception:  # the student's answer is stored; the outbox retry catches up
         log.exception("queueing the grade of attempt %s for its platform failed", attempt.id)
+
+
+def counted_attempt(
+    assignment: Assignment, user_id: int, *, now: datetime
+) -> AttemptSummary | None:
+    """The student's attempt that counts under the assignment's rule (best or last), if any."""
+    attempts = _summaries([assignment.id], [user_id]).get((assignment.id, user_id), [])
+    return _outcome(assignment, attempts, now).counted

@@ -22,7 +22,7 @@ from quizapp.models import Assignment, LtiCourse, User
 from quizapp.services import NotFound, ServiceError
 from quizapp.services import assignments as assignment_service
 from quizapp.services.lti import storage
-from quizapp.services.lti.launches import _linked, find_course
+from quizapp.services.lti.launches import find_course, linked_user
 from quizapp.services.lti.platforms import find_platform, registration
 
 DEEP_LINK_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -60,7 +60,7 @@ def pending(launch_id: str) -> PendingDeepLink:
     launch = lti_domain.read_launch(body)
     aud = body.get("aud")
     platform = find_platform(launch.issuer, aud[0] if isinstance(aud, list) else aud)
-    teacher = _linked(launch.issuer, launch.subject)
+    teacher = linked_user(launch.issuer, launch.subject)
     course = find_course(platform, launch.context_id) if platform else None
     settings = body.get(DEEP_LINK_SETTINGS)
     if teacher is None or course is None or not isinstance(settings, dict):

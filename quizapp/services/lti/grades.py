@@ -40,7 +40,7 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.services import ServiceError, write_transaction
-from quizapp.services.assignments.reading import _outcome, _summaries
+from quizapp.services.assignments.submitted import counted_attempt
 from quizapp.services.lti.connect import connector, describe
 
 PENDING, SENT = "pending", "sent"
@@ -81,10 +81,7 @@ def queue_attempt(attempt_id: int, *, now: datetime) -> list[int]:
     if not rows:
         return []
     assignment = db.session.get(Assignment, attempt.assignment_id)
-    attempts = _summaries([assignment.id], [attempt.user_id]).get(
-        (assignment.id, attempt.user_id), []
-    )
-    counted = _outcome(assignment, attempts, now).counted
+    counted = counted_attempt(assignment, attempt.user_id, now=now)
     if counted is None:
         return []
     queued = []

@@ -52,7 +52,7 @@ def lti_email(issuer: str, subject: str) -> str:
 
 def account_for(issuer: str, subject: str, name: str, role: LtiRole, hash_method: str) -> User:
     """The quizapp account of a platform user, made on first sight."""
-    found = _linked(issuer, subject)
+    found = linked_user(issuer, subject)
     if found is not None:
         if found.display_name != name or (role is LtiRole.INSTRUCTOR and not found.is_teacher):
             with write_transaction():
@@ -74,13 +74,13 @@ def account_for(issuer: str, subject: str, name: str, role: LtiRole, hash_method
             session.add(LtiAccount(issuer=issuer, subject=subject, user_id=user.id))
     except IntegrityError:
         db.session.rollback()  # the same user's other launch made it first
-        user = _linked(issuer, subject)
+        user = linked_user(issuer, subject)
         if user is None:
             raise
     return user
 
 
-def _linked(issuer: str, subject: str) -> User | None:
+def linked_user(issuer: str, subject: str) -> User | None:
     return db.session.scalar(
         select(User)
         .join(LtiAccount, LtiAccount.user_id == User.id)
