@@ -4,6 +4,7 @@
 committed, so nothing here can undo the student's work. Today one thing listens: the
 grade passback to a course platform (`services.lti.grades`), which queues the score
 in the database and sends it; a failure there is logged and the score stays queued.
+`counted_attempt` tells a listener which attempt's score counts.
 """
 
 from __future__ import annotations
