@@ -112,7 +112,7 @@ def launch():
         claims = read_launch(body)
         aud = body.get("aud")
         platform = platforms.find_platform(claims.issuer, aud[0] if isinstance(aud, list) else aud)
-        result = launches.apply_launch(platform, claims, current_app.config["PASSWORD_HASH_METHOD"])
+        result = launches.apply_launch(platform, claims)
     except LaunchRefused as exc:
         storage.take(launch_id)  # a valid token quizapp can't act on: keep nothing of it
         return _refused(str(exc))
@@ -141,7 +141,7 @@ def _after_launch(platform, result) -> None:
     on the teacher's page."""
     if result.role is LtiRole.INSTRUCTOR and result.course.memberships_url:
         try:
-            roster.sync_roster(result.course, current_app.config["PASSWORD_HASH_METHOD"])
+            roster.sync_roster(result.course)
         except ServiceError as exc:
             log.warning("LTI roster sync on launch failed: %s", exc)
     grades.retry_pending(
@@ -294,7 +294,7 @@ def course(class_id: int):
 def sync_roster(class_id: int):
     _, course = _own_course(class_id)
     try:
-        result = roster.sync_roster(course, current_app.config["PASSWORD_HASH_METHOD"])
+        result = roster.sync_roster(course)
     except ServiceError as exc:
         flash(str(exc), "error")
     else:

@@ -154,3 +154,15 @@ def test_the_platform_keys_are_cached_and_fetched_again_when_rotated(app, platfo
     platform.rotate_key()
     assert launch(app.test_client(), platform, teacher, deep_link=True).status_code == 200
     assert platform.received.jwks_fetches == 2  # the new key id sent quizapp for the new set
+
+
+@pytest.mark.parametrize("password", ["", "!lti: logs in through its course platform", "x"])
+def test_an_lti_account_has_no_password_to_log_in_with(app, client, platform, password):
+    from quizapp.models import LtiAccount, User
+
+    teacher, _, _ = people(platform)
+    launch(app.test_client(), platform, teacher, deep_link=True)
+    user = db.session.scalar(select(User).join(LtiAccount).where(LtiAccount.subject == teacher.sub))
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code in (400, 401)
+    assert "Log out" not in response.get_data(as_text=True)

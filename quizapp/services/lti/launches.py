@@ -13,7 +13,6 @@ member's place in it, and the link's assignment.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,6 +34,9 @@ from quizapp.models import (
 from quizapp.services import classroom as classroom_service
 from quizapp.services import write_transaction
 
+# The password "hash" of an LTI account: the platform is how it logs in.
+NO_PASSWORD = "!lti: logs in through its course platform"
+
 
 @dataclass(frozen=True)
 class LaunchResult:
@@ -50,7 +52,7 @@ def lti_email(issuer: str, subject: str) -> str:
     return f"lti-{digest}@lti.invalid"
 
 
-def account_for(issuer: str, subject: str, name: str, role: LtiRole, hash_method: str) -> User:
+def account_for(issuer: str, subject: str, name: str, role: LtiRole) -> User:
     """The quizapp account of a platform user, made on first sight."""
     found = linked_user(issuer, subject)
     if found is not None:
@@ -67,8 +69,9 @@ def account_for(issuer: str, subject: str, name: str, role: LtiRole, hash_method
                 display_name=name,
                 role=(Role.TEACHER if role is LtiRole.INSTRUCTOR else Role.STUDENT).value,
             )
-            # No one knows this password: the account logs in through its platform only.
-            user.set_password(secrets.token_urlsafe(32), hash_method)
+            # Not a hash (no "$"): no password matches it, and making it costs no scrypt
+            # run per account (a roster sync makes a class's worth at once).
+            user.password_hash = NO_PASSWORD
             session.add(user)
             session.flush()
             session.add(LtiAccount(issuer=issuer, subject=subject, user_id=user.id))
@@ -128,14 +131,14 @@ def check_launch(platform: LtiPlatform, launch: Launch) -> None:
         )
 
 
-def apply_launch(platform: LtiPlatform, launch: Launch, hash_method: str) -> LaunchResult:
+def apply_launch(platform: LtiPlatform, launch: Launch) -> LaunchResult:
     """Create or update what a (checked) launch maps to.
 
     Raises:
         LaunchRefused: An instructor who is not the teacher of the course's class.
     """
     check_launch(platform, launch)
-    user = account_for(launch.issuer, launch.subject, launch.name, launch.role, hash_method)
+    user = account_for(launch.issuer, launch.subject, launch.name, launch.role)
     course = find_course(platform, launch.context_id)
     if course is None:  # an instructor's first launch from this course
         school_class = classroom_service.create_class(user, launch.context_title)

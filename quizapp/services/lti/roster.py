@@ -35,7 +35,7 @@ class RosterSync:
     learners: int
 
 
-def sync_roster(course: LtiCourse, hash_method: str) -> RosterSync:
+def sync_roster(course: LtiCourse) -> RosterSync:
     """Bring the class's members in line with the platform's course roster.
 
     Raises:
@@ -61,7 +61,7 @@ def sync_roster(course: LtiCourse, hash_method: str) -> RosterSync:
     for member in learners:
         if not member.active:
             continue
-        user = account_for(issuer, member.subject, member.name, member.role, hash_method)
+        user = account_for(issuer, member.subject, member.name, member.role)
         with write_transaction() as session:
             added += add_member(session, school_class, user)
     gone = [m.subject for m in learners if not m.active]
