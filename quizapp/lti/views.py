@@ -29,6 +29,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
@@ -249,19 +250,19 @@ def enter(ticket: str):
         )
     user_id, target = found
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if (
-        user is None
-        or not isinstance(target, str)
-        or not target.startswith("/")
-        or (target.startswith("//"))
-    ):
+    if user is None or not isinstance(target, str) or not target.startswith("/"):
         return _refused("This entry link leads nowhere any more.", 404)
-    if current_user.is_authenticated and current_user.id != user.id:
+    if target.startswith(("//", "/\\")):
+        return _refused("This entry link leads nowhere any more.", 404)
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(target, code=303)
+    if current_user.is_authenticated:  # someone else used this browser: their log-in ends
         accounts.end_session(current_user._get_current_object())
         logout_user()
-    if not current_user.is_authenticated:
-        accounts.start_session(user)
-        login_user(user)
+    # A fresh session, as at any log-in: nothing planted before it survives.
+    session.clear()
+    accounts.start_session(user)
+    login_user(user)
     return redirect(target, code=303)
 
 

@@ -166,3 +166,21 @@ def test_an_lti_account_has_no_password_to_log_in_with(app, client, platform, pa
     response = client.post("/auth/login", data={"email": user.email, "password": password})
     assert response.status_code in (400, 401)
     assert "Log out" not in response.get_data(as_text=True)
+
+
+def test_entering_switches_a_shared_browser_to_the_launched_person(
+    app, platform, software_deck, make_user, login
+):
+    from tests.lti.conftest import course_with_link, enter
+
+    link, (_, ben, _) = course_with_link(app, platform, software_deck)
+    browser = app.test_client()
+    someone = make_user(name="Previous Student")
+    login(browser, someone)
+    with browser.session_transaction() as planted:
+        planted["planted"] = "before the launch"
+    page = enter(browser, launch(browser, platform, ben, link=link))
+    shown = browser.get(page).get_data(as_text=True)
+    assert "Ben Okafor" in shown and "Previous Student" not in shown
+    with browser.session_transaction() as fresh:
+        assert "planted" not in fresh
