@@ -72,6 +72,12 @@ def _config(state) -> None:
     )
 
 
+@bp.app_template_global("lti_linked")
+def _lti_linked(class_id: int) -> bool:
+    """Whether a class came from a course platform (its page links the LTI page)."""
+    return launches.course_of_class(class_id) is not None
+
+
 @bp.after_request
 def _frame_policy(response):
     if request.endpoint in FRAMED:

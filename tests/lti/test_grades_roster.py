@@ -176,3 +176,24 @@ def test_a_platform_that_hangs_leaves_the_grade_waiting(app, platform, software_
     submit(app, platform, ben, link, ["right"] * 5)
     (row,) = db.session.scalars(select(LtiGradeSend))
     assert row.status == "pending" and row.last_error == "The platform did not answer in time."
+
+
+def test_the_class_page_links_the_course_platform_page(
+    app, platform, software_deck, as_user, teacher, school_class
+):
+    course_with_link(app, platform, software_deck)
+    course = db.session.scalar(select(LtiCourse))
+    staff = app.test_client()
+    enter(
+        staff,
+        launch(
+            staff,
+            platform,
+            platform.people["teacher-sub-1"],
+            link=next(iter(platform.links.values())),
+        ),
+    )
+    page = staff.get(f"/classes/{course.class_id}").get_data(as_text=True)
+    assert f'href="/lti/classes/{course.class_id}"' in page
+    other = as_user(teacher).get(f"/classes/{school_class.id}").get_data(as_text=True)
+    assert "/lti/classes/" not in other  # a class of quizapp's own: no such link
