@@ -62,6 +62,7 @@ FRAMED = frozenset({"lti.login", "lti.launch", "lti.deep_link", "lti.dynamic_reg
 # once per LAUNCH_RETRY_REST, stopping at the first failure.
 LAUNCH_RETRIES = 10
 LAUNCH_RETRY_REST = timedelta(minutes=1)
+ROSTER_STALE = timedelta(hours=1)  # a learner's launch reads a roster older than this
 
 
 @bp.record_once
@@ -143,10 +144,13 @@ def launch():
 
 
 def _after_launch(platform, result) -> None:
-    """Roster sync on an instructor's launch; pending grades of the platform sent again.
+    """Roster sync on an instructor's launch (and a learner's, when the last sync is over
+    an hour old); pending grades of the platform sent again.
     Neither may keep the person from their work: failures are logged and stay visible
     on the teacher's page."""
-    if result.role is LtiRole.INSTRUCTOR and result.course.memberships_url:
+    synced = result.course.synced_at
+    stale = synced is None or synced < utcnow() - ROSTER_STALE
+    if result.course.memberships_url and (result.role is LtiRole.INSTRUCTOR or stale):
         try:
             roster.sync_roster(result.course)
         except ServiceError as exc:

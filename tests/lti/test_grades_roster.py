@@ -197,3 +197,17 @@ def test_the_class_page_links_the_course_platform_page(
     assert f'href="/lti/classes/{course.class_id}"' in page
     other = as_user(teacher).get(f"/classes/{school_class.id}").get_data(as_text=True)
     assert "/lti/classes/" not in other  # a class of quizapp's own: no such link
+
+
+def test_a_learners_launch_reads_a_stale_roster_only(app, platform, software_deck):
+    link, (_, ben, chloe) = course_with_link(app, platform, software_deck)
+    reads = platform.received.membership_reads
+    browser = app.test_client()
+    enter(browser, launch(browser, platform, ben, link=link))
+    assert platform.received.membership_reads == reads  # read a moment ago by the teacher
+    course = db.session.scalar(select(LtiCourse))
+    course.synced_at -= timedelta(hours=2)
+    db.session.commit()
+    other = app.test_client()
+    enter(other, launch(other, platform, chloe, link=link))
+    assert platform.received.membership_reads == reads + 1
