@@ -4,6 +4,15 @@ from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.deck_media import DeckImage
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from quizapp.models.lti import (
+    LtiAccount,
+    LtiCourse,
+    LtiGradeSend,
+    LtiLaunchValue,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiToolKey,
+)
 from quizapp.models.overrides import AnswerOverride
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
@@ -26,6 +35,13 @@ __all__ = [
     "LivePlayer",
     "LiveQuestion",
     "LoginSession",
+    "LtiAccount",
+    "LtiCourse",
+    "LtiGradeSend",
+    "LtiLaunchValue",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiToolKey",
     "PendingImport",
     "Question",
     "QuizAttempt",

@@ -334,6 +334,23 @@ RULES: dict[str, Rule] = {
     "classroom.assignment_export": Rule("owners", on="assignments"),
     "classroom.item_analysis": Rule("owners", on="assignments"),
     "classroom.accept_answer": Rule("owners", on="assignment_answers", form=lambda t: {}),
+    # --- LTI (tests/lti covers the protocol; here: nobody gets past the doors) -----------
+    # The platform's side: refused with a 400/404 page for want of a valid login or token.
+    "lti.login": Rule("public", ok=(400,)),
+    "lti.launch": Rule("public", ok=(400,)),
+    "lti.deep_link": Rule("public", ok=(404,)),
+    "lti.jwks": Rule("public"),
+    "lti.enter": Rule("public", values={"ticket": "x" * 40}, ok=(404,)),
+    # A class's course-platform page: its teacher's (404 for them too here: the world's
+    # classes are not linked to a platform).
+    "lti.course": Rule("owners", on="classes", ok=(404,)),
+    "lti.sync_roster": Rule("owners", on="classes", form=lambda t: {}, ok=(404,)),
+    "lti.resend_grades": Rule("owners", on="classes", form=lambda t: {}, ok=(404,)),
+    # Administrators only (LTI_ADMINS); the world has none, so every user gets a 403.
+    "lti.platforms_page": Rule("login", ok=(403,), form=lambda t: {"name": "X"}),
+    "lti.registration_link": Rule("login", form=lambda t: {}, ok=(403,)),
+    "lti.dynamic_register": Rule("public", values={"token": "x" * 32}, ok=(404,)),
+    "lti.delete_platform": Rule("login", values={"platform_id": 1}, form=lambda t: {}, ok=(403,)),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).
