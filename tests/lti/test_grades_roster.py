@@ -211,3 +211,25 @@ def test_a_learners_launch_reads_a_stale_roster_only(app, platform, software_dec
     other = app.test_client()
     enter(other, launch(other, platform, chloe, link=link))
     assert platform.received.membership_reads == reads + 1
+
+
+def test_an_answer_the_teacher_accepts_sends_the_new_score(app, platform, software_deck):
+    from quizapp.models import Assignment, QuizQuestion, QuizResponse
+    from quizapp.services import assignments as assignment_service
+
+    link, (_, ben, _) = course_with_link(app, platform, software_deck)
+    attempt = submit(app, platform, ben, link, ["right", "wrong", "right", "right", "right"])
+    assert [s["scoreGiven"] for s in platform.received.scores] == [4.0]
+
+    wrong = db.session.scalar(
+        select(QuizResponse)
+        .join(QuizQuestion, QuizQuestion.id == QuizResponse.attempt_question_id)
+        .where(QuizQuestion.attempt_id == attempt.id, QuizResponse.correct.is_(False))
+    )
+    assignment = db.session.get(Assignment, attempt.assignment_id)
+    teacher = db.session.get(User, assignment.school_class.teacher_id)
+    accepted = assignment_service.accept_answer(
+        teacher, assignment.class_id, assignment.id, wrong.id, now=utcnow()
+    )
+    assert accepted.changed
+    assert [s["scoreGiven"] for s in platform.received.scores] == [4.0, 5.0]

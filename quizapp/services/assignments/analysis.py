@@ -42,6 +42,7 @@ from quizapp.models.types import is_row_id
 from quizapp.services import NotFound, write_transaction
 from quizapp.services.assignments.gradebook import _teacher_assignment
 from quizapp.services.assignments.reading import _outcome, _students, _summaries
+from quizapp.services.assignments.submitted import submitted
 
 log = logging.getLogger(__name__)
 
@@ -239,4 +240,5 @@ def accept_answer(
         assignment.id,
         score,
     )
+    submitted(db.session.get(QuizAttempt, attempt.id))  # the platform's gradebook follows
     return Accepted(student, attempt.id, changed=True, score=score)

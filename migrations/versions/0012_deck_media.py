@@ -1,7 +1,7 @@
 """deck media: images of a deck's facts (from Anki notes, or a fact's own picture)
 
-Revision ID: 0015_deck_media
-Revises: 0010_accounts
+Revision ID: 0012_deck_media
+Revises: 0011_lti
 Create Date: 2026-12-04 02:00:00
 
 """
@@ -13,8 +13,8 @@ import quizapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = "0015_deck_media"
-down_revision = "0010_accounts"
+revision = "0012_deck_media"
+down_revision = "0011_lti"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 One row per accepted response (unique), with what it counted before; the response
 and its attempt's score carry the new credit.
 
-Revision ID: 0016_answer_overrides
-Revises: 0010_accounts
+Revision ID: 0013_answer_overrides
+Revises: 0012_deck_media
 Create Date: 2026-12-04 02:00:00
 
 """
@@ -16,8 +16,8 @@ import quizapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = "0016_answer_overrides"
-down_revision = "0010_accounts"
+revision = "0013_answer_overrides"
+down_revision = "0012_deck_media"
 branch_labels = None
 depends_on = None
 
