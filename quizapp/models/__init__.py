@@ -4,7 +4,13 @@ from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
-from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
+from quizapp.models.study import (
+    DeckStudyLimits,
+    ParameterFit,
+    ReviewLog,
+    StudyItem,
+    StudySettings,
+)
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import LoginSession, Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
@@ -22,6 +28,7 @@ __all__ = [
     "LivePlayer",
     "LiveQuestion",
     "LoginSession",
+    "ParameterFit",
     "PendingImport",
     "Question",
     "QuizAttempt",

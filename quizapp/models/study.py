@@ -13,11 +13,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.domain.scheduling import (
     DEFAULT_DESIRED_RETENTION,
+    DEFAULT_LEECH_THRESHOLD,
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
     MemoryState,
@@ -58,6 +60,9 @@ class StudyItem(db.Model):
             "stability",
             "fact_id",
         ),
+        # The queue leaves out suspended and buried items: two short lists, one index each.
+        Index("ix_study_items_user_suspended", "user_id", "suspended"),
+        Index("ix_study_items_user_buried", "user_id", "buried_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +84,11 @@ class StudyItem(db.Model):
     # Goes up by one with every study review and every undo, never down: a page shows
     # the version it was made from, and an answer from a stale page is refused.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Forgotten `leech_threshold` times (see StudySettings): tagged, and suspended if the
+    # learner chose so. Suspended items and items buried until a moment leave the queue.
+    leech: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def memory(self) -> MemoryState:
@@ -130,6 +140,9 @@ class ReviewLog(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     correct: Mapped[bool | None] = mapped_column(Boolean)
     elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # The learner said "I was right" to a typed answer judged wrong: `correct` stays the
+    # grader's verdict, the rating is the one proposed for a right answer (or chosen).
+    claimed_right: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -178,6 +191,34 @@ class StudySettings(db.Model):
     reviews_per_day: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEWS_PER_DAY)
     timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The FSRS parameters in use (a JSON list of 21 numbers), copied from the latest
+    # ParameterFit that replaced the defaults; None: the defaults.
+    fsrs_parameters: Mapped[str | None] = mapped_column(Text)
+    leech_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_LEECH_THRESHOLD, server_default=str(DEFAULT_LEECH_THRESHOLD)
+    )
+    leech_suspend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ParameterFit(db.Model):
+    """One run of the FSRS optimiser on a learner's reviews: what it found and how well
+    the parameters before and after predict that learner's own reviews."""
+
+    __tablename__ = "parameter_fits"
+    __table_args__ = (Index("ix_parameter_fits_user_fitted", "user_id", "fitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Long-term reviews in the log when it ran (the ones a fit learns from).
+    reviews: Mapped[int] = mapped_column(Integer)
+    # None when there were too few reviews and the defaults stayed.
+    parameters: Mapped[str | None] = mapped_column(Text)
+    log_loss_before: Mapped[float | None] = mapped_column(Float)
+    log_loss_after: Mapped[float | None] = mapped_column(Float)
+    rmse_before: Mapped[float | None] = mapped_column(Float)
+    rmse_after: Mapped[float | None] = mapped_column(Float)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class DeckStudyLimits(db.Model):

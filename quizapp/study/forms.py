@@ -4,7 +4,7 @@ depend on the question shown, and the service validates every value."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from quizapp.domain.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
@@ -52,6 +52,21 @@ class SettingsForm(FlaskForm):
         validators=[_known_timezone],
         validate_choice=False,
         description="Your study day ends at 4 a.m. in this timezone.",
+    )
+    leech_threshold = IntegerField(
+        "Leech after this many lapses",
+        validators=[
+            Optional(),
+            NumberRange(1, study_service.MAX_LEECH_THRESHOLD, "From %(min)s to %(max)s."),
+        ],
+        description=(
+            "A fact you forget this many times is a leech: listed on your statistics "
+            "page so you can rewrite or drop it."
+        ),
+        render_kw={"type": "number", "min": 1, "max": study_service.MAX_LEECH_THRESHOLD},
+    )
+    leech_suspend = BooleanField(
+        "Suspend leeches (take them out of study until you bring them back)"
     )
     # Filled by study.js with the browser's timezone; used while none was chosen.
     browser_timezone = HiddenField()

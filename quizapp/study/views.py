@@ -29,12 +29,14 @@ from flask import (
 from flask_login import current_user, login_required
 
 from quizapp.charts import svg_response
-from quizapp.domain.scheduling import Rating
+from quizapp.domain.scheduling import Rating, optimizer
+from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
 from quizapp.services import study_stats
+from quizapp.services.study import parameters as study_parameters
 from quizapp.study import charts
 from quizapp.study.forms import DeckLimitsForm, SettingsForm
 
@@ -140,6 +142,9 @@ def review():
             abort(400, "The item must be a number.")
     now = utcnow()
     card, counts = study_service.page(current_user, deck=deck, now=now, item_id=item_id)
+    if card is None and study_parameters.optimise_if_due(current_user, now) is not None:
+        # The end of a session: a good moment to learn from the reviews just done.
+        flash("Your memory model was optimised on your latest reviews.", "success")
     return render_template(
         "study/review.html",
         deck=deck,
@@ -157,8 +162,13 @@ def check():
     deck = _scope_deck(deck_key)
     item_id = _form_int("item")
     version = _form_int("version")
-    shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
     now = utcnow()
+    if request.form.get("claimed_right"):
+        # "I was right" sends the feedback's own time back: asking again changes nothing.
+        elapsed_ms = _form_int("elapsed_ms")
+    else:
+        shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
+        elapsed_ms = int(now.timestamp() * 1000) - shown_at
     kind = request.form.get("kind", "")
     try:
         feedback = study_service.check(
@@ -167,8 +177,9 @@ def check():
             question_id=request.form.get("question", ""),
             version=version,
             response=_response_from_form(kind),
-            elapsed_ms=int(now.timestamp() * 1000) - shown_at,
+            elapsed_ms=elapsed_ms,
             now=now,
+            claimed_right=bool(request.form.get("claimed_right")),
         )
     except study_service.StaleAnswer as exc:
         flash(str(exc), "warning")
@@ -212,6 +223,7 @@ def rate():
             elapsed_ms=elapsed_ms,
             now=utcnow(),
             fuzzing=_fuzzing(),
+            claimed_right=bool(request.form.get("claimed_right")),
         )
     except study_service.StaleAnswer as exc:
         flash(str(exc), "warning")
@@ -244,6 +256,8 @@ def settings():
             "new_per_day": prefs.new_per_day,
             "reviews_per_day": prefs.reviews_per_day,
             "timezone": prefs.timezone,
+            "leech_threshold": prefs.leech_threshold,
+            "leech_suspend": prefs.leech_suspend,
         }
         if request.method == "GET"
         else None
@@ -256,6 +270,8 @@ def settings():
             reviews_per_day=form.reviews_per_day.data,
             timezone=form.timezone.data,
             now=utcnow(),
+            leech_threshold=form.leech_threshold.data,
+            leech_suspend=form.leech_suspend.data,
         )
         flash("Your study settings are saved.", "success")
         return redirect(url_for("study.settings"), 303)
@@ -264,7 +280,44 @@ def settings():
         (deck, study_service.deck_limits(current_user, deck))
         for deck in study_stats.enrolled_decks(current_user)
     ]
-    return render_template("study/settings.html", form=form, prefs=prefs, decks=decks), status
+    workloads, chosen = study_parameters.workload(current_user)
+    return render_template(
+        "study/settings.html",
+        form=form,
+        prefs=prefs,
+        decks=decks,
+        fit=study_parameters.report(current_user),
+        min_reviews=optimizer.MIN_REVIEWS,
+        workloads=workloads,
+        best=workload_domain.best(workloads),
+        chosen=chosen,
+    ), status
+
+
+@bp.post("/settings/optimise")
+def optimise():
+    fit = study_parameters.optimise(current_user, utcnow())
+    if fit.parameters is None:
+        missing = max(optimizer.MIN_REVIEWS - fit.reviews, 0)
+        flash(
+            f"Not enough reviews yet to fit your memory model: {fit.reviews} of "
+            f"{optimizer.MIN_REVIEWS}, {missing} more needed. The defaults stay.",
+            "warning",
+        )
+    elif study_parameters.report(current_user).adopted:
+        flash(f"Your memory model is fitted to your {fit.reviews} reviews.", "success")
+    else:
+        flash(
+            "The new fit predicted your reviews no better than the parameters in use; they stay.",
+            "warning",
+        )
+    return redirect(url_for("study.settings") + "#memory-model", 303)
+
+
+@bp.get("/settings/workload.svg")
+def workload_chart():
+    workloads, chosen = study_parameters.workload(current_user)
+    return svg_response(charts.workload_chart(workloads, chosen))
 
 
 @bp.route("/settings/decks/<key>", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
     FAST_ANSWER_SECONDS,
     format_interval,
+    is_leech,
     lapse_now,
     preview_intervals,
     propose_rating,
@@ -32,6 +33,7 @@ from quizapp.domain.scheduling.reviews import (
 )
 from quizapp.domain.scheduling.states import (
     DEFAULT_DESIRED_RETENTION,
+    DEFAULT_LEECH_THRESHOLD,
     DEFAULT_LIMITS,
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
@@ -46,6 +48,7 @@ from quizapp.domain.scheduling.states import (
 
 __all__ = [
     "DEFAULT_DESIRED_RETENTION",
+    "DEFAULT_LEECH_THRESHOLD",
     "DEFAULT_LIMITS",
     "DEFAULT_NEW_PER_DAY",
     "DEFAULT_REVIEWS_PER_DAY",
@@ -61,6 +64,7 @@ __all__ = [
     "day_end",
     "day_start",
     "format_interval",
+    "is_leech",
     "lapse_now",
     "overdue_priority",
     "preview_intervals",

@@ -45,6 +45,7 @@ from quizapp.services.study.queue import (
 )
 from quizapp.services.study.settings import (
     MAX_DAILY_LIMIT,
+    MAX_LEECH_THRESHOLD,
     TIMEZONE_NAME,
     Prefs,
     deck_limits,
@@ -61,6 +62,7 @@ __all__ = [
     "MAX_ANSWER_LENGTH",
     "MAX_DAILY_LIMIT",
     "MAX_ELAPSED_MS",
+    "MAX_LEECH_THRESHOLD",
     "QUESTION_ID",
     "TIMEZONE_NAME",
     "AnswerResult",

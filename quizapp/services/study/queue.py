@@ -141,11 +141,24 @@ def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budg
     )
 
 
-def _active(user_id: int, deck: Deck | None, state_condition):
-    """This user's items (in one deck or all) whose fact is not retired, by state."""
+def _active(user_id: int, deck: Deck | None, state_condition, now: datetime):
+    """This user's items (in one deck or all) whose fact is not retired and that are not
+    suspended or buried at `now`, by state.
+
+    Suspended and buried items are few, like retired facts: each is a short list read
+    from its own index, and the queue index holds `id`, so the queue never reads the table.
+    """
     retired = select(Fact.id).where(Fact.retired_at.is_not(None))
+    suspended = select(StudyItem.id).where(
+        StudyItem.user_id == user_id, StudyItem.suspended.is_(True)
+    )
+    buried = select(StudyItem.id).where(StudyItem.user_id == user_id, StudyItem.buried_until > now)
     query = select(StudyItem.id, StudyItem.due).where(
-        StudyItem.user_id == user_id, state_condition, StudyItem.fact_id.not_in(retired)
+        StudyItem.user_id == user_id,
+        state_condition,
+        StudyItem.fact_id.not_in(retired),
+        StudyItem.id.not_in(suspended),
+        StudyItem.id.not_in(buried),
     )
     if deck is not None:
         query = query.where(StudyItem.deck_id == deck.id)
@@ -154,7 +167,7 @@ def _active(user_id: int, deck: Deck | None, state_condition):
 
 def _candidates(user_id: int, deck: Deck | None, state: str, now: datetime):
     """Due items in one state. Only columns of the queue index are read."""
-    return _active(user_id, deck, StudyItem.state == state).where(StudyItem.due <= now)
+    return _active(user_id, deck, StudyItem.state == state, now).where(StudyItem.due <= now)
 
 
 def _first(query) -> tuple[int, datetime] | None:
@@ -242,14 +255,14 @@ def _counts(user: User, deck: Deck | None, now: datetime, prefs: Prefs, budget: 
     start = scheduling.day_start(now, prefs.timezone)
     learning = db.session.scalar(
         select(func.count()).select_from(
-            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES))
+            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES), now)
             .where(StudyItem.due < end)
             .subquery()
         )
     )
 
     def part(state: str, due, left: int, by_deck: dict[int, int]) -> int:
-        query = _active(user.id, deck, StudyItem.state == state).where(due)
+        query = _active(user.id, deck, StudyItem.state == state, now).where(due)
         if deck is not None or not by_deck:
             return _capped_count(query, left)
         # In "all decks", a deck with its own limit counts up to that limit.

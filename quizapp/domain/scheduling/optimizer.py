@@ -1,0 +1,172 @@
+"""FSRS parameters fitted to one learner's own review log, with `fsrs-rs-python` (the
+Rust optimiser: no torch).
+
+A review log becomes FSRS training items the way Anki builds them: the reviews of one
+study item in time order, each review's `delta_t` the number of study days since the
+one before (0 for the first and for same-day learning steps), and one item per review
+after the first, holding the history up to and including it; the optimiser learns to
+predict that last review's outcome. Days are the learner's study days (4 a.m. local),
+so a review at 23:00 and one at 01:00 are the same day, as in Anki.
+
+The ratings are the ones stored: the rating proposed from correctness and speed, or
+the one the learner chose instead (an override is kept as given).
+
+Pure: no flask, no sqlalchemy; the reviews come in as values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import fsrs_rs_python as fsrs_rs
+
+from quizapp.domain.scheduling.days import study_date
+
+# Below this many predicted reviews (reviews after a fact's first, on a later day) the
+# defaults are kept: a fit on a few hundred reviews mostly learns the noise. Anki asks
+# for about as many before its optimiser runs.
+MIN_REVIEWS = 400
+# Optimise again on its own once this many reviews came in since the last fit (or the
+# log grew by a fifth, whichever is more): parameters move little between fits.
+REFIT_AFTER_REVIEWS = 400
+REFIT_GROWTH = 0.2
+
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(float(w) for w in fsrs_rs.DEFAULT_PARAMETERS)
+
+
+@dataclass(frozen=True)
+class LoggedReview:
+    """One review of the log, as the optimiser needs it.
+
+    Attributes:
+        item_id: The study item (one fact of one learner).
+        reviewed_at: When (UTC-aware).
+        rating: 1-4 as stored.
+    """
+
+    item_id: int
+    reviewed_at: datetime
+    rating: int
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The result of optimising: the parameters and how well they predict this learner.
+
+    Log loss and RMSE (binned, as Anki's) are on the learner's own reviews, for the
+    parameters used before (`*_before`) and the fitted ones (`*_after`). Lower is better.
+    """
+
+    parameters: tuple[float, ...]
+    reviews: int
+    log_loss_before: float
+    log_loss_after: float
+    rmse_before: float
+    rmse_after: float
+
+
+@dataclass(frozen=True)
+class TooFewReviews:
+    """Not enough reviews to fit parameters: the defaults stay."""
+
+    reviews: int
+    needed: int = MIN_REVIEWS
+
+    @property
+    def missing(self) -> int:
+        return max(self.needed - self.reviews, 0)
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """FSRS training items and how many of the reviews they predict came on a later
+    study day than the review before (the ones that say how memory decays)."""
+
+    items: tuple[fsrs_rs.FSRSItem, ...]
+    reviews: int
+
+
+def training_items(reviews: Iterable[LoggedReview], tz_name: str) -> TrainingSet:
+    """Turn a review log into FSRS training items (see the module docstring).
+
+    Args:
+        reviews: The learner's reviews, in any order; undone ones left out.
+        tz_name: The learner's timezone, for the study days.
+
+    Returns:
+        One item per review after each study item's first, ordered by item, then time.
+    """
+    by_item: dict[int, list[LoggedReview]] = {}
+    for review in reviews:
+        by_item.setdefault(review.item_id, []).append(review)
+    items = []
+    long_term = 0
+    for item_id in sorted(by_item):
+        history = sorted(by_item[item_id], key=lambda r: r.reviewed_at)
+        steps = []
+        previous = None
+        for review in history:
+            day = study_date(review.reviewed_at, tz_name)
+            delta = 0 if previous is None else max((day - previous).days, 0)
+            steps.append(fsrs_rs.FSRSReview(int(review.rating), delta))
+            if previous is not None:
+                items.append(fsrs_rs.FSRSItem(list(steps)))
+                long_term += delta > 0
+            previous = day
+    return TrainingSet(tuple(items), long_term)
+
+
+def evaluate(parameters: Sequence[float], items: Sequence[fsrs_rs.FSRSItem]) -> tuple[float, float]:
+    """Log loss and binned RMSE of `parameters` on `items` (lower is better)."""
+    result = fsrs_rs.FSRS(list(parameters)).evaluate(list(items))
+    return float(result.log_loss), float(result.rmse_bins)
+
+
+def optimise(
+    training: TrainingSet,
+    current: Sequence[float] | None = None,
+    *,
+    min_reviews: int = MIN_REVIEWS,
+) -> Fit | TooFewReviews:
+    """Fit FSRS parameters to a learner's training items.
+
+    Deterministic: the optimiser's seed is fixed, so the same items give the same
+    parameters.
+
+    Args:
+        training: From `training_items`.
+        current: The parameters used until now (None: the defaults), for "before".
+        min_reviews: Fewer long-term reviews than this keep the defaults.
+
+    Returns:
+        The fit, or `TooFewReviews` saying how many there are and how many are needed.
+    """
+    reviews, items = training.reviews, list(training.items)
+    if reviews < min_reviews:
+        return TooFewReviews(reviews, min_reviews)
+    before = tuple(current) if current else DEFAULT_PARAMETERS
+    fitted = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
+    fitted = tuple(round(float(w), 6) for w in fitted)
+    loss_before, rmse_before = evaluate(before, items)
+    loss_after, rmse_after = evaluate(fitted, items)
+    return Fit(fitted, reviews, loss_before, loss_after, rmse_before, rmse_after)
+
+
+def reviews_before_refit(reviews_at_fit: int | None, fitted: bool) -> int:
+    """How many new reviews to wait for before optimising again on its own.
+
+    Args:
+        reviews_at_fit: Long-term reviews the last run saw; None if it never ran.
+        fitted: Whether the last run fitted parameters (False: too few reviews).
+
+    Returns:
+        At least 1: the reviews still missing for a first fit, or the larger of
+        `REFIT_AFTER_REVIEWS` and `REFIT_GROWTH` of the reviews used last time.
+    """
+    if reviews_at_fit is None:
+        return MIN_REVIEWS
+    if not fitted:
+        return max(MIN_REVIEWS - reviews_at_fit, 1)
+    return max(REFIT_AFTER_REVIEWS, int(REFIT_GROWTH * reviews_at_fit))
