@@ -13,12 +13,14 @@ user's timezone is only used to find where a study day begins.
 
 Where each part lives: `states` (StudyState, MemoryState, settings, limits), `reviews`
 (the fsrs wrapper: review, preview, retrievability, proposed rating, lapse), `days`
-(the 4 a.m. study day), `queue` (overdue priority, queue order). Every public name
+(the 4 a.m. study day), `queue` (overdue priority, queue order), `optimizer` (FSRS
+parameters fitted to a learner's reviews), `workload` (what each retention costs). Every public name
 is re-exported here, so callers write `scheduling.review(...)`.
 """
 
 from fsrs import Rating
 
+from quizapp.domain.scheduling import optimizer, workload
 from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
@@ -66,6 +68,7 @@ __all__ = [
     "format_interval",
     "is_leech",
     "lapse_now",
+    "optimizer",
     "overdue_priority",
     "preview_intervals",
     "propose_rating",
@@ -73,4 +76,5 @@ __all__ = [
     "retrievability",
     "review",
     "study_date",
+    "workload",
 ]

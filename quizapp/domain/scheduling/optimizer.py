@@ -86,6 +86,9 @@ class TrainingSet:
 
     items: tuple[fsrs_rs.FSRSItem, ...]
     reviews: int
+    # The items whose last review is on a later day: what log loss and RMSE are
+    # measured on (same-day steps say nothing of forgetting; fsrs refuses them there).
+    evaluated: tuple[fsrs_rs.FSRSItem, ...] = ()
 
 
 def training_items(reviews: Iterable[LoggedReview], tz_name: str) -> TrainingSet:
@@ -96,26 +99,33 @@ def training_items(reviews: Iterable[LoggedReview], tz_name: str) -> TrainingSet
         tz_name: The learner's timezone, for the study days.
 
     Returns:
-        One item per review after each study item's first, ordered by item, then time.
+        One item per review from each study item's first on a later day than its
+        first review, ordered by item, then time.
     """
     by_item: dict[int, list[LoggedReview]] = {}
     for review in reviews:
         by_item.setdefault(review.item_id, []).append(review)
     items = []
-    long_term = 0
+    evaluated = []
     for item_id in sorted(by_item):
         history = sorted(by_item[item_id], key=lambda r: r.reviewed_at)
         steps = []
         previous = None
+        spans_days = False
         for review in history:
             day = study_date(review.reviewed_at, tz_name)
             delta = 0 if previous is None else max((day - previous).days, 0)
             steps.append(fsrs_rs.FSRSReview(int(review.rating), delta))
-            if previous is not None:
-                items.append(fsrs_rs.FSRSItem(list(steps)))
-                long_term += delta > 0
+            spans_days = spans_days or delta > 0
+            # A history of one day's learning steps says nothing of forgetting over
+            # days (fsrs refuses it): items start at the first review on a later day.
+            if spans_days:
+                item = fsrs_rs.FSRSItem(list(steps))
+                items.append(item)
+                if delta > 0:
+                    evaluated.append(item)
             previous = day
-    return TrainingSet(tuple(items), long_term)
+    return TrainingSet(tuple(items), len(evaluated), tuple(evaluated))
 
 
 def evaluate(parameters: Sequence[float], items: Sequence[fsrs_rs.FSRSItem]) -> tuple[float, float]:
@@ -149,8 +159,8 @@ def optimise(
     before = tuple(current) if current else DEFAULT_PARAMETERS
     fitted = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
     fitted = tuple(round(float(w), 6) for w in fitted)
-    loss_before, rmse_before = evaluate(before, items)
-    loss_after, rmse_after = evaluate(fitted, items)
+    loss_before, rmse_before = evaluate(before, training.evaluated)
+    loss_after, rmse_after = evaluate(fitted, training.evaluated)
     return Fit(fitted, reviews, loss_before, loss_after, rmse_before, rmse_after)
 
 
