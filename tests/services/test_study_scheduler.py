@@ -217,9 +217,9 @@ def test_i_was_right_is_not_offered_on_a_right_or_a_choice_answer(learner, deck)
 # --- leeches, suspend ----------------------------------------------------------------------
 
 
-def lapse_ready(user, deck, lapses):
+def lapse_ready(user, deck, lapses, item_id=None):
     """A card in review with `lapses` lapses so far, due at T0."""
-    card = study.card(user, deck=deck, now=T0)
+    card = study.card(user, deck=deck, now=T0, item_id=item_id)
     with write_transaction() as session:
         item = session.get(StudyItem, card.item.id)
         item.state, item.step, item.stability, item.difficulty = "review", None, 3.0, 6.0
@@ -236,7 +236,7 @@ def test_the_eighth_lapse_makes_a_leech_suspended_if_chosen(learner, deck, suspe
     item = db.session.get(StudyItem, card.item.id)
     assert (item.lapses, item.leech) == (7, False)
     # Back in review, forgotten once more: the eighth lapse.
-    card = lapse_ready(learner, deck, lapses=7)
+    card = lapse_ready(learner, deck, lapses=7, item_id=item.id)
     result = answer_card(learner, card, Rating.Again, T0)
     db.session.expire_all()
     item = db.session.get(StudyItem, card.item.id)
