@@ -90,6 +90,7 @@ def workload_chart(workloads: tuple[Workload, ...], chosen: float) -> bytes:
             title="Reviews per day over the next year (weekly average)",
             show_legend=True,
             legend_at_bottom=True,
+            truncate_legend=-1,
             height=340,
             show_dots=False,
             include_x_axis=True,
@@ -106,11 +107,12 @@ def workload_chart(workloads: tuple[Workload, ...], chosen: float) -> bytes:
             continue
         label = f"{w.retention:.2f}"
         if cheapest is not None and w.retention == cheapest.retention:
-            label += " (least work per fact remembered)"
+            label += " least work"
         if w.retention == round(chosen, 2):
-            label += " (yours)"
+            label += " yours"
         per_week = [round(sum(w.reviews_per_day[7 * n : 7 * n + 7]) / 7, 1) for n in range(weeks)]
-        chart.add(label, per_week, stroke_style={"width": 4} if "least" in label else None)
+        wide = cheapest is not None and w.retention == cheapest.retention
+        chart.add(label, per_week, stroke_style={"width": 4} if wide else None)
     return render_svg(chart)
 
 
