@@ -21,7 +21,11 @@ item is measured; the answer measurements raise quizapp's limits so that the
 few hundred answers never run out of due items (an answer's cost does not
 depend on the limits).
 
-Run: python bench/bench_study.py   (about 2-3 minutes on 2 cores)
+Then bench/optimiser.py: the FSRS optimiser's time and memory on 10,000 / 100,000 /
+1,000,000 reviews, and its prediction quality on simulated learners against the
+defaults and against Anki's own optimiser on the same logs (see that module).
+
+Run: python bench/bench_study.py   (about 3-4 minutes on 2 cores)
 """
 
 from __future__ import annotations
@@ -468,6 +472,10 @@ def main() -> int:
             f"{service['next']['p50']:.2f} / {anki['p50']:.2f} = "
             f"{service['next']['p50'] / anki['p50']:.2f}"
         )
+        # The optimiser behind "Optimise": time, memory, prediction quality vs Anki's.
+        from bench import optimiser
+
+        optimiser.main()
     finally:
         if not os.environ.get("BENCH_STUDY_DIR"):
             shutil.rmtree(workdir, ignore_errors=True)

@@ -91,40 +91,56 @@ class TrainingSet:
     evaluated: tuple[fsrs_rs.FSRSItem, ...] = ()
 
 
-def training_items(reviews: Iterable[LoggedReview], tz_name: str) -> TrainingSet:
-    """Turn a review log into FSRS training items (see the module docstring).
+def histories(reviews: Iterable[LoggedReview], tz_name: str) -> list[tuple[tuple[int, int], ...]]:
+    """The training items of a review log as (rating, delta_t) pairs (the module
+    docstring says how); `training_items` makes FSRS items of them, and a peer
+    optimiser (Anki's, in the benchmark) can take the very same ones.
 
     Args:
         reviews: The learner's reviews, in any order; undone ones left out.
         tz_name: The learner's timezone, for the study days.
 
     Returns:
-        One item per review from each study item's first on a later day than its
+        One history per review from each study item's first on a later day than its
         first review, ordered by item, then time.
     """
     by_item: dict[int, list[LoggedReview]] = {}
     for review in reviews:
         by_item.setdefault(review.item_id, []).append(review)
-    items = []
-    evaluated = []
+    result = []
     for item_id in sorted(by_item):
-        history = sorted(by_item[item_id], key=lambda r: r.reviewed_at)
-        steps = []
+        steps: list[tuple[int, int]] = []
         previous = None
-        spans_days = False
-        for review in history:
+        for review in sorted(by_item[item_id], key=lambda r: r.reviewed_at):
             day = study_date(review.reviewed_at, tz_name)
             delta = 0 if previous is None else max((day - previous).days, 0)
-            steps.append(fsrs_rs.FSRSReview(int(review.rating), delta))
-            spans_days = spans_days or delta > 0
-            # A history of one day's learning steps says nothing of forgetting over
-            # days (fsrs refuses it): items start at the first review on a later day.
-            if spans_days:
-                item = fsrs_rs.FSRSItem(list(steps))
-                items.append(item)
-                if delta > 0:
-                    evaluated.append(item)
+            steps.append((int(review.rating), delta))
             previous = day
+        # A history of one day's learning steps says nothing of forgetting over days
+        # (fsrs refuses it): items start at the first review on a later day.
+        first_later = next((i for i, (_, d) in enumerate(steps) if d > 0), None)
+        if first_later is not None:
+            result.extend(tuple(steps[: end + 1]) for end in range(first_later, len(steps)))
+    return result
+
+
+def training_items(reviews: Iterable[LoggedReview], tz_name: str) -> TrainingSet:
+    """Turn a review log into FSRS training items (see `histories`).
+
+    Args:
+        reviews: The learner's reviews, in any order; undone ones left out.
+        tz_name: The learner's timezone, for the study days.
+
+    Returns:
+        The items, and those of them whose last review is on a later day.
+    """
+    items = []
+    evaluated = []
+    for history in histories(reviews, tz_name):
+        item = fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, delta) for rating, delta in history])
+        items.append(item)
+        if history[-1][1] > 0:
+            evaluated.append(item)
     return TrainingSet(tuple(items), len(evaluated), tuple(evaluated))
 
 
