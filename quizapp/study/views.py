@@ -33,9 +33,11 @@ from quizapp.domain.scheduling import Rating, optimizer
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
+from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
 from quizapp.services import study_stats
+from quizapp.services.study import facts as study_facts
 from quizapp.services.study import parameters as study_parameters
 from quizapp.study import charts
 from quizapp.study.forms import DeckLimitsForm, SettingsForm
@@ -346,6 +348,56 @@ def deck_settings(key: str):
     return render_template("study/deck_settings.html", form=form, deck=deck), status
 
 
+# --- your facts ---------------------------------------------------------------------------------
+
+
+@bp.get("/facts")
+def facts():
+    deck_key = request.args.get("deck") or None
+    deck = _scope_deck(deck_key)
+    page = form_int(request.args.get("page", "1"), low=1, high=10**6)
+    if page is None:
+        abort(400, "The page must be a whole number from 1.")
+    leeches_only = request.args.get("leeches") == "1"
+    listing = study_facts.browse(current_user, deck=deck, page=page, leeches_only=leeches_only)
+    return render_template(
+        "study/facts.html",
+        deck=deck,
+        listing=listing,
+        leeches_only=leeches_only,
+        decks=study_stats.enrolled_decks(current_user),
+        now=utcnow(),
+    )
+
+
+@bp.post("/facts/<int:item_id>/<action>")
+def fact_action(item_id: int, action: str):
+    if action not in study_facts.ACTIONS:
+        abort(404)
+    study_facts.act(current_user, item_id, action, utcnow())
+    flash(_ACTION_DONE[action], "success")
+    back = request.form.get("back", "")
+    # Only back to our own fact list: never a redirect to another site.
+    if not back.startswith("/study/facts") or "//" in back or "\\" in back:
+        back = url_for("study.facts")
+    return redirect(back, 303)
+
+
+_ACTION_DONE = {
+    "suspend": "The fact is suspended: it stays out of study until you bring it back.",
+    "unsuspend": "The fact is back in study.",
+    "bury": "The fact is buried until tomorrow.",
+    "reset": "The fact is new again.",
+}
+
+
+@bp.get("/classes/<int:class_id>/leeches")
+def class_leeches(class_id: int):
+    school_class = classroom_service.get_own_class(current_user, class_id)
+    rows = study_facts.class_leeches(current_user, class_id)
+    return render_template("study/class_leeches.html", school_class=school_class, rows=rows)
+
+
 # --- statistics ---------------------------------------------------------------------------------
 
 
@@ -358,6 +410,8 @@ def stats():
         "study/stats.html",
         deck=deck,
         stats=data,
+        leeches=study_facts.leeches(current_user, deck=deck),
+        leech_threshold=study_service.get_prefs(current_user).leech_threshold,
         heatmap=charts.heatmap_cells(data),
         charts=charts.CHARTS,
         decks=study_stats.enrolled_decks(current_user),

@@ -285,6 +285,14 @@ RULES: dict[str, Rule] = {
     "study.deck_settings": Rule("readers", on="study_decks", form=_deck_limits),
     "study.stats": Rule("login"),
     "study.chart": Rule("login", values={"name": "forecast"}),
+    "study.optimise": Rule("login", form=lambda t: {}),
+    "study.workload_chart": Rule("login"),
+    "study.facts": Rule("login"),
+    # Unsuspend changes nothing of an item that is not suspended: later calls still see it.
+    "study.fact_action": Rule(
+        "owners", on="study_facts", values={"action": "unsuspend"}, form=lambda t: {}
+    ),
+    "study.class_leeches": Rule("owners", on="classes"),
     # --- classes (issue 7) -------------------------------------------------------------------
     "classroom.index": Rule("login"),
     "classroom.new": Rule("teacher", form=lambda t: {"name": "New class", "description": ""}),
