@@ -1,5 +1,8 @@
 """scheduler: FSRS parameters fitted per learner, leeches, suspend and bury, "I was right"
 
+study_exams holds a learner's exam date and recall target per deck; study_settings gets
+load balancing and light weekdays ("Easy Days").
+
 parameter_fits holds each run of the optimiser (parameters, reviews used, log loss and
 RMSE before and after); study_settings.fsrs_parameters the parameters in use, and the
 leech settings. study_items get leech/suspended/buried_until; review_logs.claimed_right
@@ -55,6 +58,35 @@ def upgrade():
         batch_op.add_column(
             sa.Column("leech_suspend", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("load_balance", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("easy_days", sa.String(length=7), server_default="", nullable=False)
+        )
+
+    op.create_table(
+        "study_exams",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("deck_id", sa.Integer(), nullable=False),
+        sa.Column("exam_on", sa.Date(), nullable=False),
+        sa.Column("target", sa.Float(), nullable=False),
+        sa.Column("updated_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deck_id"], ["decks.id"], name=op.f("fk_study_exams_deck_id_decks")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_study_exams_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_study_exams")),
+        sa.UniqueConstraint("user_id", "deck_id", name=op.f("uq_study_exams_user_id_deck_id")),
+    )
+    with op.batch_alter_table("study_exams", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_study_exams_deck_id"), ["deck_id"], unique=False)
 
     with op.batch_alter_table("study_items", schema=None) as batch_op:
         batch_op.add_column(
@@ -86,7 +118,12 @@ def downgrade():
         batch_op.drop_column("buried_until")
         batch_op.drop_column("suspended")
         batch_op.drop_column("leech")
+    with op.batch_alter_table("study_exams", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_study_exams_deck_id"))
+    op.drop_table("study_exams")
     with op.batch_alter_table("study_settings", schema=None) as batch_op:
+        batch_op.drop_column("easy_days")
+        batch_op.drop_column("load_balance")
         batch_op.drop_column("leech_suspend")
         batch_op.drop_column("leech_threshold")
         batch_op.drop_column("fsrs_parameters")

@@ -8,6 +8,7 @@ from quizapp.models.study import (
     DeckStudyLimits,
     ParameterFit,
     ReviewLog,
+    StudyExam,
     StudyItem,
     StudySettings,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "ReviewLog",
     "Role",
     "SchoolClass",
+    "StudyExam",
     "StudyItem",
     "StudySettings",
     "UTCDateTime",

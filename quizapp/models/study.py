@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -198,6 +200,25 @@ class StudySettings(db.Model):
         Integer, default=DEFAULT_LEECH_THRESHOLD, server_default=str(DEFAULT_LEECH_THRESHOLD)
     )
     leech_suspend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Spread reviews within their fuzz range towards lighter days (only while fuzzing).
+    load_balance: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Light weekdays ("Easy Days"), Monday 0: digits, such as "56" for the weekend.
+    easy_days: Mapped[str] = mapped_column(String(7), default="", server_default="")
+
+
+class StudyExam(db.Model):
+    """A learner's exam on one deck: until that day the queue also brings forward the
+    facts whose predicted recall on it would fall below the target."""
+
+    __tablename__ = "study_exams"
+    __table_args__ = (UniqueConstraint("user_id", "deck_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"), index=True)
+    exam_on: Mapped[date] = mapped_column(Date)
+    target: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ParameterFit(db.Model):

@@ -14,13 +14,14 @@ user's timezone is only used to find where a study day begins.
 Where each part lives: `states` (StudyState, MemoryState, settings, limits), `reviews`
 (the fsrs wrapper: review, preview, retrievability, proposed rating, lapse), `days`
 (the 4 a.m. study day), `queue` (overdue priority, queue order), `optimizer` (FSRS
-parameters fitted to a learner's reviews), `workload` (what each retention costs). Every public name
-is re-exported here, so callers write `scheduling.review(...)`.
+parameters fitted to a learner's reviews), `workload` (what each retention costs),
+`exam` (facts to bring forward before an exam), `balance` (load balancing, easy days).
+Every public name is re-exported here, so callers write `scheduling.review(...)`.
 """
 
 from fsrs import Rating
 
-from quizapp.domain.scheduling import optimizer, workload
+from quizapp.domain.scheduling import balance, exam, optimizer, workload
 from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
@@ -63,8 +64,10 @@ __all__ = [
     "Rating",
     "SchedulerSettings",
     "StudyState",
+    "balance",
     "day_end",
     "day_start",
+    "exam",
     "format_interval",
     "is_leech",
     "lapse_now",

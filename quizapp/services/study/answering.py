@@ -6,7 +6,7 @@ item back as the log's "before" columns say.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Question, User
 from quizapp.models.study import ReviewLog, StudyItem
 from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
+from quizapp.services.study.balancing import balanced
 from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
 from quizapp.services.study.settings import Prefs, get_prefs
 
@@ -225,7 +226,21 @@ def answer(
             cleaned = _clean_response(question, response)
             judgement, _, claimed = _judge(question, cleaned, elapsed, claimed_right)
             before = item.memory
-            after = scheduling.review(before, rating, now, settings, item_id=item.id)
+            if settings.enable_fuzzing and prefs.load_balance:
+                # Balancing takes the place of fsrs's uniform fuzz, within the same range.
+                unfuzzed = replace(settings, enable_fuzzing=False)
+                after = scheduling.review(before, rating, now, unfuzzed, item_id=item.id)
+                after = balanced(
+                    session,
+                    user.id,
+                    item.id,
+                    prefs,
+                    after,
+                    now,
+                    maximum_interval=settings.maximum_interval,
+                )
+            else:
+                after = scheduling.review(before, rating, now, settings, item_id=item.id)
             log = _review_log(
                 item,
                 question_row,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
@@ -45,6 +46,8 @@ class Prefs:
     parameters: tuple[float, ...] | None = None
     leech_threshold: int = scheduling.DEFAULT_LEECH_THRESHOLD
     leech_suspend: bool = False
+    load_balance: bool = True
+    easy_days: frozenset[int] = frozenset()  # light weekdays, Monday 0
 
     @property
     def limits(self) -> DailyLimits:
@@ -101,6 +104,8 @@ def get_prefs(user: User) -> Prefs:
         parameters=_parameters(row.fsrs_parameters),
         leech_threshold=row.leech_threshold,
         leech_suspend=row.leech_suspend,
+        load_balance=row.load_balance,
+        easy_days=frozenset(int(d) for d in row.easy_days if d in "0123456"),
     )
 
 
@@ -126,8 +131,10 @@ def update_settings(
     now: datetime,
     leech_threshold: int | None = None,
     leech_suspend: bool | None = None,
+    load_balance: bool | None = None,
+    easy_days: Collection[int] | None = None,
 ) -> Prefs:
-    """Save a user's study settings (the leech settings only when given).
+    """Save a user's study settings (the leech, balancing and easy-day ones only when given).
 
     Raises:
         ServiceError: A value is out of range or the timezone is unknown.
@@ -153,6 +160,12 @@ def update_settings(
         raise ServiceError(
             f"The leech threshold must be a whole number from 1 to {MAX_LEECH_THRESHOLD}."
         )
+    if easy_days is not None and not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in easy_days
+    ):
+        raise ServiceError("Light days are weekdays, Monday to Sunday.")
+    if easy_days is not None and len(set(easy_days)) == 7:
+        raise ServiceError("Leave at least one weekday that is not light.")
     with write_transaction() as session:
         row = session.get(StudySettings, user.id) or StudySettings(user_id=user.id)
         session.add(row)
@@ -165,6 +178,10 @@ def update_settings(
             row.leech_threshold = leech_threshold
         if leech_suspend is not None:
             row.leech_suspend = bool(leech_suspend)
+        if load_balance is not None:
+            row.load_balance = bool(load_balance)
+        if easy_days is not None:
+            row.easy_days = "".join(str(d) for d in sorted(set(easy_days)))
         session.get(User, user.id).timezone = timezone
     return get_prefs(user)
 

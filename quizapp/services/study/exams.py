@@ -1,0 +1,189 @@
+"""A learner's exam dates, one per deck: setting one, what the queue needs of it today
+(see `domain.scheduling.exam`), and the predicted recall of each deck on its exam day.
+
+Today's share of the at-risk facts is fixed when the study day's first request counts
+them (and kept for that day in this process): spread over the days left, it should
+not grow as the learner works through it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from quizapp.domain import scheduling
+from quizapp.domain.scheduling import MemoryState, StudyState
+from quizapp.domain.scheduling import exam as exam_domain
+from quizapp.extensions import db
+from quizapp.models import Deck, Fact, User
+from quizapp.models.study import StudyExam, StudyItem
+from quizapp.services import ServiceError, write_transaction
+from quizapp.services.study.settings import Prefs, get_prefs
+from quizapp.services.study.sql import exam_risk
+
+MAX_DAYS_AHEAD = 3 * 365
+MIN_TARGET = 0.70
+MAX_TARGET = 0.99
+
+
+@dataclass(frozen=True)
+class ExamToday:
+    """An exam as the queue sees it today."""
+
+    deck_id: int
+    exam_at: datetime  # the exam day's morning (UTC)
+    ratio: float  # exam_domain.risk_ratio of the target
+    quota: int  # at-risk facts to bring forward today
+
+
+def exam_of(user: User, deck: Deck) -> StudyExam | None:
+    return db.session.scalar(
+        select(StudyExam).where(StudyExam.user_id == user.id, StudyExam.deck_id == deck.id)
+    )
+
+
+def set_exam(
+    user: User, deck: Deck, *, day: date | None, target: float | None, now: datetime
+) -> StudyExam | None:
+    """Set (or with `day` None, remove) the user's exam on `deck`.
+
+    Raises:
+        ServiceError: The day is not in the future (up to three years), or the target is
+            not from 0.70 to 0.99.
+    """
+    existing = exam_of(user, deck)
+    if day is None:
+        if existing is not None:
+            with write_transaction() as session:
+                session.delete(session.get(StudyExam, existing.id))
+        return None
+    today = scheduling.study_date(now, get_prefs(user).timezone)
+    if not 0 < (day - today).days <= MAX_DAYS_AHEAD:
+        raise ServiceError("The exam date must be after today and within three years.")
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, int | float)
+        or not MIN_TARGET <= target <= MAX_TARGET
+    ):
+        raise ServiceError(f"The recall target must be from {MIN_TARGET:.2f} to {MAX_TARGET:.2f}.")
+    with write_transaction() as session:
+        row = session.get(StudyExam, existing.id) if existing else StudyExam(user_id=user.id)
+        row.deck_id = deck.id
+        row.exam_on = day
+        row.target = float(target)
+        row.updated_at = now
+        session.add(row)
+    return exam_of(user, deck)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quota(
+    user_id: int,
+    deck_id: int,
+    today: date,
+    exam_on: date,
+    target: float,
+    parameters: tuple[float, ...] | None,
+    tz: str,
+) -> int:
+    # Cached for the study day (`today` is in the key): the day's share stays fixed.
+    exam_at, ratio = _moment_and_ratio(exam_on, target, parameters, tz)
+    at_risk = db.session.scalar(
+        select(func.count(StudyItem.id)).where(
+            StudyItem.user_id == user_id,
+            StudyItem.deck_id == deck_id,
+            StudyItem.suspended.is_(False),
+            *exam_risk(exam_at, ratio),
+        )
+    )
+    left = exam_domain.days_left(exam_domain.Exam(exam_on, target), today)
+    return exam_domain.daily_quota(at_risk or 0, left)
+
+
+def _moment_and_ratio(
+    exam_on: date, target: float, parameters: tuple[float, ...] | None, tz: str
+) -> tuple[datetime, float]:
+    exam = exam_domain.Exam(exam_on, target)
+    return exam_domain.exam_moment(exam, tz), exam_domain.risk_ratio(target, parameters)
+
+
+def exams_today(user: User, prefs: Prefs, now: datetime) -> tuple[ExamToday, ...]:
+    """The user's exams still ahead, with today's share of at-risk facts (before what
+    was already brought forward today is taken off)."""
+    rows = db.session.execute(
+        select(StudyExam.deck_id, StudyExam.exam_on, StudyExam.target).where(
+            StudyExam.user_id == user.id
+        )
+    ).all()
+    if not rows:
+        return ()
+    today = scheduling.study_date(now, prefs.timezone)
+    result = []
+    for deck_id, exam_on, target in rows:
+        if exam_on <= today:
+            continue
+        exam_at, ratio = _moment_and_ratio(exam_on, target, prefs.parameters, prefs.timezone)
+        quota = _quota(user.id, deck_id, today, exam_on, target, prefs.parameters, prefs.timezone)
+        result.append(ExamToday(deck_id, exam_at, ratio, quota))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class ExamOutlook:
+    deck: Deck
+    exam_on: date
+    target: float
+    facts: int
+    predicted_recall: float | None  # averaged over the deck's facts (new ones count 0)
+    at_target: int  # facts predicted at or above the target
+
+
+def outlook(user: User, now: datetime) -> list[ExamOutlook]:
+    """For each exam ahead: the deck's predicted recall on the exam morning."""
+    prefs = get_prefs(user)
+    today = scheduling.study_date(now, prefs.timezone)
+    settings = prefs.scheduler(fuzzing=False)
+    result = []
+    for row in db.session.scalars(
+        select(StudyExam).where(StudyExam.user_id == user.id).order_by(StudyExam.exam_on)
+    ):
+        if row.exam_on <= today:
+            continue
+        exam_at = exam_domain.exam_moment(exam_domain.Exam(row.exam_on, row.target), prefs.timezone)
+        recalls = [
+            scheduling.retrievability(
+                MemoryState(StudyState(state), step, stability, difficulty, due, last),
+                exam_at,
+                settings,
+            )
+            for state, step, stability, difficulty, due, last in db.session.execute(
+                select(
+                    StudyItem.state,
+                    StudyItem.step,
+                    StudyItem.stability,
+                    StudyItem.difficulty,
+                    StudyItem.due,
+                    StudyItem.last_review,
+                )
+                .join(Fact, Fact.id == StudyItem.fact_id)
+                .where(
+                    StudyItem.user_id == user.id,
+                    StudyItem.deck_id == row.deck_id,
+                    Fact.retired_at.is_(None),
+                )
+            )
+        ]
+        result.append(
+            ExamOutlook(
+                deck=db.session.get(Deck, row.deck_id),
+                exam_on=row.exam_on,
+                target=row.target,
+                facts=len(recalls),
+                predicted_recall=sum(recalls) / len(recalls) if recalls else None,
+                at_target=sum(r >= row.target for r in recalls),
+            )
+        )
+    return result
