@@ -33,14 +33,15 @@ from quizapp.domain.scheduling import Rating, optimizer
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
+from quizapp.services import ServiceError, study_stats
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
-from quizapp.services import study_stats
+from quizapp.services.study import exams as study_exams
 from quizapp.services.study import facts as study_facts
 from quizapp.services.study import parameters as study_parameters
 from quizapp.study import charts
-from quizapp.study.forms import DeckLimitsForm, SettingsForm
+from quizapp.study.forms import DeckLimitsForm, ExamForm, SettingsForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -260,6 +261,8 @@ def settings():
             "timezone": prefs.timezone,
             "leech_threshold": prefs.leech_threshold,
             "leech_suspend": prefs.leech_suspend,
+            "load_balance": prefs.load_balance,
+            "easy_days": sorted(prefs.easy_days),
         }
         if request.method == "GET"
         else None
@@ -274,6 +277,8 @@ def settings():
             now=utcnow(),
             leech_threshold=form.leech_threshold.data,
             leech_suspend=form.leech_suspend.data,
+            load_balance=form.load_balance.data,
+            easy_days=form.easy_days.data or [],
         )
         flash("Your study settings are saved.", "success")
         return redirect(url_for("study.settings"), 303)
@@ -326,6 +331,11 @@ def workload_chart():
 def deck_settings(key: str):
     deck = _deck(key)
     limits = study_service.deck_limits(current_user, deck)
+    exam = study_exams.exam_of(current_user, deck)
+    exam_form = ExamForm(
+        data={"exam_on": exam.exam_on, "target": exam.target} if exam else None,
+        prefix="exam",
+    )
     form = DeckLimitsForm(
         data={
             "new_per_day": limits.new_per_day if limits else None,
@@ -334,6 +344,25 @@ def deck_settings(key: str):
         if request.method == "GET"
         else None
     )
+    if request.method == "POST" and request.form.get("exam-target") is not None:
+        form = DeckLimitsForm(formdata=None, data={})
+        if exam_form.validate_on_submit():
+            try:
+                study_exams.set_exam(
+                    current_user,
+                    deck,
+                    day=exam_form.exam_on.data,
+                    target=exam_form.target.data,
+                    now=utcnow(),
+                )
+            except ServiceError as exc:
+                exam_form.exam_on.errors = [str(exc)]
+            else:
+                flash(f"Exam for {deck.title} is saved.", "success")
+                return redirect(url_for("study.deck_settings", key=deck.key), 303)
+        return render_template(
+            "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
+        ), 400
     if form.validate_on_submit():
         study_service.update_deck_limits(
             current_user,
@@ -345,7 +374,9 @@ def deck_settings(key: str):
         flash(f"Limits for {deck.title} are saved.", "success")
         return redirect(url_for("study.settings"), 303)
     status = 400 if form.is_submitted() else 200
-    return render_template("study/deck_settings.html", form=form, deck=deck), status
+    return render_template(
+        "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
+    ), status
 
 
 # --- your facts ---------------------------------------------------------------------------------
@@ -412,6 +443,7 @@ def stats():
         stats=data,
         leeches=study_facts.leeches(current_user, deck=deck),
         leech_threshold=study_service.get_prefs(current_user).leech_threshold,
+        exams=study_exams.outlook(current_user, utcnow()),
         heatmap=charts.heatmap_cells(data),
         charts=charts.CHARTS,
         decks=study_stats.enrolled_decks(current_user),
