@@ -109,7 +109,14 @@ def index():
     now = utcnow()
     enrolled = study_stats.enrolled_decks(current_user)
     enrolled_ids = {d.id for d in enrolled}
-    rows = [(deck, study_service.counts(current_user, deck=deck, now=now)) for deck in enrolled]
+    rows = [
+        (
+            deck,
+            study_service.counts(current_user, deck=deck, now=now),
+            study_service.enrolment(current_user, deck),
+        )
+        for deck in enrolled
+    ]
     others = [
         row["deck"]
         for row in deck_service.list_decks(current_user)
@@ -156,6 +163,7 @@ def review():
         last=study_service.last_review(current_user),
         shown_at=int(now.timestamp() * 1000),
         ratings=RATING_LABELS,
+        enrolment=study_service.enrolment(current_user, deck) if deck else None,
     )
 
 

@@ -143,3 +143,24 @@ def test_a_teacher_sees_the_class_leeches_per_deck(
     student_client = app.test_client()
     login(student_client, students[0])
     assert student_client.get(f"/study/classes/{school_class.id}/leeches").status_code == 404
+
+
+def test_the_enrolment_notice_offers_the_rest_of_the_deck(client, make_user, login, builtin_decks):
+    from quizapp.models import Fact
+    from quizapp.services.study_items import get_or_create_items
+
+    user = make_user()
+    login(client, user)
+    deck = builtin_decks[DECK]
+    facts = Fact.query.filter_by(deck_id=deck.id, retired_at=None).order_by(Fact.id).all()
+    # As a quiz does: only the facts missed in it become study items.
+    with write_transaction() as session:
+        get_or_create_items(session, user.id, [f.id for f in facts[:3]], utcnow())
+    html = client.get(f"/study/review?deck={DECK}").get_data(as_text=True)
+    assert f"You study 3 of {len(facts)} facts of" in html
+    assert f"Add the other {len(facts) - 3}" in html
+    assert f"Add the other {len(facts) - 3}" in client.get("/study/").get_data(as_text=True)
+    assert client.post(f"/study/decks/{DECK}/start").status_code == 303
+    assert len(items_of(user)) == len(facts)
+    html = client.get(f"/study/review?deck={DECK}").get_data(as_text=True)
+    assert "You study" not in html

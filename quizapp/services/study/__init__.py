@@ -38,8 +38,10 @@ from quizapp.services.study.cards import QUESTION_ID, Card, card, page
 from quizapp.services.study.queue import (
     LEARNING_STATES,
     Counts,
+    Enrolment,
     counts,
     enroll,
+    enrolment,
     epoch_days,
     next_item,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "AnswerResult",
     "Card",
     "Counts",
+    "Enrolment",
     "Feedback",
     "Prefs",
     "StaleAnswer",
@@ -77,6 +80,7 @@ __all__ = [
     "counts",
     "deck_limits",
     "enroll",
+    "enrolment",
     "epoch_days",
     "get_prefs",
     "last_review",

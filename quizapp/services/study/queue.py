@@ -53,6 +53,33 @@ def enroll(user: User, deck: Deck, now: datetime) -> int:
 
 
 @dataclass(frozen=True)
+class Enrolment:
+    """How many of a deck's active facts the learner studies."""
+
+    studied: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.total - self.studied, 0)
+
+
+def enrolment(user: User, deck: Deck) -> Enrolment:
+    """The learner's items in `deck` against its active facts: a quiz enrols only the
+    facts missed in it, and the learner should see that the rest exist."""
+    active = select(Fact.id).where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(active.subquery())) or 0
+    studied = db.session.scalar(
+        select(func.count(StudyItem.id)).where(
+            StudyItem.user_id == user.id,
+            StudyItem.deck_id == deck.id,
+            StudyItem.fact_id.in_(active),
+        )
+    )
+    return Enrolment(studied or 0, total)
+
+
+@dataclass(frozen=True)
 class _Budget:
     """What is left of today's limits for one study scope."""
 
