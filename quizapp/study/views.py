@@ -29,7 +29,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from quizapp.charts import svg_response
-from quizapp.domain.scheduling import Rating, optimizer
+from quizapp.domain.scheduling import Rating, calibration, optimizer
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
@@ -37,6 +37,7 @@ from quizapp.services import ServiceError, study_stats
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
+from quizapp.services.study import calibration as study_calibration
 from quizapp.services.study import exams as study_exams
 from quizapp.services.study import facts as study_facts
 from quizapp.services.study import parameters as study_parameters
@@ -452,6 +453,8 @@ def stats():
         leeches=study_facts.leeches(current_user, deck=deck),
         leech_threshold=study_service.get_prefs(current_user).leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),
+        kinds=study_calibration.kind_accuracy(current_user, deck=deck),
+        bands=calibration.BANDS,
         heatmap=charts.heatmap_cells(data),
         charts=charts.CHARTS,
         decks=study_stats.enrolled_decks(current_user),

@@ -123,3 +123,20 @@ def test_balancing_prefers_the_lightest_day_and_avoids_easy_days():
         balance.balanced_interval(2, 2, {}, first_weekday=0, easy_weekdays=(), rng=random.Random())
         == 2
     )
+
+
+def test_right_answers_by_kind_and_band_of_predicted_recall():
+    from quizapp.domain.scheduling import calibration
+
+    reviews = [("multiple_choice", 0.85, True)] * 30 + [("typed", 0.85, False)] * 10
+    reviews += [("typed", 0.85, True)] * 20 + [("typed", 0.5, True)]
+    table = calibration.by_kind(reviews)
+    assert list(table) == ["multiple_choice", "typed"]
+    mc = table["multiple_choice"][calibration.band_of(0.85)]
+    typed = table["typed"][calibration.band_of(0.85)]
+    assert (mc.reviews, mc.share, mc.enough) == (30, 1.0, True)
+    assert typed.share == pytest.approx(2 / 3) and typed.enough
+    assert mc.gap == pytest.approx(0.15) and typed.gap == pytest.approx(2 / 3 - 0.85)
+    low = table["typed"][0]
+    assert (low.reviews, low.enough) == (1, False)
+    assert calibration.band_of(1.0) == len(calibration.BANDS) - 1

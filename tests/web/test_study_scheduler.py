@@ -3,6 +3,7 @@ your facts with suspend/bury/reset, leeches on the stats page and for a teacher.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -164,3 +165,17 @@ def test_the_enrolment_notice_offers_the_rest_of_the_deck(client, make_user, log
     assert len(items_of(user)) == len(facts)
     html = client.get(f"/study/review?deck={DECK}").get_data(as_text=True)
     assert "You study" not in html
+
+
+def test_the_stats_page_shows_right_answers_by_kind(client, learner):
+    from bench.synthetic_reviews import LEARNERS, simulate
+    from tests.services.test_study_scheduler import insert_log
+
+    html = client.get("/study/stats").get_data(as_text=True)
+    assert "Right answers by question kind" in html and "No reviews of learnt facts" in html
+    insert_log(learner, simulate(LEARNERS[1], facts=19, days=200, seed=2))
+    html = client.get("/study/stats").get_data(as_text=True)
+    table = html[html.index('class="kinds"') :]
+    assert '<th scope="row">cloze</th>' in table
+    # A cell: the right share, then the predicted recall and the number of reviews.
+    assert re.search(r"\d+ % <span class=\"small-print\">\(\d+ %, \d+\)", table)

@@ -21,7 +21,7 @@ Every public name is re-exported here, so callers write `scheduling.review(...)`
 
 from fsrs import Rating
 
-from quizapp.domain.scheduling import balance, exam, optimizer, workload
+from quizapp.domain.scheduling import balance, calibration, exam, optimizer, workload
 from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
@@ -65,6 +65,7 @@ __all__ = [
     "SchedulerSettings",
     "StudyState",
     "balance",
+    "calibration",
     "day_end",
     "day_start",
     "exam",
