@@ -583,9 +583,11 @@ def measure_http_after(app) -> dict:
 def measure_exam_and_balancing(app, db_path: str) -> dict:
     """The next item with an exam 30 days ahead on the deck and load balancing on.
 
-    The review limit is set to 0 so that every next item comes from the exam's at-risk
-    query (its worst case: it runs after the due reviews); answers are recorded with
-    fuzzing, which load balancing replaces.
+    The exam's target is 0.97, so that many reviews are at risk (the bench's items are
+    due when their recall reaches 0.9, and none would be at risk at 0.9), and the review
+    limit is 0, so that every next item comes from the exam's at-risk query (its worst
+    case: it runs after the due reviews). Answers are recorded with fuzzing, which load
+    balancing replaces.
     """
     from quizapp.extensions import db
     from quizapp.models import User, utcnow
@@ -595,13 +597,13 @@ def measure_exam_and_balancing(app, db_path: str) -> dict:
     conn = sqlite3.connect(db_path)
     conn.execute(
         "INSERT INTO study_exams (user_id, deck_id, exam_on, target, updated_at)"
-        " VALUES (1, 1, ?, 0.9, '2025-01-01 00:00:00.000000')",
+        " VALUES (1, 1, ?, 0.97, '2025-01-01 00:00:00.000000')",
         (exam_day,),
     )
     conn.execute("UPDATE study_settings SET reviews_per_day = 0, load_balance = 1")
     conn.commit()
     conn.close()
-    print("  measuring with an exam in 30 days and load balancing (review limit 0) ...")
+    print("  measuring with an exam in 30 days (target 0.97), load balancing, review limit 0 ...")
     results: dict = {}
     with app.app_context():
         times, answer_times = [], []

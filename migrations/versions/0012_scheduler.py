@@ -73,6 +73,8 @@ def upgrade():
         sa.Column("exam_on", sa.Date(), nullable=False),
         sa.Column("target", sa.Float(), nullable=False),
         sa.Column("updated_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("share_on", sa.Date(), nullable=True),
+        sa.Column("share", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["deck_id"], ["decks.id"], name=op.f("fk_study_exams_deck_id_decks")
         ),

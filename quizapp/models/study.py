@@ -219,6 +219,11 @@ class StudyExam(db.Model):
     exam_on: Mapped[date] = mapped_column(Date)
     target: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Today's share of at-risk facts (a JSON list of item ids), chosen by the study day's
+    # first request and kept for that day (`share_on`), so it does not change as the
+    # learner works through it and every worker process sees the same one.
+    share_on: Mapped[date | None] = mapped_column(Date)
+    share: Mapped[str | None] = mapped_column(Text)
 
 
 class ParameterFit(db.Model):

@@ -1,14 +1,14 @@
 """A learner's exam dates, one per deck: setting one, what the queue needs of it today
 (see `domain.scheduling.exam`), and the predicted recall of each deck on its exam day.
 
-Today's share of the at-risk facts is fixed when the study day's first request counts
-them (and kept for that day in this process): spread over the days left, it should
-not grow as the learner works through it.
+Today's share of the at-risk facts is chosen when the study day's first request ranks
+them, and stored on the exam for that day: spread over the days left, it should not
+change as the learner works through it, and the queue then reads only those rows.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,7 +22,7 @@ from quizapp.models import Deck, Fact, User
 from quizapp.models.study import StudyExam, StudyItem
 from quizapp.services import ServiceError, write_transaction
 from quizapp.services.study.settings import Prefs, get_prefs
-from quizapp.services.study.sql import exam_risk
+from quizapp.services.study.sql import exam_risk, exam_urgency
 
 MAX_DAYS_AHEAD = 3 * 365
 MIN_TARGET = 0.70
@@ -36,7 +36,11 @@ class ExamToday:
     deck_id: int
     exam_at: datetime  # the exam day's morning (UTC)
     ratio: float  # exam_domain.risk_ratio of the target
-    quota: int  # at-risk facts to bring forward today
+    share: tuple[int, ...]  # today's share of at-risk facts (ids), most at risk first
+
+    @property
+    def quota(self) -> int:
+        return len(self.share)
 
 
 def exam_of(user: User, deck: Deck) -> StudyExam | None:
@@ -75,32 +79,30 @@ def set_exam(
         row.exam_on = day
         row.target = float(target)
         row.updated_at = now
+        row.share_on = row.share = None  # a new date or target: choose today's share again
         session.add(row)
     return exam_of(user, deck)
 
 
-@functools.lru_cache(maxsize=1024)
-def _quota(
-    user_id: int,
-    deck_id: int,
-    today: date,
-    exam_on: date,
-    target: float,
-    parameters: tuple[float, ...] | None,
-    tz: str,
-) -> int:
-    # Cached for the study day (`today` is in the key): the day's share stays fixed.
-    exam_at, ratio = _moment_and_ratio(exam_on, target, parameters, tz)
-    at_risk = db.session.scalar(
-        select(func.count(StudyItem.id)).where(
+def _todays_share(
+    user_id: int, exam: StudyExam, today: date, parameters: tuple[float, ...] | None, tz: str
+) -> tuple[int, ...]:
+    """Choose the ids of today's share of at-risk facts, most at risk first."""
+    exam_at, ratio = _moment_and_ratio(exam.exam_on, exam.target, parameters, tz)
+    at_risk = (
+        select(StudyItem.id)
+        .where(
             StudyItem.user_id == user_id,
-            StudyItem.deck_id == deck_id,
+            StudyItem.deck_id == exam.deck_id,
             StudyItem.suspended.is_(False),
             *exam_risk(exam_at, ratio),
         )
+        .order_by(exam_urgency(exam_at).desc(), StudyItem.id)
     )
-    left = exam_domain.days_left(exam_domain.Exam(exam_on, target), today)
-    return exam_domain.daily_quota(at_risk or 0, left)
+    count = db.session.scalar(select(func.count()).select_from(at_risk.subquery())) or 0
+    left = exam_domain.days_left(exam_domain.Exam(exam.exam_on, exam.target), today)
+    quota = exam_domain.daily_quota(count, left)
+    return tuple(db.session.scalars(at_risk.limit(quota))) if quota else ()
 
 
 def _moment_and_ratio(
@@ -113,21 +115,26 @@ def _moment_and_ratio(
 def exams_today(user: User, prefs: Prefs, now: datetime) -> tuple[ExamToday, ...]:
     """The user's exams still ahead, with today's share of at-risk facts (before what
     was already brought forward today is taken off)."""
-    rows = db.session.execute(
-        select(StudyExam.deck_id, StudyExam.exam_on, StudyExam.target).where(
-            StudyExam.user_id == user.id
-        )
-    ).all()
+    rows = db.session.scalars(select(StudyExam).where(StudyExam.user_id == user.id)).all()
     if not rows:
         return ()
     today = scheduling.study_date(now, prefs.timezone)
     result = []
-    for deck_id, exam_on, target in rows:
-        if exam_on <= today:
+    for row in rows:
+        if row.exam_on <= today:
             continue
-        exam_at, ratio = _moment_and_ratio(exam_on, target, prefs.parameters, prefs.timezone)
-        quota = _quota(user.id, deck_id, today, exam_on, target, prefs.parameters, prefs.timezone)
-        result.append(ExamToday(deck_id, exam_at, ratio, quota))
+        if row.share_on != today:
+            # The study day's first request chooses its share and keeps it for the day.
+            share = _todays_share(user.id, row, today, prefs.parameters, prefs.timezone)
+            with write_transaction() as session:
+                stored = session.get(StudyExam, row.id)
+                stored.share_on, stored.share = today, json.dumps(share)
+        else:
+            share = tuple(json.loads(row.share or "[]"))
+        exam_at, ratio = _moment_and_ratio(
+            row.exam_on, row.target, prefs.parameters, prefs.timezone
+        )
+        result.append(ExamToday(row.deck_id, exam_at, ratio, share))
     return tuple(result)
 
 

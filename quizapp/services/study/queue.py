@@ -230,7 +230,7 @@ def _next_item_id(user: User, deck: Deck | None, now: datetime, budget: _Budget)
             continue
         # Facts whose recall on the exam day would fall below the target: today's share.
         pulled = (
-            _active(user.id, None, StudyItem.deck_id == exam.deck_id, now)
+            _active(user.id, None, StudyItem.id.in_(exam.share), now)
             .where(*exam_risk(exam.exam_at, exam.ratio))
             .order_by(exam_urgency(exam.exam_at).desc(), StudyItem.id)
         )
