@@ -336,15 +336,16 @@ def workload_chart():
     return svg_response(charts.workload_chart(workloads, chosen))
 
 
+def _exam_form(deck: Deck) -> ExamForm:
+    exam = study_exams.exam_of(current_user, deck)
+    data = {"exam_on": exam.exam_on, "target": exam.target} if exam else None
+    return ExamForm(data=data, prefix="exam")
+
+
 @bp.route("/settings/decks/<key>", methods=["GET", "POST"])
 def deck_settings(key: str):
     deck = _deck(key)
     limits = study_service.deck_limits(current_user, deck)
-    exam = study_exams.exam_of(current_user, deck)
-    exam_form = ExamForm(
-        data={"exam_on": exam.exam_on, "target": exam.target} if exam else None,
-        prefix="exam",
-    )
     form = DeckLimitsForm(
         data={
             "new_per_day": limits.new_per_day if limits else None,
@@ -353,25 +354,6 @@ def deck_settings(key: str):
         if request.method == "GET"
         else None
     )
-    if request.method == "POST" and request.form.get("exam-target") is not None:
-        form = DeckLimitsForm(formdata=None, data={})
-        if exam_form.validate_on_submit():
-            try:
-                study_exams.set_exam(
-                    current_user,
-                    deck,
-                    day=exam_form.exam_on.data,
-                    target=exam_form.target.data,
-                    now=utcnow(),
-                )
-            except ServiceError as exc:
-                exam_form.exam_on.errors = [str(exc)]
-            else:
-                flash(f"Exam for {deck.title} is saved.", "success")
-                return redirect(url_for("study.deck_settings", key=deck.key), 303)
-        return render_template(
-            "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
-        ), 400
     if form.validate_on_submit():
         study_service.update_deck_limits(
             current_user,
@@ -384,8 +366,40 @@ def deck_settings(key: str):
         return redirect(url_for("study.settings"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
+        "study/deck_settings.html", form=form, exam_form=_exam_form(deck), deck=deck
     ), status
+
+
+@bp.post("/settings/decks/<key>/exam")
+def deck_exam(key: str):
+    deck = _deck(key)
+    exam_form = _exam_form(deck)
+    if exam_form.validate_on_submit():
+        try:
+            study_exams.set_exam(
+                current_user,
+                deck,
+                day=exam_form.exam_on.data,
+                target=exam_form.target.data,
+                now=utcnow(),
+            )
+        except ServiceError as exc:
+            exam_form.exam_on.errors = [str(exc)]
+        else:
+            saved = "saved" if exam_form.exam_on.data else "removed"
+            flash(f"The exam for {deck.title} is {saved}.", "success")
+            return redirect(url_for("study.deck_settings", key=deck.key), 303)
+    limits = study_service.deck_limits(current_user, deck)
+    form = DeckLimitsForm(
+        formdata=None,
+        data={
+            "new_per_day": limits.new_per_day if limits else None,
+            "reviews_per_day": limits.reviews_per_day if limits else None,
+        },
+    )
+    return render_template(
+        "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
+    ), 400
 
 
 # --- your facts ---------------------------------------------------------------------------------

@@ -179,3 +179,28 @@ def test_the_stats_page_shows_right_answers_by_kind(client, learner):
     assert '<th scope="row">cloze</th>' in table
     # A cell: the right share, then the predicted recall and the number of reviews.
     assert re.search(r"\d+ % <span class=\"small-print\">\(\d+ %, \d+\)", table)
+
+
+def test_an_exam_is_set_on_the_deck_settings_page(client, learner):
+    from quizapp.models import Deck
+    from quizapp.services.study import exams
+
+    deck = Deck.query.filter_by(key=DECK).one()
+    day = (utcnow() + timedelta(days=20)).date()
+    url = f"/study/settings/decks/{DECK}/exam"
+    response = client.post(url, data={"exam-exam_on": day.isoformat(), "exam-target": "0.92"})
+    assert response.status_code == 303
+    assert (exams.exam_of(learner, deck).exam_on, exams.exam_of(learner, deck).target) == (
+        day,
+        0.92,
+    )
+    page = client.get(f"/study/settings/decks/{DECK}").get_data(as_text=True)
+    assert f'value="{day.isoformat()}"' in page
+    past = client.post(url, data={"exam-exam_on": "2020-01-01", "exam-target": "0.9"})
+    assert past.status_code == 400 and "after today" in past.get_data(as_text=True)
+    bad = client.post(url, data={"exam-exam_on": "tomorrow", "exam-target": "2"})
+    assert bad.status_code == 400
+    assert exams.exam_of(learner, deck).exam_on == day
+    assert "Exams ahead" in client.get("/study/stats").get_data(as_text=True)
+    assert client.post(url, data={"exam-exam_on": "", "exam-target": "0.9"}).status_code == 303
+    assert exams.exam_of(learner, deck) is None
