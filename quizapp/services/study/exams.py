@@ -138,6 +138,69 @@ def exams_today(user: User, prefs: Prefs, now: datetime) -> tuple[ExamToday, ...
     return tuple(result)
 
 
+# How many of an exam's share `next_in_share` reads at once.
+EXAM_WINDOW = 50
+
+
+def next_in_share(user_id: int, exam: ExamToday, done: int, now: datetime) -> int | None:
+    """The next fact of today's share still to bring forward, or None.
+
+    The share is in the order its facts are taken, and its head is what was done today,
+    so the window after it is read first, by primary key (a query naming the user and
+    state would have the planner walk every review in the index instead), then the rest.
+    The rows are checked here as the queue would (owner, not suspended, buried or retired)
+    and ranked by `exam_domain.at_risk`, the reference order.
+    """
+    windows = [exam.share[done : done + EXAM_WINDOW]]
+    if done or len(exam.share) > EXAM_WINDOW:
+        windows.append(exam.share)
+    for ids in windows:
+        rows = db.session.execute(
+            select(
+                StudyItem.id,
+                StudyItem.user_id,
+                StudyItem.fact_id,
+                StudyItem.suspended,
+                StudyItem.buried_until,
+                StudyItem.state,
+                StudyItem.step,
+                StudyItem.stability,
+                StudyItem.difficulty,
+                StudyItem.due,
+                StudyItem.last_review,
+            ).where(StudyItem.id.in_(ids))
+        ).all()
+        retired = set(
+            db.session.scalars(
+                select(Fact.id).where(
+                    Fact.id.in_({row.fact_id for row in rows}), Fact.retired_at.is_not(None)
+                )
+            )
+        )
+        candidates = [
+            (
+                row.id,
+                MemoryState(
+                    StudyState(row.state),
+                    row.step,
+                    row.stability,
+                    row.difficulty,
+                    row.due,
+                    row.last_review,
+                ),
+            )
+            for row in rows
+            if row.user_id == user_id
+            and not row.suspended
+            and not (row.buried_until is not None and row.buried_until > now)
+            and row.fact_id not in retired
+        ]
+        ranked = exam_domain.at_risk(candidates, now, exam.exam_at, exam.ratio)
+        if ranked:
+            return ranked[0]
+    return None
+
+
 @dataclass(frozen=True)
 class ExamOutlook:
     deck: Deck

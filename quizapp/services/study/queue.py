@@ -17,14 +17,12 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Fact, User
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem
 from quizapp.services import write_transaction
-from quizapp.services.study.exams import ExamToday, exams_today
+from quizapp.services.study.exams import ExamToday, exams_today, next_in_share
 from quizapp.services.study.settings import Prefs, get_prefs
-from quizapp.services.study.sql import _epoch_days, epoch_days, exam_risk, exam_urgency
+from quizapp.services.study.sql import _epoch_days, epoch_days
 from quizapp.services.study_items import get_or_create_items
 
 LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
-# How many of an exam's share the next-item query reads at once (see _next_item_id).
-EXAM_WINDOW = 50
 
 
 def enroll(user: User, deck: Deck, now: datetime) -> int:
@@ -228,22 +226,10 @@ def _next_item_id(user: User, deck: Deck | None, now: datetime, budget: _Budget)
         if found is not None:
             return found[0]
     for exam, left in budget.exams:
-        if left <= 0:
-            continue
-        # Facts whose recall on the exam day would fall below the target: today's share.
-        # It is in the order they are taken and most of its head is done already, so
-        # the window after what was done today is read first, the whole share only if
-        # that window has none left.
-        done = exam.quota - left
-        for ids in (exam.share[done : done + EXAM_WINDOW], exam.share):
-            pulled = (
-                _active(user.id, None, StudyItem.id.in_(ids), now)
-                .where(*exam_risk(exam.exam_at, exam.ratio))
-                .order_by(exam_urgency(exam.exam_at).desc(), StudyItem.id)
-            )
-            found = _first(pulled)
-            if found is not None:
-                return found[0]
+        if left > 0:
+            found_id = next_in_share(user.id, exam, exam.quota - left, now)
+            if found_id is not None:
+                return found_id
     if budget.new_left > 0:
         new = _candidates(user.id, deck, StudyState.NEW.value, now).order_by(
             StudyItem.due, StudyItem.id
