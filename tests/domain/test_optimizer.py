@@ -127,8 +127,10 @@ def test_parameters_must_be_21_finite_numbers(bad):
 
 
 def test_workload_covers_every_retention_and_marks_the_cheapest():
-    runs = workload.simulate(optimizer.DEFAULT_PARAMETERS, 300, 20, 200)
-    assert [w.retention for w in runs] == [round(0.70 + i / 100, 2) for i in range(28)]
+    runs = workload.simulate(optimizer.DEFAULT_PARAMETERS, 300, 20, 200, 0.9)
+    assert [w.retention for w in runs] == sorted(
+        {0.70, 0.73, 0.76, 0.79, 0.82, 0.85, 0.88, 0.9, 0.91, 0.94, 0.97}
+    )
     assert all(len(w.reviews_per_day) == workload.DAYS for w in runs)
     # Higher retention costs more reviews over the year.
     assert runs[-1].total_reviews > runs[0].total_reviews
@@ -136,3 +138,12 @@ def test_workload_covers_every_retention_and_marks_the_cheapest():
     assert cheapest.seconds_per_fact == min(w.seconds_per_fact for w in runs)
     assert workload.simulate(optimizer.DEFAULT_PARAMETERS, 0, 20, 200) == ()
     assert workload.best(()) is None
+
+
+def test_a_large_collection_is_simulated_at_scale():
+    small = workload.simulate(optimizer.DEFAULT_PARAMETERS, 1000, 20, 200)
+    large = workload.simulate(optimizer.DEFAULT_PARAMETERS, 10_000, 200, 2000)
+    # Ten times the facts and the limits: ten times the reviews, the same cost per fact.
+    for a, b in zip(small, large, strict=True):
+        assert b.total_reviews == pytest.approx(10 * a.total_reviews, rel=0.01)
+        assert b.seconds_per_fact == pytest.approx(a.seconds_per_fact)

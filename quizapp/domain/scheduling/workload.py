@@ -5,7 +5,8 @@ fact remembered at the end.
 
 The simulator starts every fact as new (it takes no existing memory states), so the
 figures are those of studying this collection from the start with this memory; the
-review time of each answer is Anki's default per state and rating.
+review time of each answer is Anki's default per state and rating, and a day's study
+is capped at Anki's default of 30 minutes.
 
 Pure and deterministic (a fixed seed); cached, since the page and its chart ask twice.
 """
@@ -21,16 +22,17 @@ from quizapp.domain.scheduling.states import MAX_DESIRED_RETENTION, MIN_DESIRED_
 
 DAYS = 365
 SEED = 2024
-# 0.70, 0.71, ... 0.97
+# 0.70, 0.73, ... 0.97 (the learner's own retention is simulated too, see `simulate`).
 RETENTIONS: tuple[float, ...] = tuple(
     round(MIN_DESIRED_RETENTION + step / 100, 2)
-    for step in range(round((MAX_DESIRED_RETENTION - MIN_DESIRED_RETENTION) * 100) + 1)
+    for step in range(0, round((MAX_DESIRED_RETENTION - MIN_DESIRED_RETENTION) * 100) + 1, 3)
 )
 # Retentions drawn as lines on the chart (every one is in the table).
-CHART_RETENTIONS = (0.70, 0.80, 0.85, 0.90, 0.95, 0.97)
-# A collection this large is simulated as this large: a year of 9,999 new facts a day
-# is the same work as of this many, and the simulator's time grows with the deck.
-MAX_DECK_SIZE = 20_000
+CHART_RETENTIONS = (0.70, 0.79, 0.85, 0.91, 0.97)
+# A larger collection is simulated at this size with its limits scaled down alike, and
+# the counts scaled back up: work per fact remembered does not depend on the scale, and
+# the simulator's time grows with the deck (a page must not wait minutes).
+SIMULATED_FACTS = 1_000
 
 
 @dataclass(frozen=True)
@@ -67,32 +69,38 @@ def simulate(
     deck_size: int,
     new_per_day: int,
     reviews_per_day: int,
+    chosen: float | None = None,
 ) -> tuple[Workload, ...]:
-    """Simulate a year of study at every retention of `RETENTIONS`.
+    """Simulate a year of study at every retention of `RETENTIONS` (and `chosen`).
 
     Args:
         parameters: The learner's FSRS parameters (21 numbers).
-        deck_size: Facts the learner studies or has queued (capped at MAX_DECK_SIZE).
+        deck_size: Facts the learner studies or has queued.
         new_per_day: The learner's new-fact limit.
         reviews_per_day: The learner's review limit.
+        chosen: The learner's desired retention, simulated too if not in `RETENTIONS`.
 
     Returns:
-        One `Workload` per retention, in the order of `RETENTIONS`; empty for an
-        empty collection.
+        One `Workload` per retention, by retention; empty for an empty collection.
     """
-    deck_size = min(deck_size, MAX_DECK_SIZE)
     if deck_size <= 0 or new_per_day <= 0:
         return ()
-    config = _config(deck_size, new_per_day, reviews_per_day)
+    scale = max(deck_size / SIMULATED_FACTS, 1.0)
+    config = _config(
+        round(deck_size / scale),
+        max(round(new_per_day / scale), 1),
+        max(round(reviews_per_day / scale), 1),
+    )
+    retentions = sorted(set(RETENTIONS) | ({round(chosen, 2)} if chosen else set()))
     results = []
-    for retention in RETENTIONS:
+    for retention in retentions:
         run = fsrs_rs.simulate(list(parameters), retention, config, SEED)
         results.append(
             Workload(
                 retention=retention,
-                reviews_per_day=tuple(int(n) for n in run.review_cnt_per_day),
-                minutes=sum(run.cost_per_day) / 60.0,
-                remembered=float(run.memorized_cnt_per_day[-1]),
+                reviews_per_day=tuple(round(n * scale) for n in run.review_cnt_per_day),
+                minutes=scale * sum(run.cost_per_day) / 60.0,
+                remembered=scale * float(run.memorized_cnt_per_day[-1]),
             )
         )
     return tuple(results)

@@ -163,6 +163,7 @@ def workload(user: User) -> tuple[tuple[workload_domain.Workload, ...], float]:
             facts or 0,
             prefs.new_per_day,
             prefs.reviews_per_day,
+            prefs.desired_retention,
         ),
         prefs.desired_retention,
     )
