@@ -32,7 +32,7 @@ CHART_RETENTIONS = (0.70, 0.79, 0.85, 0.91, 0.97)
 # A larger collection is simulated at this size with its limits scaled down alike, and
 # the counts scaled back up: work per fact remembered does not depend on the scale, and
 # the simulator's time grows with the deck (a page must not wait minutes).
-SIMULATED_FACTS = 1_000
+SIMULATED_FACTS = 3_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def simulate(
     """
     if deck_size <= 0 or new_per_day <= 0:
         return ()
+    # Facts not introduced within the year cost nothing in it: the exact part first.
+    deck_size = min(deck_size, new_per_day * DAYS)
     scale = max(deck_size / SIMULATED_FACTS, 1.0)
     config = _config(
         round(deck_size / scale),
