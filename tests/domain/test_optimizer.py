@@ -151,3 +151,17 @@ def test_a_large_collection_is_simulated_at_scale():
     for a, b in zip(small, large, strict=True):
         assert b.total_reviews == pytest.approx(10 * a.total_reviews, rel=0.01)
         assert b.seconds_per_fact == pytest.approx(a.seconds_per_fact)
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"])
+def test_the_optimisers_study_days_are_study_date(tz):
+    from quizapp.domain.scheduling import study_date
+    from quizapp.domain.scheduling.optimizer import _study_days
+
+    day_of = _study_days(tz)
+    # Every quarter of an hour through the spring and autumn clock changes.
+    starts = (3, 28), (4, 3), (10, 2), (10, 24)
+    for start in (datetime(2025, month, day, tzinfo=UTC) for month, day in starts):
+        for step in range(4 * 24 * 10):
+            moment = start + timedelta(minutes=15 * step)
+            assert day_of(moment) == study_date(moment, tz), moment
