@@ -102,6 +102,9 @@ def upgrade():
                 "buried_until", quizapp.models.types.UTCDateTime(timezone=True), nullable=True
             )
         )
+        batch_op.add_column(
+            sa.Column("reset_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True)
+        )
         batch_op.create_index("ix_study_items_user_suspended", ["user_id", "suspended"])
         batch_op.create_index("ix_study_items_user_buried", ["user_id", "buried_until"])
 
@@ -117,6 +120,7 @@ def downgrade():
     with op.batch_alter_table("study_items", schema=None) as batch_op:
         batch_op.drop_index("ix_study_items_user_buried")
         batch_op.drop_index("ix_study_items_user_suspended")
+        batch_op.drop_column("reset_at")
         batch_op.drop_column("buried_until")
         batch_op.drop_column("suspended")
         batch_op.drop_column("leech")

@@ -91,6 +91,9 @@ class StudyItem(db.Model):
     leech: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the learner last reset the fact to new: the optimiser reads only the reviews
+    # after it (the memory before is gone, as Anki's "forget" cuts a card's history).
+    reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def memory(self) -> MemoryState:

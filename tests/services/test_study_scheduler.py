@@ -285,3 +285,19 @@ def test_workload_simulates_this_learners_collection(learner):
     assert runs[0].total_reviews > 0
     assert datetime.now(UTC)  # no clock in the simulation: same figures twice
     assert parameters.workload(learner)[0] == runs
+
+
+def test_a_reset_fact_trains_the_optimiser_only_on_reviews_after_it(reviewed):
+    from quizapp.services.study import facts
+
+    before = parameters._logged_reviews(reviewed.id)
+    counted = {}
+    for review in before:
+        counted[review.item_id] = counted.get(review.item_id, 0) + 1
+    item_id = max(counted, key=counted.get)
+    facts.act(reviewed, item_id, "reset", datetime(2026, 3, 1, tzinfo=UTC))
+    after = [r for r in parameters._logged_reviews(reviewed.id) if r.item_id == item_id]
+    assert counted[item_id] > 0 and after == []
+    assert sum(1 for _ in parameters._logged_reviews(reviewed.id)) == (
+        sum(counted.values()) - counted[item_id]
+    )

@@ -130,8 +130,8 @@ def act(user: User, item_id: object, action: str, now: datetime) -> StudyItem:
     """Suspend, unsuspend, bury for the rest of today, or reset one of the user's facts.
 
     Reset makes the fact new again (no memory, no lapses, not a leech); its past reviews
-    stay in the log. Every action moves the item's version on, so a study page shown
-    before it is stale.
+    stay in the log, but the optimiser reads only those after the reset. Every action
+    moves the item's version on, so a study page shown before it is stale.
 
     Raises:
         NotFound: Not one of the user's items, or an unknown action.
@@ -161,5 +161,6 @@ def act(user: User, item_id: object, action: str, now: datetime) -> StudyItem:
             item.leech = False
             item.suspended = False
             item.buried_until = None
+            item.reset_at = now
         item.version += 1
     return item

@@ -42,9 +42,19 @@ class FitReport:
 
 
 def _logged_reviews(user_id: int):
+    # Reviews before a fact's reset belong to a memory the learner started over.
+    reset = (
+        select(StudyItem.id, StudyItem.reset_at)
+        .where(StudyItem.user_id == user_id, StudyItem.reset_at.is_not(None))
+        .subquery()
+    )
     rows = db.session.execute(
-        select(ReviewLog.item_id, ReviewLog.reviewed_at, ReviewLog.rating).where(
-            ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None)
+        select(ReviewLog.item_id, ReviewLog.reviewed_at, ReviewLog.rating)
+        .outerjoin(reset, reset.c.id == ReviewLog.item_id)
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.undone_at.is_(None),
+            (reset.c.reset_at.is_(None)) | (ReviewLog.reviewed_at > reset.c.reset_at),
         )
     )
     return (optimizer.LoggedReview(item_id, at, rating) for item_id, at, rating in rows)
