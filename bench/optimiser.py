@@ -155,10 +155,11 @@ def prediction_quality() -> list[dict]:
         )
     print(
         f"\nPrediction quality on simulated learners ({QUALITY_FACTS:,} facts, "
-        f"{QUALITY_DAYS} days each; log loss / RMSE, lower is better)"
+        f"{QUALITY_DAYS} days each; log: reviews in the log, scored: reviews on a later day "
+        f"than the one before, which log loss / RMSE are measured on; lower is better)"
     )
     print(
-        f"  {'learner':<12} {'reviews':>8} {'default':>16} {'quizapp fit':>16} "
+        f"  {'learner':<12} {'log':>7} {'scored':>7} {'default':>16} {'quizapp fit':>16} "
         f"{'Anki fit':>16} {'true params':>16} {'vs Anki':>8}"
     )
     for row in rows:
@@ -167,7 +168,10 @@ def prediction_quality() -> list[dict]:
             for key in ("default", "ours", "anki", "true")
         )
         gap = 100 * (row["ours"][0] - row["anki"][0]) / row["anki"][0]
-        print(f"  {row['learner']:<12} {row['evaluated']:>8,} {cells} {gap:>+7.2f}%")
+        print(
+            f"  {row['learner']:<12} {row['reviews']:>7,} {row['evaluated']:>7,} {cells} "
+            f"{gap:>+7.2f}%"
+        )
     worst = max(100 * (r["ours"][0] - r["anki"][0]) / r["anki"][0] for r in rows)
     print(
         f"  worst log loss vs Anki's optimiser: {worst:+.2f}% (goal: within +1%); "
