@@ -33,7 +33,7 @@ from quizapp.domain.scheduling import Rating, calibration, optimizer
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
-from quizapp.services import ServiceError, study_stats
+from quizapp.services import NotFound, ServiceError, study_stats
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
@@ -450,6 +450,25 @@ def class_leeches(class_id: int):
     school_class = classroom_service.get_own_class(current_user, class_id)
     rows = study_facts.class_leeches(current_user, class_id)
     return render_template("study/class_leeches.html", school_class=school_class, rows=rows)
+
+
+@bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/exam")
+def class_exam(class_id: int, assignment_id: int):
+    try:
+        added = study_exams.set_class_exam(current_user, class_id, assignment_id, utcnow())
+    except NotFound:
+        raise
+    except ServiceError as exc:  # due already: said on the page, nothing changed
+        flash(str(exc), "warning")
+    else:
+        flash(
+            f"The due date is now the exam date of {added} student"
+            f"{'s' if added != 1 else ''} (students with an exam date of their own keep it).",
+            "success",
+        )
+    return redirect(
+        url_for("classroom.assignment", class_id=class_id, assignment_id=assignment_id), 303
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------------

@@ -293,6 +293,8 @@ RULES: dict[str, Rule] = {
         "owners", on="study_facts", values={"action": "unsuspend"}, form=lambda t: {}
     ),
     "study.class_leeches": Rule("owners", on="classes"),
+    # Students without an exam date on the deck get one (the matrix's students study none).
+    "study.class_exam": Rule("owners", on="assignments", form=lambda t: {}),
     # No date: removes an exam that is not there, so later calls see the same world.
     "study.deck_exam": Rule(
         "readers", on="study_decks", form=lambda t: {"exam-exam_on": "", "exam-target": "0.9"}

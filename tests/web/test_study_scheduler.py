@@ -204,3 +204,43 @@ def test_an_exam_is_set_on_the_deck_settings_page(client, learner):
     assert "Exams ahead" in client.get("/study/stats").get_data(as_text=True)
     assert client.post(url, data={"exam-exam_on": "", "exam-target": "0.9"}).status_code == 303
     assert exams.exam_of(learner, deck) is None
+
+
+def test_a_teacher_makes_an_assignment_due_date_the_class_exam_date(
+    app, client, login, teacher, school_class, enrol, builtin_decks
+):
+    from quizapp.domain.scheduling import study_date
+    from quizapp.services import assignments as assignment_service
+    from quizapp.services.assignments import AssignmentSpec
+    from quizapp.services.study import exams
+
+    deck = builtin_decks[DECK]
+    keen, other = enrol(), enrol()
+    own_day = (utcnow() + timedelta(days=3)).date()
+    exams.set_exam(keen, deck, day=own_day, target=0.95, now=utcnow())
+    now = utcnow()
+    assignment = assignment_service.create_assignment(
+        teacher,
+        school_class.id,
+        AssignmentSpec(
+            deck_key=DECK,
+            title="Week 1",
+            kinds=("multiple_choice",),
+            count=5,
+            opens_at=now - timedelta(hours=1),
+            due_at=now + timedelta(days=10),
+        ),
+        now=now,
+        seed=7,
+    )
+    login(client, teacher)
+    url = f"/study/classes/{school_class.id}/assignments/{assignment.id}/exam"
+    response = client.post(url, follow_redirects=True)
+    assert "exam date of 1 student" in response.get_data(as_text=True)
+    # The exam day is the study day (4 a.m. to 4 a.m. in the student's zone) it is due in.
+    due_day = study_date(now + timedelta(days=10), study.get_prefs(other).timezone)
+    assert exams.exam_of(other, deck).exam_on == due_day
+    assert exams.exam_of(keen, deck).exam_on == own_day  # their own date stays
+    student_client = app.test_client()
+    login(student_client, other)
+    assert student_client.post(url).status_code == 404

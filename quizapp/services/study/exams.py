@@ -84,6 +84,37 @@ def set_exam(
     return exam_of(user, deck)
 
 
+def set_class_exam(teacher: User, class_id: int, assignment_id: int, now: datetime) -> int:
+    """Make an assignment's due date the exam date of its deck for the class's students
+    (target 0.90). A student's own exam date on that deck is kept.
+
+    Returns:
+        How many students got the exam date.
+
+    Raises:
+        NotFound: Not an assignment of a class this teacher teaches.
+        ServiceError: The assignment is due today or already past.
+    """
+    from quizapp.services.assignments.reading import get_assignment
+    from quizapp.services.classroom import get_own_class, roster
+
+    get_own_class(teacher, class_id)
+    _class, assignment = get_assignment(teacher, class_id, assignment_id)
+    deck = db.session.get(Deck, assignment.deck_id)
+    added = 0
+    for membership in roster(teacher, class_id):
+        student = membership.student
+        if exam_of(student, deck) is not None:
+            continue
+        tz = get_prefs(student).timezone
+        day = scheduling.study_date(assignment.due_at, tz)
+        if day <= scheduling.study_date(now, tz):
+            raise ServiceError("This assignment is due today or past: no exam date to study for.")
+        set_exam(student, deck, day=day, target=0.9, now=now)
+        added += 1
+    return added
+
+
 def _todays_share(
     user_id: int, exam: StudyExam, today: date, parameters: tuple[float, ...] | None, tz: str
 ) -> tuple[int, ...]:
