@@ -23,7 +23,7 @@ def claimed_reviews() -> int:
     return len(db.session.scalars(select(ReviewLog).where(ReviewLog.claimed_right)).all())
 
 
-def test_typed_cards_by_keyboard_then_optimise_and_see_the_workload(page, builtin_decks):
+def test_typed_cards_by_keyboard_then_optimise_and_see_the_workload(page, builtin_decks, tmp_path):
     violations = []
     page.on(
         "console",
@@ -89,5 +89,5 @@ def test_typed_cards_by_keyboard_then_optimise_and_see_the_workload(page, builti
         "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
     )
     expect(page.locator("table.workload tr.best")).to_have_count(1)
-    page.screenshot(path="/tmp/sch/settings.png", full_page=True)
+    page.screenshot(path=tmp_path / "settings.png", full_page=True)
     assert violations == []
