@@ -15,7 +15,14 @@ from quizapp.models.lti import (
 )
 from quizapp.models.overrides import AnswerOverride
 from quizapp.models.quiz import QuizAttempt, QuizQuestion, QuizResponse
-from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem, StudySettings
+from quizapp.models.study import (
+    DeckStudyLimits,
+    ParameterFit,
+    ReviewLog,
+    StudyExam,
+    StudyItem,
+    StudySettings,
+)
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.models.user import LoginSession, Role, User
 from quizapp.models.user_decks import DeckVersion, PendingImport
@@ -42,6 +49,7 @@ __all__ = [
     "LtiPlatform",
     "LtiResourceLink",
     "LtiToolKey",
+    "ParameterFit",
     "PendingImport",
     "Question",
     "QuizAttempt",
@@ -50,6 +58,7 @@ __all__ = [
     "ReviewLog",
     "Role",
     "SchoolClass",
+    "StudyExam",
     "StudyItem",
     "StudySettings",
     "UTCDateTime",

@@ -303,6 +303,20 @@ RULES: dict[str, Rule] = {
     "study.deck_settings": Rule("readers", on="study_decks", form=_deck_limits),
     "study.stats": Rule("login"),
     "study.chart": Rule("login", values={"name": "forecast"}),
+    "study.optimise": Rule("login", form=lambda t: {}),
+    "study.workload_chart": Rule("login"),
+    "study.facts": Rule("login"),
+    # Unsuspend changes nothing of an item that is not suspended: later calls still see it.
+    "study.fact_action": Rule(
+        "owners", on="study_facts", values={"action": "unsuspend"}, form=lambda t: {}
+    ),
+    "study.class_leeches": Rule("owners", on="classes"),
+    # Students without an exam date on the deck get one (the matrix's students study none).
+    "study.class_exam": Rule("owners", on="assignments", form=lambda t: {}),
+    # No date: removes an exam that is not there, so later calls see the same world.
+    "study.deck_exam": Rule(
+        "readers", on="study_decks", form=lambda t: {"exam-exam_on": "", "exam-target": "0.9"}
+    ),
     # --- classes (issue 7) -------------------------------------------------------------------
     "classroom.index": Rule("login"),
     "classroom.new": Rule("teacher", form=lambda t: {"name": "New class", "description": ""}),

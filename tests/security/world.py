@@ -639,6 +639,10 @@ def build_study(world: World, payload: str = "") -> None:
             "study_reviews",
             Target(f"last review of {actor}", {}, owner, owner, form={"review": log.id}),
         )
+        world.add(
+            "study_facts",
+            Target(f"study item of {actor}", {"item_id": nxt.item.id}, owner, owner),
+        )
     for target in world.targets["decks"]:
         world.add(
             "study_decks",
