@@ -18,10 +18,12 @@ from quizapp.domain.facts import (
     Money,
     Quantity,
     Relation,
+    TextValue,
     Value,
 )
 from quizapp.domain.grading import TYPO_MIN_LENGTH, TYPO_RATIO, normalise
-from quizapp.domain.numbers import to_decimal
+from quizapp.domain.numbers import parse_date, to_decimal
+from quizapp.domain.questions.cards import answer_kind, is_card_relation
 from quizapp.domain.questions.compare import (
     INFINITY,
     could_be_same,
@@ -162,6 +164,19 @@ class Context:
         """
         return relation.unique
 
+    def card_kind(self, fact: Fact, value: Value | None = None) -> str | None:
+        """The kind of an imported card's answer (`cards.answer_kind`), None for other facts.
+
+        Args:
+            fact: The fact.
+            value: One of its values; its first if None.
+        """
+        if not is_card_relation(self.deck.relations[fact.relation]):
+            return None
+        if value is None or value == fact.values[0]:
+            return self.index.card_kinds[fact.key]
+        return answer_kind(self.entity(fact.subject).name, value.display)
+
     def distractors(
         self, fact: Fact, like: Value, rng: random.Random, count: int, statement: bool = False
     ) -> list[Value]:
@@ -220,9 +235,20 @@ class Context:
     def _candidates(
         self, relation: Relation, fact: Fact, like: Value, rng: random.Random, statement: bool
     ) -> Iterator[Value]:
-        """Plausible values in order of preference: the relation's own, then similar ones."""
+        """Plausible values in order of preference: the relation's own, then similar ones.
+
+        An imported card's only candidates are the other answers of its kind: "1989"
+        is never offered for the capital of Kenya. A date, asked as a card's one answer,
+        may also be set beside nearby dates (any other year is wrong).
+        """
         own = self.index.relation_values[relation.key]
-        if isinstance(like, EntityRef):
+        if (kind := self.card_kind(fact, like)) is not None:
+            yield from _draw(self.index.values_of_kind[(relation.key, kind)], rng)
+            if kind == "date" and (date := parse_date(like.display.rstrip("."))) is not None:
+                for near in _nearby_dates(DateValue(*date), rng):
+                    if _not_after(near, self.deck.as_of):
+                        yield TextValue(near.display)
+        elif isinstance(like, EntityRef):
             yield from _draw(own, rng)
             # then entities that play a part like the right value's, then any of its type
             for role in sorted(self.index.roles[like.key] - {(relation.key, "value")}):

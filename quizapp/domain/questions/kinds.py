@@ -23,6 +23,12 @@ from quizapp.domain.numbers import (
     parse_date,
     to_decimal,
 )
+from quizapp.domain.questions.cards import (
+    NAME_KINDS,
+    card_statement,
+    describe_kind,
+    is_card_relation,
+)
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
 from quizapp.domain.questions.phrasing import (
@@ -64,7 +70,7 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     else:
         wrong = [d.display for d in context.distractors(fact, value, rng, CHOICES - 1)]
         if len(wrong) < CHOICES - 1:
-            yield _too_few(fact, kind, len(wrong), CHOICES - 1)
+            yield _too_few(context, fact, kind, len(wrong), CHOICES - 1)
             return
     prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
     if not given and gives_away(prompt, value.display, wrong):
@@ -116,7 +122,7 @@ def multiple_select(context: Context, fact: Fact) -> Built:
         needed = max(2, CHOICES - len(shown))
         wrong = [d.display for d in context.distractors(fact, fact.values[0], rng, needed)]
         if len(wrong) < needed:
-            yield _too_few(fact, kind, len(wrong), needed)
+            yield _too_few(context, fact, kind, len(wrong), needed)
             return
     choices = [*(value.display for value in shown), *wrong]
     rng.shuffle(choices)
@@ -144,11 +150,14 @@ def true_false(context: Context, fact: Fact) -> Built:
         return
     answer = TRUE if planned.true else FALSE
     subject = context.entity(fact.subject).name
+    prompt = state(relation.statement, subject, planned.value)
+    if context.card_kind(fact) is not None:
+        prompt = card_statement(subject, planned.value.display) or prompt
     yield context.question(
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=state(relation.statement, subject, planned.value),
+        prompt=prompt,
         answer=answer,
         accepted=(answer,),
         choices=(TRUE, FALSE),
@@ -164,7 +173,7 @@ def typed(context: Context, fact: Fact) -> Built:
         return
     kind = "typed"
     value = fact.values[0]
-    if word_for_word(fact, value):
+    if word_for_word(fact, value) and context.card_kind(fact) not in NAME_KINDS:
         reason = f"'{value.display}' is free text: give it aliases or `accepted` answers"
         yield Dropped(fact.key, kind, reason + " to ask it as a typed question")
         return
@@ -238,7 +247,7 @@ def _restates(context: Context, fact: Fact) -> bool:
     the typed question again.
     """
     relation = context.deck.relations[fact.relation]
-    if relation.forward.strip() != "{subject}":
+    if not is_card_relation(relation):
         return False
     subject = context.entity(fact.subject).name
     said = normalise(fact.evidence)
@@ -324,7 +333,13 @@ def _open_world(fact: Fact, kind: str) -> Dropped:
     return Dropped(fact.key, kind, reason)
 
 
-def _too_few(fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+def _too_few(context: Context, fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+    if (answers := context.card_kind(fact)) is not None:
+        reason = (
+            f"only {found} other answers of the deck are of the same kind "
+            f"({describe_kind(answers)}), {needed} needed"
+        )
+        return Dropped(fact.key, kind, reason)
     return Dropped(fact.key, kind, f"only {found} plausible distractors, {needed} needed")
 
 

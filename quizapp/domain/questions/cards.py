@@ -1,0 +1,160 @@
+"""Imported cards: a question (or term) and its answer, and what kind of answer that is.
+
+A Quizlet set, a CSV in "qa" mode or an Anki basic note becomes a fact of a
+generic relation whose forward question is the card's front itself
+(`{subject}`). Such a relation says nothing about its values' type: one deck
+holds years, names, symbols and definitions side by side. Offering "1989"
+beside "Nairobi" gives the answer away, and "In which year did the Berlin Wall
+fall? — Lima" is no statement at all. So each card's answer gets a *kind*, read
+from the question's wording and the answer's own shape, and the generator only
+pits answers of the same kind against each other (`Context.distractors`).
+
+The kinds (`answer_kind`):
+
+- ``date``: the answer reads as a date (`parse_date`: "1989", "July 1969"),
+  unless the question asks how many / how much.
+- ``money:<currency>``, ``number:<unit>``: the answer reads as an amount
+  (`parse_amount`: "7", "206 bones", "$2 billion"); a bare four-digit year is a
+  date unless the question asks how many / how much.
+- ``person``, ``place``, ``name``: a capitalised name ("Leonardo da Vinci",
+  "Nairobi"); person if the question asks who, place if it asks where or which
+  country / city / capital ..., otherwise a name.
+- ``symbol``: a short code ("Au", "H2O", "DNA").
+- ``term``: one or two words that are not a name ("mitochondria", "the dog").
+- ``description``: anything longer (a definition, a sentence).
+
+Names (person, place, name) may be asked as typed questions even when they are
+several words long; descriptions may not (`kinds.word_for_word`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.domain.facts import Relation
+from quizapp.domain.numbers import parse_amount, parse_date
+
+__all__ = [
+    "NAME_KINDS",
+    "answer_kind",
+    "card_statement",
+    "describe_kind",
+    "is_card_relation",
+]
+
+NAME_KINDS = frozenset({"person", "place", "name"})
+# Words of at least this many are a description, not a term (as kinds.LONG_TEXT_WORDS).
+DESCRIPTION_WORDS = 3
+MAX_NAME_WORDS = 6
+MAX_SYMBOL = 4
+# Words a name may hold in lower case ("Leonardo da Vinci", "Romeo and Juliet").
+_PARTICLES = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "da",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "du",
+        "el",
+        "la",
+        "le",
+        "los",
+        "las",
+        "of",
+        "on",
+        "the",
+        "van",
+        "von",
+        "y",
+        "zu",
+    ]
+)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow\s+(many|much)\b", re.IGNORECASE)
+_WHEN = re.compile(
+    r"^\s*when\b|\b(in\s+)?(which|what)\s+(year|century|decade|month)\b", re.IGNORECASE
+)
+_PLACES = "country|city|capital|continent|state|ocean|sea|river|mountain|island|region|province"
+_WHERE = re.compile(
+    rf"^\s*where\b|\b(which|what)\s+({_PLACES})\b|\bcapital\s+(city\s+)?of\b", re.IGNORECASE
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\S+")
+
+
+def is_card_relation(relation: Relation) -> bool:
+    """Whether a relation is an imported card's: its question is the card's front itself."""
+    return relation.forward.strip() == "{subject}"
+
+
+def answer_kind(question: str, answer: str) -> str:
+    """The kind of a card's answer, from the question's wording and the answer's shape.
+
+    Args:
+        question: The card's front ("Who painted the Mona Lisa?", or a term).
+        answer: Its back.
+
+    Returns:
+        One of the kinds in the module's description; number and money kinds
+        carry their unit or currency ("number:bones", "money:USD").
+    """
+    text = " ".join(answer.split()).rstrip(".")
+    counting = bool(_HOW_MANY.search(question))
+    date = parse_date(text)
+    if date is not None and not (counting and date[1] is None):
+        return "date"
+    amount = parse_amount(text)
+    if amount is not None and (counting or len(text.split()) <= MAX_NAME_WORDS):
+        if amount.currency:
+            return f"money:{amount.currency}"
+        return f"number:{'%' if amount.percent else amount.rest}"
+    words = _WORD.findall(text)
+    if _is_symbol(text, words):
+        return "symbol"
+    if _is_name(words):
+        if _WHO.search(question):
+            return "person"
+        if _WHERE.search(question):
+            return "place"
+        return "name"
+    return "term" if len(words) < DESCRIPTION_WORDS else "description"
+
+
+def describe_kind(kind: str) -> str:
+    """A kind in words, for a dropped question's reason ("number:bones" -> "number (bones)")."""
+    base, _, unit = kind.partition(":")
+    return f"{base} ({unit})" if unit else base
+
+
+def card_statement(question: str, answer: str) -> str | None:
+    """A true/false statement for a card whose front is a question, else None.
+
+    "In which year did the Berlin Wall fall? — 1989" reads as two things; a
+    statement says one: 'The answer to "In which year did the Berlin Wall fall?"
+    is 1989.' A front that is a term ("el perro") keeps the relation's own
+    "term — answer" template.
+    """
+    front = question.strip()
+    if not front.endswith("?"):
+        return None
+    return f'The answer to "{front}" is {answer.strip().rstrip(".")}.'
+
+
+def _is_symbol(text: str, words: list[str]) -> bool:
+    """A short code: a chemical symbol or formula, an acronym ("Au", "H2O", "DNA")."""
+    if len(words) != 1 or len(text) > MAX_SYMBOL or not text.isalnum():
+        return False
+    has_digit = any(ch.isdigit() for ch in text)
+    return text[0].isupper() and (has_digit or len(text) <= 2 or text.isupper())
+
+
+def _is_name(words: list[str]) -> bool:
+    """Capitalised words, bar particles: "Leonardo da Vinci", "Romeo and Juliet", "Nairobi"."""
+    if not words or len(words) > MAX_NAME_WORDS or not words[0][:1].isupper():
+        return False
+    return all(word[:1].isupper() or word.lower() in _PARTICLES for word in words)
