@@ -11,16 +11,22 @@ pits answers of the same kind against each other (`Context.distractors`).
 
 The kinds (`answer_kind`):
 
-- ``date``: the answer reads as a date (`parse_date`: "1989", "July 1969"),
-  unless the question asks how many / how much.
+- ``date:year``, ``date:month``, ``date:day``: the answer reads as a date
+  (`parse_date`: "1989", "July 1969"), unless the question asks how many / how
+  much; "July 1914" among years would stand out, so each precision is a kind.
 - ``money:<currency>``, ``number:<unit>``: the answer reads as an amount
-  (`parse_amount`: "7", "206 bones", "$2 billion"); a bare four-digit year is a
+  (`parse_amount`: "7", "206 bones", "$2 billion"); a hedge is part of the
+  kind ("about 1,500" is a "number:around"), and a bare four-digit year is a
   date unless the question asks how many / how much.
-- ``person``, ``place``, ``name``: a capitalised name ("Leonardo da Vinci",
-  "Nairobi"); person if the question asks who, place if it asks where or which
-  country / city / capital ..., otherwise a name.
+- ``person``, ``place``, ``place:<what>``, ``name``: a capitalised name
+  ("Leonardo da Vinci", "Nairobi"); person if the question asks who, a place if
+  it asks where, or which country / city ... ("place:country"; a capital is a
+  "place:city", so no country is offered for the capital of Canada), otherwise
+  a name.
 - ``symbol``: a short code ("Au", "H2O", "DNA").
-- ``term``: one or two words that are not a name ("mitochondria", "the dog").
+- ``term``, ``term:noun``, ``term:verb``: one or two words that are not a name
+  ("mitochondria", "the dog", "to run"): an article or "to" says noun or verb,
+  so that "to eat" is not the only verb among the options.
 - ``description``: anything longer (a definition, a sentence).
 
 Names (person, place, name) may be asked as typed questions even when they are
@@ -82,8 +88,12 @@ _WHEN = re.compile(
 )
 _PLACES = "country|city|capital|continent|state|ocean|sea|river|mountain|island|region|province"
 _WHERE = re.compile(
-    rf"^\s*where\b|\b(which|what)\s+({_PLACES})\b|\bcapital\s+(city\s+)?of\b", re.IGNORECASE
+    rf"^\s*(where)\b|\b(which|what)\s+({_PLACES})\b|\b(capital)\s+(city\s+)?of\b",
+    re.IGNORECASE,
 )
+_CITY = {"capital": "city"}
+# A term's first word that tells a noun or a verb ("the dog", "el perro", "to run").
+_ARTICLES = frozenset(["a", "an", "the", "el", "la", "los", "las", "un", "una", "le", "der", "die"])
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\S+")
 
 
@@ -107,22 +117,27 @@ def answer_kind(question: str, answer: str) -> str:
     counting = bool(_HOW_MANY.search(question))
     date = parse_date(text)
     if date is not None and not (counting and date[1] is None):
-        return "date"
+        return "date:" + ("year" if date[1] is None else "month" if date[2] is None else "day")
     amount = parse_amount(text)
     if amount is not None and (counting or len(text.split()) <= MAX_NAME_WORDS):
         if amount.currency:
             return f"money:{amount.currency}"
-        return f"number:{'%' if amount.percent else amount.rest}"
+        unit = "%" if amount.percent else amount.rest
+        return "number:" + " ".join(part for part in (amount.qualifier, unit) if part)
     words = _WORD.findall(text)
     if _is_symbol(text, words):
         return "symbol"
     if _is_name(words):
         if _WHO.search(question):
             return "person"
-        if _WHERE.search(question):
-            return "place"
+        if where := _WHERE.search(question):
+            place = (where.group(3) or where.group(4) or "").lower()
+            return f"place:{_CITY.get(place, place)}" if place else "place"
         return "name"
-    return "term" if len(words) < DESCRIPTION_WORDS else "description"
+    if len(words) >= DESCRIPTION_WORDS:
+        return "description"
+    first = words[0].lower()
+    return "term:verb" if first == "to" else "term:noun" if first in _ARTICLES else "term"
 
 
 def describe_kind(kind: str) -> str:

@@ -22,7 +22,7 @@ from quizapp.domain.facts import (
     Value,
 )
 from quizapp.domain.grading import TYPO_MIN_LENGTH, TYPO_RATIO, normalise
-from quizapp.domain.numbers import parse_date, to_decimal
+from quizapp.domain.numbers import format_amount, parse_date, to_decimal
 from quizapp.domain.questions.cards import answer_kind, is_card_relation
 from quizapp.domain.questions.compare import (
     INFINITY,
@@ -244,10 +244,7 @@ class Context:
         own = self.index.relation_values[relation.key]
         if (kind := self.card_kind(fact, like)) is not None:
             yield from _draw(self.index.values_of_kind[(relation.key, kind)], rng)
-            if kind == "date" and (date := parse_date(like.display.rstrip("."))) is not None:
-                for near in _nearby_dates(DateValue(*date), rng):
-                    if _not_after(near, self.deck.as_of):
-                        yield TextValue(near.display)
+            yield from _card_neighbours(kind, like, rng, self.deck.as_of)
         elif isinstance(like, EntityRef):
             yield from _draw(own, rng)
             # then entities that play a part like the right value's, then any of its type
@@ -321,6 +318,25 @@ def _draw(pool: Sequence[Any], rng: random.Random) -> Iterator[Any]:
         if index not in seen:
             seen.add(index)
             yield pool[index]
+
+
+def _card_neighbours(
+    kind: str, like: Value, rng: random.Random, as_of: DateValue
+) -> Iterator[TextValue]:
+    """Dates near a card's date at its precision, or its number scaled (8 legs: 4, 16).
+
+    A card asks one question with one answer, so any other year or count is wrong.
+    A hedged figure ("about 1,500") or one with a unit is left alone: its neighbours
+    would have to say the hedge and unit the same way.
+    """
+    text = like.display.rstrip(".")
+    if kind.startswith("date:") and (date := parse_date(text)) is not None:
+        for near in _nearby_dates(DateValue(*date), rng):
+            if _not_after(near, as_of):
+                yield TextValue(near.display)
+    elif kind == "number:" and (digits := text.replace(",", "")).isdigit():
+        for scaled in _scaled(Quantity(int(digits), ""), rng):
+            yield TextValue(format_amount(scaled))
 
 
 def _not_after(date: DateValue, as_of: DateValue) -> bool:
