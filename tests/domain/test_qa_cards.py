@@ -42,6 +42,8 @@ def cards(name: str) -> list[tuple[str, str]]:
         ("When did the First World War begin?", "July 1914", "date:month"),
         ("When did Apollo 11 land on the Moon?", "July 20, 1969", "date:day"),
         ("Berlin Wall falls", "1989", "date:year"),
+        ("When did the Renaissance begin?", "the 14th century", "time"),
+        ("In which century did Dante live?", "Middle Ages", "time"),
         ("How many years did the Hundred Years' War last?", "116", "number:"),
         ("How many continents are there?", "seven", "number:"),
         ("How many people live in Lima?", "2000", "number:"),

@@ -18,6 +18,9 @@ The kinds (`answer_kind`):
   (`parse_amount`: "7", "206 bones", "$2 billion"); a hedge is part of the
   kind ("about 1,500" is a "number:around"), and a bare four-digit year is a
   date unless the question asks how many / how much.
+- ``time``: the question asks when, or in which year / century, and the answer
+  is no date ("the 14th century", "after the war"): a period in words, never
+  set beside a name or a term.
 - ``person``, ``place``, ``place:<what>``, ``name``: a capitalised name
   ("Leonardo da Vinci", "Nairobi"); person if the question asks who, a place if
   it asks where, or which country / city ... ("place:country"; a capital is a
@@ -37,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from quizapp.domain.facts import Relation
+from quizapp.domain.facts import Deck, Fact, Relation
 from quizapp.domain.numbers import parse_amount, parse_date
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "answer_kind",
     "card_statement",
     "describe_kind",
+    "fact_kind",
     "is_card_relation",
 ]
 
@@ -102,6 +106,13 @@ def is_card_relation(relation: Relation) -> bool:
     return relation.forward.strip() == "{subject}"
 
 
+def fact_kind(deck: Deck, fact: Fact) -> str | None:
+    """The kind of a card fact's (first) answer; None for a fact of any other relation."""
+    if not is_card_relation(deck.relations[fact.relation]):
+        return None
+    return answer_kind(deck.entities[fact.subject].name, fact.values[0].display)
+
+
 def answer_kind(question: str, answer: str) -> str:
     """The kind of a card's answer, from the question's wording and the answer's shape.
 
@@ -124,6 +135,8 @@ def answer_kind(question: str, answer: str) -> str:
             return f"money:{amount.currency}"
         unit = "%" if amount.percent else amount.rest
         return "number:" + " ".join(part for part in (amount.qualifier, unit) if part)
+    if _WHEN.search(question):
+        return "time"
     words = _WORD.findall(text)
     if _is_symbol(text, words):
         return "symbol"

@@ -136,7 +136,7 @@ class Index:
     def _add_card(self, fact: Fact, seen: set[tuple[Any, ...]]) -> None:
         question = self.deck.entities[fact.subject].name
         kinds = [answer_kind(question, value.display) for value in fact.values]
-        self.card_kinds[fact.key] = kinds[0]
+        self.card_kinds[fact.key] = kinds[0]  # as cards.fact_kind
         for kind, value in zip(kinds, fact.values, strict=True):
             if ("kind", fact.relation, kind, value.identity) not in seen:
                 seen.add(("kind", fact.relation, kind, value.identity))

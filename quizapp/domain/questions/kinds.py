@@ -173,7 +173,7 @@ def typed(context: Context, fact: Fact) -> Built:
         return
     kind = "typed"
     value = fact.values[0]
-    if word_for_word(fact, value) and context.card_kind(fact) not in NAME_KINDS:
+    if word_for_word(fact, value, context.card_kind(fact)):
         reason = f"'{value.display}' is free text: give it aliases or `accepted` answers"
         yield Dropped(fact.key, kind, reason + " to ask it as a typed question")
         return
@@ -191,15 +191,17 @@ def typed(context: Context, fact: Fact) -> Built:
     )
 
 
-def word_for_word(fact: Fact, value: Value) -> bool:
+def word_for_word(fact: Fact, value: Value, card_kind: str | None = None) -> bool:
     """Whether a typed answer would have to repeat a phrase word for word.
 
     A phrase of `LONG_TEXT_WORDS`+ words with no aliases and no accepted answers
     ("consumer-facing applications built on others' models") cannot be typed
-    fairly; a name or a short term can.
+    fairly; a name or a short term can, and so can an imported card's answer
+    that is a name ("Leonardo da Vinci": `card_kind` in `cards.NAME_KINDS`).
     """
     return (
-        isinstance(value, TextValue)
+        card_kind not in NAME_KINDS
+        and isinstance(value, TextValue)
         and len(value.text.split()) >= LONG_TEXT_WORDS
         and not value.aliases
         and not fact.accepted
