@@ -118,6 +118,20 @@ def cost() -> None:
         return len(table_to_deck(parsed, guess_mapping(parsed), META).deck.facts)
 
     best(f"Quizlet, 5,000 cards ({len(quizlet) // 1024} KB)", cards)
+    print("cost of generating the questions of an imported question-and-answer deck")
+    mixed = "".join(
+        f"In which year did event {n} happen?\t{1000 + n % 1000}\n"
+        f"Who led expedition {n}?\tCaptain Person{n} Smith\n"
+        f"How many ships sailed in fleet {n}?\t{n + 2}\n"
+        f"Term {n}\tthe definition of term number {n}\n"
+        for n in range(1_250)
+    )
+    parsed, _ = read_quizlet(mixed, "\t", "\n")
+    deck = table_to_deck(parsed, guess_mapping(parsed), META).deck
+    best(
+        "5,000 cards of four kinds (questions)",
+        lambda: len(generate(deck).questions),
+    )
 
 
 if __name__ == "__main__":
