@@ -89,6 +89,12 @@ def stated(prompt: str, question: str) -> str:
 def assert_same_kinds(deck, generation) -> Counter:
     """Every option and every false statement is of the right answer's kind."""
     asked = Counter()
+    kind_of = {
+        deck.entities[f.subject].name: answer_kind(
+            deck.entities[f.subject].name, f.values[0].display
+        )
+        for f in deck.facts
+    }
     for question in generation.questions:
         fact = deck.facts_by_key[question.fact_key]
         front = deck.entities[fact.subject].name
@@ -98,6 +104,10 @@ def assert_same_kinds(deck, generation) -> Counter:
                 question.prompt,
                 question.choices,
             )
+            asked[question.kind] += 1
+        elif question.kind == "reverse" and question.choices:
+            kinds = {kind_of[choice] for choice in question.choices}
+            assert kinds == {kind}, (question.prompt, question.choices)
             asked[question.kind] += 1
         elif question.kind == "true_false":
             assert answer_kind(front, stated(question.prompt, front)) == kind, question.prompt
@@ -122,6 +132,17 @@ def test_true_false_is_balanced_in_every_set(name):
         )
         assert verdicts["False"] > 0
         assert abs(verdicts["True"] - verdicts["False"]) <= 1, (seed, verdicts)
+
+
+@pytest.mark.parametrize("name", ["spanish_english", "biology"])
+def test_term_cards_are_asked_backwards_and_question_cards_are_not(name):
+    deck = quizlet_deck(name)
+    generation = generate(deck)
+    reverse = [q for q in generation.questions if q.kind == "reverse"]
+    terms = [f for f in deck.facts if not deck.entities[f.subject].name.endswith("?")]
+    assert len(reverse) == len(terms)
+    assert {q.fact_key for q in reverse} == {f.key for f in terms}
+    assert assert_same_kinds(deck, generation)["reverse"] >= 5
 
 
 def test_too_few_answers_of_a_kind_drop_the_choice_question_with_the_reason():

@@ -33,7 +33,10 @@ The kinds (`answer_kind`):
 - ``description``: anything longer (a definition, a sentence).
 
 Names (person, place, name) may be asked as typed questions even when they are
-several words long; descriptions may not (`kinds.word_for_word`).
+several words long; descriptions may not (`kinds.word_for_word`). A term card
+(a short front that is no question, answered by a term or a definition) is also
+asked backwards, its options other such fronts of the same kind of answer
+(`reversible`).
 """
 
 from __future__ import annotations
@@ -44,14 +47,18 @@ from quizapp.domain.facts import Deck, Fact, Relation
 from quizapp.domain.numbers import parse_amount, parse_date
 
 __all__ = [
+    "CARD_REVERSE",
     "NAME_KINDS",
     "answer_kind",
     "card_statement",
     "describe_kind",
     "fact_kind",
     "is_card_relation",
+    "reversible",
 ]
 
+# The reverse question of a term card (`reversible`); "of these" goes when typed.
+CARD_REVERSE = 'Which of these terms goes with "{value}"?'
 NAME_KINDS = frozenset({"person", "place", "name"})
 # Words of at least this many are a description, not a term (as kinds.LONG_TEXT_WORDS).
 DESCRIPTION_WORDS = 3
@@ -151,6 +158,22 @@ def answer_kind(question: str, answer: str) -> str:
         return "description"
     first = words[0].lower()
     return "term:verb" if first == "to" else "term:noun" if first in _ARTICLES else "term"
+
+
+def reversible(front: str, kind: str) -> bool:
+    """Whether a card may be asked backwards: a short term with a term or definition.
+
+    "el perro — the dog" and "Osmosis — the movement of water ..." can be asked
+    from the answer ("Which of these terms goes with "the dog"?"), as Quizlet's
+    "answer with the term" does; a question card cannot (its answer does not ask
+    for the question), nor can a term whose answer is a date, number or name.
+    """
+    words = front.split()
+    return (
+        0 < len(words) < DESCRIPTION_WORDS
+        and not front.rstrip().endswith("?")
+        and kind.partition(":")[0] in ("term", "description")
+    )
 
 
 def describe_kind(kind: str) -> str:

@@ -272,20 +272,40 @@ class Context:
         else:
             yield from _draw(own, rng)
 
+    def term_fronts(self, fact: Fact) -> list[str] | None:
+        """The term cards a term card's reverse question picks options from, or None.
+
+        None unless the fact is a term card (`cards.reversible`): the other term
+        cards whose answer is of the same kind ("el gato" beside "el perro").
+        """
+        kind = self.card_kind(fact)
+        pool = self.index.term_fronts.get((fact.relation, kind or ""), [])
+        return pool if fact.subject in pool else None
+
     def subject_distractors(
-        self, relation: Relation, rights: set[str], avoid: str | None, rng: random.Random
+        self,
+        relation: Relation,
+        rights: set[str],
+        avoid: str | None,
+        rng: random.Random,
+        pool: Sequence[str] | None = None,
     ) -> list[Entity]:
         """Subjects for the options of a reverse question, each known to be wrong.
 
         A subject is known to be wrong only if the relation is `closed` and the deck
         states its values, none of which could be the one asked: a product whose
         maker the deck never names is not offered as "not made by Zhipu".
+
+        Args:
+            pool: The subjects to draw from (sorted); the relation's by default.
         """
         if not self.closed(relation):
             return []
         taken = {normalise(answer) for key in rights for answer in self.entity(key).ref.answers}
         chosen: list[Entity] = []
-        for key in _draw(self.index.relation_subjects[relation.key], rng):
+        if pool is None:
+            pool = self.index.relation_subjects[relation.key]
+        for key in _draw(pool, rng):
             if len(chosen) == CHOICES - 1:
                 break
             if key in rights or key == avoid:

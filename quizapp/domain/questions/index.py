@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from quizapp.domain.facts import DateValue, Deck, EntityRef, Fact, Money, Quantity, Value
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import to_decimal
-from quizapp.domain.questions.cards import answer_kind, is_card_relation
+from quizapp.domain.questions.cards import answer_kind, is_card_relation, reversible
 from quizapp.domain.questions.compare import AROUND, INFINITY, interval, measure
 
 __all__ = ["Index", "NameIndex"]
@@ -85,6 +85,8 @@ class Index:
         # (relation, kind) -> values, the only distractors of a card relation.
         self.card_kinds: dict[str, str] = {}
         self.values_of_kind: dict[tuple[str, str], list[Value]] = defaultdict(list)
+        # (relation, kind) -> subjects of term cards (`cards.reversible`), sorted by fact key
+        self.term_fronts: dict[tuple[str, str], list[str]] = defaultdict(list)
         for key in sorted(deck.entities):
             self.entities_of_type[deck.entities[key].type].append(key)
         seen: set[tuple[Any, ...]] = set()
@@ -137,6 +139,8 @@ class Index:
         question = self.deck.entities[fact.subject].name
         kinds = [answer_kind(question, value.display) for value in fact.values]
         self.card_kinds[fact.key] = kinds[0]  # as cards.fact_kind
+        if reversible(question, kinds[0]) and len(fact.values) == 1:
+            self.term_fronts[(fact.relation, kinds[0])].append(fact.subject)
         for kind, value in zip(kinds, fact.values, strict=True):
             if ("kind", fact.relation, kind, value.identity) not in seen:
                 seen.add(("kind", fact.relation, kind, value.identity))

@@ -24,6 +24,7 @@ from quizapp.domain.numbers import (
     to_decimal,
 )
 from quizapp.domain.questions.cards import (
+    CARD_REVERSE,
     NAME_KINDS,
     card_statement,
     describe_kind,
@@ -290,8 +291,11 @@ def _names_value(text: str, value: Value) -> bool:
 def reverse(context: Context, fact: Fact) -> Built:
     """Ask for the subject from the value: typed, with options when they can be unambiguous."""
     relation = context.deck.relations[fact.relation]
-    if relation.reverse is None:
-        return
+    template, pool = relation.reverse, None
+    if template is None:
+        if (pool := context.term_fronts(fact)) is None:
+            return
+        template = CARD_REVERSE
     kind = "reverse"
     subject = context.entity(fact.subject)
     for value in fact.values:
@@ -305,10 +309,10 @@ def reverse(context: Context, fact: Fact) -> Built:
         everyone = [subject, *map(context.entity, others)]
         rng = context.rng(id)
         avoid = value.key if isinstance(value, EntityRef) else None
-        wrong = context.subject_distractors(relation, set(rights), avoid, rng)
+        wrong = context.subject_distractors(relation, set(rights), avoid, rng, pool)
         choices: tuple[str, ...] = ()
         correct = tuple(entity.name for entity in everyone)
-        prompt = ask_reverse(relation.reverse, value)
+        prompt = ask_reverse(template, value)
         names = [entity.name for entity in wrong]
         if len(wrong) == CHOICES - 1 and not gives_away(prompt, subject.name, names):
             options = [subject.name, *names]
@@ -318,7 +322,7 @@ def reverse(context: Context, fact: Fact) -> Built:
             fact,
             kind,
             id,
-            prompt=ask_reverse(relation.reverse, value, with_options=bool(choices)),
+            prompt=ask_reverse(template, value, with_options=bool(choices)),
             answer=subject.name,
             accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
             choices=choices,
