@@ -180,3 +180,14 @@ def test_anki_basic_notes_get_the_same_kinds(tmp_path):
     deck = read_apkg(package, "general.apkg", META).deck
     asked = assert_same_kinds(deck, generate(deck, 3))
     assert asked["multiple_choice"] >= 3 and asked["False"] >= 3
+
+
+def test_a_question_answer_csv_gets_the_same_kinds():
+    from quizapp.domain.importers import read_table
+
+    rows = "".join(f'"{front}","{back}"\n' for front, back in cards("history"))
+    table = read_table(("Question,Answer\n" + rows).encode(), "history.csv")
+    imported = table_to_deck(table, guess_mapping(table), META)
+    assert len(imported.deck.facts) == len(cards("history"))
+    asked = assert_same_kinds(imported.deck, generate(imported.deck, 5))
+    assert asked["multiple_choice"] >= 5 and asked["False"] >= 3
