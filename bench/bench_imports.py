@@ -88,13 +88,13 @@ def kahoot_bytes(questions: int) -> bytes:
     return buffer.getvalue()
 
 
-def best(label: str, work) -> None:
+def best(label: str, work, unit: str = "facts") -> None:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
         facts = work()
         times.append(time.perf_counter() - started)
-    print(f"  {label}: {facts} facts in {min(times):.2f} s (best of {RUNS})")
+    print(f"  {label}: {facts} {unit} in {min(times):.2f} s (best of {RUNS})")
 
 
 def cost() -> None:
@@ -128,10 +128,7 @@ def cost() -> None:
     )
     parsed, _ = read_quizlet(mixed, "\t", "\n")
     deck = table_to_deck(parsed, guess_mapping(parsed), META).deck
-    best(
-        "5,000 cards of four kinds (questions)",
-        lambda: len(generate(deck).questions),
-    )
+    best("5,000 cards of four answer kinds", lambda: len(generate(deck).questions), "questions")
 
 
 if __name__ == "__main__":
