@@ -191,3 +191,15 @@ def test_a_question_answer_csv_gets_the_same_kinds():
     assert len(imported.deck.facts) == len(cards("history"))
     asked = assert_same_kinds(imported.deck, generate(imported.deck, 5))
     assert asked["multiple_choice"] >= 5 and asked["False"] >= 3
+
+
+def test_a_lone_figure_is_set_beside_scaled_figures_written_the_same_way():
+    generation = generate(quizlet_deck("general"))
+    choice = {q.prompt: q.choices for q in generation.questions if q.kind == "multiple_choice"}
+    cost = choice["How much did the Louisiana Purchase cost?"]
+    assert "$15 million" in cost and all(c.startswith("$") and c.endswith(" million") for c in cost)
+    boiling = choice["What is the boiling point of water at sea level?"]
+    assert "100 °C" in boiling and all(c.endswith(" °C") for c in boiling)
+    # a hedged count is not scaled: "over 500" would be true of "over 1,000"
+    titanic = [q for q in generate(quizlet_deck("history")).dropped if "titanic" in q.fact_key]
+    assert [d.kind for d in titanic if "number (around)" in d.reason] == ["multiple_choice"]

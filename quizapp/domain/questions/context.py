@@ -22,7 +22,7 @@ from quizapp.domain.facts import (
     Value,
 )
 from quizapp.domain.grading import TYPO_MIN_LENGTH, TYPO_RATIO, normalise
-from quizapp.domain.numbers import format_amount, parse_date, to_decimal
+from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
 from quizapp.domain.questions.cards import answer_kind, is_card_relation
 from quizapp.domain.questions.compare import (
     INFINITY,
@@ -343,20 +343,40 @@ def _draw(pool: Sequence[Any], rng: random.Random) -> Iterator[Any]:
 def _card_neighbours(
     kind: str, like: Value, rng: random.Random, as_of: DateValue
 ) -> Iterator[TextValue]:
-    """Dates near a card's date at its precision, or its number scaled (8 legs: 4, 16).
+    """Dates near a card's date at its precision, or its figure scaled (8 legs: 4, 16).
 
-    A card asks one question with one answer, so any other year or count is wrong.
-    A hedged figure ("about 1,500") or one with a unit is left alone: its neighbours
-    would have to say the hedge and unit the same way.
+    A card asks one question with one answer, so any other year or figure is wrong.
+    A figure is scaled only if the card writes it as the app does ("206 bones",
+    "$15 million"), so that the options look alike, and only if unhedged: "over 500"
+    would be true of a figure of over 1,000.
     """
     text = like.display.rstrip(".")
     if kind.startswith("date:") and (date := parse_date(text)) is not None:
         for near in _nearby_dates(DateValue(*date), rng):
             if _not_after(near, as_of):
                 yield TextValue(near.display)
-    elif kind == "number:" and (digits := text.replace(",", "")).isdigit():
-        for scaled in _scaled(Quantity(int(digits), ""), rng):
-            yield TextValue(format_amount(scaled))
+    elif kind.startswith(("number:", "money:")) and (figure := _card_figure(text)) is not None:
+        for amount in _scaled(figure, rng):
+            yield TextValue(_with_amount(figure, amount).display)
+
+
+def _card_figure(text: str) -> Quantity | Money | None:
+    """The figure a card's answer states, if it is unhedged and written as the app writes it."""
+    parsed = parse_amount(text)
+    if parsed is None or parsed.qualifier is not None:
+        return None
+    amount = to_decimal(parsed.amount)
+    number: int | float = int(amount) if amount == amount.to_integral_value() else float(amount)
+    figure: Quantity | Money
+    if parsed.currency:
+        if parsed.rest:
+            return None
+        figure = Money(number, parsed.currency)
+    else:
+        # the unit as the card writes it ("°C"; the parser lowers it)
+        unit = text[len(text) - len(parsed.rest) :] if parsed.rest else ""
+        figure = Quantity(number, "%" if parsed.percent else unit)
+    return figure if figure.display == text else None
 
 
 def _not_after(date: DateValue, as_of: DateValue) -> bool:
