@@ -203,3 +203,11 @@ def test_a_lone_figure_is_set_beside_scaled_figures_written_the_same_way():
     # a hedged count is not scaled: "over 500" would be true of "over 1,000"
     titanic = [q for q in generate(quizlet_deck("history")).dropped if "titanic" in q.fact_key]
     assert [d.kind for d in titanic if "number (around)" in d.reason] == ["multiple_choice"]
+
+
+def test_the_order_of_the_cards_does_not_change_the_questions():
+    lines = (SETS / "general.txt").read_text().splitlines()
+    shuffled = "\n".join(lines[1::2] + lines[0::2])
+    table, _ = read_quizlet(shuffled, "\t", "\n")
+    deck = table_to_deck(table, guess_mapping(table), META).deck
+    assert generate(deck, 4) == generate(quizlet_deck("general"), 4)
