@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizapp.domain.importers import DeckMeta, read_apkg, table_to_deck
 from quizapp.domain.importers.quizlet import read_quizlet
@@ -211,3 +213,15 @@ def test_the_order_of_the_cards_does_not_change_the_questions():
     table, _ = read_quizlet(shuffled, "\t", "\n")
     deck = table_to_deck(table, guess_mapping(table), META).deck
     assert generate(deck, 4) == generate(quizlet_deck("general"), 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_card_has_a_kind(question, answer):
+    assert answer_kind(question, answer)
+
+
+def test_a_card_of_dots_is_imported_and_asked():
+    table, _ = read_quizlet("What comes next?\t...\nWho?\tNobody\n", "\t", "\n")
+    deck = table_to_deck(table, guess_mapping(table), META).deck
+    assert "typed" in {q.kind for q in generate(deck).questions}

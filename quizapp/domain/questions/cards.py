@@ -156,6 +156,8 @@ def answer_kind(question: str, answer: str) -> str:
         return "name"
     if len(words) >= DESCRIPTION_WORDS:
         return "description"
+    if not words:  # only dots ("...")
+        return "term"
     first = words[0].lower()
     return "term:verb" if first == "to" else "term:noun" if first in _ARTICLES else "term"
 
