@@ -225,3 +225,23 @@ def test_a_card_of_dots_is_imported_and_asked():
     table, _ = read_quizlet("What comes next?\t...\nWho?\tNobody\n", "\t", "\n")
     deck = table_to_deck(table, guess_mapping(table), META).deck
     assert "typed" in {q.kind for q in generate(deck).questions}
+
+
+@pytest.mark.parametrize(
+    ("name", "prompt", "right", "wrong"),
+    [
+        ("history", "When did Apollo 11 land on the Moon?", "20 July 1969", "July 21, 1969"),
+        ("history", "When did the First World War begin?", "1914-07", "1914"),
+        ("general", "How many continents are there?", "seven", "70"),
+        ("general", "How much did the Louisiana Purchase cost?", "15 million dollars", "$15"),
+        ("general", "What is the boiling point of water at sea level?", "100", "1000"),
+        ("general", "Who painted the Mona Lisa?", "leonardo da vinci", "Leonardo"),
+    ],
+)
+def test_a_typed_card_answer_is_judged_by_its_kind(name, prompt, right, wrong):
+    from quizapp.domain.grading import judge
+
+    generation = generate(quizlet_deck(name))
+    (question,) = [q for q in generation.questions if q.kind == "typed" and q.prompt == prompt]
+    assert judge(question, right).correct
+    assert not judge(question, wrong).correct

@@ -32,8 +32,10 @@ The kinds (`answer_kind`):
   so that "to eat" is not the only verb among the options.
 - ``description``: anything longer (a definition, a sentence).
 
-Names (person, place, name) may be asked as typed questions even when they are
-several words long; descriptions may not (`kinds.word_for_word`). A term card
+Names (person, place, name) and dates may be asked as typed questions even when
+they are several words long; descriptions may not (`kinds.word_for_word`). A
+typed date or figure is judged as one ("20 July 1969" for "July 20, 1969",
+"seven" for "7": `graded_as`). A term card
 (a short front that is no question, answered by a term or a definition) is also
 asked backwards, its options other such fronts of the same kind of answer
 (`reversible`).
@@ -53,8 +55,10 @@ __all__ = [
     "card_statement",
     "describe_kind",
     "fact_kind",
+    "graded_as",
     "is_card_relation",
     "reversible",
+    "typeable",
 ]
 
 # The reverse question of a term card (`reversible`); "of these" goes when typed.
@@ -176,6 +180,21 @@ def reversible(front: str, kind: str) -> bool:
         and not front.rstrip().endswith("?")
         and kind.partition(":")[0] in ("term", "description")
     )
+
+
+def graded_as(kind: str | None) -> str | None:
+    """How a typed answer to a card of this kind is judged: "date", "number" or "money".
+
+    So that "20 July 1969" is right for "July 20, 1969" and "seven" for "7", as for
+    a fact file's dates and figures (`grading`); None for other kinds (judged as text).
+    """
+    base = (kind or "").partition(":")[0]
+    return base if base in ("date", "number", "money") else None
+
+
+def typeable(kind: str | None) -> bool:
+    """Whether a card's answer of several words may still be asked typed: a name or a date."""
+    return kind in NAME_KINDS or graded_as(kind) == "date"
 
 
 def describe_kind(kind: str) -> str:

@@ -25,10 +25,11 @@ from quizapp.domain.numbers import (
 )
 from quizapp.domain.questions.cards import (
     CARD_REVERSE,
-    NAME_KINDS,
     card_statement,
     describe_kind,
+    graded_as,
     is_card_relation,
+    typeable,
 )
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
@@ -188,7 +189,7 @@ def typed(context: Context, fact: Fact) -> Built:
         accepted=context.accepted(fact),
         choices=(),
         correct=unique_texts((value.display, *others)),
-        answer_kind=value.kind,
+        answer_kind=graded_as(context.card_kind(fact)) or value.kind,
     )
 
 
@@ -198,10 +199,10 @@ def word_for_word(fact: Fact, value: Value, card_kind: str | None = None) -> boo
     A phrase of `LONG_TEXT_WORDS`+ words with no aliases and no accepted answers
     ("consumer-facing applications built on others' models") cannot be typed
     fairly; a name or a short term can, and so can an imported card's answer
-    that is a name ("Leonardo da Vinci": `card_kind` in `cards.NAME_KINDS`).
+    that is a name or a date ("Leonardo da Vinci", "July 20, 1969": `cards.typeable`).
     """
     return (
-        card_kind not in NAME_KINDS
+        not typeable(card_kind)
         and isinstance(value, TextValue)
         and len(value.text.split()) >= LONG_TEXT_WORDS
         and not value.aliases
