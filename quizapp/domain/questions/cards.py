@@ -35,10 +35,12 @@ The kinds (`answer_kind`):
 Names (person, place, name) and dates may be asked as typed questions even when
 they are several words long; descriptions may not (`kinds.word_for_word`). A
 typed date or figure is judged as one ("20 July 1969" for "July 20, 1969",
-"seven" for "7": `graded_as`). A term card
-(a short front that is no question, answered by a term or a definition) is also
-asked backwards, its options other such fronts of the same kind of answer
-(`reversible`).
+"seven" for "7": `graded_as`). A term card (a short front that is no
+question, answered by a term or a definition) is also asked backwards, its
+options other such fronts of the same kind of answer (`reversible`). A question
+card's true/false statement names the question (`card_statement`). Too few
+answers of a kind, and a date or a figure is set beside nearby dates or scaled
+figures (`context._card_neighbours`); otherwise the choice question is dropped.
 """
 
 from __future__ import annotations
