@@ -88,13 +88,13 @@ def kahoot_bytes(questions: int) -> bytes:
     return buffer.getvalue()
 
 
-def best(label: str, work) -> None:
+def best(label: str, work, unit: str = "facts") -> None:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
         facts = work()
         times.append(time.perf_counter() - started)
-    print(f"  {label}: {facts} facts in {min(times):.2f} s (best of {RUNS})")
+    print(f"  {label}: {facts} {unit} in {min(times):.2f} s (best of {RUNS})")
 
 
 def cost() -> None:
@@ -118,6 +118,17 @@ def cost() -> None:
         return len(table_to_deck(parsed, guess_mapping(parsed), META).deck.facts)
 
     best(f"Quizlet, 5,000 cards ({len(quizlet) // 1024} KB)", cards)
+    print("cost of generating the questions of an imported question-and-answer deck")
+    mixed = "".join(
+        f"In which year did event {n} happen?\t{1000 + n % 1000}\n"
+        f"Who led expedition {n}?\tCaptain Person{n} Smith\n"
+        f"How many ships sailed in fleet {n}?\t{n + 2}\n"
+        f"Term {n}\tthe definition of term number {n}\n"
+        for n in range(1_250)
+    )
+    parsed, _ = read_quizlet(mixed, "\t", "\n")
+    deck = table_to_deck(parsed, guess_mapping(parsed), META).deck
+    best("5,000 cards of four answer kinds", lambda: len(generate(deck).questions), "questions")
 
 
 if __name__ == "__main__":

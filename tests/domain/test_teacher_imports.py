@@ -190,11 +190,13 @@ def test_a_kahoot_spreadsheet_becomes_questions_with_its_own_options():
     assert set(choice["Which are prime?"][0]) == {"2", "3", "4", "6"}
     assert set(choice["Which are prime?"][1]) == {"2", "3"}
     # a false statement uses the teacher's wrong answers, never another question's
-    statements = [q.prompt for q in questions if q.kind == "true_false"]
-    for prompt in statements:
-        question, _, stated = prompt.partition(" — ")
-        fact = next(f for f in deck.facts if deck.entities[f.subject].name == question)
-        assert stated in {v.display for v in fact.values} | set(fact.choices)
+    statements = [q for q in questions if q.kind == "true_false"]
+    assert statements
+    for statement in statements:
+        fact = deck.facts_by_key[statement.fact_key]
+        said = {v.display for v in fact.values} | set(fact.choices)
+        question = deck.entities[fact.subject].name
+        assert statement.prompt in {f'The answer to "{question}" is {text}.' for text in said}
     assert "time limits of 3 question(s) were not kept" in " ".join(imported.notices)
     # "Capital of France? — ____" would only repeat the typed question
     assert not [q for q in questions if q.kind == "cloze"]

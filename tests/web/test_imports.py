@@ -327,3 +327,40 @@ def test_a_large_picture_is_named_not_embedded_in_the_preview(client, author, tm
     page = client.get(_import_package(client, path.read_bytes())).get_data(as_text=True)
     assert "data:image/png" not in page and "shown once the deck is saved" in page
     assert len(page) < 100 * 1024
+
+
+def test_a_pasted_quizlet_set_gives_a_quiz_with_options_of_one_kind(client, author):  # noqa: F811
+    from pathlib import Path
+
+    from quizapp.domain.questions.cards import answer_kind
+    from quizapp.domain.quizzes import QuizOptions
+    from quizapp.models import utcnow
+    from quizapp.services import quizzes as quiz_service
+
+    text = (Path(__file__).parent.parent / "fixtures" / "qa" / "general.txt").read_text()
+    data = {"text": text, "between": "tab", "rows": "newline"}
+    location = client.post("/decks/import/quizlet", data=data).headers["Location"]
+    form = {"mode": "qa", "question": "0", "answer": "1", "title": "General knowledge"}
+    saved = client.post(location, data={**form, "visibility": "private", "submit": "1"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    deck = Deck.query.one()
+    fronts = {fact.subject_name: fact for fact in Fact.query.all()}
+    options = QuizOptions(count=50, kinds=("multiple_choice",))
+    attempt = quiz_service.start_quiz(author, deck.key, options, now=utcnow(), seed=2)
+    asked = 0
+    while (shown := quiz_service.current_question(author, attempt.id, now=utcnow())) is not None:
+        body = client.get(f"/quiz/{attempt.id}").get_data(as_text=True)
+        assert shown.prompt in body and all(choice in body for choice in shown.choices)
+        kinds = {answer_kind(shown.prompt, choice) for choice in shown.choices}
+        assert len(kinds) == 1 and shown.prompt in fronts, (shown.prompt, shown.choices)
+        asked += 1
+        quiz_service.answer(
+            author,
+            attempt.id,
+            position=shown.position,
+            question_id=shown.question_id,
+            response=shown.choices[0],
+            request_id=f"request-{shown.position:04d}",
+            now=utcnow(),
+        )
+    assert asked >= 5

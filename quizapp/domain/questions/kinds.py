@@ -23,6 +23,14 @@ from quizapp.domain.numbers import (
     parse_date,
     to_decimal,
 )
+from quizapp.domain.questions.cards import (
+    CARD_REVERSE,
+    card_statement,
+    describe_kind,
+    graded_as,
+    is_card_relation,
+    typeable,
+)
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
 from quizapp.domain.questions.phrasing import (
@@ -64,7 +72,7 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     else:
         wrong = [d.display for d in context.distractors(fact, value, rng, CHOICES - 1)]
         if len(wrong) < CHOICES - 1:
-            yield _too_few(fact, kind, len(wrong), CHOICES - 1)
+            yield _too_few(context, fact, kind, len(wrong), CHOICES - 1)
             return
     prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
     if not given and gives_away(prompt, value.display, wrong):
@@ -116,7 +124,7 @@ def multiple_select(context: Context, fact: Fact) -> Built:
         needed = max(2, CHOICES - len(shown))
         wrong = [d.display for d in context.distractors(fact, fact.values[0], rng, needed)]
         if len(wrong) < needed:
-            yield _too_few(fact, kind, len(wrong), needed)
+            yield _too_few(context, fact, kind, len(wrong), needed)
             return
     choices = [*(value.display for value in shown), *wrong]
     rng.shuffle(choices)
@@ -144,11 +152,14 @@ def true_false(context: Context, fact: Fact) -> Built:
         return
     answer = TRUE if planned.true else FALSE
     subject = context.entity(fact.subject).name
+    prompt = state(relation.statement, subject, planned.value)
+    if context.card_kind(fact) is not None:
+        prompt = card_statement(subject, planned.value.display) or prompt
     yield context.question(
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=state(relation.statement, subject, planned.value),
+        prompt=prompt,
         answer=answer,
         accepted=(answer,),
         choices=(TRUE, FALSE),
@@ -164,7 +175,7 @@ def typed(context: Context, fact: Fact) -> Built:
         return
     kind = "typed"
     value = fact.values[0]
-    if word_for_word(fact, value):
+    if word_for_word(fact, value, context.card_kind(fact)):
         reason = f"'{value.display}' is free text: give it aliases or `accepted` answers"
         yield Dropped(fact.key, kind, reason + " to ask it as a typed question")
         return
@@ -178,19 +189,21 @@ def typed(context: Context, fact: Fact) -> Built:
         accepted=context.accepted(fact),
         choices=(),
         correct=unique_texts((value.display, *others)),
-        answer_kind=value.kind,
+        answer_kind=graded_as(context.card_kind(fact)) or value.kind,
     )
 
 
-def word_for_word(fact: Fact, value: Value) -> bool:
+def word_for_word(fact: Fact, value: Value, card_kind: str | None = None) -> bool:
     """Whether a typed answer would have to repeat a phrase word for word.
 
     A phrase of `LONG_TEXT_WORDS`+ words with no aliases and no accepted answers
     ("consumer-facing applications built on others' models") cannot be typed
-    fairly; a name or a short term can.
+    fairly; a name or a short term can, and so can an imported card's answer
+    that is a name or a date ("Leonardo da Vinci", "July 20, 1969": `cards.typeable`).
     """
     return (
-        isinstance(value, TextValue)
+        not typeable(card_kind)
+        and isinstance(value, TextValue)
         and len(value.text.split()) >= LONG_TEXT_WORDS
         and not value.aliases
         and not fact.accepted
@@ -238,7 +251,7 @@ def _restates(context: Context, fact: Fact) -> bool:
     the typed question again.
     """
     relation = context.deck.relations[fact.relation]
-    if relation.forward.strip() != "{subject}":
+    if not is_card_relation(relation):
         return False
     subject = context.entity(fact.subject).name
     said = normalise(fact.evidence)
@@ -279,8 +292,11 @@ def _names_value(text: str, value: Value) -> bool:
 def reverse(context: Context, fact: Fact) -> Built:
     """Ask for the subject from the value: typed, with options when they can be unambiguous."""
     relation = context.deck.relations[fact.relation]
-    if relation.reverse is None:
-        return
+    template, pool = relation.reverse, None
+    if template is None:
+        if (pool := context.term_fronts(fact)) is None:
+            return
+        template = CARD_REVERSE
     kind = "reverse"
     subject = context.entity(fact.subject)
     for value in fact.values:
@@ -294,10 +310,10 @@ def reverse(context: Context, fact: Fact) -> Built:
         everyone = [subject, *map(context.entity, others)]
         rng = context.rng(id)
         avoid = value.key if isinstance(value, EntityRef) else None
-        wrong = context.subject_distractors(relation, set(rights), avoid, rng)
+        wrong = context.subject_distractors(relation, set(rights), avoid, rng, pool)
         choices: tuple[str, ...] = ()
         correct = tuple(entity.name for entity in everyone)
-        prompt = ask_reverse(relation.reverse, value)
+        prompt = ask_reverse(template, value)
         names = [entity.name for entity in wrong]
         if len(wrong) == CHOICES - 1 and not gives_away(prompt, subject.name, names):
             options = [subject.name, *names]
@@ -307,7 +323,7 @@ def reverse(context: Context, fact: Fact) -> Built:
             fact,
             kind,
             id,
-            prompt=ask_reverse(relation.reverse, value, with_options=bool(choices)),
+            prompt=ask_reverse(template, value, with_options=bool(choices)),
             answer=subject.name,
             accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
             choices=choices,
@@ -324,7 +340,13 @@ def _open_world(fact: Fact, kind: str) -> Dropped:
     return Dropped(fact.key, kind, reason)
 
 
-def _too_few(fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+def _too_few(context: Context, fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+    if (answers := context.card_kind(fact)) is not None:
+        reason = (
+            f"only {found} other answers of the deck are of the same kind "
+            f"({describe_kind(answers)}), {needed} needed"
+        )
+        return Dropped(fact.key, kind, reason)
     return Dropped(fact.key, kind, f"only {found} plausible distractors, {needed} needed")
 
 
