@@ -21,7 +21,11 @@ item is measured; the answer measurements raise quizapp's limits so that the
 few hundred answers never run out of due items (an answer's cost does not
 depend on the limits).
 
-Run: python bench/bench_study.py   (about 2-3 minutes on 2 cores)
+Then bench/optimiser.py: the FSRS optimiser's time and memory on 10,000 / 100,000 /
+1,000,000 reviews, and its prediction quality on simulated learners against the
+defaults and against Anki's own optimiser on the same logs (see that module).
+
+Run: python bench/bench_study.py   (about 3-4 minutes on 2 cores)
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import study_exam
 
 ITEMS = 100_000
 LOGS = 1_000_000
@@ -451,6 +457,9 @@ def main() -> int:
         explain(app)
         service = measure_service_read_then_write(app, db_path)
         http = measure_http_after(app)
+        exam = study_exam.measure(
+            app, db_path, summary=summary, iterations=ITERATIONS, answers=ANSWERS, password=PASSWORD
+        )
 
         print("\nAnki")
         anki_path = os.path.join(workdir, "collection.anki2")
@@ -468,6 +477,16 @@ def main() -> int:
             f"{service['next']['p50']:.2f} / {anki['p50']:.2f} = "
             f"{service['next']['p50'] / anki['p50']:.2f}"
         )
+        print(
+            f"  with an exam date and load balancing: next item http / anki_cold_queue = "
+            f"{exam['http']['p50']:.2f} / {anki['p50']:.2f} = "
+            f"{exam['http']['p50'] / anki['p50']:.2f}; service = "
+            f"{exam['service']['p50'] / anki['p50']:.2f}"
+        )
+        # The optimiser behind "Optimise": time, memory, prediction quality vs Anki's.
+        from bench import optimiser
+
+        optimiser.main()
     finally:
         if not os.environ.get("BENCH_STUDY_DIR"):
             shutil.rmtree(workdir, ignore_errors=True)

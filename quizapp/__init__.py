@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.editor.views import bp as editor_bp
     from quizapp.export.views import bp as export_bp
     from quizapp.live.views import bp as live_bp
+    from quizapp.lti.views import bp as lti_bp
     from quizapp.main.views import bp as main_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.scores.views import bp as scores_bp
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classroom_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(study_bp)
+    app.register_blueprint(lti_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -236,10 +236,10 @@ def questions_load(paths: tuple[str, ...]) -> None:
 def questions_export(fmt: str, deck_key: str | None, output) -> None:
     """Print the loaded questions, one JSON object per line (the question-bank format)."""
     from quizapp.domain.anki import write_jsonl
-    from quizapp.services import decks as deck_service
+    from quizapp.services import exports
 
     try:
-        bank = deck_service.question_bank(deck_key)
+        bank = exports.question_bank(deck_key)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     write_jsonl(bank, output)
@@ -247,6 +247,7 @@ def questions_export(fmt: str, deck_key: str | None, output) -> None:
 
 # `anki` is what people call the .apkg format; the rest are the registry's own names.
 _EXPORT_FORMATS = {"anki": "apkg", "apkg": "apkg", "tsv": "tsv", "csv": "csv", "jsonl": "jsonl"}
+_EXPORT_FORMATS |= {name: name for name in ("moodle", "gift", "qti", "kahoot")}
 
 
 @click.command("export")
@@ -275,7 +276,8 @@ def export_command(
     notes: str,
     subdecks: bool,
 ) -> None:
-    """Export the public deck DECK as FORMAT: anki (.apkg), tsv, csv or jsonl.
+    """Export the public deck DECK as FORMAT: anki (.apkg), tsv, csv, jsonl, or for quiz
+    tools moodle (Moodle XML), gift, qti (QTI 2.1 zip for Canvas) or kahoot (.xlsx).
 
     The file appears only once it is complete: it is written next to its target
     under a temporary name and renamed at the end, so a failed export leaves
@@ -490,3 +492,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_db_command)
     app.cli.add_command(export_command)
     app.cli.add_command(serve_command)
+    from quizapp.facts_cli import facts_cli
+
+    app.cli.add_command(facts_cli)

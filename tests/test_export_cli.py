@@ -1,4 +1,4 @@
-"""`quizapp export anki|tsv|csv|jsonl DECK -o FILE`."""
+"""`quizapp export anki|tsv|csv|jsonl|moodle|gift|qti|kahoot DECK -o FILE`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,23 @@ def test_export_jsonl_is_questions_export(cli, startups, outdir):
     assert cli("export", "jsonl", "startups", "-o", str(out)).exit_code == 0
     printed = cli("questions", "export", "--deck", "startups").output
     assert out.read_text(encoding="utf-8") == printed
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("moodle", "startups.moodle.xml"),
+        ("gift", "startups.gift.txt"),
+        ("qti", "startups.qti.zip"),
+        ("kahoot", "startups.kahoot.xlsx"),
+    ],
+)
+def test_export_for_quiz_tools(cli, startups, outdir, monkeypatch, fmt, name):
+    monkeypatch.chdir(outdir)
+    result = cli("export", fmt, "startups")
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 16 facts of startups to {name}" in result.output
+    assert (outdir / name).stat().st_size > 1000
 
 
 def test_export_default_filename(cli, startups, outdir, monkeypatch):

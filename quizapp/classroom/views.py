@@ -306,6 +306,26 @@ def assignment(class_id: int, assignment_id: int):
     )
 
 
+@bp.get("/<int:class_id>/assignments/<int:assignment_id>/items")
+def item_analysis(class_id: int, assignment_id: int):
+    report = assignment_service.item_analysis(_user(), class_id, assignment_id, now=utcnow())
+    return render_template("classroom/item_analysis.html", report=report)
+
+
+@bp.post("/<int:class_id>/assignments/<int:assignment_id>/answers/<int:response_id>/accept")
+def accept_answer(class_id: int, assignment_id: int, response_id: int):
+    accepted = assignment_service.accept_answer(
+        _user(), class_id, assignment_id, response_id, now=utcnow()
+    )
+    name = accepted.student.display_name
+    if accepted.changed:
+        flash(f"Accepted {name}’s answer: their score is now {accepted.score:g}.", "success")
+    else:
+        flash(f"{name}’s answer already counted as right.", "info")
+    target = url_for("classroom.item_analysis", class_id=class_id, assignment_id=assignment_id)
+    return redirect(target, code=303)
+
+
 @bp.post("/<int:class_id>/assignments/<int:assignment_id>/start")
 def start_assignment(class_id: int, assignment_id: int):
     attempt = assignment_service.start(_user(), class_id, assignment_id, now=utcnow())

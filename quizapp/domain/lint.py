@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from quizapp.domain.facts import Deck, Relation
+from quizapp.domain.questions.cards import fact_kind
 from quizapp.domain.questions.kinds import word_for_word
 
 __all__ = ["Advice", "lint"]
@@ -63,7 +64,8 @@ def lint(deck: Deck) -> list[Advice]:
         for note in _relation_advice(relation)
     ]
     for fact in deck.facts:
-        if not deck.relations[fact.relation].many and word_for_word(fact, fact.values[0]):
+        kind = fact_kind(deck, fact)
+        if not deck.relations[fact.relation].many and word_for_word(fact, fact.values[0], kind):
             advice.append(
                 Advice(
                     f"fact '{fact.key}'",

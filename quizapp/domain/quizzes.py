@@ -56,7 +56,7 @@ KIND_LABELS = {
     "reverse": "Reverse (who is it?)",
 }
 # The only fields of a question a page may see before it is answered.
-PUBLIC_FIELDS = ("id", "kind", "prompt", "choices")
+PUBLIC_FIELDS = ("id", "deck", "kind", "prompt", "choices", "image")
 
 
 class QuizOptionsError(ValueError):

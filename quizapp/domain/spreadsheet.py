@@ -27,3 +27,18 @@ def safe_cell(value: Any) -> Any:
     if _PLAIN_NUMBER.fullmatch(value):
         return value
     return "'" + value
+
+
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(cell: Any, text: str) -> None:
+    """Put text in an openpyxl cell as text, whatever it starts with.
+
+    In an .xlsx file a cell's type is stored with it, so "=..." typed as text is
+    shown, never run (no apostrophe needed, which would show). openpyxl guesses a
+    formula from a leading "=", so the type is set after the value. Control
+    characters, which the file format cannot hold, are dropped.
+    """
+    cell.value = _NOT_IN_XLSX.sub("", text)
+    cell.data_type = "s"

@@ -6,7 +6,6 @@ its shape); whether the deck is valid is decided by the fact-file validation.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -23,7 +22,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
+from quizapp.domain.deck_edits import FactInput, split_list
 from quizapp.domain.facts import ENTITY_TYPES, VALUE_TYPES
+from quizapp.domain.importers import ColumnMapping
 from quizapp.domain.numbers import QUALIFIERS
 
 KEY_HELP = "Lowercase letters, digits and '-'; never change it later."
@@ -35,18 +36,23 @@ _DATE = Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", message="Write YYYY, YYYY-MM or YY
 
 VISIBILITY_LABELS = {
     "private": "Private: only you",
-    "class": "My classes (only you until classes exist)",
     "public": "Public: listed for everyone",
 }
 
 
+def class_label(classes: int, students: int) -> str:
+    """The "my classes" choice, worded by whom it reaches today."""
+    if not classes:
+        return "My classes: no one yet (you have no class; its students will see it)"
+    of = "your class" if classes == 1 else f"your {classes} classes"
+    if not students:
+        return f"My classes: no one yet ({of}, no student has joined)"
+    who = "the student" if students == 1 else f"the {students} students"
+    return f"My classes: {who} of {of}"
+
+
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-def split_list(text: str | None) -> list[str]:
-    """ "a, b" or one per line -> ["a", "b"]."""
-    return [part.strip() for part in re.split(r"[\n,]", text or "") if part.strip()]
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -57,8 +63,12 @@ def visibility_field() -> RadioField:
     return RadioField("Who can see it", default="private", validators=[DataRequired()])
 
 
-def set_visibility_choices(field: RadioField, allowed: list[str]) -> None:
-    field.choices = choices((v, VISIBILITY_LABELS[v]) for v in allowed)
+def set_visibility_choices(
+    field: RadioField, allowed: list[str], reach: tuple[int, int] = (0, 0)
+) -> None:
+    """Args: reach: (classes, students) the user teaches, for the "class" label."""
+    labels = {**VISIBILITY_LABELS, "class": class_label(*reach)}
+    field.choices = choices((v, labels[v]) for v in allowed)
 
 
 # A user's deck keys get their owner's suffix (services.user_decks.owner_key).
@@ -75,10 +85,10 @@ class DeckForm(FlaskForm):
     )
     description = TextAreaField("Description", filters=[strip], validators=[Length(max=2000)])
     source = StringField(
-        "Source (link)",
+        "Source (optional)",
         filters=[strip],
-        validators=[DataRequired(), URL(require_tld=False), Length(max=500)],
-        description="Where the facts come from: https://…",
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+        description="Where the facts come from, if anywhere: https://…",
     )
     as_of = StringField(
         "Facts true as of",
@@ -141,6 +151,16 @@ class EntityForm(FlaskForm):
     description = StringField("Description", filters=[strip], validators=[Length(max=500)])
     submit = SubmitField("Save entity")
 
+    @staticmethod
+    def values_of(item: dict[str, Any]) -> dict[str, Any]:
+        """The form's fields for a stored entity (to edit it)."""
+        return {
+            "name": item.get("name"),
+            "type": item.get("type"),
+            "aliases": ", ".join(item.get("aliases", [])),
+            "description": item.get("description", ""),
+        }
+
     def to_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {"name": self.name.data, "type": self.type.data}
         if aliases := split_list(self.aliases.data):
@@ -194,6 +214,11 @@ class RelationForm(FlaskForm):
         default=True,
     )
     submit = SubmitField("Save relation")
+
+    @staticmethod
+    def values_of(item: dict[str, Any]) -> dict[str, Any]:
+        """The form's fields for a stored relation (to edit it)."""
+        return {**item, "reverse": item.get("reverse") or ""}
 
     def to_item(self) -> dict[str, Any]:
         return {
@@ -276,6 +301,17 @@ class FactForm(FlaskForm):
         validators=[Optional(), Length(max=100), _KEY],
         description="Optional: made from the subject and relation. " + KEY_HELP,
     )
+    choices = TextAreaField(
+        "Wrong options (optional)",
+        filters=[strip],
+        validators=[Length(max=5000)],
+        description="One per line: shown instead of other facts' answers in multiple choice.",
+    )
+    picture = FileField(
+        "Picture (optional)",
+        description="PNG, JPEG, GIF or WebP, up to 1 MB: shown with the fact's questions.",
+    )
+    remove_picture = BooleanField("Remove the fact's picture")
     preview = SubmitField("Preview questions")
     submit = SubmitField("Save fact")
 
@@ -292,6 +328,42 @@ class FactForm(FlaskForm):
         )
         self.value_entity.choices = choices(entity_choices)
 
+    def to_input(self) -> FactInput:
+        """What was typed, as plain values (`deck_edits.put_fact` decides what it means)."""
+        return FactInput(
+            relation=self.relation.data or "",
+            subject=self.subject.data or "",
+            new_subject=self.new_subject.data or "",
+            value_entities=tuple(self.value_entity.data or ()),
+            new_value=self.new_value.data or "",
+            value_date=self.value_date.data or "",
+            value_amount=self.value_amount.data or "",
+            value_unit=self.value_unit.data or "",
+            value_currency=self.value_currency.data or "",
+            value_qualifier=self.value_qualifier.data or "exact",
+            value_text=self.value_text.data or "",
+            value_aliases=self.value_aliases.data or "",
+            evidence=self.evidence.data or "",
+            source=self.source.data or "",
+            cloze=self.cloze.data or "",
+            key=(self.key.data or "") if self.key is not None else "",
+            choices=self.choices.data or "",
+            remove_picture=bool(self.remove_picture.data),
+        )
+
+    def picture_bytes(self, limit: int) -> bytes | None:
+        """The uploaded picture's bytes (at most `limit` + 1 read), or None if none was sent."""
+        storage = self.picture.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return None
+        return storage.read(limit + 1)
+
+    def show_problems(self, field_problems) -> None:
+        """Put an edit's problems beside the inputs they are about."""
+        for name, problems in field_problems.items():
+            target = getattr(self, name, None) or self.relation
+            target.errors = [*target.errors, *problems]
+
     def fill(self, fact: dict[str, Any], relation: dict[str, Any] | None) -> None:
         """Put a stored fact into the form (for editing)."""
         self.key.data = fact.get("key")
@@ -300,6 +372,7 @@ class FactForm(FlaskForm):
         self.evidence.data = fact.get("evidence")
         self.cloze.data = fact.get("cloze", "")
         self.source.data = fact.get("source", "")
+        self.choices.data = "\n".join(fact.get("choices", []))
         kind = relation["value"] if relation else "text"
         raw = fact.get("value")
         values = raw if isinstance(raw, list) else [raw]
@@ -368,6 +441,23 @@ class CsvMapForm(FlaskForm):
         value = getattr(self, name).data
         return int(value) if value not in (None, "") and str(value).isdigit() else None
 
+    def mapping(self) -> ColumnMapping:
+        """The columns as chosen (an unknown mode is left for `table_to_deck` to refuse)."""
+        return ColumnMapping(
+            mode=self.mode.data or "qa",
+            header=bool(self.header.data),
+            **{name: self.column(name) for name in self.COLUMN_FIELDS},
+        )
+
+    def fill(self, guess: ColumnMapping, filename: str) -> None:
+        """Pre-set the choices from a guess (the first time the page is shown)."""
+        self.mode.data = guess.mode
+        self.header.data = guess.header
+        self.title.data = filename.rsplit(".", 1)[0][:200]
+        for name in self.COLUMN_FIELDS:
+            column = getattr(guess, name)
+            getattr(self, name).data = "" if column is None else str(column)
+
 
 class AnkiUploadForm(FlaskForm):
     file = FileField("Anki package (.apkg)", validators=[FileRequired("Choose a file.")])
@@ -381,145 +471,61 @@ class AnkiUploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    into = RadioField("Where the facts go", validators=[Optional()])
     visibility = visibility_field()
     submit = SubmitField("Create the deck")
 
-
-def _amount(text: str | None) -> float | None:
-    cleaned = re.sub(r"[\s,_]", "", text or "")
-    try:
-        amount = float(cleaned)
-    except ValueError:
-        return None
-    return amount if amount == amount and abs(amount) != float("inf") else None
-
-
-def _new_key(text: str, taken, fallback: str) -> str:
-    from quizapp.domain.importers import slug
-
-    base = slug(text) or fallback
-    key, n = base, 1
-    while key in taken:
-        n += 1
-        key = f"{base}-{n}"
-    return key
-
-
-def build_fact(
-    form: FactForm, data: dict[str, Any], key: str | None
-) -> tuple[dict[str, Any], str] | None:
-    """The deck data with the form's fact put in (added if `key` is None, else replaced),
-    and the fact's key.
-
-    New subject/answer entities typed in the form are added too. Returns None and sets
-    field errors when the form can't say what the fact is.
-    """
-    from quizapp.domain.deck_edits import EditRefused, put
-
-    relations = data.get("relations", {})
-    entities = dict(data.get("entities", {}))
-    relation = relations.get(form.relation.data or "")
-    if relation is None:
-        form.relation.errors = [*form.relation.errors, "Choose a relation."]
-        return None
-    new_entities: dict[str, dict[str, Any]] = {}
-
-    def entity_for(name: str, type_: str) -> str:
-        for k, e in {**entities, **new_entities}.items():
-            if e.get("name") == name and e.get("type") == type_:
-                return k
-        k = _new_key(name, {*entities, *new_entities}, type_)
-        new_entities[k] = {"name": name, "type": type_}
-        return k
-
-    if form.new_subject.data:
-        subject = entity_for(form.new_subject.data, relation["subject"])
-    elif form.subject.data:
-        subject = form.subject.data
-    else:
-        form.subject.errors = [*form.subject.errors, "Choose a subject or type a new one."]
-        return None
-
-    value = _form_value(form, relation, entity_for)
-    if value is None:
-        return None
-    fact: dict[str, Any] = {
-        "subject": subject,
-        "relation": form.relation.data,
-        "value": value,
-        "evidence": form.evidence.data or "",
-    }
-    if form.cloze.data:
-        fact["cloze"] = form.cloze.data
-    if form.source.data:
-        fact["source"] = form.source.data
-    if relation["value"] != "text" and (accepted := split_list(form.value_aliases.data)):
-        fact["accepted"] = accepted
-    editing = key is not None
-    if key is None:
-        taken = {f.get("key") for f in data.get("facts", [])}
-        key = form.key.data or _new_key(f"{subject} {form.relation.data}", taken, "fact")
-    chosen_key = form.key.data if form.key is not None else None
-    try:
-        for k, item in new_entities.items():
-            data = put(data, "entity", k, item, new=True)
-        exists = key in {f.get("key") for f in data.get("facts", [])}
-        if exists and chosen_key and not editing:
-            raise EditRefused(f"There is already a fact with the key '{key}'.")
-        return put(data, "fact", key, fact, new=not exists), key
-    except EditRefused as error:
-        target = form.key if form.key is not None else form.relation
-        target.errors = [*target.errors, str(error)]
-        return None
-
-
-def _form_value(form: FactForm, relation: dict[str, Any], entity_for) -> Any:
-    kind, many = relation["value"], relation.get("many", False)
-    if kind in ENTITY_TYPES:
-        keys = [k for k in (form.value_entity.data or []) if k]
-        if form.new_value.data:
-            keys.append(entity_for(form.new_value.data, kind))
-        if not keys:
-            form.value_entity.errors = [*form.value_entity.errors, f"Choose the answer ({kind})."]
-            return None
-        if not many and len(keys) > 1:
-            form.value_entity.errors = [
-                *form.value_entity.errors,
-                "This relation has one answer per fact: choose one.",
+    def offer_restore(self, own_title: str | None, missing: int) -> None:
+        """Offer to put the facts back into the user's deck they were exported from."""
+        if own_title is None:
+            del self.into
+            return
+        self.into.choices = choices(
+            [
+                ("update", f"Put the {missing} missing fact(s) back into “{own_title}”"),
+                ("new", "Make a new deck of them"),
             ]
-            return None
-        return keys if many else keys[0]
-    if kind == "date":
-        dates = split_list(form.value_date.data)
-        if not dates:
-            form.value_date.errors = [*form.value_date.errors, "Enter the date."]
-            return None
-        return dates if many else dates[0]
-    if kind in ("number", "money"):
-        if many:
-            form.value_amount.errors = [
-                *form.value_amount.errors,
-                "Lists of figures are edited in the fact file (Download TOML, then upload).",
-            ]
-            return None
-        amount = _amount(form.value_amount.data)
-        if amount is None:
-            form.value_amount.errors = [*form.value_amount.errors, "Enter a number."]
-            return None
-        value: dict[str, Any] = {"amount": amount}
-        if kind == "number":
-            value["unit"] = form.value_unit.data or ""
-        else:
-            value["currency"] = (form.value_currency.data or "").upper()
-        if form.value_qualifier.data and form.value_qualifier.data != "exact":
-            value["qualifier"] = form.value_qualifier.data
-        return value
-    lines = [line.strip() for line in (form.value_text.data or "").splitlines() if line.strip()]
-    if not lines:
-        form.value_text.errors = [*form.value_text.errors, "Enter the answer."]
-        return None
-    if many:
-        return lines
-    text = " ".join(lines)
-    aliases = split_list(form.value_aliases.data)
-    return {"text": text, "aliases": aliases} if aliases else text
+        )
+        if not self.into.data:
+            self.into.data = "update"
+        self.submit.label.text = "Import"
+
+
+MAX_PASTE = 2 * 1024 * 1024  # characters of a pasted Quizlet set
+
+
+class QuizletForm(FlaskForm):
+    text = TextAreaField(
+        "Paste the exported set",
+        validators=[Length(max=MAX_PASTE, message="At most 2 MB of text; upload a file instead.")],
+        description="In Quizlet: ⋯ → Export, then copy the text.",
+    )
+    file = FileField("…or upload it as a text file")
+    between = RadioField(
+        "Between term and definition",
+        choices=choices([("tab", "Tab"), ("comma", "Comma"), ("custom", "Custom:")]),
+        default="tab",
+        validators=[DataRequired()],
+    )
+    between_custom = StringField("Custom separator", validators=[Length(max=10)])
+    rows = RadioField(
+        "Between cards",
+        choices=choices(
+            [("newline", "New line"), ("semicolon", "Semicolon"), ("custom", "Custom:")]
+        ),
+        default="newline",
+        validators=[DataRequired()],
+    )
+    rows_custom = StringField("Custom card separator", validators=[Length(max=10)])
+    submit = SubmitField("Read the set and choose columns")
+
+
+class KahootUploadForm(FlaskForm):
+    file = FileField("Kahoot spreadsheet (.xlsx)", validators=[FileRequired("Choose a file.")])
+    title = StringField(
+        "Deck title",
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        description="Optional: the file's name is used otherwise.",
+    )
+    submit = SubmitField("Upload and preview")

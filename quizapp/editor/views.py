@@ -8,6 +8,7 @@ nothing is saved.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -25,9 +26,9 @@ from flask import (
 )
 from flask_login import current_user
 
-from quizapp.domain import deck_edits, importers
+from quizapp.domain import deck_edits, images, importers
 from quizapp.domain import facts as facts_domain
-from quizapp.domain.questions import generate, generate_for_fact
+from quizapp.domain.questions import generate, preview_fact
 from quizapp.editor import forms
 from quizapp.extensions import limiter
 from quizapp.services import user_decks as service
@@ -37,8 +38,8 @@ bp = Blueprint("editor", __name__, url_prefix="/decks")
 
 @bp.before_request
 def _login_first():
-    """Every page here is for a logged-in user (downloads of public decks excepted)."""
-    if request.endpoint == "editor.download" or current_user.is_authenticated:
+    """Every page here is for a logged-in user (downloads and images of public decks excepted)."""
+    if request.endpoint in ("editor.download", "editor.image") or current_user.is_authenticated:
         return None
     return current_app.login_manager.unauthorized()
 
@@ -48,7 +49,11 @@ def today() -> str:
 
 
 def set_visibility(form, default: str = "private") -> None:
-    forms.set_visibility_choices(form.visibility, service.allowed_visibilities(current_user))
+    forms.set_visibility_choices(
+        form.visibility,
+        service.allowed_visibilities(current_user),
+        service.class_reach(current_user),
+    )
     if not form.visibility.data:
         form.visibility.data = default
 
@@ -168,16 +173,21 @@ def _editor_page(key: str, status: int = 200, **forms_and_problems: Any):
     replace = forms_and_problems.pop("replace", None) or forms.ReplaceForm(formdata=None)
     warnings = []
     dropped = 0
+    domain = None
     try:
         domain = facts_domain.Deck.from_dict(content, filename=key)
         warnings = [f"{w.where}: {w.message}" for w in domain.warnings]
         dropped = len(generate(domain).dropped)
     except facts_domain.FactFileError:
         pass
+    from quizapp.editor.text_forms import PresetForm
+
     return render_template(
         "editor/edit.html",
         deck=deck,
+        preset_form=PresetForm(formdata=None),
         content=content,
+        fact_lines=deck_edits.fact_lines(content, domain),
         settings=settings,
         visibility_form=visibility,
         replace=replace,
@@ -267,30 +277,25 @@ def _piece(key: str, kind: str, item_key: str | None):
     if item_key is not None and item_key not in current:
         abort(404, f"This deck has no {kind} '{item_key}'.")
     if request.method == "GET" and item_key is not None:
-        item = current[item_key]
-        form = form_class(formdata=None, **_form_values(kind, item))
+        form = form_class(formdata=None, **form_class.values_of(current[item_key]))
     else:
         form = form_class()
     if item_key is not None:
         del form.key
     problems: list[str] = []
     if form.validate_on_submit():
-        new_key = item_key
-        if new_key is None:
-            wanted = form.key.data or importers.slug(getattr(form, name_field).data)
-            if kind == "relation":
-                wanted = wanted.replace("-", "_")
-            new_key = wanted or kind
+        new_key = item_key or deck_edits.new_key(
+            kind, form.key.data, getattr(form, name_field).data
+        )
         item = form.to_item()
-
-        def change(data: dict[str, Any]) -> dict[str, Any]:
-            return deck_edits.put(data, kind, new_key, item, new=item_key is None)
-
         verb = "Added" if item_key is None else "Edited"
         try:
-            service.change_deck(current_user, key, change, f"{verb} {kind} '{new_key}'")
-        except deck_edits.EditRefused as error:
-            problems = [str(error)]
+            service.change_deck(
+                current_user,
+                key,
+                lambda data: deck_edits.put(data, kind, new_key, item, new=item_key is None),
+                f"{verb} {kind} '{new_key}'",
+            )
         except service.DeckProblems as error:
             problems = error.problems
         else:
@@ -310,17 +315,6 @@ def _fact_url(key: str) -> str:
     return url_for("editor.new_fact", key=key)
 
 
-def _form_values(kind: str, item: dict[str, Any]) -> dict[str, Any]:
-    if kind == "entity":
-        return {
-            "name": item.get("name"),
-            "type": item.get("type"),
-            "aliases": ", ".join(item.get("aliases", [])),
-            "description": item.get("description", ""),
-        }
-    return {**item, "reverse": item.get("reverse") or ""}
-
-
 def _remove(key: str, kind: str, item_key: str):
     service.editable_deck(current_user, key)
     try:
@@ -330,8 +324,8 @@ def _remove(key: str, kind: str, item_key: str):
             lambda data: deck_edits.remove(data, kind, item_key),
             f"Removed {kind} '{item_key}'",
         )
-    except (deck_edits.EditRefused, service.DeckProblems) as error:
-        flash(str(error), "error")
+    except service.DeckProblems as error:
+        flash(" ".join(error.problems), "error")
         return redirect(_edit_url(key)), 303
     flash(f"Removed {kind} '{item_key}'.", "success")
     return redirect(_edit_url(key)), 303
@@ -370,52 +364,9 @@ def delete_relation(key: str, item_key: str):
 # --- facts, with the preview ------------------------------------------------------------------
 
 
-def preview(data: dict[str, Any], fact_key: str) -> dict[str, Any]:
-    """The questions the generator makes of one fact of (unsaved) deck data.
-
-    Returns:
-        {"problems": [...]} if the data is not a valid deck; otherwise the fact's
-        questions, the ones dropped with their reason, and flags for questions that
-        accept several right answers (ambiguous to a learner).
-    """
-    try:
-        deck = facts_domain.Deck.from_dict(data, filename="this deck")
-    except facts_domain.FactFileError as error:
-        return {
-            "ok": False,
-            "problems": [f"{p.where}: {p.message}" for p in error.problems],
-            "questions": [],
-            "dropped": [],
-            "warnings": [],
-        }
-    generation = generate_for_fact(deck, fact_key)
-    questions = []
-    for q in generation.questions:
-        ambiguous = len(q.correct) > 1 and q.kind in ("typed", "reverse", "cloze")
-        questions.append(
-            {
-                "kind": q.kind.replace("_", " "),
-                "prompt": q.prompt,
-                "answer": q.answer,
-                "choices": list(q.choices),
-                "correct": list(q.correct),
-                "warning": (
-                    f"Ambiguous: {len(q.correct)} right answers ({', '.join(q.correct)}); "
-                    "every one is accepted."
-                    if ambiguous
-                    else ""
-                ),
-            }
-        )
-    return {
-        "ok": True,
-        "problems": [],
-        "questions": questions,
-        "dropped": [
-            {"kind": d.kind.replace("_", " "), "reason": d.reason} for d in generation.dropped
-        ],
-        "warnings": [f"{w.message}" for w in deck.warnings if w.where == f"fact '{fact_key}'"],
-    }
+def try_answer() -> str:
+    """The answer typed in the preview's "Try an answer" box ("" for none)."""
+    return " ".join(request.form.get("try_answer", "").split())[: facts_domain.MAX_NAME]
 
 
 def _fact_form(deck, item_key: str | None):
@@ -435,6 +386,18 @@ def _fact_form(deck, item_key: str | None):
     return form
 
 
+def _picture(form) -> images.Image | None:
+    """The picture uploaded with a fact, if it is one (else an error on the field)."""
+    data = form.picture_bytes(images.MAX_IMAGE)
+    if data is None:
+        return None
+    accepted = images.accept(data)
+    if isinstance(accepted, str):
+        form.picture.errors = [*form.picture.errors, f"This file {accepted}."]
+        return None
+    return accepted
+
+
 def _fact_page(key: str, item_key: str | None):
     deck = service.editable_deck(current_user, key)
     if item_key is not None and item_key not in {f.get("key") for f in deck.content["facts"]}:
@@ -442,31 +405,38 @@ def _fact_page(key: str, item_key: str | None):
     form = _fact_form(deck, item_key)
     problems: list[str] = []
     shown = None
-    if request.method == "POST" and form.validate():
-        built = forms.build_fact(form, deck.content, item_key)
-        if built is not None:
-            data, fact_key = built
-            if form.preview.data:
-                shown = preview(data, fact_key)
-                problems = shown["problems"]
+    # validate() clears field errors, so the picture is checked after it
+    valid = request.method == "POST" and form.validate()
+    picture = _picture(form) if valid else None
+    if valid and not form.picture.errors:
+        typed = form.to_input()
+        if picture is not None:
+            typed = dataclasses.replace(typed, picture=picture.name)
+        edit = deck_edits.put_fact(deck.content, typed, item_key)
+        form.show_problems(edit.field_problems)
+        problems = list(edit.problems)
+        if edit.ok and form.preview.data:
+            shown = preview_fact(edit.data, edit.key, try_answer())
+            problems = shown["problems"]
+        elif edit.ok:
+            verb = "Added" if item_key is None else "Edited"
+            try:
+                # Put again on the content as it is inside the transaction: a refusal
+                # there means the deck changed under the form.
+                service.change_deck(
+                    current_user,
+                    key,
+                    lambda current: deck_edits.put_fact(current, typed, item_key),
+                    f"{verb} fact '{edit.key}'",
+                    images=[picture] if picture is not None else [],
+                )
+            except service.DeckProblems as error:
+                problems = error.problems
             else:
-                verb = "Added" if item_key is None else "Edited"
-                try:
-                    service.change_deck(
-                        current_user,
-                        key,
-                        lambda _current: forms.build_fact(form, _current, item_key)[0],
-                        f"{verb} fact '{fact_key}'",
-                    )
-                except service.DeckProblems as error:
-                    problems = error.problems
-                except TypeError:  # the deck changed under the form (a relation removed)
-                    problems = ["The deck changed meanwhile; check the form and save again."]
-                else:
-                    flash(f"{verb} fact '{fact_key}'.", "success")
-                    if request.form.get("then") == "another":
-                        return redirect(url_for("editor.new_fact", key=key))
-                    return redirect(_edit_url(key))
+                flash(f"{verb} fact '{edit.key}'.", "success")
+                if request.form.get("then") == "another":
+                    return redirect(url_for("editor.new_fact", key=key))
+                return redirect(_edit_url(key))
     status = 400 if request.method == "POST" and not shown and problems else 200
     if request.method == "POST" and form.errors:
         status = 400
@@ -482,7 +452,13 @@ def _fact_page(key: str, item_key: str | None):
         problems=problems,
         preview=shown,
         relations=relations,
+        picture=_stored_picture(deck.content, item_key),
     ), status
+
+
+def _stored_picture(content: dict[str, Any], item_key: str | None) -> str:
+    fact = next((f for f in content.get("facts", []) if f.get("key") == item_key), {})
+    return str(fact.get("image") or "")
 
 
 @bp.route("/<key>/edit/facts/new", methods=["GET", "POST"])
@@ -512,12 +488,13 @@ def live_preview(key: str):
     if item_key is not None:
         del form.key
     form.validate()
-    built = forms.build_fact(form, deck.content, item_key)
-    if built is None:
+    edit = deck_edits.put_fact(deck.content, form.to_input(), item_key)
+    if not edit.ok:
+        form.show_problems(edit.field_problems)
         errors = [f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()]
-        return jsonify(ok=False, problems=errors or ["Fill in the fact."], questions=[], dropped=[])
-    data, fact_key = built
-    return jsonify(preview(data, fact_key))
+        problems = [*edit.problems, *errors] or ["Fill in the fact."]
+        return jsonify(ok=False, problems=problems, questions=[], dropped=[])
+    return jsonify(preview_fact(edit.data, edit.key, try_answer()))
 
 
 # --- history and downloads --------------------------------------------------------------------
@@ -548,5 +525,6 @@ def download(key: str):
     return _toml_response(service.deck_toml(current_user, key), key)
 
 
-# The import views (CSV/TSV, Anki) register on the same blueprint.
-from quizapp.editor import imports  # noqa: E402, F401
+# The import views (CSV/TSV, Quizlet, Kahoot, Anki), "from text" and deck images register
+# on the same blueprint.
+from quizapp.editor import from_text, imports, media  # noqa: E402, F401

@@ -7,7 +7,8 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.domain.anki import EXPORTERS, NOTE_TYPES
+from quizapp.domain.anki import NOTE_TYPES
+from quizapp.domain.exports import EXPORTERS
 from quizapp.services.exports import ONLY
 
 NOTE_TYPE_LABELS = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -13,11 +14,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.domain.scheduling import (
     DEFAULT_DESIRED_RETENTION,
+    DEFAULT_LEECH_THRESHOLD,
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
     MemoryState,
@@ -58,6 +62,9 @@ class StudyItem(db.Model):
             "stability",
             "fact_id",
         ),
+        # The queue leaves out suspended and buried items: two short lists, one index each.
+        Index("ix_study_items_user_suspended", "user_id", "suspended"),
+        Index("ix_study_items_user_buried", "user_id", "buried_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +86,14 @@ class StudyItem(db.Model):
     # Goes up by one with every study review and every undo, never down: a page shows
     # the version it was made from, and an answer from a stale page is refused.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Forgotten `leech_threshold` times (see StudySettings): tagged, and suspended if the
+    # learner chose so. Suspended items and items buried until a moment leave the queue.
+    leech: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the learner last reset the fact to new: the optimiser reads only the reviews
+    # after it (the memory before is gone, as Anki's "forget" cuts a card's history).
+    reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def memory(self) -> MemoryState:
@@ -130,6 +145,9 @@ class ReviewLog(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     correct: Mapped[bool | None] = mapped_column(Boolean)
     elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # The learner said "I was right" to a typed answer judged wrong: `correct` stays the
+    # grader's verdict, the rating is the one proposed for a right answer (or chosen).
+    claimed_right: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -178,6 +196,58 @@ class StudySettings(db.Model):
     reviews_per_day: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEWS_PER_DAY)
     timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The FSRS parameters in use (a JSON list of 21 numbers), copied from the latest
+    # ParameterFit that replaced the defaults; None: the defaults.
+    fsrs_parameters: Mapped[str | None] = mapped_column(Text)
+    leech_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_LEECH_THRESHOLD, server_default=str(DEFAULT_LEECH_THRESHOLD)
+    )
+    leech_suspend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Spread reviews within their fuzz range towards lighter days (only while fuzzing).
+    load_balance: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Light weekdays ("Easy Days"), Monday 0: digits, such as "56" for the weekend.
+    easy_days: Mapped[str] = mapped_column(String(7), default="", server_default="")
+
+
+class StudyExam(db.Model):
+    """A learner's exam on one deck: until that day the queue also brings forward the
+    facts whose predicted recall on it would fall below the target."""
+
+    __tablename__ = "study_exams"
+    __table_args__ = (UniqueConstraint("user_id", "deck_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"), index=True)
+    exam_on: Mapped[date] = mapped_column(Date)
+    target: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Today's share of at-risk facts (a JSON list of item ids), chosen by the study day's
+    # first request and kept for that day (`share_on`), so it does not change as the
+    # learner works through it and every worker process sees the same one.
+    share_on: Mapped[date | None] = mapped_column(Date)
+    share: Mapped[str | None] = mapped_column(Text)
+
+
+class ParameterFit(db.Model):
+    """One run of the FSRS optimiser on a learner's reviews: what it found and how well
+    the parameters before and after predict that learner's own reviews."""
+
+    __tablename__ = "parameter_fits"
+    __table_args__ = (Index("ix_parameter_fits_user_fitted", "user_id", "fitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Long-term reviews in the log when it ran (the ones a fit learns from).
+    reviews: Mapped[int] = mapped_column(Integer)
+    # None when there were too few reviews and the defaults stayed.
+    parameters: Mapped[str | None] = mapped_column(Text)
+    log_loss_before: Mapped[float | None] = mapped_column(Float)
+    log_loss_after: Mapped[float | None] = mapped_column(Float)
+    rmse_before: Mapped[float | None] = mapped_column(Float)
+    rmse_after: Mapped[float | None] = mapped_column(Float)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class DeckStudyLimits(db.Model):

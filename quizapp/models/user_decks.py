@@ -43,8 +43,9 @@ class PendingImport(db.Model):
     # A random token: it is in URLs and forms, and only its owner may use it.
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "csv" or "anki"
+    kind: Mapped[str] = mapped_column(String(10))  # "csv" (table, Quizlet set), "anki", "kahoot"
     filename: Mapped[str] = mapped_column(String(200))
-    # csv: {"text": ...}; anki: {"deck": deck dict, "notices": [...]}
+    # csv: {"text": ...} (a Quizlet set: also "between", "rows"); anki, kahoot: {"deck": deck
+    # dict, "notices": [...]}, anki also "origins" (quizapp ids) and "images" (base64).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -106,7 +106,7 @@ def sync_deck_in(
     for attr, value in (
         ("title", header["title"]),
         ("description", header.get("description", "")),
-        ("source", header["source"]),
+        ("source", header.get("source", "")),
         ("as_of", header["as_of"]),
         ("language", header["language"]),
         ("content", content),

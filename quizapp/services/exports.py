@@ -1,4 +1,4 @@
-"""Exporting a deck (or part of it) for Anki, spreadsheets and other quiz tools.
+"""Exporting a deck (or part of it) for Anki, spreadsheets, Moodle, Canvas, Kahoot...
 
 `prepare_export` checks everything first (the deck, the format, the selection)
 and returns an `ExportFile` that writes itself: a caller that gets one can
@@ -26,12 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import and_, or_, select
 
 from quizapp.domain import anki
 from quizapp.domain import facts as facts_domain
+from quizapp.domain.exports import EXPORTERS
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.scheduling import StudyState
 from quizapp.extensions import db
@@ -108,7 +109,7 @@ def prepare_export(
         user: The acting user; None (or anonymous) for the command line, which may
             export public decks only and has no study record.
         deck_key: The deck.
-        fmt: A key of `anki.EXPORTERS`.
+        fmt: A key of `domain.exports.EXPORTERS`.
         selection: What part of the deck; the whole deck by default.
         now: The moment "due now" is judged at (default: the current time).
 
@@ -151,9 +152,9 @@ def prepare_export(
 
 def _exporter(fmt: str, selection: Selection) -> anki.Exporter:
     """The format's exporter, once the format, the selection and its note types are known."""
-    exporter = anki.EXPORTERS.get(fmt)
+    exporter = EXPORTERS.get(fmt)
     if exporter is None:
-        known = ", ".join(anki.EXPORTERS)
+        known = ", ".join(EXPORTERS)
         raise ServiceError(f"There is no export format {fmt!r}. Choose one of: {known}.")
     if selection.only not in ONLY:
         known = ", ".join(ONLY)
@@ -239,3 +240,20 @@ def _filename(deck_key: str, selection: Selection, extension: str) -> str:
     elif selection.entities:
         part = f"-{len(selection.entities)}-entities"
     return f"{deck_key}{part}{_FILENAME_SUFFIX[selection.only]}.{extension}"
+
+
+def question_bank(deck_key: str | None = None) -> list[dict[str, Any]]:
+    """The public decks' active questions as JSONL data, with their options' categories.
+
+    What `quizapp questions export` prints, and the same lines as the "jsonl"
+    export of a whole deck.
+
+    Raises:
+        NotFound: `deck_key` names no public deck.
+    """
+    bank = deck_service.question_bank(deck_key)
+    categories: dict[str, dict[str, str]] = {}
+    for key in sorted({payload["deck"] for payload in bank}):
+        deck = deck_service.domain_deck(deck_service.get_deck(None, key))
+        categories[key] = anki.option_categories(deck)
+    return [anki.with_categories(payload, categories[payload["deck"]]) for payload in bank]

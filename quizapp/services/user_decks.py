@@ -14,17 +14,29 @@ keys are their own (`owner_key`), so creating a deck can't probe them either.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from quizapp.domain import deck_edits, importers
 from quizapp.domain import facts as facts_domain
-from quizapp.domain import importers
+from quizapp.domain import images as images_domain
+from quizapp.domain.importers import restore
 from quizapp.extensions import db
-from quizapp.models import Deck, DeckVersion, Fact, PendingImport, User, Visibility, utcnow
-from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
+from quizapp.models import (
+    ClassMembership,
+    Deck,
+    DeckVersion,
+    Fact,
+    PendingImport,
+    SchoolClass,
+    User,
+    Visibility,
+    utcnow,
+)
+from quizapp.services import Forbidden, NotFound, ServiceError, deck_images, write_transaction
 from quizapp.services import decks as deck_service
 
 # Paths under /decks/ that a deck key must not shadow.
@@ -47,6 +59,22 @@ def allowed_visibilities(user: User) -> list[str]:
     if user.is_teacher:
         return [Visibility.PRIVATE.value, Visibility.CLASS.value, Visibility.PUBLIC.value]
     return [Visibility.PRIVATE.value]
+
+
+def class_reach(user: User) -> tuple[int, int]:
+    """How many classes the user teaches and how many students are in them (a student in
+    two classes counts once): who a deck shared with "my classes" reaches today."""
+    if not user.is_teacher:
+        return 0, 0
+    classes = db.session.scalar(
+        select(func.count(SchoolClass.id)).where(SchoolClass.teacher_id == user.id)
+    )
+    students = db.session.scalar(
+        select(func.count(func.distinct(ClassMembership.student_id)))
+        .join(SchoolClass, SchoolClass.id == ClassMembership.class_id)
+        .where(SchoolClass.teacher_id == user.id)
+    )
+    return int(classes or 0), int(students or 0)
 
 
 def _check_visibility(user: User, visibility: str) -> None:
@@ -212,22 +240,28 @@ def create_deck(
 def change_deck(
     user: User,
     key: str,
-    edit: Callable[[dict[str, Any]], dict[str, Any]],
+    edit: Callable[[dict[str, Any]], dict[str, Any] | deck_edits.Edit],
     summary: str,
+    images: Iterable[images_domain.Image] = (),
 ) -> Deck:
     """Apply an edit to a deck's current content and save it as a new version.
 
     The edit runs inside the write transaction on the content as it is now, so two
-    people saving at once never undo each other's change to another fact.
+    people saving at once never undo each other's change to another fact. An edit
+    that no longer applies to the content as it is now (a relation removed under the
+    form) returns a refused `deck_edits.Edit`, and nothing is saved.
 
     Args:
         user: The acting user (must own the deck).
         key: The deck.
-        edit: Takes a copy of the deck data, returns the new data (the key is kept).
+        edit: Takes a copy of the deck data, returns the new data (the key is kept),
+            or a `deck_edits.Edit`.
         summary: What changed, for the history.
+        images: Pictures the edit names (stored with the deck if its facts name them).
 
     Raises:
-        DeckProblems: The edited deck is not valid; nothing was saved.
+        DeckProblems: The edit was refused, or the edited deck is not valid; nothing
+            was saved.
     """
     editable_deck(user, key)
     with write_transaction() as session:
@@ -235,12 +269,18 @@ def change_deck(
         if row is None or row.owner_id != user.id:
             raise NotFound(f"There is no deck {key!r}.")
         data = edit(_copy(row.content))
+        if isinstance(data, deck_edits.Edit):
+            if data.data is None:
+                raise DeckProblems(data.all_problems())
+            data = data.data
         data.setdefault("deck", {})["key"] = key
         deck = validate(data, filename=key)
         before = row.version
         row, report = deck_service.sync_deck_in(
             session, deck, owner=user, visibility=row.visibility
         )
+        if problem := deck_images.save(session, row, deck, images):
+            raise DeckProblems([problem])
         if row.version != before:
             _record(session, row, user, summary, report)
     return row
@@ -338,9 +378,18 @@ def pending_import(user: User, token: str, kind: str) -> PendingImport:
 
 
 def finish_import(
-    user: User, token: str, kind: str, data: dict[str, Any], visibility: str, summary: str
+    user: User,
+    token: str,
+    kind: str,
+    data: dict[str, Any],
+    visibility: str,
+    summary: str,
+    images: Iterable[images_domain.Image] = (),
 ) -> Deck:
     """Create the deck of a staged upload and forget the upload, in one transaction.
+
+    Args:
+        images: The upload's pictures; those the deck's facts name are saved with it.
 
     Raises:
         DeckProblems, ServiceError, Forbidden: As `create_deck`; nothing is saved.
@@ -356,9 +405,82 @@ def finish_import(
         if problem := key_problem(deck.key, user, session):
             raise DeckProblems([problem])
         row, report = deck_service.sync_deck_in(session, deck, owner=user, visibility=visibility)
+        if problem := deck_images.save(session, row, deck, images):
+            raise DeckProblems([problem])
         _record(session, row, user, summary, report)
         session.delete(pending)
     return row
+
+
+# Earlier versions searched for facts removed since an export (newest first).
+MAX_VERSIONS_SEARCHED = 200
+
+
+def restoration_of(
+    user: User, data: dict[str, Any], origins: dict[str, Any]
+) -> tuple[restore.Restoration, Deck | None]:
+    """How a package quizapp exported comes back: its facts from the deck it came from.
+
+    Only a deck the user may see is looked at (a key of anyone else's private deck
+    gives the same answer as a key of no deck). For the user's own deck, facts
+    removed since the export are found in its earlier versions.
+
+    Args:
+        user: The importer.
+        data: The deck data the package was read into (stand-in cards).
+        origins: Fact key -> [deck key, fact key], from the package's quizapp ids.
+
+    Returns:
+        The restoration, and the source deck if the user owns it (it can be updated).
+    """
+    refs = {key: (str(ref[0]), str(ref[1])) for key, ref in origins.items()}
+    source = restore.source_deck(refs)
+    row = None
+    if source is not None:
+        row = db.session.scalar(deck_service.visible_decks_query(user).where(Deck.key == source))
+    if row is None:
+        return restore.restore(data, refs, []), None
+    contents = [row.content]
+    owned = row.owner_id == user.id
+    today = {f.get("key") for f in row.content.get("facts", [])}
+    if owned and any(fact not in today for deck, fact in refs.values() if deck == source):
+        contents += db.session.scalars(
+            select(DeckVersion.content)
+            .where(DeckVersion.deck_id == row.id)
+            .order_by(DeckVersion.number.desc())
+            .limit(MAX_VERSIONS_SEARCHED)
+        ).all()
+    return restore.restore(data, refs, contents), row if owned else None
+
+
+def restore_into(
+    user: User, token: str, kind: str, key: str, restoration: restore.Restoration
+) -> tuple[Deck, int]:
+    """Put a package's facts back into the user's deck they were exported from.
+
+    Facts the deck holds stay as they are; those removed since come back. The staged
+    upload is forgotten.
+
+    Returns:
+        The deck and how many facts came back.
+
+    Raises:
+        DeckProblems, NotFound, Forbidden: As `change_deck`; nothing is saved.
+    """
+    pending_import(user, token, kind)
+    added = 0
+
+    def put_back(current: dict[str, Any]) -> dict[str, Any]:
+        nonlocal added
+        data, added = restore.add_missing(current, restoration)
+        return data
+
+    row = change_deck(
+        user, key, put_back, f"Restored {len(restoration.missing)} fact(s) from a package"
+    )
+    with write_transaction() as session:
+        session.execute(delete(PendingImport).where(PendingImport.id == token))
+    return row, added
 
 
 def user_decks(user: User) -> list[Deck]:

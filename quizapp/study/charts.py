@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from quizapp.charts import chart_style, data_version, pygal, render_svg
+from quizapp.domain.scheduling import workload as workload_domain
+from quizapp.domain.scheduling.workload import Workload
 from quizapp.services.study_stats import ChartNumbers, Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
@@ -77,6 +79,40 @@ def states_chart(stats: ChartNumbers) -> bytes:
     chart = pygal.HorizontalBar(**_config(title="Facts by state", height=240, show_legend=True))
     for state, count in stats.states.items():
         chart.add(state.title(), count)
+    return render_svg(chart)
+
+
+def workload_chart(workloads: tuple[Workload, ...], chosen: float) -> bytes:
+    """Reviews per week over the next year at a few retentions (and the chosen one and
+    the cheapest one per fact remembered, which the legend marks)."""
+    chart = pygal.Line(
+        **_config(
+            title="Reviews per day over the next year (weekly average)",
+            show_legend=True,
+            legend_at_bottom=True,
+            truncate_legend=-1,
+            height=340,
+            show_dots=False,
+            include_x_axis=True,
+        )
+    )
+    cheapest = workload_domain.best(workloads)
+    shown = set(workload_domain.CHART_RETENTIONS) | {round(chosen, 2)}
+    if cheapest is not None:
+        shown.add(cheapest.retention)
+    weeks = len(workloads[0].reviews_per_day) // 7 if workloads else 0
+    chart.x_labels = _every([f"week {n + 1}" for n in range(weeks)], 13)
+    for w in workloads:
+        if w.retention not in shown:
+            continue
+        label = f"{w.retention:.2f}"
+        if cheapest is not None and w.retention == cheapest.retention:
+            label += " least work"
+        if w.retention == round(chosen, 2):
+            label += " yours"
+        per_week = [round(sum(w.reviews_per_day[7 * n : 7 * n + 7]) / 7, 1) for n in range(weeks)]
+        wide = cheapest is not None and w.retention == cheapest.retention
+        chart.add(label, per_week, stroke_style={"width": 4} if wide else None)
     return render_svg(chart)
 
 

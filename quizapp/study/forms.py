@@ -4,12 +4,23 @@ depend on the question shown, and the service validates every value."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 from quizapp.services import study as study_service
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LIMIT = NumberRange(0, study_service.MAX_DAILY_LIMIT, "From 0 to %(max)s.")
 
 
@@ -53,6 +64,33 @@ class SettingsForm(FlaskForm):
         validate_choice=False,
         description="Your study day ends at 4 a.m. in this timezone.",
     )
+    leech_threshold = IntegerField(
+        "Leech after this many lapses",
+        validators=[
+            Optional(),
+            NumberRange(1, study_service.MAX_LEECH_THRESHOLD, "From %(min)s to %(max)s."),
+        ],
+        description=(
+            "A fact you forget this many times is a leech: listed on your statistics "
+            "page so you can rewrite or drop it."
+        ),
+        render_kw={"type": "number", "min": 1, "max": study_service.MAX_LEECH_THRESHOLD},
+    )
+    leech_suspend = BooleanField(
+        "Suspend leeches (take them out of study until you bring them back)"
+    )
+    load_balance = BooleanField(
+        "Balance the load: put reviews on lighter days (within the few days fsrs allows)"
+    )
+    easy_days = SelectMultipleField(
+        "Light days",
+        coerce=int,
+        choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[Optional()],
+        description="Fewer reviews land on these weekdays (with load balancing on).",
+    )
     # Filled by study.js with the browser's timezone; used while none was chosen.
     browser_timezone = HiddenField()
 
@@ -81,3 +119,20 @@ class DeckLimitsForm(FlaskForm):
             self.reviews_per_day.errors.append("Give both limits, or leave both empty.")
             return False
         return True
+
+
+class ExamForm(FlaskForm):
+    exam_on = DateField(
+        "Exam date",
+        validators=[Optional()],
+        description=(
+            "Until then, study also brings forward the facts you would likely forget by "
+            "that day, a share each day. Leave empty for no exam."
+        ),
+    )
+    target = FloatField(
+        "Recall wanted on the exam day",
+        default=0.9,
+        validators=[InputRequired(), NumberRange(0.70, 0.99, "From %(min)s to %(max)s.")],
+        render_kw={"type": "number", "step": "0.01", "min": 0.70, "max": 0.99},
+    )

@@ -28,15 +28,21 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from quizapp.charts import chart_response
-from quizapp.domain.scheduling import Rating
+from quizapp.charts import chart_response, svg_response
+from quizapp.domain.scheduling import Rating, calibration, optimizer
+from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.models import Deck, utcnow
 from quizapp.security import DB_INT_MAX, form_int
+from quizapp.services import NotFound, ServiceError, study_stats
+from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
 from quizapp.services import study as study_service
-from quizapp.services import study_stats
+from quizapp.services.study import calibration as study_calibration
+from quizapp.services.study import exams as study_exams
+from quizapp.services.study import facts as study_facts
+from quizapp.services.study import parameters as study_parameters
 from quizapp.study import charts
-from quizapp.study.forms import DeckLimitsForm, SettingsForm
+from quizapp.study.forms import DeckLimitsForm, ExamForm, SettingsForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -104,7 +110,14 @@ def index():
     now = utcnow()
     enrolled = study_stats.enrolled_decks(current_user)
     enrolled_ids = {d.id for d in enrolled}
-    rows = [(deck, study_service.counts(current_user, deck=deck, now=now)) for deck in enrolled]
+    rows = [
+        (
+            deck,
+            study_service.counts(current_user, deck=deck, now=now),
+            study_service.enrolment(current_user, deck),
+        )
+        for deck in enrolled
+    ]
     others = [
         row["deck"]
         for row in deck_service.list_decks(current_user)
@@ -140,6 +153,9 @@ def review():
             abort(400, "The item must be a number.")
     now = utcnow()
     card, counts = study_service.page(current_user, deck=deck, now=now, item_id=item_id)
+    if card is None and study_parameters.optimise_if_due(current_user, now) is not None:
+        # The end of a session: a good moment to learn from the reviews just done.
+        flash("Your memory model was optimised on your latest reviews.", "success")
     return render_template(
         "study/review.html",
         deck=deck,
@@ -148,6 +164,7 @@ def review():
         last=study_service.last_review(current_user),
         shown_at=int(now.timestamp() * 1000),
         ratings=RATING_LABELS,
+        enrolment=study_service.enrolment(current_user, deck) if deck else None,
     )
 
 
@@ -157,8 +174,13 @@ def check():
     deck = _scope_deck(deck_key)
     item_id = _form_int("item")
     version = _form_int("version")
-    shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
     now = utcnow()
+    if request.form.get("claimed_right"):
+        # "I was right" sends the feedback's own time back: asking again changes nothing.
+        elapsed_ms = _form_int("elapsed_ms")
+    else:
+        shown_at = _form_int("shown_at", high=2**53)  # milliseconds since 1970
+        elapsed_ms = int(now.timestamp() * 1000) - shown_at
     kind = request.form.get("kind", "")
     try:
         feedback = study_service.check(
@@ -167,8 +189,9 @@ def check():
             question_id=request.form.get("question", ""),
             version=version,
             response=_response_from_form(kind),
-            elapsed_ms=int(now.timestamp() * 1000) - shown_at,
+            elapsed_ms=elapsed_ms,
             now=now,
+            claimed_right=bool(request.form.get("claimed_right")),
         )
     except study_service.StaleAnswer as exc:
         flash(str(exc), "warning")
@@ -212,6 +235,7 @@ def rate():
             elapsed_ms=elapsed_ms,
             now=utcnow(),
             fuzzing=_fuzzing(),
+            claimed_right=bool(request.form.get("claimed_right")),
         )
     except study_service.StaleAnswer as exc:
         flash(str(exc), "warning")
@@ -244,6 +268,10 @@ def settings():
             "new_per_day": prefs.new_per_day,
             "reviews_per_day": prefs.reviews_per_day,
             "timezone": prefs.timezone,
+            "leech_threshold": prefs.leech_threshold,
+            "leech_suspend": prefs.leech_suspend,
+            "load_balance": prefs.load_balance,
+            "easy_days": sorted(prefs.easy_days),
         }
         if request.method == "GET"
         else None
@@ -256,6 +284,10 @@ def settings():
             reviews_per_day=form.reviews_per_day.data,
             timezone=form.timezone.data,
             now=utcnow(),
+            leech_threshold=form.leech_threshold.data,
+            leech_suspend=form.leech_suspend.data,
+            load_balance=form.load_balance.data,
+            easy_days=form.easy_days.data or [],
         )
         flash("Your study settings are saved.", "success")
         return redirect(url_for("study.settings"), 303)
@@ -264,7 +296,50 @@ def settings():
         (deck, study_service.deck_limits(current_user, deck))
         for deck in study_stats.enrolled_decks(current_user)
     ]
-    return render_template("study/settings.html", form=form, prefs=prefs, decks=decks), status
+    workloads, chosen = study_parameters.workload(current_user)
+    return render_template(
+        "study/settings.html",
+        form=form,
+        prefs=prefs,
+        decks=decks,
+        fit=study_parameters.report(current_user),
+        min_reviews=optimizer.MIN_REVIEWS,
+        workloads=workloads,
+        best=workload_domain.best(workloads),
+        chosen=chosen,
+    ), status
+
+
+@bp.post("/settings/optimise")
+def optimise():
+    fit = study_parameters.optimise(current_user, utcnow())
+    if fit.parameters is None:
+        missing = max(optimizer.MIN_REVIEWS - fit.reviews, 0)
+        flash(
+            f"Not enough reviews yet to fit your memory model: {fit.reviews} of "
+            f"{optimizer.MIN_REVIEWS}, {missing} more needed. The defaults stay.",
+            "warning",
+        )
+    elif study_parameters.report(current_user).adopted:
+        flash(f"Your memory model is fitted to your {fit.reviews} reviews.", "success")
+    else:
+        flash(
+            "The new fit predicted your reviews no better than the parameters in use; they stay.",
+            "warning",
+        )
+    return redirect(url_for("study.settings") + "#memory-model", 303)
+
+
+@bp.get("/settings/workload.svg")
+def workload_chart():
+    workloads, chosen = study_parameters.workload(current_user)
+    return svg_response(charts.workload_chart(workloads, chosen))
+
+
+def _exam_form(deck: Deck) -> ExamForm:
+    exam = study_exams.exam_of(current_user, deck)
+    data = {"exam_on": exam.exam_on, "target": exam.target} if exam else None
+    return ExamForm(data=data, prefix="exam")
 
 
 @bp.route("/settings/decks/<key>", methods=["GET", "POST"])
@@ -290,7 +365,110 @@ def deck_settings(key: str):
         flash(f"Limits for {deck.title} are saved.", "success")
         return redirect(url_for("study.settings"), 303)
     status = 400 if form.is_submitted() else 200
-    return render_template("study/deck_settings.html", form=form, deck=deck), status
+    return render_template(
+        "study/deck_settings.html", form=form, exam_form=_exam_form(deck), deck=deck
+    ), status
+
+
+@bp.post("/settings/decks/<key>/exam")
+def deck_exam(key: str):
+    deck = _deck(key)
+    exam_form = _exam_form(deck)
+    if exam_form.validate_on_submit():
+        try:
+            study_exams.set_exam(
+                current_user,
+                deck,
+                day=exam_form.exam_on.data,
+                target=exam_form.target.data,
+                now=utcnow(),
+            )
+        except ServiceError as exc:
+            exam_form.exam_on.errors = [str(exc)]
+        else:
+            saved = "saved" if exam_form.exam_on.data else "removed"
+            flash(f"The exam for {deck.title} is {saved}.", "success")
+            return redirect(url_for("study.deck_settings", key=deck.key), 303)
+    limits = study_service.deck_limits(current_user, deck)
+    form = DeckLimitsForm(
+        formdata=None,
+        data={
+            "new_per_day": limits.new_per_day if limits else None,
+            "reviews_per_day": limits.reviews_per_day if limits else None,
+        },
+    )
+    return render_template(
+        "study/deck_settings.html", form=form, exam_form=exam_form, deck=deck
+    ), 400
+
+
+# --- your facts ---------------------------------------------------------------------------------
+
+
+@bp.get("/facts")
+def facts():
+    deck_key = request.args.get("deck") or None
+    deck = _scope_deck(deck_key)
+    page = form_int(request.args.get("page", "1"), low=1, high=10**6)
+    if page is None:
+        abort(400, "The page must be a whole number from 1.")
+    leeches_only = request.args.get("leeches") == "1"
+    listing = study_facts.browse(current_user, deck=deck, page=page, leeches_only=leeches_only)
+    return render_template(
+        "study/facts.html",
+        deck=deck,
+        listing=listing,
+        leeches_only=leeches_only,
+        decks=study_stats.enrolled_decks(current_user),
+        now=utcnow(),
+    )
+
+
+@bp.post("/facts/<int:item_id>/<action>")
+def fact_action(item_id: int, action: str):
+    if action not in study_facts.ACTIONS:
+        abort(404)
+    study_facts.act(current_user, item_id, action, utcnow())
+    flash(_ACTION_DONE[action], "success")
+    back = request.form.get("back", "")
+    # Only back to our own fact list: never a redirect to another site.
+    if not back.startswith("/study/facts") or "//" in back or "\\" in back:
+        back = url_for("study.facts")
+    return redirect(back, 303)
+
+
+_ACTION_DONE = {
+    "suspend": "The fact is suspended: it stays out of study until you bring it back.",
+    "unsuspend": "The fact is back in study.",
+    "bury": "The fact is buried until tomorrow.",
+    "reset": "The fact is new again.",
+}
+
+
+@bp.get("/classes/<int:class_id>/leeches")
+def class_leeches(class_id: int):
+    school_class = classroom_service.get_own_class(current_user, class_id)
+    rows = study_facts.class_leeches(current_user, class_id)
+    return render_template("study/class_leeches.html", school_class=school_class, rows=rows)
+
+
+@bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/exam")
+def class_exam(class_id: int, assignment_id: int):
+    try:
+        added = study_exams.set_class_exam(current_user, class_id, assignment_id, utcnow())
+    except NotFound:
+        raise
+    except ServiceError as exc:  # due already: said on the page, nothing changed
+        flash(str(exc), "warning")
+    else:
+        flash(
+            f"The due date is now the exam date of {added} student"
+            f"{'s' if added != 1 else ''} (students with an exam date of their own keep it).",
+            "success",
+        )
+    return redirect(
+        url_for("classroom.assignment", class_id=class_id, assignment_id=assignment_id), 303
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -305,6 +483,11 @@ def stats():
         "study/stats.html",
         deck=deck,
         stats=data,
+        leeches=study_facts.leeches(current_user, deck=deck),
+        leech_threshold=study_service.get_prefs(current_user).leech_threshold,
+        exams=study_exams.outlook(current_user, utcnow()),
+        kinds=study_calibration.kind_accuracy(current_user, deck=deck),
+        bands=calibration.BANDS,
         heatmap=charts.heatmap_cells(data),
         charts=charts.CHARTS,
         decks=study_stats.enrolled_decks(current_user),

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import sqlite3
+import zipfile
 from pathlib import Path
 
+import genanki
 import pytest
 
 from quizapp.domain import anki
@@ -209,6 +213,43 @@ def test_package_is_reproducible(tmp_path, startups):
     assert later != one
 
 
+def _genanki_collection(export: anki.ExportSet) -> sqlite3.Connection:
+    """The collection genanki's own per-note `write_to_db` writes for an export."""
+    connection = sqlite3.connect(":memory:")
+    ids = itertools.count(int(export.timestamp * 1000))
+    anki.build_package(export).write_to_db(connection.cursor(), export.timestamp, ids)
+    return connection
+
+
+def _package_collection(tmp_path: Path, export: anki.ExportSet) -> sqlite3.Connection:
+    package = write(tmp_path, export, "apkg")
+    with zipfile.ZipFile(package) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    return sqlite3.connect(tmp_path / "c.anki2")
+
+
+@pytest.mark.parametrize("subdecks", [False, True])
+def test_bulk_writer_writes_the_rows_genanki_writes(tmp_path, startups, subdecks):
+    """`write_apkg` skips genanki's per-note objects; the collection must not change."""
+    export = export_of(startups, subdecks=subdecks)
+    theirs = _genanki_collection(export)
+    ours = _package_collection(tmp_path, export)
+    for table in ("col", "notes", "cards"):
+        query = f"SELECT * FROM {table} ORDER BY id"
+        expected = theirs.execute(query).fetchall()
+        assert ours.execute(query).fetchall() == expected
+        assert expected
+    # The same tables and indexes (built after the rows went in, but the same ones).
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    assert ours.execute(schema).fetchall() == theirs.execute(schema).fetchall()
+    assert ours.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_fast_guid_is_genankis_guid():
+    for parts in [("quizapp", "startups", "x", "fact"), ("é✓", ""), ("a" * 300,), ("0",)]:
+        assert anki.guid_for(*parts) == genanki.guid_for(*parts)
+
+
 def test_subdecks_per_entity_and_chosen_note_types(tmp_path, startups):
     export = export_of(startups, subdecks=True, note_types=frozenset({"fact"}))
     with collection(tmp_path / "collection.anki2") as col:
@@ -295,9 +336,31 @@ def test_jsonl_is_the_question_bank(startups):
     export = export_of(startups)
     out = io.BytesIO()
     anki.EXPORTERS["jsonl"].write(export, out, lambda _: None)
-    lines = out.getvalue().decode().splitlines()
+    lines = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     expected = sorted((q.to_dict() for q in export.questions), key=lambda q: q["id"])
-    assert [json.loads(line) for line in lines] == expected
+    # Every field kept; `category` added for options that name the deck's entities.
+    assert [{k: v for k, v in line.items() if k != "category"} for line in lines] == expected
+    by_id = {line["id"]: line for line in lines}
+    founder = by_id[
+        next(
+            q.id
+            for q in export.questions
+            if q.fact_key == "stepfun-founder" and q.kind == "multiple_choice"
+        )
+    ]
+    assert founder["category"] == ["person"] * len(founder["choices"])
+    dates = [line for line in lines if line["answer_kind"] == "date" and line["choices"]]
+    assert dates and all("category" not in line for line in dates)
+    typed = [line for line in lines if not line["choices"]]
+    assert typed and all("category" not in line for line in typed)
+
+
+def test_option_categories_leave_out_names_of_two_types(startups):
+    categories = anki.option_categories(startups)
+    assert categories["Jiang Daxin"] == "person" and categories["Stepfun"] == "company"
+    question = {"choices": ["Jiang Daxin", "1999", "Stepfun"], "id": "x"}
+    assert anki.with_categories(question, categories)["category"] == ["person", None, "company"]
+    assert anki.with_categories(question, {}) == question
 
 
 @pytest.mark.parametrize("fmt", list(anki.EXPORTERS))

@@ -524,6 +524,67 @@ def test_a_hedged_figure_in_the_evidence_gets_a_default_cloze() -> None:
     assert judge_typed(question, "154 million")
 
 
+def _staff_deck(evidence: str) -> Deck:
+    return Deck.from_dict(
+        {
+            "deck": {"key": "d", "title": "D", "source": "x", "as_of": "2025", "language": "en"},
+            "relations": {
+                "staff": {
+                    "label": "staff",
+                    "subject": "company",
+                    "value": "number",
+                    "forward": "How many people work at {subject}?",
+                    "reverse": False,
+                    "statement": "{value} people work at {subject}.",
+                }
+            },
+            "entities": {"acme": {"name": "Acme", "type": "company"}},
+            "facts": [
+                {
+                    "key": "acme-staff",
+                    "subject": "acme",
+                    "relation": "staff",
+                    "value": {"amount": 30, "unit": "people"},
+                    "cloze": "30",
+                    "evidence": evidence,
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "prompt"),
+    [
+        # the words are blanked where they stand as words, not inside "2030"
+        (
+            "By 2030 Acme plans to double its 30 staff.",
+            "By 2030 Acme plans to double its ____ staff.",
+        ),
+        # every time they stand: the answer is never left in view
+        ("Acme has 30 staff; 30 is its cap.", "Acme has ____ staff; ____ is its cap."),
+    ],
+)
+def test_a_cloze_blanks_whole_words_everywhere(evidence: str, prompt: str) -> None:
+    (question,) = [q for q in generate(_staff_deck(evidence)).questions if q.kind == "cloze"]
+    assert question.prompt == prompt
+
+
+def test_a_cloze_found_only_inside_a_word_is_dropped() -> None:
+    result = generate(_staff_deck("Acme set its plans for 2030."))
+    assert not [q for q in result.questions if q.kind == "cloze"]
+    assert ("acme-staff", "cloze") in {(d.fact_key, d.kind) for d in result.dropped}
+
+
+def test_a_cloze_is_not_prefixed_by_a_subject_that_holds_the_answer() -> None:
+    deck = _staff_deck("We have 30 staff in the office.")
+    named = Deck.from_dict(
+        {**deck.to_dict(), "entities": {"acme": {"name": "The 30 Club", "type": "company"}}}
+    )
+    (question,) = [q for q in generate(named).questions if q.kind == "cloze"]
+    assert question.prompt == "We have ____ staff in the office."
+
+
 def judge_typed(question: Question, answer: str) -> bool:
     from quizapp.domain.grading import judge
 

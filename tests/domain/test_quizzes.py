@@ -89,7 +89,7 @@ PAYLOAD = {
 
 def test_public_view_has_no_answer_key():
     view = public_view(PAYLOAD)
-    assert set(view) == {"id", "kind", "prompt", "choices", "input"}
+    assert set(view) == {"id", "deck", "kind", "prompt", "choices", "image", "input"}
     assert view["input"] == "choice"
     assert public_view({**PAYLOAD, "kind": "typed", "choices": []})["input"] == "text"
     assert public_view({**PAYLOAD, "kind": "multiple_select"})["input"] == "select"

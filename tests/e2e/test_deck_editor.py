@@ -40,7 +40,7 @@ def test_teacher_builds_a_deck_of_five_facts_with_live_preview(new_page, make_us
     page.goto("/decks/")
     page.get_by_role("link", name="New deck").click()
     page.get_by_label("Title").fill("Capitals of the world")
-    page.get_by_label("Source (link)").fill("https://example.com/capitals")
+    page.get_by_label("Source (optional)").fill("https://example.com/capitals")
     page.get_by_label("Public: listed for everyone").check()
     page.get_by_role("button", name="Create deck").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Capitals of the world")
@@ -100,7 +100,7 @@ def test_fact_form_fits_a_phone_in_dark_mode(new_page, make_user):
     log_in(page, teacher)
     page.goto("/decks/new")
     page.get_by_label("Title").fill("Tiny")
-    page.get_by_label("Source (link)").fill("https://example.com")
+    page.get_by_label("Source (optional)").fill("https://example.com")
     page.get_by_role("button", name="Create deck").click()
     page.get_by_role("link", name="Add a fact").first.click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -125,6 +125,10 @@ def _csv_upload(target):
     return {"file": (io.BytesIO(b"question,answer\n2+2?,4\n3+3?,6\n"), "t.csv")}
 
 
+def _quizlet(target):
+    return {"text": "2+2?\t4\n3+3?\t6\n", "between": "tab", "rows": "newline"}
+
+
 def _new_deck(target):
     return {**_deck_settings(target), "visibility": "private"}
 
@@ -211,6 +215,7 @@ RULES: dict[str, Rule] = {
     "decks.fact": Rule("readers", on="facts"),
     "export.download": Rule("readers", on="decks"),
     "editor.download": Rule("readers", on="decks"),
+    "editor.image": Rule("readers", on="deck_images"),
     "editor.mine": Rule("login"),
     "editor.new": Rule("login", form=_new_deck),
     "editor.upload": Rule("login", form=_upload_toml),
@@ -235,6 +240,19 @@ RULES: dict[str, Rule] = {
     "editor.import_anki": Rule("login"),
     "editor.confirm_anki": Rule(
         "owners", on="anki_imports", form=lambda t: {"visibility": "private", "submit": "1"}
+    ),
+    # The "from text" pages (suggest): a pasted text, then the review of its suggestions.
+    "editor.new_from_text": Rule("login"),
+    "editor.new_from_text_review": Rule("login"),
+    "editor.add_from_text": Rule("owners", on="owned_decks"),
+    "editor.add_from_text_review": Rule("owners", on="owned_decks"),
+    "editor.add_preset_relations": Rule(
+        "owners", on="owned_decks", form=lambda t: {"preset": "companies"}
+    ),
+    "editor.import_quizlet": Rule("login", form=_quizlet),
+    "editor.import_kahoot": Rule("login"),
+    "editor.confirm_kahoot": Rule(
+        "owners", on="kahoot_imports", form=lambda t: {"visibility": "private", "submit": "1"}
     ),
     # --- quizzes and scores --------------------------------------------------------------------
     "quiz.index": Rule("login"),
@@ -285,6 +303,20 @@ RULES: dict[str, Rule] = {
     "study.deck_settings": Rule("readers", on="study_decks", form=_deck_limits),
     "study.stats": Rule("login"),
     "study.chart": Rule("login", values={"name": "forecast"}),
+    "study.optimise": Rule("login", form=lambda t: {}),
+    "study.workload_chart": Rule("login"),
+    "study.facts": Rule("login"),
+    # Unsuspend changes nothing of an item that is not suspended: later calls still see it.
+    "study.fact_action": Rule(
+        "owners", on="study_facts", values={"action": "unsuspend"}, form=lambda t: {}
+    ),
+    "study.class_leeches": Rule("owners", on="classes"),
+    # Students without an exam date on the deck get one (the matrix's students study none).
+    "study.class_exam": Rule("owners", on="assignments", form=lambda t: {}),
+    # No date: removes an exam that is not there, so later calls see the same world.
+    "study.deck_exam": Rule(
+        "readers", on="study_decks", form=lambda t: {"exam-exam_on": "", "exam-target": "0.9"}
+    ),
     # --- classes (issue 7) -------------------------------------------------------------------
     "classroom.index": Rule("login"),
     "classroom.new": Rule("teacher", form=lambda t: {"name": "New class", "description": ""}),
@@ -314,6 +346,25 @@ RULES: dict[str, Rule] = {
     "classroom.delete_assignment": Rule("owners", on="assignments", form=lambda t: {}),
     "classroom.distribution_chart": Rule("owners", on="assignments"),
     "classroom.assignment_export": Rule("owners", on="assignments"),
+    "classroom.item_analysis": Rule("owners", on="assignments"),
+    "classroom.accept_answer": Rule("owners", on="assignment_answers", form=lambda t: {}),
+    # --- LTI (tests/lti covers the protocol; here: nobody gets past the doors) -----------
+    # The platform's side: refused with a 400/404 page for want of a valid login or token.
+    "lti.login": Rule("public", ok=(400,)),
+    "lti.launch": Rule("public", ok=(400,)),
+    "lti.deep_link": Rule("public", ok=(404,)),
+    "lti.jwks": Rule("public"),
+    "lti.enter": Rule("public", values={"ticket": "x" * 40}, ok=(404,)),
+    # A class's course-platform page: its teacher's (404 for them too here: the world's
+    # classes are not linked to a platform).
+    "lti.course": Rule("owners", on="classes", ok=(404,)),
+    "lti.sync_roster": Rule("owners", on="classes", form=lambda t: {}, ok=(404,)),
+    "lti.resend_grades": Rule("owners", on="classes", form=lambda t: {}, ok=(404,)),
+    # Administrators only (LTI_ADMINS); the world has none, so every user gets a 403.
+    "lti.platforms_page": Rule("login", ok=(403,), form=lambda t: {"name": "X"}),
+    "lti.registration_link": Rule("login", form=lambda t: {}, ok=(403,)),
+    "lti.dynamic_register": Rule("public", values={"token": "x" * 32}, ok=(404,)),
+    "lti.delete_platform": Rule("login", values={"platform_id": 1}, form=lambda t: {}, ok=(403,)),
 }
 
 # Columns a GET may write, with the reason (everything else must stay byte-identical).

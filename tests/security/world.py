@@ -249,6 +249,11 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
         label = f"{visibility} deck of {owner}"
         world.add("decks", Target(label, {"key": key}, readers, frozenset({owner})))
         world.add("owned_decks", Target(label, {"key": key}, readers, frozenset({owner})))
+        image = _deck_image(row)
+        world.add(
+            "deck_images",
+            Target(f"image of {label}", {"key": key, "name": image}, readers, frozenset({owner})),
+        )
         world.add(
             "facts",
             Target(f"fact of {label}", {"key": key, "fact_key": "f1"}, readers, frozenset({owner})),
@@ -396,6 +401,20 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
             },
         )
         world.add("anki_imports", Target(f"Anki upload of {actor}", {"token": token}, owner, owner))
+        token = user_decks.stage_import(
+            users[actor],
+            "kahoot",
+            f"quiz-{actor}{payload}.xlsx",
+            {
+                "deck": _deck_data(
+                    f"kahoot-{TAG[actor].lower()}", imp_marker, payload, url_payload
+                ),
+                "notices": [f"Left out {imp_marker}{payload}"],
+            },
+        )
+        world.add(
+            "kahoot_imports", Target(f"Kahoot upload of {actor}", {"token": token}, owner, owner)
+        )
 
     build_live_games(world, NICK_PAYLOADS if payload else None)
     build_study(world, payload)
@@ -408,6 +427,32 @@ def build_world(app: Flask, payload: str = "", url_payload: str = "") -> World:
     markers[marker(SB, "name")] = LOGGED_IN
     db.session.commit()
     return world
+
+
+# The smallest PNG: one transparent pixel.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082"
+)
+
+
+def _deck_image(row) -> str:
+    """Store a picture in a deck (as an import would) and return its name."""
+    from quizapp.domain import images
+    from quizapp.models import DeckImage
+
+    image = images.accept(_PNG)
+    db.session.add(
+        DeckImage(
+            deck_id=row.id,
+            name=image.name,
+            content_type=image.content_type,
+            size=len(image.data),
+            data=image.data,
+        )
+    )
+    db.session.flush()
+    return image.name
 
 
 def has_classrooms(app: Flask) -> bool:
@@ -512,6 +557,7 @@ def build_assignments(world: World, payload: str = "") -> None:
             )
             # The teacher's report shows each student's answers; classmates don't see them.
             world.markers[answer] = frozenset({teacher, student})
+        first_answer = _first_response(assignment.id)
         in_class = frozenset({teacher, *students})
         world.markers[title] = in_class
         ids = {"class_id": class_id, "assignment_id": assignment.id}
@@ -523,6 +569,28 @@ def build_assignments(world: World, payload: str = "") -> None:
             "assignment_members",
             Target(f"assignment of {teacher}", ids, in_class, frozenset(students)),
         )
+        # A student's answer in it, which only the class's teacher may accept.
+        world.add(
+            "assignment_answers",
+            Target(
+                f"an answer in the assignment of {teacher}",
+                {**ids, "response_id": first_answer},
+                in_class,
+                frozenset({teacher}),
+            ),
+        )
+
+
+def _first_response(assignment_id: int) -> int:
+    from quizapp.models import QuizAttempt, QuizResponse
+
+    return db.session.scalar(
+        sa.select(QuizResponse.id)
+        .join(QuizQuestion, QuizQuestion.id == QuizResponse.attempt_question_id)
+        .join(QuizAttempt, QuizAttempt.id == QuizQuestion.attempt_id)
+        .where(QuizAttempt.assignment_id == assignment_id)
+        .order_by(QuizResponse.id)
+    )
 
 
 def build_study(world: World, payload: str = "") -> None:
@@ -570,6 +638,10 @@ def build_study(world: World, payload: str = "") -> None:
         world.add(
             "study_reviews",
             Target(f"last review of {actor}", {}, owner, owner, form={"review": log.id}),
+        )
+        world.add(
+            "study_facts",
+            Target(f"study item of {actor}", {"item_id": nxt.item.id}, owner, owner),
         )
     for target in world.targets["decks"]:
         world.add(

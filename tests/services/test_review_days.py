@@ -204,7 +204,7 @@ def test_the_migration_counts_existing_reviews(app, learner, decks):
     days_with_reviews = select(ReviewDay.__table__).where(ReviewDay.reviews > 0)
     written = set(db.session.execute(days_with_reviews).all())
     db.session.remove()
-    downgrade(revision="0010_accounts")
+    downgrade(revision="0014_scheduler")
     upgrade()
     assert set(db.session.execute(days_with_reviews).all()) == written
     decks = [db.session.get(Deck, deck_id) for deck_id in deck_ids]

@@ -120,6 +120,56 @@ def test_editing_a_fact_changes_only_its_questions_and_makes_a_version(client, c
     assert latest.author.display_name
 
 
+def test_the_fact_list_shows_names_not_keys(client, capitals):
+    page = client.get(f"/decks/{capitals}/edit").get_data(as_text=True)
+    assert "<strong>France</strong> — capitals: Paris" in page
+    assert "capitals: paris" not in page
+
+
+def test_a_deck_needs_no_source(client, author):
+    key = create_deck(client, source="")
+    assert deck_row(key).source == ""
+    assert client.post(f"/decks/{key}/edit/relations/new", data=CAPITAL).status_code == 302
+    assert add_fact(client, key, "France", "Paris").status_code == 302
+    assert "source" not in client.get(f"/decks/{key}/download.toml").get_data(as_text=True)
+    assert client.post("/decks/new", data={**DECK_FORM, "source": "not a link"}).status_code == 400
+
+
+def test_the_class_choice_says_whom_it_reaches(client, author, school_class, enrol):
+    page = client.get("/decks/new").get_data(as_text=True)
+    assert "no student has joined" in page and "until classes exist" not in page
+    enrol()
+    enrol()
+    assert "the 2 students of your class" in client.get("/decks/new").get_data(as_text=True)
+
+
+def test_a_teacher_without_a_class_is_told_so(client, author):
+    assert "you have no class" in client.get("/decks/new").get_data(as_text=True)
+
+
+def test_an_edit_that_no_longer_applies_saves_nothing_and_says_why(client, capitals, author):
+    from quizapp.domain.deck_edits import FactInput, put_fact
+    from quizapp.services import user_decks
+
+    typed = FactInput(
+        relation="capital",
+        subject="france",
+        value_entities=("paris",),
+        evidence="Paris is the capital of France.",
+    )
+    assert client.post(f"/decks/{capitals}/edit/facts/france-capital/delete").status_code == 303
+    version = deck_row(capitals).version
+    # the form was filled before the fact was removed: the edit is refused inside the save
+    with pytest.raises(user_decks.DeckProblems, match="removed meanwhile"):
+        user_decks.change_deck(
+            author,
+            capitals,
+            lambda current: put_fact(current, typed, "france-capital"),
+            "Edited fact 'france-capital'",
+        )
+    assert deck_row(capitals).version == version
+
+
 def test_history_and_every_version_downloads(client, capitals):
     page = client.get(f"/decks/{capitals}/versions").get_data(as_text=True)
     assert "Created empty" in page and "Added relation" in page

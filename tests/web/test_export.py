@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.domain.exports import XLSX
 from quizapp.domain.facts import parse_deck
 from quizapp.domain.scheduling import MemoryState, StudyState
 from quizapp.models import Deck, Fact, Question, utcnow
 from quizapp.models.study import StudyItem
 from quizapp.services import decks as deck_service
-from quizapp.services import write_transaction
+from quizapp.services import exports, write_transaction
 from quizapp.services.study_items import get_or_create_items
 from tests.anki_tools import collection, import_apkg, notes
 from tests.conftest import count_rows
@@ -102,7 +103,34 @@ def test_download_text_formats(client, startups, fmt, mimetype, start):
 def test_jsonl_download_is_the_question_bank(client, startups):
     response = client.get("/export/startups?format=jsonl")
     lines = response.get_data(as_text=True).splitlines()
-    assert [json.loads(line) for line in lines] == deck_service.question_bank("startups")
+    assert [json.loads(line) for line in lines] == exports.question_bank("startups")
+    plain = deck_service.question_bank("startups")  # the stored fields, kept as they are
+    assert [
+        {k: v for k, v in json.loads(line).items() if k != "category"} for line in lines
+    ] == plain
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "filename", "start"),
+    [
+        ("moodle", "application/xml", "startups-moonshot.moodle.xml", b"<?xml"),
+        ("gift", "text/plain", "startups-moonshot.gift.txt", b"// Chinese AI startups"),
+        ("qti", "application/zip", "startups-moonshot.qti.zip", b"PK"),
+        ("kahoot", XLSX, "startups-moonshot.kahoot.xlsx", b"PK"),
+    ],
+)
+def test_download_quiz_tool_formats(client, startups, fmt, mimetype, filename, start):
+    response = client.get(f"/export/startups?format={fmt}&entity=moonshot")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.headers["Content-Disposition"] == f"attachment; filename={filename}"
+    assert response.data.startswith(start)
+
+
+def test_export_menu_offers_the_quiz_tools(client, startups):
+    body = client.get("/decks/startups").get_data(as_text=True)
+    for label in ("Moodle XML", "Moodle GIFT", "QTI 2.1", "Kahoot spreadsheet"):
+        assert label in body
 
 
 def test_chosen_entities(client, startups, tmp_path):

@@ -37,8 +37,9 @@ collection; its GUIDs live in a namespace of their own so they never clash
 with the package's notes.
 
 Where each part lives: `content` (ExportSet, Exporter, identities), `fields` (field
-HTML), `apkg` (note types, package), `text_formats` (TSV, CSV, JSONL); the registry
-`EXPORTERS` is in this file, which re-exports every public name.
+HTML), `apkg` (note types, package), `collection` (its notes and cards, in bulk),
+`text_formats` (TSV, CSV, JSONL); the registry `EXPORTERS` is in this file, which
+re-exports every public name.
 """
 
 from quizapp.domain.anki.apkg import (
@@ -60,6 +61,7 @@ from quizapp.domain.anki.content import (
     Progress,
     anki_deck_name,
     fact_guid,
+    guid_for,
     question_guid,
 )
 from quizapp.domain.anki.text_formats import (
@@ -67,6 +69,8 @@ from quizapp.domain.anki.text_formats import (
     OPTION_SEPARATOR,
     TSV_HEADER,
     _write_jsonl_export,
+    option_categories,
+    with_categories,
     write_csv,
     write_jsonl,
     write_tsv,
@@ -116,7 +120,10 @@ __all__ = [
     "anki_deck_name",
     "build_package",
     "fact_guid",
+    "guid_for",
+    "option_categories",
     "question_guid",
+    "with_categories",
     "write_apkg",
     "write_csv",
     "write_jsonl",

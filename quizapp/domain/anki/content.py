@@ -5,12 +5,15 @@ entry of the registry, the note types an export may hold, and the stable identit
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import IO
 
 import genanki
+import genanki.util
 
 from quizapp.domain.facts import Deck, Fact
 from quizapp.domain.questions import Question
@@ -52,8 +55,12 @@ class ExportSet:
     def questions_by_fact(self) -> dict[str, list[Question]]:
         """The questions of each fact, by fact key, in kind-then-id order."""
         by_fact: dict[str, list[Question]] = defaultdict(list)
-        for question in sorted(self.questions, key=lambda q: (q.kind, q.id)):
+        for question in self.questions:
             by_fact[question.fact_key].append(question)
+        # A few questions per fact: sorting each list is cheaper than sorting them all.
+        order = attrgetter("kind", "id")
+        for questions in by_fact.values():
+            questions.sort(key=order)
         return by_fact
 
 
@@ -77,20 +84,42 @@ class Exporter:
     write: Callable[[ExportSet, IO[bytes], Progress], None] = field(repr=False)
 
 
+_BASE91 = genanki.util.BASE91_TABLE
+# Every pair of base-91 digits, so a GUID takes 5 divisions instead of 10.
+_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
+_PAIR = len(_PAIRS)
+
+
+def guid_for(*parts: str) -> str:
+    """`genanki.guid_for`, the same string, at a fraction of the cost.
+
+    genanki builds the number byte by byte and its digits one at a time; an export
+    makes one GUID per note. Here the 8 bytes are read at once and written two
+    digits at a time; genanki writes no leading zero digits ("a"), so they go.
+    """
+    digest = hashlib.sha256("__".join(parts).encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    number, e = divmod(number, _PAIR)
+    number, d = divmod(number, _PAIR)
+    number, c = divmod(number, _PAIR)
+    a, b = divmod(number, _PAIR)  # 2**64 < 91**10: `a` is the last pair
+    return (_PAIRS[a] + _PAIRS[b] + _PAIRS[c] + _PAIRS[d] + _PAIRS[e]).lstrip(_BASE91[0])
+
+
 def fact_guid(deck_key: str, fact_key: str) -> str:
     """The GUID of a fact's "quizapp fact" note."""
-    return genanki.guid_for("quizapp", deck_key, fact_key, "fact")
+    return guid_for("quizapp", deck_key, fact_key, "fact")
 
 
 def question_guid(deck_key: str, question_id: str) -> str:
     """The GUID of a question's cloze or multiple-choice note."""
-    return genanki.guid_for("quizapp", deck_key, question_id)
+    return guid_for("quizapp", deck_key, question_id)
 
 
 def _text_guid(deck_key: str, *parts: str) -> str:
     # Notes of the text format have other note types than the package's: a GUID of
     # their own keeps one import from trying to overwrite the other's notes.
-    return genanki.guid_for("quizapp-text", deck_key, *parts)
+    return guid_for("quizapp-text", deck_key, *parts)
 
 
 def _anki_id(*parts: str) -> int:

@@ -29,6 +29,7 @@ from quizapp.domain.anki.fields import (
     _reverse_question,
     _source_html,
 )
+from quizapp.domain.facts import Deck
 from quizapp.domain.spreadsheet import safe_cell
 
 CSV_COLUMNS = (
@@ -157,13 +158,39 @@ def write_jsonl(questions: Iterable[Mapping[str, Any]], out: IO[str]) -> None:
         out.write(json.dumps(question, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def option_categories(deck: Deck) -> dict[str, str]:
+    """The category of each option text that names one of the deck's entities: its
+    type ("company", "person", "product"...).
+
+    Keyed by name and alias; a text that names entities of two types is left out,
+    since its category is not known. Options that are dates, numbers or free text
+    have none.
+    """
+    found: dict[str, set[str]] = {}
+    for entity in deck.entities.values():
+        for text in (entity.name, *entity.aliases):
+            found.setdefault(text, set()).add(entity.type)
+    return {text: next(iter(types)) for text, types in found.items() if len(types) == 1}
+
+
+def with_categories(question: Mapping[str, Any], categories: Mapping[str, str]) -> dict[str, Any]:
+    """A JSONL question with `category`, one per option (null where not known), added
+    to its fields when it has options and the category of at least one is known."""
+    choices = question.get("choices") or []
+    known = [categories.get(choice) for choice in choices]
+    if not any(known):
+        return dict(question)
+    return {**question, "category": known}
+
+
 def _write_jsonl_export(export: ExportSet, out: IO[bytes], progress: Progress) -> None:
     # In question id order, as `quizapp questions export` writes the whole bank.
     chosen = {fact.key for fact in export.facts}
     questions = sorted((q for q in export.questions if q.fact_key in chosen), key=lambda q: q.id)
+    categories = option_categories(export.deck)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
     try:
-        write_jsonl((q.to_dict() for q in questions), text)
+        write_jsonl((with_categories(q.to_dict(), categories) for q in questions), text)
     finally:
         text.detach()
     progress(len(export.facts))

@@ -21,6 +21,7 @@ from quizapp.domain.facts.fields import (
     MAX_NAME,
     MAX_SOURCE,
     MAX_TEXT,
+    cloze_parts,
 )
 from quizapp.domain.facts.loading import load_deck, load_decks, parse_deck
 from quizapp.domain.facts.model import (
@@ -56,6 +57,7 @@ __all__ = [
     "Relation",
     "TextValue",
     "Value",
+    "cloze_parts",
     "fact_fingerprint",
     "load_deck",
     "load_decks",

@@ -34,6 +34,18 @@ MAX_ITEMS = 100  # aliases or accepted answers of one thing
 Check = Callable[[Any], str | None]
 
 
+def cloze_parts(evidence: str, words: str) -> list[str]:
+    """The evidence cut at every whole-word occurrence of the cloze words.
+
+    A cloze blanks each place the words stand as words ("30" in "30 days", never in
+    "2030"), all of them, so the answer is never left in view elsewhere in the
+    sentence. One part means the words do not occur: no cloze can be made.
+    """
+    if not words.strip():
+        return [evidence]
+    return re.split(rf"(?<!\w){re.escape(words)}(?!\w)", evidence)
+
+
 def _describe(value: Any) -> str:
     """Name a TOML value's type for messages: 'a number (3)'."""
     if isinstance(value, bool):
@@ -69,6 +81,20 @@ def _name(value: Any) -> str | None:
 
 def _source(value: Any) -> str | None:
     return _text(value, MAX_SOURCE)
+
+
+def _image_name(value: Any) -> str | None:
+    from quizapp.domain.images import NAME
+
+    if not isinstance(value, str):
+        return f"must be a string, not {_describe(value)}"
+    if not NAME.match(value):
+        return "must name one of the deck's images (its hash and type: 32 hex digits, .png…)"
+    return None
+
+
+def _optional_source(value: Any) -> str | None:
+    return _optional_text(value, MAX_SOURCE)
 
 
 def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:

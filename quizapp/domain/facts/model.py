@@ -80,6 +80,9 @@ class Fact:
         cloze: Words to blank out of the evidence, or None for the value's text.
         accepted: Further accepted typed answers for the value.
         source: URL overriding the deck's source, or None.
+        choices: Wrong options given by the author (a Kahoot question's other answers):
+            its choice questions use them instead of drawing distractors from the deck.
+        image: Name of one of the deck's images shown with its questions, or None.
     """
 
     key: str
@@ -90,6 +93,8 @@ class Fact:
     cloze: str | None = None
     accepted: tuple[str, ...] = ()
     source: str | None = None
+    choices: tuple[str, ...] = ()
+    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ class Deck:
         key: Stable id of the deck.
         title: Display title.
         description: Optional description.
-        source: URL of the source the facts come from.
+        source: URL (or citation) of the source the facts come from; "" for none.
         as_of: When the facts were true.
         language: BCP 47 language tag.
         relations: Relations by key, sorted by key.
@@ -168,7 +173,7 @@ class Deck:
                 "key": self.key,
                 "title": self.title,
                 **({"description": self.description} if self.description else {}),
-                "source": self.source,
+                **({"source": self.source} if self.source else {}),
                 "as_of": self.as_of.iso,
                 "language": self.language,
             },

@@ -19,7 +19,9 @@ from quizapp.domain.facts.fields import (
     _description,
     _did_you_mean,
     _flag,
+    _image_name,
     _name,
+    _optional_source,
     _optional_text,
     _parse_iso_date,
     _qualifier,
@@ -29,6 +31,7 @@ from quizapp.domain.facts.fields import (
     _text,
     _texts,
     _whole,
+    cloze_parts,
 )
 from quizapp.domain.facts.model import (
     ENTITY_TYPES,
@@ -40,6 +43,7 @@ from quizapp.domain.facts.model import (
     Problem,
     Relation,
 )
+from quizapp.domain.facts.presets import LIBRARIES, PRESETS, expand_use, preset_data
 from quizapp.domain.facts.values import Money, Quantity, TextValue, Value
 from quizapp.domain.numbers import (
     canonical_qualifier,
@@ -113,7 +117,9 @@ class DeckReader:
             header = self.header(data["deck"])
         else:
             self.error("top level", "missing the [deck] table")
-        relations = self.relations(data.get("relations", {}))
+        relations = self.relations(
+            data.get("relations", {}), wanted=_preset_names(data.get("facts", []))
+        )
         entities = self.entities(data.get("entities", {}))
         facts = self.facts(data.get("facts", []), relations, entities)
         if self.problems or header is None:
@@ -127,14 +133,10 @@ class DeckReader:
         )
 
     def header(self, data: Any) -> dict[str, Any] | None:
-        required = {
-            "key": _name,
-            "title": _name,
-            "source": _source,
-            "as_of": _date_like,
-            "language": _name,
-        }
-        fields = self.fields("deck", data, required, {"description": _description})
+        required = {"key": _name, "title": _name, "as_of": _date_like, "language": _name}
+        # A source is good practice, not a condition: a teacher's own questions have none.
+        optional = {"description": _description, "source": _optional_source}
+        fields = self.fields("deck", data, required, optional)
         if fields is None:
             return None
         if "key" in fields:
@@ -148,17 +150,18 @@ class DeckReader:
             "key": fields["key"],
             "title": fields["title"],
             "description": fields.get("description", ""),
-            "source": fields["source"],
+            "source": fields.get("source", "").strip(),
             "as_of": as_of,
             "language": fields["language"],
         }
 
     # Relations and entities.
 
-    def relations(self, data: Any) -> dict[str, Relation]:
+    def relations(self, data: Any, wanted: frozenset[str] = frozenset()) -> dict[str, Relation]:
         if not isinstance(data, dict):
             self.error("relations", f"must be tables [relations.KEY], not {_describe(data)}")
             return {}
+        data = self.with_presets(data, wanted)
         relations = {}
         for key, raw in data.items():
             where = f"relation '{key}'"
@@ -198,6 +201,32 @@ class DeckReader:
                 unique=fields.get("unique", not many),
             )
         return relations
+
+    def with_presets(self, data: dict[str, Any], wanted: frozenset[str]) -> dict[str, Any]:
+        """The file's relation tables plus the presets it uses (`use = [...]`, or by name
+        in a fact); a table the file writes replaces the preset of its key."""
+        # `use = [...]` names presets; a table `[relations.use]` is a relation called "use"
+        # (decks had them before presets existed).
+        directive = "use" in data and not isinstance(data["use"], dict)
+        tables = {key: raw for key, raw in data.items() if key != "use" or not directive}
+        names: list[str] = []
+        if directive:
+            use = data["use"]
+            if not isinstance(use, list) or not all(isinstance(n, str) for n in use):
+                problem = f"field 'use' must be a list of names, not {_describe(use)}"
+                self.error("relations", problem)
+            else:
+                names, unknown = expand_use(use)
+                for name in unknown:
+                    known = [*LIBRARIES, *PRESETS]
+                    self.error(
+                        "relations",
+                        f"field 'use': no preset or library '{name}'{_did_you_mean(name, known)}",
+                    )
+        for key in [*names, *sorted(wanted)]:
+            if key not in tables:
+                tables[key] = preset_data(key)
+        return tables
 
     def relation_types(self, where: str, fields: Mapping[str, Any]) -> None:
         for name, allowed in (("subject", ENTITY_TYPES), ("value", VALUE_TYPES)):
@@ -314,7 +343,13 @@ class DeckReader:
                 "value": _anything,
                 "evidence": _text,
             },
-            {"cloze": _text, "accepted": _texts, "source": _source},
+            {
+                "cloze": _text,
+                "accepted": _texts,
+                "source": _source,
+                "choices": _texts,
+                "image": _image_name,
+            },
         )
         if fields is None:
             return None
@@ -325,14 +360,15 @@ class DeckReader:
             name = fields["relation"]
             relation = relations.get(name)
             if relation is None and name not in self.broken_relations:
-                self.error(where, f"unknown relation '{name}'{_did_you_mean(name, relations)}")
+                hint = _did_you_mean(name, [*relations, *PRESETS])
+                self.error(where, f"unknown relation '{name}'{hint}")
         if relation is not None and "subject" in fields:
             self.entity(where, "subject", fields["subject"], relation.subject, relation, entities)
         values = None
         if relation is not None and "value" in fields:
             values = self.fact_values(where, fields["value"], relation, entities)
         cloze = fields.get("cloze")
-        if cloze is not None and "evidence" in fields and cloze not in fields["evidence"]:
+        if cloze is not None and "evidence" in fields and _missing(fields["evidence"], cloze):
             self.warn(where, f"cloze '{cloze}' does not occur in the evidence: no cloze question")
         if values is None or not {"key", "subject", "evidence"} <= fields.keys():
             return None
@@ -345,6 +381,8 @@ class DeckReader:
             cloze=cloze,
             accepted=tuple(fields.get("accepted", ())),
             source=fields.get("source"),
+            choices=tuple(fields.get("choices", ())),
+            image=fields.get("image"),
         )
 
     def entity(
@@ -462,3 +500,15 @@ class DeckReader:
         if kind == "number":
             return Quantity(amount, fields.get("unit", ""), qualifier)
         return Money(amount, fields["currency"], qualifier)
+
+
+def _missing(evidence: str, words: str) -> bool:
+    return len(cloze_parts(evidence, words)) == 1
+
+
+def _preset_names(facts: Any) -> frozenset[str]:
+    """The preset keys that facts name as their relation."""
+    if not isinstance(facts, list):
+        return frozenset()
+    names = (fact.get("relation") for fact in facts if isinstance(fact, dict))
+    return frozenset(name for name in names if isinstance(name, str) and name in PRESETS)

@@ -36,7 +36,8 @@ def entity_data(entity: Entity) -> dict[str, Any]:
     return data
 
 
-def _value_data(value: Value) -> Any:
+def value_data(value: Value) -> Any:
+    """A value as a fact file writes it ("2023-04", { amount = 2e9, currency = "USD" })."""
     match value:
         case EntityRef(key=key):
             return key
@@ -54,7 +55,7 @@ def _value_data(value: Value) -> Any:
 
 
 def fact_data(fact: Fact, relation: Relation) -> dict[str, Any]:
-    values = [_value_data(value) for value in fact.values]
+    values = [value_data(value) for value in fact.values]
     data: dict[str, Any] = {
         "key": fact.key,
         "subject": fact.subject,
@@ -68,6 +69,10 @@ def fact_data(fact: Fact, relation: Relation) -> dict[str, Any]:
         data["accepted"] = list(fact.accepted)
     if fact.source is not None:
         data["source"] = fact.source
+    if fact.choices:
+        data["choices"] = list(fact.choices)
+    if fact.image is not None:
+        data["image"] = fact.image
     return data
 
 

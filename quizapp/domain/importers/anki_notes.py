@@ -15,6 +15,10 @@ How notes become facts (the relations are made for it):
   deleted words, the evidence the full text and the cloze the deleted words.
 - Tags go to the entity's description ("Tags: geo, europe"); `[sound:]` and
   `<img>` references are dropped, with a notice.
+- quizapp's own notes ("quizapp fact", "quizapp cloze", "quizapp multiple
+  choice") carry a hidden "quizapp id" (deck/fact[/question]): an export makes
+  several notes of one fact, and they give one fact here, whose origin is kept
+  so that the fact itself can be restored (`restore`).
 """
 
 from __future__ import annotations
@@ -236,3 +240,52 @@ def anki_cards(deck: Deck) -> list[dict[str, Any]]:
             card |= {"kind": "basic", "front": entity.name}
         cards.append(card)
     return cards
+
+
+# --- quizapp's own notes ----------------------------------------------------------------------
+
+QUIZAPP_ID = "quizapp id"
+# Which note of a fact tells it best: the fact note states it; a choice note asks it.
+_QUIZAPP_TYPES = ("quizapp fact", "quizapp multiple choice", "quizapp cloze")
+
+
+def quizapp_ref(note: Note) -> tuple[str, str] | None:
+    """(deck key, fact key) of a note quizapp exported, or None for any other note."""
+    if note.kind_name not in _QUIZAPP_TYPES or QUIZAPP_ID not in note.fields:
+        return None
+    parts = field_text(note.fields[QUIZAPP_ID])[0].split("/")
+    if len(parts) not in (2, 3) or not all(0 < len(p) <= 120 for p in parts[:2]):
+        return None
+    return parts[0], parts[1]
+
+
+def quizapp_facts(builder: DeckBuilder, notes: list[Note]) -> dict[str, tuple[str, str]]:
+    """One fact per exported fact, from the note that tells it best; the rest are not facts.
+
+    Returns:
+        Imported fact key -> (deck key, fact key) it was exported from.
+    """
+    best: dict[tuple[str, str], Note] = {}
+    for note in notes:
+        ref = quizapp_ref(note)
+        if ref is None:
+            continue
+        held = best.get(ref)
+        if held is None or _QUIZAPP_TYPES.index(note.kind_name) < _QUIZAPP_TYPES.index(
+            held.kind_name
+        ):
+            best[ref] = note
+    origins: dict[str, tuple[str, str]] = {}
+    for ref, note in best.items():
+        before = len(builder.facts)
+        if note.kind_name == "quizapp cloze":
+            _cloze_facts(builder, note, note.fields.get("Text", ""))
+        else:
+            question, media_q = field_text(note.fields.get("Question", ""))
+            answer, media_a = field_text(note.fields.get("Answer", ""))
+            evidence = field_text(note.fields.get("Evidence", ""))[0] or f"{question} — {answer}"
+            note.had_media = media_q or media_a
+            builder.card(ANSWER_RELATION, question, answer, evidence, tags=note.tags)
+        for fact in builder.facts[before:]:
+            origins[fact["key"]] = ref
+    return origins

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # The caps of a fact file's texts (what the database holds): a longer card is skipped.
 from quizapp.domain.facts import MAX_NAME, MAX_TEXT, Deck, FactFileError, parse_deck
+from quizapp.domain.images import Image
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class DeckMeta:
     Attributes:
         key: Deck key (the caller makes it unique).
         title: Title; for Anki, None takes the package's deck name.
-        source: Where the facts come from.
+        source: Where the facts come from ("" for nowhere in particular).
         as_of: YYYY, YYYY-MM or YYYY-MM-DD.
         language: BCP 47 tag.
     """
@@ -105,20 +106,37 @@ class Imported:
         data: The deck as data in the shape of a fact file (`Deck.to_dict()`).
         deck: The same, validated.
         notices: What was left out or changed, for the person importing.
+        origins: Fact key -> (deck key, fact key) it was exported from, for the facts
+            of a package quizapp made.
+        images: The pictures the facts name (`Fact.image`), by name.
     """
 
     data: dict[str, Any]
     deck: Deck
     notices: tuple[str, ...] = ()
+    origins: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    images: Mapping[str, Image] = field(default_factory=dict)
 
 
-def validated(data: dict[str, Any], filename: str, notices: Sequence[str] = ()) -> Imported:
-    """Run data through the fact-file validation, turning problems into a refusal."""
+def validated(
+    data: dict[str, Any],
+    filename: str,
+    notices: Sequence[str] = (),
+    origins: Mapping[str, tuple[str, str]] | None = None,
+    images: Mapping[str, Image] | None = None,
+) -> Imported:
+    """Run data through the fact-file validation, turning problems into a refusal.
+
+    Args:
+        origins: For a package quizapp exported: imported fact key -> (deck key, fact
+            key) it was exported from (its notes' hidden "quizapp id").
+        images: The pictures its facts name, by name.
+    """
     try:
         deck = Deck.from_dict(data, filename=filename)
     except FactFileError as error:
         raise ImportRefused(f"{p.where}: {p.message}" for p in error.problems[:20]) from None
-    return Imported(deck.to_dict(), deck, tuple(notices))
+    return Imported(deck.to_dict(), deck, tuple(notices), dict(origins or {}), dict(images or {}))
 
 
 # --- names and keys ---------------------------------------------------------------------------
@@ -198,6 +216,7 @@ def read_fact_file(data: bytes, filename: str) -> Imported:
 # --- generic relations for imported cards ----------------------------------------------------
 
 ANSWER_RELATION = "answer"
+ANSWERS_RELATION = "answers"  # a question with several right answers (Kahoot allows it)
 CLOZE_RELATION = "cloze"
 
 _RELATIONS: dict[str, dict[str, Any]] = {
@@ -209,6 +228,16 @@ _RELATIONS: dict[str, dict[str, Any]] = {
         "reverse": False,
         "statement": "{subject} — {value}",
         "many": False,
+        "unique": True,
+    },
+    ANSWERS_RELATION: {
+        "label": "answers (several right)",
+        "subject": "concept",
+        "value": "text",
+        "forward": "{subject}",
+        "reverse": False,
+        "statement": "{subject} — {value}",
+        "many": True,
         "unique": True,
     },
     CLOZE_RELATION: {
@@ -247,16 +276,24 @@ class DeckBuilder:
         self,
         relation: str,
         name: str,
-        answer: str,
+        answer: str | Sequence[str],
         evidence: str,
         cloze: str | None = None,
         tags: Sequence[str] = (),
         key_suffix: str = "",
+        choices: Sequence[str] = (),
     ) -> None:
-        if not name or not answer:
+        """One card: an entity named by its front, a fact whose value is its back.
+
+        Args:
+            answer: The back; a list for ANSWERS_RELATION (several right answers).
+            choices: The card's own wrong options (kept as the fact's `choices`).
+        """
+        answers = [answer] if isinstance(answer, str) else list(answer)
+        if not name or not answers or not all(answers):
             self.skipped["had an empty front or back"] += 1
             return
-        if len(name) > MAX_NAME or self.too_long(answer, evidence):
+        if len(name) > MAX_NAME or self.too_long(*answers, *choices, evidence):
             self.skipped[
                 f"are too long (a front over {MAX_NAME} characters, or a back over {MAX_TEXT})"
             ] += 1
@@ -271,11 +308,13 @@ class DeckBuilder:
             "key": key,
             "subject": key,
             "relation": relation,
-            "value": answer,
+            "value": answer if isinstance(answer, str) else answers,
             "evidence": evidence,
         }
         if cloze is not None:
             fact["cloze"] = cloze
+        if choices:
+            fact["choices"] = list(choices)
         self.facts.append(fact)
 
     def data(self) -> dict[str, Any]:
@@ -283,7 +322,7 @@ class DeckBuilder:
             "deck": {
                 "key": self.meta.key,
                 "title": self.title[:MAX_NAME],
-                "source": self.meta.source,
+                **({"source": self.meta.source} if self.meta.source else {}),
                 "as_of": self.meta.as_of,
                 "language": self.meta.language,
             },

@@ -145,62 +145,78 @@ def sniff_delimiter(sample: str, filename: str, work: Work | None = None) -> str
     return best
 
 
-_HEADER_WORDS = frozenset(
+# Usual names of columns, by the part of a fact they hold (the first part is the guess).
+_COLUMN_NAMES: dict[str, frozenset[str]] = {
+    "question": frozenset(
+        {"question", "questions", "front", "term", "terms", "word", "words", "prompt", "q"}
+    ),
+    "answer": frozenset(
+        {"answer", "answers", "back", "definition", "definitions", "meaning", "response", "a"}
+    ),
+    "subject": frozenset({"entity", "subject", "name", "names", "thing", "item", "who"}),
+    "relation": frozenset({"relation", "relationship", "property", "attribute", "predicate"}),
+    "value": frozenset({"value", "values", "object"}),
+    "evidence": frozenset(
+        {"evidence", "sentence", "source", "explanation", "example", "examples", "notes", "note"}
+    ),
+    "tags": frozenset({"tags", "tag", "category", "categories", "topic", "topics", "labels"}),
+}
+_HEADER_WORDS = frozenset().union(
+    *_COLUMN_NAMES.values(),
     {
-        "question",
-        "questions",
-        "answer",
-        "answers",
-        "front",
-        "back",
-        "term",
-        "terms",
-        "definition",
-        "definitions",
-        "word",
-        "words",
-        "meaning",
-        "prompt",
-        "response",
-        "entity",
-        "subject",
-        "relation",
-        "relationship",
-        "value",
-        "values",
-        "evidence",
-        "source",
-        "sentence",
-        "tags",
-        "tag",
-        "notes",
-        "note",
         "hint",
-        "example",
         "translation",
-        "name",
-        "names",
         "category",
-        "topic",
         "fact",
         "facts",
-    }
+        "country",
+        "countries",
+        "capital",
+        "city",
+        "year",
+        "date",
+        "person",
+        "author",
+        "title",
+        "description",
+        "english",
+        "french",
+        "spanish",
+        "german",
+        "italian",
+        "chinese",
+        "latin",
+        "number",
+        "id",
+    },
 )
 _NUMBER_LIKE = re.compile(r"[-+]?[\d.,\s%$€£¥]+")
+_SENTENCE_END = re.compile(r"[?!.:;]$")
+
+
+def _name_of(cell: str) -> str:
+    """A column title as compared with the usual names: "Question:" -> "question"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", cell.casefold()).split())
 
 
 def looks_like_header(rows: Sequence[Sequence[str]]) -> bool:
     """Whether the first row names the columns rather than holding a card.
 
     A header when a first-row cell is a usual column name ("Question", "Term",
-    "Back"...), or when some column holds numbers below the first row but not in it.
+    "Back", "Country"...); when some column holds numbers below the first row but
+    not in it; or when the first row is short titles (every cell a few words, none
+    ending like a sentence, all different) above a body that is not: most rows of
+    a column end in "?" or ".", or its cells are much longer than the title.
     """
     if len(rows) < 2:
         return False
     first = rows[0]
-    if any(cell.strip().casefold().rstrip(":") in _HEADER_WORDS for cell in first):
-        return True
     body = rows[1 : _SAMPLE_ROWS + 1]
+    for column, cell in enumerate(first):
+        # "capital" names a column, unless the column below says "capital" too (facts)
+        below = {row[column].casefold() for row in body}
+        if _name_of(cell) in _HEADER_WORDS and cell.casefold() not in below:
+            return True
     for column, title in enumerate(first):
         cells = [row[column] for row in body if row[column]]
         if (
@@ -210,7 +226,113 @@ def looks_like_header(rows: Sequence[Sequence[str]]) -> bool:
             and all(_NUMBER_LIKE.fullmatch(cell) for cell in cells)
         ):
             return True
+    titles = [cell.strip() for cell in first if cell.strip()]
+    if len(titles) < 2 or len({t.casefold() for t in titles}) < len(titles):
+        return False
+    if any(len(t.split()) > 4 or _SENTENCE_END.search(t) for t in titles):
+        return False
+    for column, title in enumerate(first):
+        cells = [row[column] for row in body if row[column]]
+        if len(cells) < 2 or not title:
+            continue
+        sentences = sum(1 for cell in cells if _SENTENCE_END.search(cell))
+        mean = sum(len(cell) for cell in cells) / len(cells)
+        if sentences * 2 > len(cells) or mean > 3 * len(title) + 10:
+            return True
     return False
+
+
+def column_names(table: Table, header: bool) -> list[str]:
+    """A label per column: "1: Question" from the header, else "Column 1"."""
+    if not header:
+        return [f"Column {i + 1}" for i in range(table.width)]
+    return [
+        f"{i + 1}: {name[:40]}" if name else f"Column {i + 1}"
+        for i, name in enumerate(table.rows[0])
+    ]
+
+
+def guess_mapping(table: Table, header: bool | None = None) -> ColumnMapping:
+    """Which column probably holds what: from the header's names, else from the cells.
+
+    With no name to go by, a table of three or more columns whose second column
+    repeats a few words ("capital", "currency") is facts (entity, relation, value);
+    anything else is questions (first column) and answers (second).
+
+    Args:
+        table: From `read_table`.
+        header: Whether the first row is a header (None: `table.header_guess`).
+    """
+    header = table.header_guess if header is None else header
+    found: dict[str, int] = {}
+    if header:
+        for column, title in enumerate(table.rows[0]):
+            name = _name_of(title)
+            part = next((p for p, names in _COLUMN_NAMES.items() if name in names), None)
+            if part is not None and part not in found:
+                found[part] = column
+    body = table.rows[1:] if header else table.rows
+    if "relation" in found or (not found.keys() & {"question", "answer"} and _repeats(body, 1)):
+        mode = "erv"
+        free = [c for c in range(table.width) if c not in found.values()]
+        for part in ("subject", "relation", "value"):
+            if part not in found and free:
+                found[part] = free.pop(0)
+    else:
+        mode = "qa"
+        free = [c for c in range(table.width) if c not in found.values()]
+        for part in ("question", "answer"):
+            if part not in found and free:
+                found[part] = free.pop(0)
+    wanted = {"qa": ("question", "answer"), "erv": ("subject", "relation", "value")}[mode]
+    parts = {p: c for p, c in found.items() if p in (*wanted, "evidence", "tags")}
+    return ColumnMapping(mode=mode, header=header, **parts)
+
+
+def _repeats(rows: Sequence[Sequence[str]], column: int) -> bool:
+    """Whether a column of a 3+ column table holds few different words, each repeated."""
+    if not rows or len(rows[0]) < 3:
+        return False
+    cells = [row[column].casefold() for row in rows[:_SAMPLE_ROWS] if row[column]]
+    distinct = set(cells)
+    return len(cells) >= 3 and len(distinct) * 2 <= len(cells) and max(map(len, cells)) <= 40
+
+
+def mapped_rows(
+    table: Table, mapping: ColumnMapping, count: int = 5
+) -> tuple[list[str], list[list[str]]]:
+    """The first rows as they will be imported: a heading per part mapped, and the cells.
+
+    Args:
+        table: From `read_table`.
+        mapping: The columns chosen (columns out of range show as empty).
+        count: How many rows.
+
+    Returns:
+        (headings such as ["Question", "Answer"], rows of cleaned cells).
+    """
+    main = ("question", "answer") if mapping.mode == "qa" else ("subject", "relation", "value")
+    parts = [part for part in (*main, "evidence", "tags") if getattr(mapping, part) is not None]
+    rows = table.rows[1:] if mapping.header else table.rows
+    shown = []
+    for row in rows[:count]:
+        cells = []
+        for part in parts:
+            column = getattr(mapping, part)
+            cells.append(clean_text(row[column]) if 0 <= column < len(row) else "")
+        shown.append(cells)
+    return [_HEADINGS[part] for part in parts], shown
+
+
+_HEADINGS = {
+    "question": "Question",
+    "answer": "Answer",
+    "subject": "Entity",
+    "relation": "Relation",
+    "value": "Value",
+    "evidence": "Evidence",
+    "tags": "Tags",
+}
 
 
 def delimiter_name(delimiter: str) -> str:

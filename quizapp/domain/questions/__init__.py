@@ -72,6 +72,7 @@ from quizapp.domain.questions.compare import MIN_FIGURE_RATIO
 from quizapp.domain.questions.context import Context
 from quizapp.domain.questions.kinds import KINDS, MAX_REVERSE_ANSWERS, KindBuilder
 from quizapp.domain.questions.model import Dropped, Generation, Question, question_id
+from quizapp.domain.questions.preview import preview_deck, preview_fact, preview_of
 
 __all__ = [
     "KINDS",
@@ -84,6 +85,9 @@ __all__ = [
     "Question",
     "generate",
     "generate_for_fact",
+    "preview_deck",
+    "preview_fact",
+    "preview_of",
     "question_id",
 ]
 

@@ -18,10 +18,12 @@ from quizapp.domain.facts import (
     Money,
     Quantity,
     Relation,
+    TextValue,
     Value,
 )
 from quizapp.domain.grading import TYPO_MIN_LENGTH, TYPO_RATIO, normalise
-from quizapp.domain.numbers import to_decimal
+from quizapp.domain.numbers import parse_amount, parse_date, to_decimal
+from quizapp.domain.questions.cards import answer_kind, is_card_relation
 from quizapp.domain.questions.compare import (
     INFINITY,
     could_be_same,
@@ -37,6 +39,8 @@ from quizapp.domain.questions.phrasing import mentions
 __all__ = ["CHOICES", "Context", "unique_texts", "value_token"]
 
 CHOICES = 4
+# Options an author wrote shown at most (Kahoot has four answers, one or more right).
+MAX_GIVEN_WRONG = 5
 # How many candidates to try from a big pool before giving up on distractors.
 _PROBES = 32
 _FIGURE_SCALES = tuple(map(Decimal, ("0.1", "0.2", "0.5", "2", "3", "5", "10")))
@@ -93,6 +97,8 @@ class Context:
             relation=fact.relation,
             evidence=fact.evidence,
             source=fact.source or self.deck.source,
+            # A reverse question asks for the subject, which the picture may show.
+            image=fact.image if fact.image and kind != "reverse" else "",
             **content,
         )
 
@@ -133,6 +139,22 @@ class Context:
             answers += same.accepted
         return unique_texts(answers)
 
+    def given_wrong(self, fact: Fact) -> list[str]:
+        """The author's own wrong options of a fact (a Kahoot question's), without right ones.
+
+        An author who wrote the options has said they are wrong, so they stand even
+        where the deck itself could not rule a value out (an open relation).
+        """
+        if not fact.choices:
+            return []
+        taken = {normalise(answer) for value in self.right_values(fact) for answer in value.answers}
+        wrong: list[str] = []
+        for text in fact.choices:
+            if normalise(text) not in taken:
+                taken.add(normalise(text))
+                wrong.append(text)
+        return wrong[:MAX_GIVEN_WRONG]
+
     def closed(self, relation: Relation) -> bool:
         """Whether the deck can know a value of `relation` to be wrong for a subject.
 
@@ -141,6 +163,19 @@ class Context:
         the deck states some values, and an unstated one may be true as well.
         """
         return relation.unique
+
+    def card_kind(self, fact: Fact, value: Value | None = None) -> str | None:
+        """The kind of an imported card's answer (`cards.answer_kind`), None for other facts.
+
+        Args:
+            fact: The fact.
+            value: One of its values; its first if None.
+        """
+        if not is_card_relation(self.deck.relations[fact.relation]):
+            return None
+        if value is None or value == fact.values[0]:
+            return self.index.card_kinds[fact.key]
+        return answer_kind(self.entity(fact.subject).name, value.display)
 
     def distractors(
         self, fact: Fact, like: Value, rng: random.Random, count: int, statement: bool = False
@@ -200,9 +235,17 @@ class Context:
     def _candidates(
         self, relation: Relation, fact: Fact, like: Value, rng: random.Random, statement: bool
     ) -> Iterator[Value]:
-        """Plausible values in order of preference: the relation's own, then similar ones."""
+        """Plausible values in order of preference: the relation's own, then similar ones.
+
+        An imported card's only candidates are the other answers of its kind: "1989"
+        is never offered for the capital of Kenya. A date, asked as a card's one answer,
+        may also be set beside nearby dates (any other year is wrong).
+        """
         own = self.index.relation_values[relation.key]
-        if isinstance(like, EntityRef):
+        if (kind := self.card_kind(fact, like)) is not None:
+            yield from _draw(self.index.values_of_kind[(relation.key, kind)], rng)
+            yield from _card_neighbours(kind, like, rng, self.deck.as_of)
+        elif isinstance(like, EntityRef):
             yield from _draw(own, rng)
             # then entities that play a part like the right value's, then any of its type
             for role in sorted(self.index.roles[like.key] - {(relation.key, "value")}):
@@ -229,20 +272,40 @@ class Context:
         else:
             yield from _draw(own, rng)
 
+    def term_fronts(self, fact: Fact) -> list[str] | None:
+        """The term cards a term card's reverse question picks options from, or None.
+
+        None unless the fact is a term card (`cards.reversible`): the other term
+        cards whose answer is of the same kind ("el gato" beside "el perro").
+        """
+        kind = self.card_kind(fact)
+        pool = self.index.term_fronts.get((fact.relation, kind or ""), [])
+        return pool if fact.subject in pool else None
+
     def subject_distractors(
-        self, relation: Relation, rights: set[str], avoid: str | None, rng: random.Random
+        self,
+        relation: Relation,
+        rights: set[str],
+        avoid: str | None,
+        rng: random.Random,
+        pool: Sequence[str] | None = None,
     ) -> list[Entity]:
         """Subjects for the options of a reverse question, each known to be wrong.
 
         A subject is known to be wrong only if the relation is `closed` and the deck
         states its values, none of which could be the one asked: a product whose
         maker the deck never names is not offered as "not made by Zhipu".
+
+        Args:
+            pool: The subjects to draw from (sorted); the relation's by default.
         """
         if not self.closed(relation):
             return []
         taken = {normalise(answer) for key in rights for answer in self.entity(key).ref.answers}
         chosen: list[Entity] = []
-        for key in _draw(self.index.relation_subjects[relation.key], rng):
+        if pool is None:
+            pool = self.index.relation_subjects[relation.key]
+        for key in _draw(pool, rng):
             if len(chosen) == CHOICES - 1:
                 break
             if key in rights or key == avoid:
@@ -275,6 +338,45 @@ def _draw(pool: Sequence[Any], rng: random.Random) -> Iterator[Any]:
         if index not in seen:
             seen.add(index)
             yield pool[index]
+
+
+def _card_neighbours(
+    kind: str, like: Value, rng: random.Random, as_of: DateValue
+) -> Iterator[TextValue]:
+    """Dates near a card's date at its precision, or its figure scaled (8 legs: 4, 16).
+
+    A card asks one question with one answer, so any other year or figure is wrong.
+    A figure is scaled only if the card writes it as the app does ("206 bones",
+    "$15 million"), so that the options look alike, and only if unhedged: "over 500"
+    would be true of a figure of over 1,000.
+    """
+    text = like.display.rstrip(".")
+    if kind.startswith("date:") and (date := parse_date(text)) is not None:
+        for near in _nearby_dates(DateValue(*date), rng):
+            if _not_after(near, as_of):
+                yield TextValue(near.display)
+    elif kind.startswith(("number:", "money:")) and (figure := _card_figure(text)) is not None:
+        for amount in _scaled(figure, rng):
+            yield TextValue(_with_amount(figure, amount).display)
+
+
+def _card_figure(text: str) -> Quantity | Money | None:
+    """The figure a card's answer states, if it is unhedged and written as the app writes it."""
+    parsed = parse_amount(text)
+    if parsed is None or parsed.qualifier is not None:
+        return None
+    amount = to_decimal(parsed.amount)
+    number: int | float = int(amount) if amount == amount.to_integral_value() else float(amount)
+    figure: Quantity | Money
+    if parsed.currency:
+        if parsed.rest:
+            return None
+        figure = Money(number, parsed.currency)
+    else:
+        # the unit as the card writes it ("°C"; the parser lowers it)
+        unit = text[len(text) - len(parsed.rest) :] if parsed.rest else ""
+        figure = Quantity(number, "%" if parsed.percent else unit)
+    return figure if figure.display == text else None
 
 
 def _not_after(date: DateValue, as_of: DateValue) -> bool:

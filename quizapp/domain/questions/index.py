@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from quizapp.domain.facts import DateValue, Deck, EntityRef, Fact, Money, Quantity, Value
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import to_decimal
+from quizapp.domain.questions.cards import answer_kind, is_card_relation, reversible
 from quizapp.domain.questions.compare import AROUND, INFINITY, interval, measure
 
 __all__ = ["Index", "NameIndex"]
@@ -80,6 +81,12 @@ class Index:
         self.roles: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self.with_role: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.amounts_in: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+        # Imported cards' answers by kind (`cards.answer_kind`): fact key -> kind, and
+        # (relation, kind) -> values, the only distractors of a card relation.
+        self.card_kinds: dict[str, str] = {}
+        self.values_of_kind: dict[tuple[str, str], list[Value]] = defaultdict(list)
+        # (relation, kind) -> subjects of term cards (`cards.reversible`), sorted by fact key
+        self.term_fronts: dict[tuple[str, str], list[str]] = defaultdict(list)
         for key in sorted(deck.entities):
             self.entities_of_type[deck.entities[key].type].append(key)
         seen: set[tuple[Any, ...]] = set()
@@ -99,6 +106,8 @@ class Index:
 
     def _add(self, fact: Fact, seen: set[tuple[Any, ...]]) -> None:
         pair = (fact.relation, fact.subject)
+        if is_card_relation(self.deck.relations[fact.relation]):
+            self._add_card(fact, seen)
         self.facts_of[pair].append(fact)
         self.relation_subjects[fact.relation].append(fact.subject)
         self.roles[fact.subject].add((fact.relation, "subject"))
@@ -125,6 +134,17 @@ class Index:
                 self.amounts_in[(fact.relation, measure(value))].append(to_decimal(value.amount))
             else:
                 self.subjects_with[(fact.relation, value.identity)].append(fact.subject)
+
+    def _add_card(self, fact: Fact, seen: set[tuple[Any, ...]]) -> None:
+        question = self.deck.entities[fact.subject].name
+        kinds = [answer_kind(question, value.display) for value in fact.values]
+        self.card_kinds[fact.key] = kinds[0]  # as cards.fact_kind
+        if reversible(question, kinds[0]) and len(fact.values) == 1:
+            self.term_fronts[(fact.relation, kinds[0])].append(fact.subject)
+        for kind, value in zip(kinds, fact.values, strict=True):
+            if ("kind", fact.relation, kind, value.identity) not in seen:
+                seen.add(("kind", fact.relation, kind, value.identity))
+                self.values_of_kind[(fact.relation, kind)].append(value)
 
     def subjects_matching(self, relation: str, value: Value, limit: int) -> list[str]:
         """Subjects of `relation` whose value could be `value`: at most `limit` + 1 of them."""

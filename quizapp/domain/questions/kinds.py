@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from quizapp.domain.facts import DateValue, EntityRef, Fact, Money, Quantity, TextValue, Value
+from quizapp.domain.facts import (
+    DateValue,
+    EntityRef,
+    Fact,
+    Money,
+    Quantity,
+    TextValue,
+    Value,
+    cloze_parts,
+)
 from quizapp.domain.grading import normalise
 from quizapp.domain.numbers import (
     format_amount,
@@ -13,6 +22,14 @@ from quizapp.domain.numbers import (
     parse_amount,
     parse_date,
     to_decimal,
+)
+from quizapp.domain.questions.cards import (
+    CARD_REVERSE,
+    card_statement,
+    describe_kind,
+    graded_as,
+    is_card_relation,
+    typeable,
 )
 from quizapp.domain.questions.context import CHOICES, Context, unique_texts, value_token
 from quizapp.domain.questions.model import Dropped, Question
@@ -43,22 +60,26 @@ def multiple_choice(context: Context, fact: Fact) -> Built:
     if relation.many:
         return
     kind = "multiple_choice"
-    if not context.closed(relation):
+    given = context.given_wrong(fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     value = fact.values[0]
-    wrong = context.distractors(fact, value, rng, CHOICES - 1)
-    if len(wrong) < CHOICES - 1:
-        yield _too_few(fact, kind, len(wrong), CHOICES - 1)
-        return
+    if given:
+        wrong = given
+    else:
+        wrong = [d.display for d in context.distractors(fact, value, rng, CHOICES - 1)]
+        if len(wrong) < CHOICES - 1:
+            yield _too_few(context, fact, kind, len(wrong), CHOICES - 1)
+            return
     prompt = ask_forward(relation.forward, context.entity(fact.subject).name, value)
-    if gives_away(prompt, value.display, (distractor.display for distractor in wrong)):
+    if not given and gives_away(prompt, value.display, wrong):
         reason = f"the question points at '{value.display}' by a word no other option has"
         yield Dropped(fact.key, kind, reason)
         return
-    choices = [value.display, *(distractor.display for distractor in wrong)]
+    choices = [value.display, *wrong]
     rng.shuffle(choices)
     yield context.question(
         fact,
@@ -85,7 +106,8 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     if not relation.many:
         return
     kind = "multiple_select"
-    if not context.closed(relation):
+    given = context.given_wrong(fact)
+    if not given and not context.closed(relation):
         yield _open_world(fact, kind)
         return
     rights = context.right_values(fact)
@@ -96,12 +118,15 @@ def multiple_select(context: Context, fact: Fact) -> Built:
     id = context.question_id(fact, kind)
     rng = context.rng(id)
     shown = list(rights)
-    needed = max(2, CHOICES - len(shown))
-    wrong = context.distractors(fact, fact.values[0], rng, needed)
-    if len(wrong) < needed:
-        yield _too_few(fact, kind, len(wrong), needed)
-        return
-    choices = [value.display for value in (*shown, *wrong)]
+    if given:
+        wrong = given
+    else:
+        needed = max(2, CHOICES - len(shown))
+        wrong = [d.display for d in context.distractors(fact, fact.values[0], rng, needed)]
+        if len(wrong) < needed:
+            yield _too_few(context, fact, kind, len(wrong), needed)
+            return
+    choices = [*(value.display for value in shown), *wrong]
     rng.shuffle(choices)
     correct = tuple(choice for choice in choices if choice in {v.display for v in shown})
     yield context.question(
@@ -127,11 +152,14 @@ def true_false(context: Context, fact: Fact) -> Built:
         return
     answer = TRUE if planned.true else FALSE
     subject = context.entity(fact.subject).name
+    prompt = state(relation.statement, subject, planned.value)
+    if context.card_kind(fact) is not None:
+        prompt = card_statement(subject, planned.value.display) or prompt
     yield context.question(
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=state(relation.statement, subject, planned.value),
+        prompt=prompt,
         answer=answer,
         accepted=(answer,),
         choices=(TRUE, FALSE),
@@ -147,7 +175,7 @@ def typed(context: Context, fact: Fact) -> Built:
         return
     kind = "typed"
     value = fact.values[0]
-    if word_for_word(fact, value):
+    if word_for_word(fact, value, context.card_kind(fact)):
         reason = f"'{value.display}' is free text: give it aliases or `accepted` answers"
         yield Dropped(fact.key, kind, reason + " to ask it as a typed question")
         return
@@ -161,19 +189,21 @@ def typed(context: Context, fact: Fact) -> Built:
         accepted=context.accepted(fact),
         choices=(),
         correct=unique_texts((value.display, *others)),
-        answer_kind=value.kind,
+        answer_kind=graded_as(context.card_kind(fact)) or value.kind,
     )
 
 
-def word_for_word(fact: Fact, value: Value) -> bool:
+def word_for_word(fact: Fact, value: Value, card_kind: str | None = None) -> bool:
     """Whether a typed answer would have to repeat a phrase word for word.
 
     A phrase of `LONG_TEXT_WORDS`+ words with no aliases and no accepted answers
     ("consumer-facing applications built on others' models") cannot be typed
-    fairly; a name or a short term can.
+    fairly; a name or a short term can, and so can an imported card's answer
+    that is a name or a date ("Leonardo da Vinci", "July 20, 1969": `cards.typeable`).
     """
     return (
-        isinstance(value, TextValue)
+        not typeable(card_kind)
+        and isinstance(value, TextValue)
         and len(value.text.split()) >= LONG_TEXT_WORDS
         and not value.aliases
         and not fact.accepted
@@ -188,8 +218,13 @@ def cloze(context: Context, fact: Fact) -> Built:
         reason = "no `cloze` given, and the value's text does not occur in the evidence"
         yield Dropped(fact.key, kind, reason)
         return
-    if text not in fact.evidence:
+    parts = cloze_parts(fact.evidence, text)
+    if len(parts) == 1:
         yield Dropped(fact.key, kind, f"cloze '{text}' does not occur in the evidence")
+        return
+    if _restates(context, fact):
+        reason = "the evidence is only the card's front and back: its cloze would repeat it"
+        yield Dropped(fact.key, kind, reason)
         return
     answer_kind, accepted = "text", (text,)
     if len(fact.values) == 1 and _names_value(text, fact.values[0]):
@@ -200,7 +235,7 @@ def cloze(context: Context, fact: Fact) -> Built:
         fact,
         kind,
         context.question_id(fact, kind),
-        prompt=cloze_prompt(fact.evidence, text, BLANK, context.entity(fact.subject)),
+        prompt=cloze_prompt(parts, text, BLANK, context.entity(fact.subject)),
         answer=text,
         accepted=accepted,
         choices=(),
@@ -209,11 +244,25 @@ def cloze(context: Context, fact: Fact) -> Built:
     )
 
 
+def _restates(context: Context, fact: Fact) -> bool:
+    """Whether the fact is a card whose evidence is only "front — back" (an imported card).
+
+    Its question is its subject ("{subject}"), so the cloze "front — ____" would ask
+    the typed question again.
+    """
+    relation = context.deck.relations[fact.relation]
+    if not is_card_relation(relation):
+        return False
+    subject = context.entity(fact.subject).name
+    said = normalise(fact.evidence)
+    return any(said == normalise(state(relation.statement, subject, v)) for v in fact.values)
+
+
 def _default_cloze(fact: Fact) -> str | None:
     if len(fact.values) != 1:
         return None
     texts = [*fact.values[0].answers, *_figure_texts(fact.values[0])]
-    return next((text for text in texts if text in fact.evidence), None)
+    return next((text for text in texts if len(cloze_parts(fact.evidence, text)) > 1), None)
 
 
 def _figure_texts(value: Value) -> list[str]:
@@ -243,8 +292,11 @@ def _names_value(text: str, value: Value) -> bool:
 def reverse(context: Context, fact: Fact) -> Built:
     """Ask for the subject from the value: typed, with options when they can be unambiguous."""
     relation = context.deck.relations[fact.relation]
-    if relation.reverse is None:
-        return
+    template, pool = relation.reverse, None
+    if template is None:
+        if (pool := context.term_fronts(fact)) is None:
+            return
+        template = CARD_REVERSE
     kind = "reverse"
     subject = context.entity(fact.subject)
     for value in fact.values:
@@ -258,10 +310,10 @@ def reverse(context: Context, fact: Fact) -> Built:
         everyone = [subject, *map(context.entity, others)]
         rng = context.rng(id)
         avoid = value.key if isinstance(value, EntityRef) else None
-        wrong = context.subject_distractors(relation, set(rights), avoid, rng)
+        wrong = context.subject_distractors(relation, set(rights), avoid, rng, pool)
         choices: tuple[str, ...] = ()
         correct = tuple(entity.name for entity in everyone)
-        prompt = ask_reverse(relation.reverse, value)
+        prompt = ask_reverse(template, value)
         names = [entity.name for entity in wrong]
         if len(wrong) == CHOICES - 1 and not gives_away(prompt, subject.name, names):
             options = [subject.name, *names]
@@ -271,7 +323,7 @@ def reverse(context: Context, fact: Fact) -> Built:
             fact,
             kind,
             id,
-            prompt=ask_reverse(relation.reverse, value, with_options=bool(choices)),
+            prompt=ask_reverse(template, value, with_options=bool(choices)),
             answer=subject.name,
             accepted=unique_texts(answer for entity in everyone for answer in entity.ref.answers),
             choices=choices,
@@ -288,7 +340,13 @@ def _open_world(fact: Fact, kind: str) -> Dropped:
     return Dropped(fact.key, kind, reason)
 
 
-def _too_few(fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+def _too_few(context: Context, fact: Fact, kind: str, found: int, needed: int) -> Dropped:
+    if (answers := context.card_kind(fact)) is not None:
+        reason = (
+            f"only {found} other answers of the deck are of the same kind "
+            f"({describe_kind(answers)}), {needed} needed"
+        )
+        return Dropped(fact.key, kind, reason)
     return Dropped(fact.key, kind, f"only {found} plausible distractors, {needed} needed")
 
 

@@ -32,6 +32,7 @@ class Question:
             tells the grader how to compare typed answers.
         near_misses: Other entities' names close enough to an accepted answer to pass
             as its typo; the grader refuses them (and answers closer to them).
+        image: Name of the deck's image shown with the question, or "".
     """
 
     id: str
@@ -49,6 +50,7 @@ class Question:
     source: str
     answer_kind: str
     near_misses: tuple[str, ...] = ()
+    image: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the question as JSON-compatible data (one line of the JSONL export)."""
@@ -67,7 +69,10 @@ class Question:
             "evidence": self.evidence,
             "source": self.source,
             "answer_kind": self.answer_kind,
-        } | ({"near_misses": list(self.near_misses)} if self.near_misses else {})
+        } | (
+            ({"near_misses": list(self.near_misses)} if self.near_misses else {})
+            | ({"image": self.image} if self.image else {})
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Question:
@@ -88,6 +93,7 @@ class Question:
             source=data["source"],
             answer_kind=data["answer_kind"],
             near_misses=tuple(data.get("near_misses", ())),
+            image=data.get("image", ""),
         )
 
 

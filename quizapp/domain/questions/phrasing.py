@@ -140,13 +140,14 @@ def _whole_words(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
-def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> str:
-    """The evidence with `blanked` replaced by `blank`, naming the subject if it does not.
+def cloze_prompt(parts: list[str], blanked: str, blank: str, subject: Entity) -> str:
+    """The evidence (cut at `blanked` by `facts.cloze_parts`) with `blank` in each cut,
+    naming the subject if it does not.
 
     A sentence taken from its paragraph often says "the firm" or "she"; without
     the subject's name the gap cannot be filled ("The firm is developing ____").
     """
-    prompt = _trim(evidence.replace(blanked, blank), blank)
+    prompt = _trim(blank.join(parts), blank)
     names = [subject.name, *subject.aliases]
     if subject.type == "person" and " " in subject.name:
         names.append(subject.name.rsplit(" ", 1)[1])  # "Cavendish was born in ____."
@@ -154,6 +155,8 @@ def cloze_prompt(evidence: str, blanked: str, blank: str, subject: Entity) -> st
     name = subject.name.strip()
     sentence = blank in name or name.endswith((".", "?", "!")) or len(name.split()) > _LONGEST_NAME
     if sentence or any(mentions(prompt, name) or mentions(blanked, name) for name in names):
+        return prompt
+    if mentions(name, blanked):  # "four to watch: ... these ____ companies" gives it away
         return prompt
     return f"{subject.name}: {prompt}"
 

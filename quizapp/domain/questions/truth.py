@@ -26,7 +26,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
-from quizapp.domain.facts import Fact, Value
+from quizapp.domain.facts import Fact, TextValue, Value
 from quizapp.domain.questions.context import Context
 
 __all__ = ["KIND", "Statement", "statement_for"]
@@ -68,6 +68,8 @@ def _false_value(context: Context, fact: Fact, value: Value, rng: random.Random)
     Whether there is one is decided without the seed (so that which questions exist
     never depends on it); which one is stated depends on the seed.
     """
+    if given := context.given_wrong(fact):  # the author's own wrong options are surest
+        return TextValue(rng.choice(given))
     fixed = random.Random(f"exists:{context.question_id(fact, KIND)}")
     surely = context.distractors(fact, fixed.choice(fact.values), fixed, 1, statement=True)
     if not surely:

@@ -13,17 +13,21 @@ user's timezone is only used to find where a study day begins.
 
 Where each part lives: `states` (StudyState, MemoryState, settings, limits), `reviews`
 (the fsrs wrapper: review, preview, retrievability, proposed rating, lapse), `days`
-(the 4 a.m. study day), `queue` (overdue priority, queue order). Every public name
-is re-exported here, so callers write `scheduling.review(...)`.
+(the 4 a.m. study day), `queue` (overdue priority, queue order), `optimizer` (FSRS
+parameters fitted to a learner's reviews), `workload` (what each retention costs),
+`exam` (facts to bring forward before an exam), `balance` (load balancing, easy days).
+Every public name is re-exported here, so callers write `scheduling.review(...)`.
 """
 
 from fsrs import Rating
 
+from quizapp.domain.scheduling import balance, calibration, exam, optimizer, workload
 from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
     FAST_ANSWER_SECONDS,
     format_interval,
+    is_leech,
     lapse_now,
     preview_intervals,
     propose_rating,
@@ -32,6 +36,7 @@ from quizapp.domain.scheduling.reviews import (
 )
 from quizapp.domain.scheduling.states import (
     DEFAULT_DESIRED_RETENTION,
+    DEFAULT_LEECH_THRESHOLD,
     DEFAULT_LIMITS,
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
@@ -46,6 +51,7 @@ from quizapp.domain.scheduling.states import (
 
 __all__ = [
     "DEFAULT_DESIRED_RETENTION",
+    "DEFAULT_LEECH_THRESHOLD",
     "DEFAULT_LIMITS",
     "DEFAULT_NEW_PER_DAY",
     "DEFAULT_REVIEWS_PER_DAY",
@@ -58,10 +64,15 @@ __all__ = [
     "Rating",
     "SchedulerSettings",
     "StudyState",
+    "balance",
+    "calibration",
     "day_end",
     "day_start",
+    "exam",
     "format_interval",
+    "is_leech",
     "lapse_now",
+    "optimizer",
     "overdue_priority",
     "preview_intervals",
     "propose_rating",
@@ -69,4 +80,5 @@ __all__ = [
     "retrievability",
     "review",
     "study_date",
+    "workload",
 ]

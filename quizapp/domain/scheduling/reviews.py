@@ -45,7 +45,9 @@ def _scheduler(settings: SchedulerSettings) -> fsrs.Scheduler:
     # settings, so one instance per distinct settings value is enough.
     # review_card() copies the card and never mutates the scheduler, so
     # sharing an instance between requests is safe.
+    parameters = {} if settings.parameters is None else {"parameters": settings.parameters}
     return fsrs.Scheduler(
+        **parameters,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,
@@ -261,3 +263,16 @@ def lapse_now(state: MemoryState, now: datetime) -> MemoryState:
     if state.due <= now:
         return state
     return replace(state, due=now)
+
+
+def is_leech(lapses: int, threshold: int) -> bool:
+    """Whether a fact forgotten `lapses` times is a leech (Anki: 8 by default).
+
+    Args:
+        lapses: Times the fact was forgotten in review (Again on a REVIEW item).
+        threshold: The learner's leech threshold (>= 1).
+
+    Returns:
+        True from the `threshold`-th lapse on.
+    """
+    return lapses >= threshold

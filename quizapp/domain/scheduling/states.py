@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,9 @@ MAX_DESIRED_RETENTION = 0.97
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
 ROLLOVER_HOUR = 4
+FSRS_PARAMETER_COUNT = 21  # FSRS-6
+# A fact forgotten this many times (lapses) is a leech, as Anki's default.
+DEFAULT_LEECH_THRESHOLD = 8
 
 
 class StudyState(enum.StrEnum):
@@ -163,6 +167,8 @@ class SchedulerSettings:
         maximum_interval: Longest interval in days.
         enable_fuzzing: Whether `fsrs` spreads review intervals by a few
             percent so facts learnt together don't stay due together.
+        parameters: The learner's 21 FSRS-6 weights, fitted to their own reviews
+            (`optimizer`); None for the defaults of `fsrs`.
 
     Raises:
         ValueError: If a value is outside its allowed range.
@@ -173,8 +179,17 @@ class SchedulerSettings:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36_500
     enable_fuzzing: bool = True
+    parameters: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.parameters is not None:
+            weights = tuple(float(w) for w in self.parameters)
+            if len(weights) != FSRS_PARAMETER_COUNT or not all(math.isfinite(w) for w in weights):
+                raise ValueError(
+                    f"parameters must be {FSRS_PARAMETER_COUNT} finite numbers, "
+                    f"got {self.parameters!r}"
+                )
+            object.__setattr__(self, "parameters", weights)
         retention = self.desired_retention
         if (
             isinstance(retention, bool)

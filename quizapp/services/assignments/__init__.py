@@ -19,10 +19,17 @@ shows in no gradebook.
 
 Where each part lives: `making` (create, delete), `reading` (access, summaries),
 `students` (a student's view, start), `gradebook` (reports, class gradebook, live
-columns), `csv_export` (the CSV files). Every public name is re-exported here, so
-callers write `assignment_service.start(...)`.
+columns), `csv_export` (the CSV files), `analysis` (item analysis, accepting an
+answer). Every public name is re-exported here, so callers write
+`assignment_service.start(...)`.
 """
 
+from quizapp.services.assignments.analysis import (
+    Accepted,
+    ItemAnalysisReport,
+    accept_answer,
+    item_analysis,
+)
 from quizapp.services.assignments.csv_export import (
     ASSIGNMENT_CSV_COLUMNS,
     assignment_csv,
@@ -57,14 +64,17 @@ from quizapp.services.assignments.students import (
 __all__ = [
     "ASSIGNMENT_CSV_COLUMNS",
     "TITLE_MAX",
+    "Accepted",
     "AssignmentClosed",
     "AssignmentReport",
     "AssignmentSpec",
     "ClassGradebook",
+    "ItemAnalysisReport",
     "LiveColumn",
     "StudentHistory",
     "StudentRow",
     "StudentView",
+    "accept_answer",
     "assignment_csv",
     "assignment_report",
     "class_assignments",
@@ -73,6 +83,7 @@ __all__ = [
     "delete_assignment",
     "get_assignment",
     "gradebook_csv",
+    "item_analysis",
     "live_label",
     "start",
     "student_assignments",

@@ -109,6 +109,8 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
             seconds_left=(
                 None if deadline is None else max(0, int((deadline - now).total_seconds()))
             ),
+            deck=view.get("deck") or "",
+            image=view.get("image") or "",
         )
 
 
@@ -170,11 +172,14 @@ def answer(
     if not is_request_id(request_id):
         raise ServiceError("This answer came without a valid form id. Reload the page.")
     try:
-        return _answer(user, attempt_id, position, question_id, response, request_id, now)
+        result = _answer(user, attempt_id, position, question_id, response, request_id, now)
     except IntegrityError:
         # Two submissions raced past the check; the first one's answer stands.
         db.session.rollback()
         return feedback(user, attempt_id, position, replayed=True)
+    if result.finished and not result.replayed:
+        _submitted(attempt_id)
+    return result
 
 
 def _answer(user, attempt_id, position, question_id, response, request_id, now) -> Feedback:
@@ -279,11 +284,23 @@ def finish(user: User, attempt_id: int, *, now: datetime) -> QuizAttempt:
     """
     with write_transaction():
         attempt = get_attempt(user, attempt_id, for_update=True)
-        if not attempt.is_finished:
+        newly_finished = not attempt.is_finished
+        if newly_finished:
             points = [r.points for _, r in _attempt_questions(attempt) if r is not None]
             attempt.score = quiz_domain.total_score(points)
             attempt.finished_at = now
+    if newly_finished:
+        _submitted(attempt_id)
     return attempt
+
+
+def _submitted(attempt_id: int) -> None:
+    """After the commit that finished an attempt: an assignment's listeners hear of it."""
+    from quizapp.services.assignments.submitted import submitted
+
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is not None and attempt.assignment_id is not None:
+        submitted(attempt)
 
 
 def result(user: User, attempt_id: int) -> QuizResult:

@@ -42,6 +42,8 @@ class ShownQuestion:
         input: "choice", "select" or "text".
         time_limit: Seconds per question, or None.
         seconds_left: Whole seconds left on the server clock, or None without a limit.
+        deck: Key of the question's deck (where its image is).
+        image: Name of the deck's image shown with the question, or "".
     """
 
     attempt_id: int
@@ -55,6 +57,8 @@ class ShownQuestion:
     input: str
     time_limit: int | None
     seconds_left: int | None
+    deck: str = ""
+    image: str = ""
 
     @property
     def expired(self) -> bool:

@@ -7,7 +7,7 @@ say and takes the count back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +27,9 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Question, User
 from quizapp.models.study import ReviewLog, StudyItem
 from quizapp.services import NotFound, ServiceError, is_request_id, review_days, write_transaction
+from quizapp.services.study.balancing import balanced
 from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
-from quizapp.services.study.settings import get_prefs
+from quizapp.services.study.settings import Prefs, get_prefs
 
 # Longer than this is a learner who walked away: the time is capped, not trusted.
 MAX_ELAPSED_MS = 10 * 60 * 1000
@@ -49,10 +50,22 @@ class Feedback:
     judgement: grading.Judgement | None  # None: the learner only revealed the answer
     proposed: Rating | None
     elapsed_ms: int
+    # The learner said "I was right" to a typed answer judged wrong.
+    claimed_right: bool = False
 
     @property
     def revealed(self) -> bool:
         return self.judgement is None
+
+    @property
+    def can_claim(self) -> bool:
+        """Whether "I was right" is offered: a typed answer the grader judged wrong."""
+        return _may_claim(self.card.question, self.judgement) and not self.claimed_right
+
+
+def _may_claim(question: questions_domain.Question, judgement: grading.Judgement | None) -> bool:
+    # Only typed answers: a choice is right or wrong by the options, not by the grader.
+    return judgement is not None and not judgement.correct and not question.choices
 
 
 def _clean_response(
@@ -72,13 +85,21 @@ def _clean_elapsed(elapsed_ms: object) -> int:
 
 
 def _judge(
-    question: questions_domain.Question, response: str | tuple[str, ...] | None, elapsed_ms: int
-) -> tuple[grading.Judgement | None, Rating | None]:
+    question: questions_domain.Question,
+    response: str | tuple[str, ...] | None,
+    elapsed_ms: int,
+    claimed_right: bool = False,
+) -> tuple[grading.Judgement | None, Rating | None, bool]:
+    """The verdict, the proposed rating, and whether a claim of "I was right" holds
+    (it does on a typed answer judged wrong, and then the rating is a right answer's)."""
     if response is None:
-        return None, None
+        return None, None, False
     judgement = grading.judge(question, response)
-    proposed = scheduling.propose_rating(judgement.correct, elapsed_ms / 1000, question.kind)
-    return judgement, proposed
+    claimed = claimed_right and _may_claim(question, judgement)
+    proposed = scheduling.propose_rating(
+        judgement.correct or claimed, elapsed_ms / 1000, question.kind
+    )
+    return judgement, proposed, claimed
 
 
 def _shown_card(user: User, item_id: object, question_id: object, version: object, now):
@@ -106,8 +127,12 @@ def check(
     response: str | Sequence[str] | None,
     elapsed_ms: int,
     now: datetime,
+    claimed_right: bool = False,
 ) -> Feedback:
     """Grade an answer and propose a rating. Writes nothing.
+
+    With `claimed_right` ("I was right" on a typed answer judged wrong) the rating
+    proposed is a right answer's; asking again gives the same feedback.
 
     Raises:
         NotFound: Not one of the user's items.
@@ -117,8 +142,8 @@ def check(
     shown = _shown_card(user, item_id, question_id, version, now)
     cleaned = _clean_response(shown.question, response)
     elapsed = _clean_elapsed(elapsed_ms)
-    judgement, proposed = _judge(shown.question, cleaned, elapsed)
-    return Feedback(shown, cleaned, judgement, proposed, elapsed)
+    judgement, proposed, claimed = _judge(shown.question, cleaned, elapsed, claimed_right)
+    return Feedback(shown, cleaned, judgement, proposed, elapsed, claimed)
 
 
 @dataclass(frozen=True)
@@ -153,6 +178,7 @@ def answer(
     elapsed_ms: int,
     now: datetime,
     fuzzing: bool = True,
+    claimed_right: bool = False,
 ) -> AnswerResult:
     """Record a review rated `rating` and reschedule the item.
 
@@ -167,6 +193,8 @@ def answer(
         elapsed_ms: How long they took.
         now: When the review happens.
         fuzzing: Whether fsrs may spread the interval a little (off in tests).
+        claimed_right: The learner said "I was right" (logged as an override; ignored
+            unless the answer is typed and judged wrong).
 
     Returns:
         The review, and whether it had been recorded already.
@@ -180,7 +208,8 @@ def answer(
     if not is_request_id(request_id):
         raise ServiceError("The form is missing its request id. Reload the page.")
     elapsed = _clean_elapsed(elapsed_ms)
-    settings = get_prefs(user).scheduler(fuzzing)
+    prefs = get_prefs(user)
+    settings = prefs.scheduler(fuzzing)
     try:
         with write_transaction() as session:
             item = _locked_item(session, user, item_id)
@@ -196,9 +225,23 @@ def answer(
             question_row = _active_question(item, question_id)
             question = questions_domain.Question.from_dict(question_row.payload)
             cleaned = _clean_response(question, response)
-            judgement, _ = _judge(question, cleaned, elapsed)
+            judgement, _, claimed = _judge(question, cleaned, elapsed, claimed_right)
             before = item.memory
-            after = scheduling.review(before, rating, now, settings, item_id=item.id)
+            if settings.enable_fuzzing and prefs.load_balance:
+                # Balancing takes the place of fsrs's uniform fuzz, within the same range.
+                unfuzzed = replace(settings, enable_fuzzing=False)
+                after = scheduling.review(before, rating, now, unfuzzed, item_id=item.id)
+                after = balanced(
+                    session,
+                    user.id,
+                    item.id,
+                    prefs,
+                    after,
+                    now,
+                    maximum_interval=settings.maximum_interval,
+                )
+            else:
+                after = scheduling.review(before, rating, now, settings, item_id=item.id)
             log = _review_log(
                 item,
                 question_row,
@@ -210,10 +253,11 @@ def answer(
                 correct=None if judgement is None else judgement.correct,
                 elapsed_ms=elapsed,
                 reviewed_at=now,
+                claimed_right=claimed,
             )
             session.add(log)
-            review_days.record(session, log, get_prefs(user).timezone)
-            _reschedule(item, before, after, rating, question_row.kind)
+            review_days.record(session, log, prefs.timezone)
+            _reschedule(item, before, after, rating, question_row.kind, prefs)
             session.flush()
             return AnswerResult(log, replayed=False)
     except IntegrityError:
@@ -276,12 +320,20 @@ def _review_log(
 
 
 def _reschedule(
-    item: StudyItem, before: MemoryState, after: MemoryState, rating: Rating, kind: str
+    item: StudyItem,
+    before: MemoryState,
+    after: MemoryState,
+    rating: Rating,
+    kind: str,
+    prefs: Prefs,
 ) -> None:
     item.set_memory(after)
     item.reps += 1
     if before.state is StudyState.REVIEW and rating == Rating.Again:
         item.lapses += 1
+        if scheduling.is_leech(item.lapses, prefs.leech_threshold) and not item.leech:
+            item.leech = True
+            item.suspended = prefs.leech_suspend
     item.last_kind = kind
     item.version += 1
 
@@ -335,6 +387,12 @@ def undo(user: User, review_id: int, now: datetime) -> ReviewLog:
         )
         item.set_memory(log.memory_before)
         item.reps = log.reps_before
+        if item.leech and not scheduling.is_leech(
+            log.lapses_before, get_prefs(user).leech_threshold
+        ):
+            # This review made it a leech: undone, it is not one (nor suspended as one).
+            item.leech = False
+            item.suspended = False
         item.lapses = log.lapses_before
         item.last_kind = log.last_kind_before
         item.version += 1

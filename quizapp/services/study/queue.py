@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, func, literal, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.types import Float
 
 from quizapp.domain import scheduling
 from quizapp.domain.scheduling import (
@@ -20,7 +17,9 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Fact, User
 from quizapp.models.study import DeckStudyLimits, ReviewLog, StudyItem
 from quizapp.services import write_transaction
+from quizapp.services.study.exams import ExamToday, exams_today, next_in_share
 from quizapp.services.study.settings import Prefs, get_prefs
+from quizapp.services.study.sql import _epoch_days, epoch_days
 from quizapp.services.study_items import get_or_create_items
 
 LEARNING_STATES = (StudyState.LEARNING.value, StudyState.RELEARNING.value)
@@ -53,26 +52,31 @@ def enroll(user: User, deck: Deck, now: datetime) -> int:
     return len(missing)
 
 
-class epoch_days(FunctionElement):
-    """Days since 1970-01-01 UTC of a timestamp column, as a float, on SQLite and PostgreSQL."""
+@dataclass(frozen=True)
+class Enrolment:
+    """How many of a deck's active facts the learner studies."""
 
-    type = Float()
-    inherit_cache = True
+    studied: int
+    total: int
 
-
-@compiles(epoch_days, "sqlite")
-def _epoch_days_sqlite(element, compiler, **kw):
-    # UTCDateTime stores naive UTC text on SQLite; julianday() reads it.
-    return f"(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5)"
-
-
-@compiles(epoch_days, "postgresql")
-def _epoch_days_postgresql(element, compiler, **kw):
-    return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"
+    @property
+    def missing(self) -> int:
+        return max(self.total - self.studied, 0)
 
 
-def _epoch_days(moment: datetime) -> float:
-    return moment.timestamp() / 86_400.0
+def enrolment(user: User, deck: Deck) -> Enrolment:
+    """The learner's items in `deck` against its active facts: a quiz enrols only the
+    facts missed in it, and the learner should see that the rest exist."""
+    active = select(Fact.id).where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(active.subquery())) or 0
+    studied = db.session.scalar(
+        select(func.count(StudyItem.id)).where(
+            StudyItem.user_id == user.id,
+            StudyItem.deck_id == deck.id,
+            StudyItem.fact_id.in_(active),
+        )
+    )
+    return Enrolment(studied or 0, total)
 
 
 @dataclass(frozen=True)
@@ -87,14 +91,25 @@ class _Budget:
     # In "all decks": what is left of each deck's own limit (decks with limits only).
     new_by_deck: dict[int, int] = field(default_factory=dict)
     reviews_by_deck: dict[int, int] = field(default_factory=dict)
+    # Exams ahead in this scope, each with what is left of today's share of at-risk facts.
+    exams: tuple[tuple[ExamToday, int], ...] = ()
 
 
 def _done_today(user_id: int, since: datetime, deck_id: int | None = None) -> dict:
-    """New facts introduced and REVIEW items reviewed since `since`, by deck."""
+    """New facts introduced, REVIEW items reviewed, and of those the ones reviewed before
+    they were due (brought forward for an exam) since `since`, by deck."""
     is_new = case((ReviewLog.state_before == StudyState.NEW.value, 1), else_=0)
     is_review = case((ReviewLog.state_before == StudyState.REVIEW.value, 1), else_=0)
+    is_early = case(
+        (
+            (ReviewLog.state_before == StudyState.REVIEW.value)
+            & (ReviewLog.due_before > ReviewLog.reviewed_at),
+            1,
+        ),
+        else_=0,
+    )
     query = (
-        select(ReviewLog.deck_id, func.sum(is_new), func.sum(is_review))
+        select(ReviewLog.deck_id, func.sum(is_new), func.sum(is_review), func.sum(is_early))
         .where(
             ReviewLog.user_id == user_id,
             ReviewLog.reviewed_at >= since,
@@ -104,14 +119,17 @@ def _done_today(user_id: int, since: datetime, deck_id: int | None = None) -> di
     )
     if deck_id is not None:
         query = query.where(ReviewLog.deck_id == deck_id)
-    return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in db.session.execute(query)}
+    return {
+        row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
+        for row in db.session.execute(query)
+    }
 
 
 def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budget:
     since = scheduling.day_start(now, prefs.timezone)
     done = _done_today(user.id, since)
-    new_done = sum(n for n, _ in done.values())
-    reviews_done = sum(r for _, r in done.values())
+    new_done = sum(n for n, _, _ in done.values())
+    reviews_done = sum(r for _, r, _ in done.values())
     new_left = max(prefs.new_per_day - new_done, 0)
     reviews_left = max(prefs.reviews_per_day - reviews_done, 0)
     limits = DeckStudyLimits
@@ -123,13 +141,19 @@ def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budg
     new_by_deck = {}
     reviews_by_deck = {}
     for deck_id, new_limit, review_limit in limit_rows:
-        deck_new, deck_reviews = done.get(deck_id, (0, 0))
+        deck_new, deck_reviews, _ = done.get(deck_id, (0, 0, 0))
         new_by_deck[deck_id] = max(new_limit - deck_new, 0)
         reviews_by_deck[deck_id] = max(review_limit - deck_reviews, 0)
+    exams = tuple(
+        (exam, max(exam.quota - done.get(exam.deck_id, (0, 0, 0))[2], 0))
+        for exam in exams_today(user, prefs, now)
+        if deck is None or exam.deck_id == deck.id
+    )
     if deck is not None:
         return _Budget(
             min(new_left, new_by_deck.get(deck.id, new_left)),
             min(reviews_left, reviews_by_deck.get(deck.id, reviews_left)),
+            exams=exams,
         )
     return _Budget(
         new_left,
@@ -138,14 +162,28 @@ def _budget(user: User, prefs: Prefs, deck: Deck | None, now: datetime) -> _Budg
         frozenset(d for d, left in reviews_by_deck.items() if left == 0),
         new_by_deck,
         reviews_by_deck,
+        exams,
     )
 
 
-def _active(user_id: int, deck: Deck | None, state_condition):
-    """This user's items (in one deck or all) whose fact is not retired, by state."""
+def _active(user_id: int, deck: Deck | None, state_condition, now: datetime):
+    """This user's items (in one deck or all) whose fact is not retired and that are not
+    suspended or buried at `now`, by state.
+
+    Suspended and buried items are few, like retired facts: each is a short list read
+    from its own index, and the queue index holds `id`, so the queue never reads the table.
+    """
     retired = select(Fact.id).where(Fact.retired_at.is_not(None))
+    suspended = select(StudyItem.id).where(
+        StudyItem.user_id == user_id, StudyItem.suspended.is_(True)
+    )
+    buried = select(StudyItem.id).where(StudyItem.user_id == user_id, StudyItem.buried_until > now)
     query = select(StudyItem.id, StudyItem.due).where(
-        StudyItem.user_id == user_id, state_condition, StudyItem.fact_id.not_in(retired)
+        StudyItem.user_id == user_id,
+        state_condition,
+        StudyItem.fact_id.not_in(retired),
+        StudyItem.id.not_in(suspended),
+        StudyItem.id.not_in(buried),
     )
     if deck is not None:
         query = query.where(StudyItem.deck_id == deck.id)
@@ -154,7 +192,7 @@ def _active(user_id: int, deck: Deck | None, state_condition):
 
 def _candidates(user_id: int, deck: Deck | None, state: str, now: datetime):
     """Due items in one state. Only columns of the queue index are read."""
-    return _active(user_id, deck, StudyItem.state == state).where(StudyItem.due <= now)
+    return _active(user_id, deck, StudyItem.state == state, now).where(StudyItem.due <= now)
 
 
 def _first(query) -> tuple[int, datetime] | None:
@@ -187,6 +225,11 @@ def _next_item_id(user: User, deck: Deck | None, now: datetime, budget: _Budget)
         found = _first(reviews)
         if found is not None:
             return found[0]
+    for exam, left in budget.exams:
+        if left > 0:
+            found_id = next_in_share(user.id, exam, exam.quota - left, now)
+            if found_id is not None:
+                return found_id
     if budget.new_left > 0:
         new = _candidates(user.id, deck, StudyState.NEW.value, now).order_by(
             StudyItem.due, StudyItem.id
@@ -242,14 +285,14 @@ def _counts(user: User, deck: Deck | None, now: datetime, prefs: Prefs, budget: 
     start = scheduling.day_start(now, prefs.timezone)
     learning = db.session.scalar(
         select(func.count()).select_from(
-            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES))
+            _active(user.id, deck, StudyItem.state.in_(LEARNING_STATES), now)
             .where(StudyItem.due < end)
             .subquery()
         )
     )
 
     def part(state: str, due, left: int, by_deck: dict[int, int]) -> int:
-        query = _active(user.id, deck, StudyItem.state == state).where(due)
+        query = _active(user.id, deck, StudyItem.state == state, now).where(due)
         if deck is not None or not by_deck:
             return _capped_count(query, left)
         # In "all decks", a deck with its own limit counts up to that limit.
@@ -261,6 +304,8 @@ def _counts(user: User, deck: Deck | None, now: datetime, prefs: Prefs, budget: 
     review = part(
         StudyState.REVIEW.value, StudyItem.due < end, budget.reviews_left, budget.reviews_by_deck
     )
+    # What is left of today's share of facts brought forward for an exam.
+    review += sum(left for _, left in budget.exams)
     new = part(StudyState.NEW.value, StudyItem.due <= now, budget.new_left, budget.new_by_deck)
     done_query = select(func.count(ReviewLog.id)).where(
         ReviewLog.user_id == user.id,

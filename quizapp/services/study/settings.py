@@ -4,10 +4,12 @@ or the browser), and per-deck limits.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select
@@ -25,6 +27,7 @@ from quizapp.models.study import DeckStudyLimits, StudySettings
 from quizapp.services import ServiceError, write_transaction
 
 MAX_DAILY_LIMIT = 9999
+MAX_LEECH_THRESHOLD = 99
 
 
 TIMEZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
@@ -39,13 +42,23 @@ class Prefs:
     reviews_per_day: int
     timezone: str
     timezone_chosen: bool
+    # The learner's fitted FSRS parameters; None: the defaults.
+    parameters: tuple[float, ...] | None = None
+    leech_threshold: int = scheduling.DEFAULT_LEECH_THRESHOLD
+    leech_suspend: bool = False
+    load_balance: bool = True
+    easy_days: frozenset[int] = frozenset()  # light weekdays, Monday 0
 
     @property
     def limits(self) -> DailyLimits:
         return DailyLimits(self.new_per_day, self.reviews_per_day)
 
     def scheduler(self, fuzzing: bool) -> SchedulerSettings:
-        return SchedulerSettings(desired_retention=self.desired_retention, enable_fuzzing=fuzzing)
+        return SchedulerSettings(
+            desired_retention=self.desired_retention,
+            enable_fuzzing=fuzzing,
+            parameters=self.parameters,
+        )
 
 
 @cache
@@ -83,8 +96,23 @@ def get_prefs(user: User) -> Prefs:
             False,
         )
     return Prefs(
-        row.desired_retention, row.new_per_day, row.reviews_per_day, timezone, row.timezone_chosen
+        row.desired_retention,
+        row.new_per_day,
+        row.reviews_per_day,
+        timezone,
+        row.timezone_chosen,
+        parameters=_parameters(row.fsrs_parameters),
+        leech_threshold=row.leech_threshold,
+        leech_suspend=row.leech_suspend,
+        load_balance=row.load_balance,
+        easy_days=frozenset(int(d) for d in row.easy_days if d in "0123456"),
     )
+
+
+@lru_cache(maxsize=256)
+def _parameters(stored: str | None) -> tuple[float, ...] | None:
+    # Parsed once per distinct value: this runs on every study request.
+    return None if stored is None else tuple(float(w) for w in json.loads(stored))
 
 
 def _check_limit(name: str, value: object) -> int:
@@ -101,8 +129,12 @@ def update_settings(
     reviews_per_day: int,
     timezone: str,
     now: datetime,
+    leech_threshold: int | None = None,
+    leech_suspend: bool | None = None,
+    load_balance: bool | None = None,
+    easy_days: Collection[int] | None = None,
 ) -> Prefs:
-    """Save a user's study settings.
+    """Save a user's study settings (the leech, balancing and easy-day ones only when given).
 
     Raises:
         ServiceError: A value is out of range or the timezone is unknown.
@@ -120,6 +152,20 @@ def update_settings(
     _check_limit("Reviews per day", reviews_per_day)
     if not valid_timezone(timezone):
         raise ServiceError(f"Unknown timezone {timezone!r}: use a name like Europe/Berlin.")
+    if leech_threshold is not None and (
+        isinstance(leech_threshold, bool)
+        or not isinstance(leech_threshold, int)
+        or not 1 <= leech_threshold <= MAX_LEECH_THRESHOLD
+    ):
+        raise ServiceError(
+            f"The leech threshold must be a whole number from 1 to {MAX_LEECH_THRESHOLD}."
+        )
+    if easy_days is not None and not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in easy_days
+    ):
+        raise ServiceError("Light days are weekdays, Monday to Sunday.")
+    if easy_days is not None and len(set(easy_days)) == 7:
+        raise ServiceError("Leave at least one weekday that is not light.")
     with write_transaction() as session:
         row = session.get(StudySettings, user.id) or StudySettings(user_id=user.id)
         session.add(row)
@@ -128,6 +174,14 @@ def update_settings(
         row.reviews_per_day = reviews_per_day
         row.timezone_chosen = True
         row.updated_at = now
+        if leech_threshold is not None:
+            row.leech_threshold = leech_threshold
+        if leech_suspend is not None:
+            row.leech_suspend = bool(leech_suspend)
+        if load_balance is not None:
+            row.load_balance = bool(load_balance)
+        if easy_days is not None:
+            row.easy_days = "".join(str(d) for d in sorted(set(easy_days)))
         session.get(User, user.id).timezone = timezone
     return get_prefs(user)
 

@@ -58,6 +58,10 @@
         item.appendChild(answer);
       }
       if (q.warning) item.appendChild(element("p", q.warning, "flash flash-warning"));
+      if (q.verdict) {
+        var said = "“" + q.verdict.answer + "”: " + (q.verdict.correct ? "accepted" : "not accepted");
+        item.appendChild(element("p", said, "verdict " + (q.verdict.correct ? "ok" : "wrong")));
+      }
       list.appendChild(item);
     });
     if (list.children.length) output.appendChild(list);
@@ -80,6 +84,7 @@
     var body = new FormData(form);
     body.delete("submit");
     body.delete("then");
+    body.delete("picture"); // the preview needs no picture: don't send it at every keystroke
     var token = form.querySelector("input[name=csrf_token]");
     var number = ++sent;
     fetch(form.dataset.previewUrl, {
@@ -100,5 +105,8 @@
   relationSelect.addEventListener("change", showValueFields);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  // "Try an answer" sits in the preview panel, outside the form (form="fact-form")
+  var tried = document.getElementById("try_answer");
+  if (tried) tried.addEventListener("input", schedule);
   showValueFields();
 })();

@@ -1,6 +1,7 @@
 // Study keys, like Anki: Enter checks, Space shows the answer (Esc in an answer box,
 // where Space types a space; or Enter with the box empty), 1-9 pick an option,
-// 1-4 rate, Enter/Space take the highlighted rating, Ctrl+Z undoes the last answer.
+// 1-4 rate, Enter/Space take the highlighted rating, R says "I was right" to a typed
+// answer judged wrong, Ctrl+Z undoes the last answer.
 // Also fills the browser's timezone into the forms that ask for it.
 // Every page works without this file: these are shortcuts for the buttons.
 (function () {
@@ -79,6 +80,12 @@
     }
 
     if (rateForm) {
+      var claimForm = document.getElementById("claim-form");
+      if (claimForm && (key === "r" || key === "R") && !event.shiftKey) {
+        event.preventDefault();
+        send(claimForm);
+        return;
+      }
       if (/^[1-4]$/.test(key)) {
         event.preventDefault();
         send(rateForm, rateForm.querySelector('button[data-key="' + key + '"]'));

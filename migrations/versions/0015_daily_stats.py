@@ -5,7 +5,7 @@ review_day_zones the timezone each user's days are counted in. The upgrade count
 every existing review (not undone) once, in the user's timezone.
 
 Revision ID: 0013_daily_stats
-Revises: 0010_accounts
+Revises: 0014_scheduler
 Create Date: 2026-12-04 01:50:00
 
 """
@@ -21,7 +21,7 @@ from quizapp.domain.study import daily_tallies
 
 # revision identifiers, used by Alembic.
 revision = "0013_daily_stats"
-down_revision = "0010_accounts"
+down_revision = "0014_scheduler"
 branch_labels = None
 depends_on = None
 

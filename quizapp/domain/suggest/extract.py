@@ -1,0 +1,223 @@
+"""Run the patterns over a text's sentences and turn their matches into suggestions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
+from quizapp.domain.facts.presets import PRESETS
+from quizapp.domain.numbers import singular
+from quizapp.domain.suggest.mentions import OPEN, SHUT, Abstract, NameMatcher, abstract
+from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.text import blocks, check_size
+
+__all__ = ["Suggestion", "suggest"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fact the text seems to state.
+
+    Attributes:
+        relation: The key of a preset relation (or of the deck's relation of that key).
+        subject: The subject's name, as the text writes it.
+        value: The value: a name (for a relation whose value is an entity) or a value.
+        evidence: The sentence, as written.
+        duplicate: Whether the deck already states this fact.
+    """
+
+    relation: str
+    subject: str
+    value: str | Value
+    evidence: str
+    duplicate: bool = False
+
+    @property
+    def value_text(self) -> str:
+        """The value as a person writes it ("April 2023", "over $2 billion", "Jiang Daxin")."""
+        return self.value if isinstance(self.value, str) else self.value.display
+
+    @property
+    def identity(self) -> tuple:
+        """What makes two suggestions the same."""
+        value = self.value.casefold() if isinstance(self.value, str) else self.value.identity
+        return (self.relation, self.subject.casefold(), value)
+
+
+_INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
+# A name opening a clause (or named by its kind), followed by a verb: what a sentence is
+# about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
+# dates"; not "AI products").
+_SUBJECT = re.compile(
+    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) ){OPEN}E(\\d+){SHUT}"
+    r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
+    r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
+)
+
+
+def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
+    """Propose facts stated by a text, in the order of its sentences.
+
+    Args:
+        text: Plain text, Markdown or HTML, at most `MAX_TEXT_BYTES`.
+        deck: The deck the facts are for: its entities are recognised by name and
+            alias, and suggestions it already states are marked `duplicate`.
+
+    Returns:
+        The suggestions, without repeats.
+
+    Raises:
+        TextRefused: The text is empty or too long.
+    """
+    check_size(text)
+    names = NameMatcher(
+        [n for e in (deck.entities.values() if deck else ()) for n in (e.name, *e.aliases)]
+    )
+    found: dict[tuple, Suggestion] = {}
+    topic: str | None = None
+    for block in blocks(text):
+        sentence = abstract(block.text, names)
+        if block.heading:
+            names_here = [m.text for m in sentence.mentions if m.kind == "E"]
+            topic = names_here[0] if names_here else topic
+            continue
+        reader = _Reader(sentence, block.text, topic)
+        for pattern in PATTERNS:
+            for match in pattern.regex.finditer(sentence.text):
+                for suggestion in reader.read(pattern, match):
+                    found.setdefault(suggestion.identity, suggestion)
+        topic = reader.next_topic()
+    suggestions = list(found.values())
+    return _mark_duplicates(suggestions, deck) if deck else suggestions
+
+
+class _Reader:
+    """Reads the matches of one sentence, resolving "it" and "the company" to its topic."""
+
+    def __init__(self, sentence: Abstract, evidence: str, topic: str | None) -> None:
+        self.sentence = sentence
+        self.evidence = evidence
+        self.topic = topic
+        self.resolved: str | None = None  # what a pronoun of this sentence stood for
+        self.subjects: list[str] = []
+
+    def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
+        groups = match.groupdict()
+        relation = pattern.relation
+        preset = PRESETS[relation]
+        values = self.values(match, preset["value"], pattern.unit)
+        value_mentions = self.indices(match, ("v", "vs"))
+        subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
+        if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
+            if groups.get("q") is None:
+                return []
+            company = self.pronoun(match.start("q"), self.indices(match, ("s", "ss")))
+            values = [company] if company else []
+        if relation == "role" and groups.get("ss") and len(subjects) > 1:
+            values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
+        if relation == "role" and groups.get("former"):
+            relation = "former_role"
+        if pattern.proper:
+            subjects = [s for s in subjects if all(w[:1].isupper() for w in s.split())]
+        made = []
+        for subject in subjects:
+            for value in values:
+                if isinstance(value, str) and value.casefold() == subject.casefold():
+                    continue
+                made.append(Suggestion(relation, subject, value, self.evidence))
+        # What the sentence is about: the company of a product, else the subject.
+        self.subjects += [str(s.value) if s.relation == "developer" else s.subject for s in made]
+        return made
+
+    def values(self, match: re.Match[str], kind: str, unit: str) -> list[str | Value]:
+        groups = match.groupdict()
+        mentions = self.sentence.mentions
+        if kind in ENTITY_TYPES:
+            return [mentions[i].text for i in self.indices(match, ("v", "vs"))]
+        slot = {"date": "d", "money": "m", "number": "n"}.get(kind)
+        if slot is not None:
+            if groups.get(slot) is None:
+                return []
+            value = mentions[int(groups[slot])].value
+            if isinstance(value, Quantity) and unit and not value.unit:
+                value = replace(value, unit=unit)
+            return [value] if value is not None else []
+        text = self.sentence.restore(groups.get("t") or "").strip(" -–")
+        text = text.lower() if text.istitle() and " " not in text else text  # "Research-focused"
+        text = re.sub(r"^(?:the|a|an) ", "", text) if kind == "text" else text
+        return [TextValue(text)] if text else []
+
+    def names(self, match, one: str, many: str, phrase: str, pronoun: str, taken) -> list[str]:
+        groups = match.groupdict()
+        mentions = self.sentence.mentions
+        if groups.get(one) is not None:
+            return [mentions[int(groups[one])].text]
+        if groups.get(many) is not None:
+            return [mentions[int(i)].text for i in _INDEX.findall(groups[many])]
+        if groups.get(phrase) is not None:
+            return [self.phrase(groups[phrase])]
+        if groups.get(pronoun) is not None:
+            name = self.pronoun(match.start(pronoun), taken)
+            return [name] if name else []
+        # The subject is the sentence's topic ("backing from investors like Tencent").
+        name = self.pronoun(match.start(), taken)
+        return [name] if name else []
+
+    def phrase(self, text: str) -> str:
+        words = self.sentence.restore(text).strip()
+        return words[:1].upper() + words[1:] if words[:4].lower() == "the " else words
+
+    def indices(self, match: re.Match[str], slots: tuple[str, ...]) -> list[int]:
+        found = []
+        for slot in slots:
+            part = match.groupdict().get(slot)
+            if part is None:
+                continue
+            found += [int(part)] if part.isdigit() else [int(i) for i in _INDEX.findall(part)]
+        return found
+
+    def pronoun(self, position: int, taken: list[int]) -> str | None:
+        """What "it" stands for: the name the sentence is about if it comes before and is
+        not the value itself ("Minimax is known for its product"), else the running topic."""
+        for match in _SUBJECT.finditer(self.sentence.text, 0, position):
+            index = int(match.group(1))
+            if index not in taken:
+                self.resolved = self.sentence.mentions[index].text
+                return self.resolved
+            break
+        if self.topic is not None:
+            self.resolved = self.topic
+        return self.topic
+
+    def next_topic(self) -> str | None:
+        if self.resolved is not None:
+            return self.resolved
+        if self.subjects:
+            return self.subjects[0]
+        first = next(iter(self.sentence.mentions), None)
+        if first is not None and first.kind == "E" and self.sentence.text.startswith(OPEN):
+            return first.text
+        return self.topic
+
+
+def _mark_duplicates(suggestions: list[Suggestion], deck: Deck) -> list[Suggestion]:
+    keys = {}
+    for entity in deck.entities.values():
+        for name in (entity.name, *entity.aliases):
+            keys.setdefault(name.casefold(), entity.key)
+    stated = set()
+    for fact in deck.facts:
+        for value in fact.values:
+            stated.add((fact.relation, fact.subject, value.identity))
+    marked = []
+    for suggestion in suggestions:
+        value = suggestion.value
+        if isinstance(value, str):
+            identity = ("entity", keys.get(value.casefold(), value.casefold()))
+        else:
+            identity = value.identity
+        subject = keys.get(suggestion.subject.casefold())
+        duplicate = (suggestion.relation, subject, identity) in stated
+        marked.append(replace(suggestion, duplicate=duplicate))
+    return marked

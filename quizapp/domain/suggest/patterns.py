@@ -1,0 +1,375 @@
+"""The patterns that propose facts: for each preset relation, how sentences state it.
+
+A pattern is a regular expression over an abstract sentence (`mentions`), written
+with slots that `compile_pattern` expands:
+
+- `{S}` the subject (a name); `{SP}` a name or a pronoun ("it", "the company");
+  `{POSS}` a possessive ("Zhipu's", "its"); `{SS}` a list of subjects; `{SN}` a
+  subject that may be a noun phrase ("the double-helix structure of DNA", "radium").
+- `{V}`, `{VP}`, `{VPOSS}`, `{VS}` the same for the value.
+- `{D}` a date, `{M}` money, `{N}` a number, `{T}` words up to the end of the clause.
+- `{_}` a few words naming nothing, `{__}` a few words that may name things,
+  `{APPOS}` an optional aside between commas (", a French startup based in Grenoble,").
+
+Every repetition is bounded, so a pattern costs a bounded time per position of a
+sentence, and sentences are capped in length: the extractor is linear in the text.
+Patterns are written for the way English states a relation, never for one text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quizapp.domain.suggest.mentions import OPEN, SHUT
+
+__all__ = ["PATTERNS", "Pattern"]
+
+_E = f"{OPEN}E(?:\\d+){SHUT}"
+_PRONOUN = (
+    r"\b(?:[Ii]t|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
+    r"lab|platform|product|model|app|element|planet|city|country|team|maker))\b"
+)
+_POSSESSIVE = (
+    r"\b(?:[Ii]ts|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
+    r"lab|platform|product|model|app|city|country|maker)(?:'s|’s)|[Tt]heir)"
+)
+# A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
+# ("studied at A and B, Moonshot is ..."). A name followed by more words of its noun
+# phrase ("Beijing city government funds") is not the value itself.
+_END = (
+    r"(?![’']s)(?=\s*(?:[,.;:)(—–”\"]|$)|\s(?:and|or|in|on|at|to|with|for|among|as|who|"
+    r"which|that|but|since|before|after|from|by|is|was|are|were|has|have|had|its|their|"
+    r"over|under|until|when|while|said|says|told|spoke|joined|left|added)\b)"
+)
+_LIST = f"(?:the )?{_E}(?:(?:, (?:the )?{_E}){{0,9}},? (?:and|&) (?:the )?{_E})?"
+_ROLE = (
+    r"(?:vice president|president|chief executive|chief executive officer|CEO|CTO|chairman|"
+    r"chairwoman|chair|founder|co-founder|cofounder|veteran|researcher|executive|engineer|"
+    r"scientist|chemist|physicist|astronomer|biologist|mathematician|professor|minister|"
+    r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
+    r"manager|partner|officer|analyst|doctor|physician)s?"
+)
+_PRODUCT_NOUN = (
+    r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
+    r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
+    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope)s?"
+)
+_NOT_CONTENT = (
+    r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
+    r"who|which|that|as|for|of|two|three|both|its|their|his|her)\b"
+)
+_SLOTS = {
+    "{S}": f"(?:the )?{OPEN}E(?P<s>\\d+){SHUT}",
+    "{SP}": f"(?:(?:the )?{OPEN}E(?P<s>\\d+){SHUT}|(?P<p>{_PRONOUN}))",
+    "{POSS}": f"(?:{OPEN}E(?P<s>\\d+){SHUT}(?:'s|’s)|(?P<p>{_POSSESSIVE}))",
+    "{SS}": f"(?P<ss>{_LIST})",
+    "{SN}": (
+        f"(?P<sn>(?:[Tt]he )?(?:[a-z][\\w-]* ){{0,4}}?of (?:the )?{_E}|(?:the )?{_E}"
+        r"|\b[a-z][a-z-]{2,}\b)"
+    ),
+    "{V}": f"(?:the )?{OPEN}E(?P<v>\\d+){SHUT}",
+    "{VP}": f"(?:(?:the )?{OPEN}E(?P<v>\\d+){SHUT}|(?P<q>{_PRONOUN}))",
+    "{VPOSS}": f"(?:{OPEN}E(?P<v>\\d+){SHUT}(?:'s|’s)|(?P<q>{_POSSESSIVE}))",
+    "{VS}": f"(?P<vs>{_LIST})",
+    "{D}": f"{OPEN}D(?P<d>\\d+){SHUT}",
+    "{M}": f"{OPEN}M(?P<m>\\d+){SHUT}",
+    "{N}": f"{OPEN}N(?P<n>\\d+){SHUT}",
+    "{T}": (
+        f'(?P<t>(?:[^,.;:—()“”"{OPEN}{SHUT}]|{_E}){{2,80}}?)'
+        r"(?=\s*(?:[,.;:—(]|$)|\s(?:but|while|which|who|after|before|because|although|instead|"
+        r"rather|as well)\b)"
+    ),
+    "{_}": f"(?:[^{OPEN}{SHUT}]|{OPEN}[DMN]\\d+{SHUT}){{0,60}}?",
+    "{__}": r"[^.;]{0,100}?",
+    "{APPOS}": r"(?:,[^,]{1,100},)?",
+    "{ROLE}": _ROLE,
+    "{PRODUCT}": _PRODUCT_NOUN,
+    "{WORDS}": f"(?:(?!{_NOT_CONTENT})[\\w{OPEN}{SHUT}-]+ ){{0,4}}?",
+    "{LOWER}": r"(?:(?!(?:in|at|of|on|from|to|for|with)\b)[a-z][\w-]* ){0,4}?",
+}
+_SLOT = re.compile("|".join(re.escape(slot) for slot in _SLOTS))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One way of stating a relation.
+
+    Attributes:
+        relation: The preset relation it proposes.
+        regex: The compiled pattern over abstract sentences.
+        unit: The unit of a number value ("parameters").
+        proper: Whether the subject must be a proper name, every word capitalised
+            (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
+    """
+
+    relation: str
+    regex: re.Pattern[str]
+    unit: str = ""
+    proper: bool = False
+
+
+def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = False) -> Pattern:
+    """Expand the slots of a pattern and compile it.
+
+    A value at the very end of a pattern must end its noun phrase (`_END`); elsewhere
+    the words the pattern asks for next say where it ends.
+    """
+    expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
+    if source.endswith(("{V}", "{VS}")):
+        expanded += _END
+    return Pattern(relation, re.compile(expanded), unit, proper)
+
+
+_FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
+_FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
+# "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
+_PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
+_DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
+_SOURCES: list[tuple] = [
+    # --- founder ---
+    (
+        "founder",
+        rf"{{S}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} (?:in {{_}})?by "
+        r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
+    ),
+    (
+        "founder",
+        rf"^{_FOUNDED_CAP}(?: in {{_}})? by {{__}}{{VS}}(?:\s*\([^)]*\))?"
+        r"(?:,[^,]{1,120})?, {_}{S}(?= [a-z])",
+    ),
+    (
+        "founder",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who)? {_FOUNDED} "
+        r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
+    ),
+    ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
+    ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
+    ("founder", r"{S} (?:co-?)?founders? {VS}"),
+    # --- founded ---
+    (
+        "founded",
+        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}{_PLACE}"
+        r"(?: by [^.;]{1,120}?)? in {D}",
+    ),
+    ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
+    ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
+    ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
+    ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
+    (
+        "founder",
+        r"\bwhen (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|started|established|created|set) "
+        r"(?P<p>it|the company|the firm)\b",
+    ),
+    # --- headquarters ---
+    (
+        "headquarters",
+        r"{SP}{APPOS},? (?:is |was |are )?(?:now )?(?:headquartered|based) in "
+        r"(?:the city of )?{V}",
+    ),
+    ("headquarters", r"{SP}{APPOS}[^.;]{0,80}? and (?:is |was )?(?:headquartered|based) in {V}"),
+    ("headquarters", r"{S}, (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
+    ("headquarters", r"{POSS} (?:headquarters|head office|HQ) (?:is |are )?(?:located )?in {V}"),
+    # --- developer (subject: the product; value: the company) ---
+    (
+        "developer",
+        r"{VPOSS} {LOWER}{PRODUCT}(?: so far| to date| yet)?,? "
+        r"(?:called |named |dubbed )?{S}",
+    ),
+    ("developer", r"{VPOSS} {S} (?:[a-z][\w-]* ){0,2}?{PRODUCT}\b"),
+    ("developer", r"^{S}, {VPOSS} {LOWER}{PRODUCT}\b"),
+    (
+        "developer",
+        r"{S},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
+        r"released|unveiled|introduced) by {V}",
+    ),
+    (
+        "developer",
+        r"{VP}{APPOS} (?:has |had )?(?:also |recently )?(?:developed|built|launched|"
+        r"released|unveiled|introduced|created|makes|builds|develops) (?:its |a |an |the )?"
+        r"{LOWER}{S}",
+    ),
+    (
+        "developer",
+        r"{VP} is (?:best |mostly |mainly )?known for (?:building|making|creating|"
+        r"developing|its {LOWER}{PRODUCT}) {S}",
+    ),
+    (
+        "developer",
+        r"{VP}{APPOS} (?:is |are )?(?:developing|building) [^.;]{0,120}?"
+        r"\b(?:including|such as) {SS}",
+    ),
+    ("developer", r"^{VPOSS} {S}(?=\s*[—–,(]| (?:is|was|has|had|can)\b)"),
+    ("developer", r"{VPOSS} {S}(?=[,.;]|$)", "", True),
+    ("developer", r"(?P<q>)\b{PRODUCT} (?:called|named|dubbed) {S}"),
+    # --- investor ---
+    (
+        "investor",
+        r"{SP}{APPOS},? (?:is |are |was |has been )?(?:also )?(?:backed|funded|"
+        r"financed) by (?:[^.;]{0,80}?(?:including|such as|like) )?{VS}",
+    ),
+    ("investor", r"^(?:Backed|Funded|Financed) by {VS}[^,]{0,60}, {_}{S}(?= [a-z])"),
+    (
+        "investor",
+        r"(?:backing|investment|support) from (?:investors |backers )?"
+        r"(?:like |such as |including )?{VS}",
+    ),
+    ("investor", r"{V} is (?:one of|among) {POSS} (?:investors|backers|shareholders)"),
+    ("investor", r"{POSS} (?:investors|backers|shareholders) (?:include|including|are) {VS}"),
+    (
+        "investor",
+        r"{SP}[^.;]{0,80}? counts {VS} among (?:its|their) (?:backers|investors|"
+        r"shareholders)",
+    ),
+    ("investor", r"{VS} (?:has |have )?invested in {S}"),
+    (
+        "investor",
+        r"\b(?:round|sale|raise|deal|investment) (?:was |that was )?(?:backed|led) by {VS}",
+    ),
+    # --- valuation ---
+    (
+        "valuation",
+        r"{SP}{APPOS},? (?:is |was |has been |had been )?(?:now |currently |"
+        r"reportedly )?valued at {M}",
+    ),
+    ("valuation", r"^Valued at {M}[^,]{0,60}, {_}{S}(?= [a-z])"),
+    (
+        "valuation",
+        r"^With an? (?:[a-z]+ )?valuation (?:of |at |above )?{M}[^,]{0,80}, "
+        r"{_}{S}(?= [a-z])",
+    ),
+    (
+        "valuation",
+        r"{POSS} valuation (?:is |was |of |at |reached |stands at |hit |(?:rose|fell|dropped|"
+        r"climbed|grew|jumped|slumped) to )?{M}",
+    ),
+    ("valuation", r"{SP} (?:reached|hit|achieved) a valuation of {M}"),
+    # --- revenue ---
+    (
+        "revenue",
+        r"{POSS} (?:annual |yearly |total |net |gross )?(?:revenue|revenues|sales|turnover)"
+        r"(?: (?:in|for) {D})? (?:was|were|is|are|reached|hit|of|totalled|totaled|came to|"
+        r"rose to|fell to|stood at|amounted to) {M}",
+    ),
+    (
+        "revenue",
+        r"{SP}{APPOS} (?:made|earned|generated|reported|posted|booked) {M} in "
+        r"(?:revenue|revenues|sales)",
+    ),
+    (
+        "revenue",
+        r"{SP}{APPOS} (?:made|earned|generated|reported|posted|booked) "
+        r"(?:revenue|revenues|sales) of {M}",
+    ),
+    # --- funding ---
+    (
+        "funding",
+        r"{SP}{APPOS},? (?:has |had )?(?:also |still |so far |already )?(?:raised|"
+        r"attracted|secured|received|collected|closed) (?:a total of |funding of )?{M}",
+    ),
+    # --- member_of ---
+    ("member_of", r"known as (?:the )?[“\"']?{V}[”\"']?\s*(?:[—–:(]|--)\s*{SS}"),
+    ("member_of", r"{S} is (?:one of|a member of|part of|among) the {V}"),
+    ("member_of", r"{SS},? (?:are|were) (?:all )?(?:members of|part of|among) the {V}"),
+    # --- focus ---
+    (
+        "focus",
+        r"{SP}{APPOS},? (?:is |was |are )?(?:mainly |mostly |currently )?(?:focuses|"
+        r"focused|focusing|concentrates|concentrated) on {T}",
+    ),
+    ("focus", r"{SS},? (?:is |are )?(?:doubling down|concentrating|focusing) on {T}"),
+    (
+        "focus",
+        r"\b(?P<t>[A-Za-z]+)-focused (?:firms|companies|startups|labs|businesses) "
+        r"(?:like|such as|including) {SS}",
+    ),
+    (
+        "focus",
+        r"{SP}{APPOS}[^.;]{0,60}?,? targeting (?:sectors|markets|areas|industries|"
+        r"customers) (?:like|such as|including) {T}",
+    ),
+    # --- role and former_role (the relation is decided by "former") ---
+    (
+        "role",
+        rf"(?<![\w{SHUT}-])(?:the |a |an )?(?P<former>former |ex-)?"
+        r"(?P<t>{WORDS}{ROLE}) {S}(?!’s|'s)",
+    ),
+    (
+        "role",
+        r"{SS}, (?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
+    ),
+    # --- studied_at ---
+    (
+        "studied_at",
+        r"{S}(?:,[^,]{0,100}?)?,? (?:who )?(?:studied|graduated|trained|"
+        r"was educated) (?:at|from) {VS}",
+    ),
+    ("studied_at", r"{S},? (?:is |was |a )?(?:a )?graduate of {VS}"),
+    # --- released ---
+    (
+        "released",
+        r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
+        r"launched|unveiled|introduced|debuted|published)(?: by {__})? (?:in|on) {D}",
+    ),
+    (
+        "released",
+        r"^(?:Released|Launched|Unveiled|Introduced|First released) in {D}"
+        r"[^,]{0,60}, {_}{S}(?= [a-z])",
+    ),
+    ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
+    ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
+    # --- parameters, users, population ---
+    (
+        "parameters",
+        r"{SP}{APPOS},? (?:has|had|with|contains|boasts|uses) (?:only |just |some |"
+        r"roughly )?{N} (?:[a-z]+ )?parameters",
+        "parameters",
+    ),
+    ("parameters", r"{S}, an? {N}[- ]parameter", "parameters"),
+    (
+        "users",
+        r"{SP}(?:, [^,]{0,80}){0,2},? (?:has|had|with|boasts|counts|reached|serves|"
+        r"attracts) {N} (?:[a-z]+ ){0,2}?users",
+        "users",
+    ),
+    ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),
+    ("population", r"{SP}{APPOS}[^.;]{0,80}? and (?:has|had) a population of {N}", "people"),
+    ("population", r"{POSS} population (?:is|was|of|stands at|reached) {N}", "people"),
+    (
+        "population",
+        r"{SP}{APPOS}[^.;]{0,80}?\b(?:is )?home to {N} (?:people|inhabitants|residents)",
+        "people",
+    ),
+    (
+        "population",
+        r"(?P<p>)^{N} (?:people|inhabitants|residents) (?:now )?live (?:there|here)",
+        "people",
+    ),
+    # --- capital_of, part_of ---
+    (
+        "capital_of",
+        r"{S},? (?:is |was |became |has been |had been |remains |has become )?(?:the |its )?"
+        r"capital (?:city )?of {V}",
+    ),
+    ("capital_of", r"{VPOSS} capital(?: city)?(?: is|,) {S}"),
+    ("capital_of", r"{S}, {VPOSS} capital\b"),
+    ("capital_of", r"the capital (?:city )?of {V}, {S}"),
+    ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
+    # --- discovered_by, discovered, year ---
+    ("discovered_by", rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED} by {{VS}}"),
+    (
+        "discovered_by",
+        r"(?:^|[,;] )(?:[a-z]+ ){0,2}?{VS} (?:first )?(?:discovered|identified|"
+        r"isolated|observed) {SN}",
+    ),
+    (
+        "discovered",
+        rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}"
+        r"(?: by [^.;]{1,80}?)? (?:in|on) {D}",
+    ),
+    ("discovered", r"\b(?:discovered|identified|isolated|observed) {SN} (?:in|on) {D}"),
+    ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
+]
+
+PATTERNS: tuple[Pattern, ...] = tuple(compile_pattern(*source) for source in _SOURCES)

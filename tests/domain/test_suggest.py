@@ -1,0 +1,297 @@
+"""Fact suggestion: golden sentences for every pattern, and the text around them."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.domain.facts import parse_deck, to_toml
+from quizapp.domain.suggest import (
+    MAX_TEXT_BYTES,
+    Proposal,
+    TextRefused,
+    build_draft,
+    proposals,
+    suggest,
+)
+from quizapp.domain.suggest.mentions import NameMatcher, abstract
+from quizapp.domain.suggest.patterns import PATTERNS
+from quizapp.domain.suggest.text import blocks
+
+# (text, one suggestion it must make: relation, subject, value as displayed)
+GOLDEN = [
+    ("Acme was founded in 2016 by Jane Doe and John Roe.", ("founder", "Acme", "John Roe")),
+    ("Founded by industry veteran Jane Doe, Acme makes tools.", ("founder", "Acme", "Jane Doe")),
+    ("In 2001, Jane Doe founded Acme in Lyon.", ("founder", "Acme", "Jane Doe")),
+    ("Jane Doe (the founder of Acme) spoke.", ("founder", "Acme", "Jane Doe")),
+    ("Acme's founder, Jane Doe, spoke.", ("founder", "Acme", "Jane Doe")),
+    ("Acme co-founder Jane Doe spoke.", ("founder", "Acme", "Jane Doe")),
+    ("Acme, a maker of tools, was set up in March 2019.", ("founded", "Acme", "March 2019")),
+    ("Founded in 2018, Acme sells tools.", ("founded", "Acme", "2018")),
+    ("Students at Oxford founded Acme in 2012.", ("founded", "Acme", "2012")),
+    ("Acme (founded 1999) sells tools.", ("founded", "Acme", "1999")),
+    ("Acme dates back to 1990.", ("founded", "Acme", "1990")),
+    ("Acme was founded in Lyon in 1990 by Jane Doe.", ("founder", "Acme", "Jane Doe")),
+    (
+        "Acme sells tools. In 1990, when Jane Doe and John Roe set it up, it was small.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    ("Acme is headquartered in Lyon.", ("headquarters", "Acme", "Lyon")),
+    ("Acme was created in 2020 and is based in Lyon.", ("headquarters", "Acme", "Lyon")),
+    ("Acme, a French startup based in Lyon, sells tools.", ("headquarters", "Acme", "Lyon")),
+    ("Acme's headquarters are in Lyon.", ("headquarters", "Acme", "Lyon")),
+    ("Acme's newest model, Zap 3.0, is fast.", ("developer", "Zap 3.0", "Acme")),
+    ("Acme's Zap series is fast.", ("developer", "Zap", "Acme")),
+    ("Zap, Acme's flagship chatbot, is fast.", ("developer", "Zap", "Acme")),
+    ("Its Zap series is fast.", None),  # no topic: nothing to say "its" is
+    ("Acme sells tools. Its Zap, a chatbot, is fast.", ("developer", "Zap", "Acme")),
+    ("Acme sells tools. Its Zap series is fast.", ("developer", "Zap", "Acme")),
+    ("Acme sells tools, just after Initech's Zap.", ("developer", "Zap", "Initech")),
+    ("Acme sells tools. It makes a chatbot called Zap.", ("developer", "Zap", "Acme")),
+    ("Zap was developed by Acme.", ("developer", "Zap", "Acme")),
+    ("Acme has also launched Zap, a chatbot.", ("developer", "Zap", "Acme")),
+    ("Acme is best known for building Zap, a chatbot.", ("developer", "Zap", "Acme")),
+    ("Acme is developing tools, including Zap, a chatbot.", ("developer", "Zap", "Acme")),
+    ("Acme is backed by Initech and Globex.", ("investor", "Acme", "Globex")),
+    ("Backed by Initech, Acme raised money.", ("investor", "Acme", "Initech")),
+    (
+        "Acme sells tools. With backing from investors like Initech, it grew.",
+        ("investor", "Acme", "Initech"),
+    ),
+    ("Acme sells tools. Initech is one of its investors.", ("investor", "Acme", "Initech")),
+    ("Acme's investors include Initech.", ("investor", "Acme", "Initech")),
+    (
+        "Acme is based in Lyon and counts Initech among its backers.",
+        ("investor", "Acme", "Initech"),
+    ),
+    ("Initech has invested in Acme.", ("investor", "Acme", "Initech")),
+    ("Acme sells tools. Its latest round was led by Initech.", ("investor", "Acme", "Initech")),
+    ("Acme is valued at around $3 billion.", ("valuation", "Acme", "around $3 billion")),
+    ("Valued at over $2 billion, Acme is big.", ("valuation", "Acme", "over $2 billion")),
+    (
+        "With a valuation over €2 billion after a round, Acme is big.",
+        ("valuation", "Acme", "over €2 billion"),
+    ),
+    ("Acme's valuation reached $5 billion.", ("valuation", "Acme", "$5 billion")),
+    ("Acme hit a valuation of $5 billion.", ("valuation", "Acme", "$5 billion")),
+    ("Acme's revenue in 2024 was around $70 million.", ("revenue", "Acme", "around $70 million")),
+    ("Acme made $70 million in revenue.", ("revenue", "Acme", "$70 million")),
+    ("Acme reported sales of £7 million.", ("revenue", "Acme", "£7 million")),
+    (
+        "Acme sells tools, and its net revenue for 2023 came to €1.6 billion.",
+        ("revenue", "Acme", "€1.6 billion"),
+    ),
+    ("Acme has raised $140 million so far.", ("funding", "Acme", "$140 million")),
+    (
+        "A group known as the “Big Three”—Acme, Initech, and Globex—leads.",
+        ("member_of", "Initech", "Big Three"),
+    ),
+    ("Acme is one of the Big Three.", ("member_of", "Acme", "Big Three")),
+    ("Acme and Initech are members of the Big Three.", ("member_of", "Initech", "Big Three")),
+    ("Acme focuses on infrastructure instead of models.", ("focus", "Acme", "infrastructure")),
+    (
+        "Others, like Acme and Initech, are doubling down on research.",
+        ("focus", "Initech", "research"),
+    ),
+    ("Research-focused firms like Acme and Initech grow.", ("focus", "Acme", "research")),
+    (
+        "Acme, founded in 2001, is in Lyon, targeting sectors like health care.",
+        ("focus", "Acme", "health care"),
+    ),
+    (
+        "The startup was founded by former Globex chief executive Jane Doe.",
+        ("former_role", "Jane Doe", "Globex chief executive"),
+    ),
+    ("Jane Doe, a renowned AI researcher, spoke.", ("role", "Jane Doe", "renowned AI researcher")),
+    ("Jane Doe, who studied at Oxford and Yale, spoke.", ("studied_at", "Jane Doe", "Yale")),
+    ("Jane Doe is a graduate of Oxford.", ("studied_at", "Jane Doe", "Oxford")),
+    ("Zap was released in May 2021.", ("released", "Zap", "May 2021")),
+    ("Launched in 2023, Zap has fans.", ("released", "Zap", "2023")),
+    ("Since Zap's debut in 2022, it grew.", ("released", "Zap", "2022")),
+    ("Acme released Zap in 2020.", ("released", "Zap", "2020")),
+    ("Zap has over 1 trillion parameters.", ("parameters", "Zap", "over 1 trillion parameters")),
+    (
+        "Acme makes Zap, a 70 billion-parameter model.",
+        ("parameters", "Zap", "70 billion parameters"),
+    ),
+    (
+        "Acme built Zap, the top chatbot in France, with over 13 million users.",
+        ("users", "Zap", "over 13 million users"),
+    ),
+    ("Lyon has a population of 500,000.", ("population", "Lyon", "500,000 people")),
+    ("Lyon's population is 500,000.", ("population", "Lyon", "500,000 people")),
+    (
+        "Lyon is in France and has a population of 500,000.",
+        ("population", "Lyon", "500,000 people"),
+    ),
+    (
+        "Lyon, the third city, is home to more than 500,000 people.",
+        ("population", "Lyon", "over 500,000 people"),
+    ),
+    (
+        "Lyon is old. About 500,000 people live there.",
+        ("population", "Lyon", "around 500,000 people"),
+    ),
+    ("Lyon, France's third city, is old.", None),
+    ("Paris, France's capital, is large.", ("capital_of", "Paris", "France")),
+    ("Paris is the capital of France.", ("capital_of", "Paris", "France")),
+    ("France's capital, Paris, is large.", ("capital_of", "Paris", "France")),
+    ("We flew to the capital of France, Paris, in May.", ("capital_of", "Paris", "France")),
+    ("Corsica is part of France.", ("part_of", "Corsica", "France")),
+    (
+        "Oxygen was discovered by Joseph Priestley in 1774.",
+        ("discovered_by", "Oxygen", "Joseph Priestley"),
+    ),
+    (
+        "Marie Curie and Pierre Curie discovered radium in December 1898.",
+        ("discovered_by", "radium", "Pierre Curie"),
+    ),
+    (
+        "Neptune was first observed by Johann Galle on September 23, 1846.",
+        ("discovered", "Neptune", "September 23, 1846"),
+    ),
+    ("In the end Jane Doe isolated helium in 1868.", ("discovered", "helium", "1868")),
+    ("The Battle of Hastings took place in 1066.", ("year", "Battle of Hastings", "1066")),
+]
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    return {(s.relation, s.subject, s.value_text) for s in suggest(text)}
+
+
+@pytest.mark.parametrize(("text", "expected"), GOLDEN)
+def test_golden_sentences(text, expected):
+    found = triples(text)
+    if expected is None:
+        assert not found
+    else:
+        assert expected in found, found
+
+
+def test_every_pattern_has_a_golden_sentence():
+    names = NameMatcher([])
+    sentences = [abstract(b.text, names).text for text, _ in GOLDEN for b in blocks(text)]
+    unused = [
+        p.regex.pattern[:80]
+        for p in PATTERNS
+        if not any(p.regex.search(sentence) for sentence in sentences)
+    ]
+    assert not unused
+
+
+def test_evidence_is_the_sentence_as_written():
+    text = "Acme sells tools.  Acme is headquartered in\nLyon, France. Its Zap series is fast."
+    found = suggest(text)
+    assert {s.evidence for s in found} == {
+        "Acme is headquartered in Lyon, France.",
+        "Its Zap series is fast.",
+    }
+
+
+def test_a_name_followed_by_more_of_its_noun_phrase_is_not_the_value():
+    assert not triples("Acme's investors include Beijing city funds.")
+
+
+def test_a_list_does_not_run_on_past_a_comma():
+    found = triples("Jane Doe, who studied at Oxford and Yale, Acme hired her.")
+    assert ("studied_at", "Jane Doe", "Acme") not in found
+
+
+def test_markdown_and_html_are_read_as_text():
+    markdown = "# Acme\n\n**Acme** was founded in [2016](https://x.example) by *Jane Doe*."
+    assert ("founder", "Acme", "Jane Doe") in triples(markdown)
+    html = "<html><body><h2>Acme</h2><p>It was founded in 2016.</p><script>x</script></body>"
+    assert ("founded", "Acme", "2016") in triples(html)
+
+
+def test_a_heading_glued_to_its_sentence_is_split_off():
+    text = "Acme Founded in 2019 by Jane Doe, Acme makes tools. It is based in Lyon."
+    assert {("founder", "Acme", "Jane Doe"), ("headquarters", "Acme", "Lyon")} <= triples(text)
+
+
+def test_known_names_are_matched_and_duplicates_marked():
+    deck = parse_deck(DECK)
+    found = suggest("Acme Tools was founded by Jane Doe. Acme Tools is based in Lyon.", deck)
+    marks = {(s.relation, s.subject, s.duplicate) for s in found}
+    assert ("founder", "Acme Tools", True) in marks
+    assert ("headquarters", "Acme Tools", False) in marks
+
+
+@pytest.mark.parametrize("text", ["", "   \n  ", "é" * (MAX_TEXT_BYTES // 2 + 1)])
+def test_empty_and_oversized_texts_are_refused_with_words(text):
+    with pytest.raises(TextRefused) as error:
+        suggest(text)
+    assert "empty" in str(error.value) or "at most 200 KB" in str(error.value)
+
+
+def test_texts_built_to_be_slow_finish():
+    # long runs of names, commas and figures without a sentence end, at the cap
+    for unit in ("Acme Initech ", "Acme, ", "$1 billion ", "founded by " * 3, "(" * 10):
+        text = unit * (MAX_TEXT_BYTES // len(unit.encode()) - 1)
+        suggest(text)  # the caps on sentences and on every repetition keep this linear
+
+
+DECK = """
+[deck]
+key = "acme"
+title = "Acme"
+source = "https://example.com"
+as_of = "2025"
+language = "en"
+
+[entities.acme]
+name = "Acme"
+type = "company"
+aliases = ["Acme Tools"]
+
+[entities.jane-doe]
+name = "Jane Doe"
+type = "person"
+
+[[facts]]
+key = "acme-founder"
+subject = "acme"
+relation = "founder"
+value = ["jane-doe"]
+evidence = "Acme was founded by Jane Doe."
+"""
+
+
+def test_a_draft_of_a_new_deck_passes_the_fact_file_check():
+    text = (
+        "Acme was founded in 2016 by Jane Doe and John Roe. The company is based in Lyon. "
+        "Acme is valued at $2 billion. Acme's Zap model has 7 billion parameters."
+    )
+    header = {"key": "d", "title": "D", "source": "s", "as_of": "2025", "language": "en"}
+    draft = build_draft(proposals(suggest(text)), {"deck": header})
+    deck = parse_deck(to_toml(parse_deck_data(draft.data)))
+    assert deck.facts_by_key["acme-founder"].values[1].name == "John Roe"
+    assert {f.relation for f in deck.facts} >= {"founder", "founded", "headquarters"}
+
+
+def parse_deck_data(data):
+    from quizapp.domain.facts import Deck
+
+    return Deck.from_dict(data)
+
+
+def test_a_draft_adds_to_a_deck_merging_lists_and_saying_what_it_skipped():
+    deck = parse_deck(DECK)
+    accepted = [
+        Proposal("founder", "Acme", "John Roe", "Acme was founded by John Roe."),
+        Proposal("founded", "Acme Tools", "2016", "Acme Tools was founded in 2016."),
+        Proposal("founded", "Acme", "2017", "Acme was founded in 2017."),
+        Proposal("founded", "Acme", "soon", "Acme was founded soon."),
+        Proposal("founder", "Jane Doe", "Acme", "x"),
+    ]
+    draft = build_draft(accepted, deck.to_dict())
+    facts = {f["key"]: f for f in draft.data["facts"]}
+    assert facts["acme-founder"]["value"] == ["jane-doe", "john-roe"]
+    assert facts["acme-founded"]["value"] == "2016"
+    assert [reason for _, reason in draft.outcomes] == [
+        None,
+        None,
+        "fact 'acme-founded' already states the founding dates of 'Acme' (one per subject); "
+        "change that fact instead",
+        "'soon' is not a date",
+        "'Jane Doe' is a person in this deck, but this relation needs a company",
+    ]
