@@ -4,7 +4,7 @@ review_days holds what the statistics page read from the whole log at every view
 review_day_zones the timezone each user's days are counted in. The upgrade counts
 every existing review (not undone) once, in the user's timezone.
 
-Revision ID: 0013_daily_stats
+Revision ID: 0015_daily_stats
 Revises: 0014_scheduler
 Create Date: 2026-12-04 01:50:00
 
@@ -20,7 +20,7 @@ from quizapp.domain.study import daily_tallies
 
 
 # revision identifiers, used by Alembic.
-revision = "0013_daily_stats"
+revision = "0015_daily_stats"
 down_revision = "0014_scheduler"
 branch_labels = None
 depends_on = None
