@@ -60,6 +60,11 @@ HISTORY = {
     "capitals": "written after; rules added after its first measure: 0.21 / 0.33 / 1.00",
     "messaging": "held out: written after the last rule, measured as it came",
     "language_models": "held out: written after the last rule, measured as it came",
+    # Written by another author (the `recall` helper) before it changed any rule; first
+    # measure R / reach / P, the honest figures on unseen text:
+    "band": "unseen: written before the recall rules; first measure 0.00 / 0.00 / 0.00",
+    "insulin_maker": "unseen: written before the recall rules; first measure 0.15 / 0.20 / 1.00",
+    "rosetta": "unseen: written before the recall rules; first measure 0.00 / 0.00 / 0.33",
 }
 
 
