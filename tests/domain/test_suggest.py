@@ -151,6 +151,43 @@ GOLDEN = [
     ),
     ("In the end Jane Doe isolated helium in 1868.", ("discovered", "helium", "1868")),
     ("The Battle of Hastings took place in 1066.", ("year", "Battle of Hastings", "1066")),
+    # Rules of the `recall` branch (classes from the messaging and language_models texts).
+    (
+        "Acme, a non-profit set up in 2018 by Jane Doe and John Roe, sells tools.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    (
+        "Acme, a non-profit set up in 2018 by Jane Doe and John Roe, sells tools.",
+        ("founded", "Acme", "2018"),
+    ),
+    (
+        "Acme sells tools. The company is based in Lyon and was founded by Jane Doe in 2004.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    (
+        "Acme sells tools. The company is based in Lyon and was founded by Jane Doe in 2004.",
+        ("founded", "Acme", "2004"),
+    ),
+    (
+        "Jane Doe, who studied law in Paris, had earlier founded the French retailer Acme.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    (
+        "Jane Doe, who studied philology at Oxford, spoke.",
+        ("studied_at", "Jane Doe", "Oxford"),
+    ),
+    (
+        "Zap was released in 2018; its largest version has 340 million parameters.",
+        ("parameters", "Zap", "340 million parameters"),
+    ),
+    (
+        "Acme says it has 950 million monthly users.",
+        ("users", "Acme", "950 million monthly users"),
+    ),
+    (
+        "Jane Doe and John Roe, two former Globex employees, spoke.",
+        ("former_role", "John Roe", "Globex employee"),
+    ),
 ]
 
 
@@ -176,6 +213,56 @@ def test_every_pattern_has_a_golden_sentence():
         if not any(p.regex.search(sentence) for sentence in sentences)
     ]
     assert not unused
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        # "it" as an object leaves the topic as it was: "the app" is Acme, not Initech.
+        (
+            "Acme was founded in 2009. Initech bought it in 2014. "
+            "Today the app has more than 2 billion users.",
+            ("users", "Acme", "over 2 billion users"),
+            ("users", "Initech", "over 2 billion users"),
+        ),
+        # "its" after a name opening the sentence behind a noun stands for that name.
+        (
+            "Zap, released by Acme in 2020, is fast. Its successor Zip reached 100 million "
+            "users within two months of its launch in November 2022.",
+            ("released", "Zip", "November 2022"),
+            ("released", "Acme", "November 2022"),
+        ),
+        (
+            "Acme's Zap, introduced in 2018, is fast; its largest version has 340 million "
+            "parameters.",
+            ("parameters", "Zap", "340 million parameters"),
+            ("parameters", "Acme", "340 million parameters"),
+        ),
+        # "the company" is the latest company, not the latest subject (a product here).
+        (
+            "Acme built Zap. Zap has 5 million users. The company is based in Lyon.",
+            ("headquarters", "Acme", "Lyon"),
+            ("headquarters", "Zap", "Lyon"),
+        ),
+        # "says it" opens a clause of its own: "it" is the one who says.
+        (
+            "Acme sells tools. Initech says it is based in Lyon.",
+            ("headquarters", "Initech", "Lyon"),
+            ("headquarters", "Acme", "Lyon"),
+        ),
+    ],
+)
+def test_it_and_the_company_stand_for_the_right_name(text, expected, not_expected):
+    found = triples(text)
+    assert expected in found, found
+    assert not_expected not in found, found
+
+
+def test_the_company_uses_the_types_of_a_known_deck():
+    text = "Acme sells tools. Jane Doe spoke. The company is based in Lyon."
+    found = {(s.relation, s.subject, s.value_text) for s in suggest(text, parse_deck(DECK))}
+    assert ("headquarters", "Acme", "Lyon") in found, found  # Jane Doe is a person
+    assert ("headquarters", "Jane Doe", "Lyon") not in found
 
 
 def test_evidence_is_the_sentence_as_written():

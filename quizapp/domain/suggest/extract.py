@@ -49,10 +49,23 @@ _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # A name opening a clause (or named by its kind), followed by a verb: what a sentence is
 # about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
 # dates"; not "AI products").
+# A name also opens the sentence after a possessive or a short noun phrase before it
+# ("Its successor ChatGPT reached", "Google's BERT, introduced in 2018, was").
 _SUBJECT = re.compile(
-    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) ){OPEN}E(\\d+){SHUT}"
+    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) |"
+    f"^(?:[Ii]ts|[Tt]heir|[Tt]he|[Hh]is|[Hh]er) (?:[a-z][a-z-]* ){{1,2}}|"
+    f"^{OPEN}E\\d+{SHUT}(?:'s|’s) ){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
     r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
+)
+
+# "it" as the object of the sentence's verb or of a preposition: not its subject (that
+# would be "itself"), so the topic it stands for is still the topic. Not "it" that opens
+# a clause of its own ("Telegram says it has", "bought it is").
+_OBJECT_PRONOUN = re.compile(
+    r"\b(?:[a-z]+ed|bought|sold|took|made|won|kept|built|ran|left|joined|got|put|owns|"
+    r"of|to|for|with|by|from|into|about|against) (?:it|them)\b"
+    r"(?! (?:is|was|are|were|has|had|have|will|would|can|could)\b)"
 )
 
 
@@ -76,29 +89,104 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     )
     found: dict[tuple, Suggestion] = {}
     topic: str | None = None
+    kinds = _Kinds(deck)
     for block in blocks(text):
         sentence = abstract(block.text, names)
         if block.heading:
             names_here = [m.text for m in sentence.mentions if m.kind == "E"]
             topic = names_here[0] if names_here else topic
             continue
-        reader = _Reader(sentence, block.text, topic)
+        reader = _Reader(sentence, block.text, topic, kinds)
+        for mention in sentence.mentions:
+            if mention.kind == "E":
+                kinds.note(mention.text, None)
         for pattern in PATTERNS:
             for match in pattern.regex.finditer(sentence.text):
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
+                    kinds.learn(suggestion)
         topic = reader.next_topic()
     suggestions = list(found.values())
     return _mark_duplicates(suggestions, deck) if deck else suggestions
 
 
+# What a noun standing for a name ("the company", "the app") may stand for, by entity type.
+_COMPANY, _PRODUCT, _PLACE = (
+    frozenset({"company", "organisation"}),
+    frozenset({"product", "company"}),
+    frozenset({"place"}),
+)
+_NOUN_KINDS = {
+    **dict.fromkeys(
+        ("company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"),
+        _COMPANY,
+    ),
+    **dict.fromkeys(("app", "platform", "product", "model"), _PRODUCT),
+    **dict.fromkeys(("city", "country"), _PLACE),
+    "group": frozenset({"company", "organisation", "group"}),
+}
+_NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
+_REMEMBERED = 32  # names kept for "the company" to look back to: a bounded cost per use
+
+
+class _Kinds:
+    """The entity type of the names read so far, and the order they were last named in.
+
+    Types come from the deck and from the suggestions made: the subject and entity value
+    of a preset relation have the relation's types ("Zap" developed by "Acme": a product
+    and a company). "The company" then stands for the latest company, not for the
+    latest subject whatever it is.
+    """
+
+    def __init__(self, deck: Deck | None) -> None:
+        self.kind: dict[str, str] = {}
+        self.order: list[str] = []
+        for entity in deck.entities.values() if deck else ():
+            for name in (entity.name, *entity.aliases):
+                self.kind[name.casefold()] = entity.type
+
+    def learn(self, suggestion: Suggestion) -> None:
+        preset = PRESETS[suggestion.relation]
+        self.note(suggestion.subject, preset["subject"])
+        if isinstance(suggestion.value, str):
+            self.note(suggestion.value, preset["value"])
+
+    def note(self, name: str, kind: str | None) -> None:
+        if kind is not None:
+            self.kind.setdefault(name.casefold(), kind)
+        if name in self.order:
+            self.order.remove(name)
+        self.order = [*self.order[-_REMEMBERED + 1 :], name]
+
+    def fits(self, name: str, word: str | None) -> bool:
+        """Whether the name may be what the word ("the company", "it") stands for."""
+        wanted = self.wanted(word)
+        kind = self.kind.get(name.casefold())
+        return wanted is None or kind is None or kind in wanted
+
+    def latest(self, word: str | None) -> str | None:
+        """The latest name of the type the word asks for, if the word asks for one."""
+        wanted = self.wanted(word)
+        if wanted is None:
+            return None
+        return next(
+            (n for n in reversed(self.order) if self.kind.get(n.casefold()) in wanted), None
+        )
+
+    @staticmethod
+    def wanted(word: str | None) -> frozenset[str] | None:
+        noun = _NOUN.match(word or "")
+        return _NOUN_KINDS.get(noun.group(1)) if noun else None
+
+
 class _Reader:
     """Reads the matches of one sentence, resolving "it" and "the company" to its topic."""
 
-    def __init__(self, sentence: Abstract, evidence: str, topic: str | None) -> None:
+    def __init__(self, sentence: Abstract, evidence: str, topic: str | None, kinds: _Kinds) -> None:
         self.sentence = sentence
         self.evidence = evidence
         self.topic = topic
+        self.kinds = kinds
         self.resolved: str | None = None  # what a pronoun of this sentence stood for
         self.subjects: list[str] = []
 
@@ -112,7 +200,9 @@ class _Reader:
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
             if groups.get("q") is None:
                 return []
-            company = self.pronoun(match.start("q"), self.indices(match, ("s", "ss")))
+            company = self.pronoun(
+                match.start("q"), self.indices(match, ("s", "ss")), match.group("q")
+            )
             values = [company] if company else []
         if relation == "role" and groups.get("ss") and len(subjects) > 1:
             values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
@@ -140,6 +230,7 @@ class _Reader:
             if groups.get(slot) is None:
                 return []
             value = mentions[int(groups[slot])].value
+            unit = f"{groups['u']}{unit}" if groups.get("u") and unit else unit
             if isinstance(value, Quantity) and unit and not value.unit:
                 value = replace(value, unit=unit)
             return [value] if value is not None else []
@@ -158,7 +249,7 @@ class _Reader:
         if groups.get(phrase) is not None:
             return [self.phrase(groups[phrase])]
         if groups.get(pronoun) is not None:
-            name = self.pronoun(match.start(pronoun), taken)
+            name = self.pronoun(match.start(pronoun), taken, groups[pronoun])
             return [name] if name else []
         # The subject is the sentence's topic ("backing from investors like Tencent").
         name = self.pronoun(match.start(), taken)
@@ -177,24 +268,31 @@ class _Reader:
             found += [int(part)] if part.isdigit() else [int(i) for i in _INDEX.findall(part)]
         return found
 
-    def pronoun(self, position: int, taken: list[int]) -> str | None:
+    def pronoun(self, position: int, taken: list[int], word: str | None = None) -> str | None:
         """What "it" stands for: the name the sentence is about if it comes before and is
-        not the value itself ("Minimax is known for its product"), else the running topic."""
+        not the value itself ("Minimax is known for its product"), else the running topic;
+        "the company" is the topic only if the topic may be a company, else the latest
+        company named."""
         for match in _SUBJECT.finditer(self.sentence.text, 0, position):
             index = int(match.group(1))
             if index not in taken:
                 self.resolved = self.sentence.mentions[index].text
                 return self.resolved
             break
-        if self.topic is not None:
-            self.resolved = self.topic
-        return self.topic
+        topic = self.topic
+        if topic is not None and not self.kinds.fits(topic, word):
+            topic = self.kinds.latest(word)
+        if topic is not None:
+            self.resolved = topic
+        return topic
 
     def next_topic(self) -> str | None:
         if self.resolved is not None:
             return self.resolved
         if self.subjects:
             return self.subjects[0]
+        if _OBJECT_PRONOUN.search(self.sentence.text):
+            return self.topic  # "Facebook bought it": "it" is the topic, which stays
         first = next(iter(self.sentence.mentions), None)
         if first is not None and first.kind == "E" and self.sentence.text.startswith(OPEN):
             return first.text

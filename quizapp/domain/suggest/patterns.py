@@ -48,7 +48,9 @@ _ROLE = (
     r"chairwoman|chair|founder|co-founder|cofounder|veteran|researcher|executive|engineer|"
     r"scientist|chemist|physicist|astronomer|biologist|mathematician|professor|minister|"
     r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
-    r"manager|partner|officer|analyst|doctor|physician)s?"
+    r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
+    r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
+    r"diplomat|politician|activist|architect|inventor)s?"
 )
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
@@ -125,6 +127,9 @@ _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 # "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
+# An aside that names the kind of thing the subject is, up to the verb of a participle
+# clause: "Signal Foundation, a non-profit set up in 2018 by ...".
+_KIND = r", (?:a|an|the) (?:[\w-]+ ){1,4}?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
 _SOURCES: list[tuple] = [
     # --- founder ---
@@ -143,6 +148,25 @@ _SOURCES: list[tuple] = [
         rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who)? {_FOUNDED} "
         r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
     ),
+    (
+        "founder",
+        rf"{{S}}{_KIND}{_FOUNDED}{_PLACE} (?:in {{_}})?by {{__}}{{VS}}"
+        r"(?=\s*(?:[,.;(]|$)| in | who| with)",
+    ),
+    # "The company is headquartered in X and was founded by A in 2004": the second verb
+    # of the same subject.
+    (
+        "founder",
+        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been )?{_FOUNDED}{_PLACE} "
+        r"(?:in {_})?by {__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
+    ),
+    # "Pavel Durov, who studied in X, had earlier founded the Russian social network Y"
+    (
+        "founder",
+        rf"^{{VS}}(?:, [^,]{{1,120}},)? (?:had |has |have )?(?:earlier |also |later |"
+        rf"previously |already |first )?{_FOUNDED} (?:the |a |an )?"
+        rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?{{S}}(?=\s*(?:[,.;(]|$)| in | with| and)",
+    ),
     ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
     ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
     ("founder", r"{S} (?:co-?)?founders? {VS}"),
@@ -150,6 +174,12 @@ _SOURCES: list[tuple] = [
     (
         "founded",
         rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}{_PLACE}"
+        r"(?: by [^.;]{1,120}?)? in {D}",
+    ),
+    ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? in {{D}}"),
+    (
+        "founded",
+        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been )?{_FOUNDED}{_PLACE}"
         r"(?: by [^.;]{1,120}?)? in {D}",
     ),
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
@@ -303,7 +333,7 @@ _SOURCES: list[tuple] = [
     (
         "studied_at",
         r"{S}(?:,[^,]{0,100}?)?,? (?:who )?(?:studied|graduated|trained|"
-        r"was educated) (?:at|from) {VS}",
+        r"was educated)(?: (?!at\b|from\b)[a-z]+){0,3} (?:at|from) {VS}",
     ),
     ("studied_at", r"{S},? (?:is |was |a )?(?:a )?graduate of {VS}"),
     # --- released ---
@@ -328,9 +358,16 @@ _SOURCES: list[tuple] = [
     ),
     ("parameters", r"{S}, an? {N}[- ]parameter", "parameters"),
     (
+        "parameters",
+        r"{POSS} (?:(?:largest|biggest|smallest|full|final|latest|first|base) )?"
+        r"(?:version|model|variant) (?:has|had|uses|contains) {N} parameters",
+        "parameters",
+    ),
+    (
         "users",
         r"{SP}(?:, [^,]{0,80}){0,2},? (?:has|had|with|boasts|counts|reached|serves|"
-        r"attracts) {N} (?:[a-z]+ ){0,2}?users",
+        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying) ){0,2})"
+        r"(?:[a-z]+ ){0,2}?users",
         "users",
     ),
     ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),
