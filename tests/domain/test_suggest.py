@@ -188,6 +188,32 @@ GOLDEN = [
         "Jane Doe and John Roe, two former Globex employees, spoke.",
         ("former_role", "John Roe", "Globex employee"),
     ),
+    # General classes: "Y-based", dates as times, relative clauses, "In 2001, X did Y",
+    # roles after "is" or a possessive, graduates.
+    ("Lyon-based Acme makes tools.", ("headquarters", "Acme", "Lyon")),
+    ("Acme, a Lyon-based startup, makes tools.", ("headquarters", "Acme", "Lyon")),
+    ("Acme was founded on 3 May 2001.", ("founded", "Acme", "May 3, 2001")),
+    ("Acme was founded in early 2001.", ("founded", "Acme", "2001")),
+    ("Zap, which was released in 2019, is fast.", ("released", "Zap", "2019")),
+    ("In 2021 Acme released Zap.", ("released", "Zap", "2021")),
+    ("In 2001, Jane Doe founded Acme.", ("founded", "Acme", "2001")),
+    ("Acme, which Jane Doe founded in 2001, grew.", ("founded", "Acme", "2001")),
+    ("Acme, which Jane Doe founded in 2001, grew.", ("founder", "Acme", "Jane Doe")),
+    ("Acme's chief executive Jane Doe spoke.", ("role", "Jane Doe", "Acme's chief executive")),
+    (
+        "Jane Doe is the chief executive of Acme.",
+        ("role", "Jane Doe", "chief executive of Acme"),
+    ),
+    ("Jane Doe, an Oxford graduate, spoke.", ("studied_at", "Jane Doe", "Oxford")),
+    # Hedges and currencies the figures' parser did not read.
+    ("Acme is valued at an estimated $5 billion.", ("valuation", "Acme", "around $5 billion")),
+    ("Acme is valued at just over $5 billion.", ("valuation", "Acme", "over $5 billion")),
+    ("Zap has as many as 5 million users.", ("users", "Zap", "up to 5 million users")),
+    (
+        "Acme reported revenue of 232 billion Danish kroner.",
+        ("revenue", "Acme", "232 billion DKK"),
+    ),
+    ("Acme is valued at 3 billion Hong Kong dollars.", ("valuation", "Acme", "3 billion HKD")),
 ]
 
 
@@ -263,6 +289,18 @@ def test_the_company_uses_the_types_of_a_known_deck():
     found = {(s.relation, s.subject, s.value_text) for s in suggest(text, parse_deck(DECK))}
     assert ("headquarters", "Acme", "Lyon") in found, found  # Jane Doe is a person
     assert ("headquarters", "Jane Doe", "Lyon") not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme, which Jane Doe founded in 2001, grew.",  # Jane Doe founded nothing in 2001
+        "Acme founded in 2001 is big.",  # no "was", no comma: not a founding date
+    ],
+)
+def test_an_active_verb_is_not_read_as_a_founding_date_of_its_subject(text):
+    assert not {t for t in triples(text) if t[0] == "founded" and t[1] != "Acme"}
+    assert ("founded", "Jane Doe", "2001") not in triples(text)
 
 
 def test_evidence_is_the_sentence_as_written():

@@ -84,7 +84,13 @@ _SLOTS = {
     ),
     "{_}": f"(?:[^{OPEN}{SHUT}]|{OPEN}[DMN]\\d+{SHUT}){{0,60}}?",
     "{__}": r"[^.;]{0,100}?",
-    "{APPOS}": r"(?:,[^,]{1,100},)?",
+    # an aside, or a relative pronoun before the verb ("Zap, which was released in 2019")
+    "{APPOS}": r"(?:,[^,]{1,100},)?(?:,? (?:which|that|who)(?= (?:was|were|is|are|has|had)\b))?",
+    # a date as a time: "in 2001", "on 3 May 2001", "in early 2001", "in mid-2001"
+    "{WHEN}": (
+        r"(?:in|on|during) (?:(?:early|late|the (?:spring|summer|autumn|fall|winter|end|start|"
+        f"beginning|middle) of) |mid-)?{OPEN}D(?P<d>\\d+){SHUT}"
+    ),
     "{ROLE}": _ROLE,
     "{PRODUCT}": _PRODUCT_NOUN,
     "{WORDS}": f"(?:(?!{_NOT_CONTENT})[\\w{OPEN}{SHUT}-]+ ){{0,4}}?",
@@ -173,18 +179,34 @@ _SOURCES: list[tuple] = [
     # --- founded ---
     (
         "founded",
-        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}{_PLACE}"
-        r"(?: by [^.;]{1,120}?)? in {D}",
+        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been )|(?<=,) |, )(?:originally )?"
+        rf"{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}",
     ),
-    ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? in {{D}}"),
+    ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}"),
     (
         "founded",
-        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been )?{_FOUNDED}{_PLACE}"
-        r"(?: by [^.;]{1,120}?)? in {D}",
+        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been ){_FOUNDED}{_PLACE}"
+        r"(?: by [^.;]{1,120}?)? {WHEN}",
     ),
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
+    (
+        "founded",
+        rf"{{S}}, (?:which|that) (?:[a-z]+ ){{0,2}}?{_E}(?:(?:,| and) {_E}){{0,4}} "
+        rf"(?:co-?founded|founded|set up|started|established|created){_PLACE} {{WHEN}}",
+    ),
+    (
+        "founder",
+        r"{S}, (?:which|that) (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|set up|started|"
+        r"established|created)\b",
+    ),
+    (
+        "founded",
+        rf"^(?:In|On) {{D}},? (?:[a-z]+ ){{0,2}}?(?:the )?(?:{_E}(?:,| and) ){{0,4}}{_E} "
+        r"(?:co-?founded|founded|set up|started|established|created) (?:the |a |an )?"
+        r"{LOWER}{S}",
+    ),
     ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
     (
         "founder",
@@ -199,6 +221,8 @@ _SOURCES: list[tuple] = [
     ),
     ("headquarters", r"{SP}{APPOS}[^.;]{0,80}? and (?:is |was )?(?:headquartered|based) in {V}"),
     ("headquarters", r"{S}, (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
+    ("headquarters", r"(?<![\w{SHUT}-]){V}-based (?:[a-z][\w-]* ){0,3}?{S}"),
+    ("headquarters", r"{S}(?:,| is) (?:a |an |the )(?:[a-z][\w-]* ){0,2}?{V}-based\b"),
     ("headquarters", r"{POSS} (?:headquarters|head office|HQ) (?:is |are )?(?:located )?in {V}"),
     # --- developer (subject: the product; value: the company) ---
     (
@@ -321,13 +345,19 @@ _SOURCES: list[tuple] = [
     # --- role and former_role (the relation is decided by "former") ---
     (
         "role",
-        rf"(?<![\w{SHUT}-])(?:the |a |an )?(?P<former>former |ex-)?"
-        r"(?P<t>{WORDS}{ROLE}) {S}(?!’s|'s)",
+        rf"(?<![\w{SHUT}'’-])(?:the |a |an )?(?P<former>former |ex-)?"
+        rf"(?P<t>(?:{_E}(?:'s|’s) )?{{WORDS}}{{ROLE}}) {{S}}(?!’s|'s)",
     ),
     (
         "role",
         r"{SS}, (?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
+    ),
+    (
+        "role",
+        r"{S} (?:is|has been|remains|serves as) (?:the |a |an )?(?P<former>former |ex-)?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| since| until| from|$)",
     ),
     # --- studied_at ---
     (
@@ -336,11 +366,12 @@ _SOURCES: list[tuple] = [
         r"was educated)(?: (?!at\b|from\b)[a-z]+){0,3} (?:at|from) {VS}",
     ),
     ("studied_at", r"{S},? (?:is |was |a )?(?:a )?graduate of {VS}"),
+    ("studied_at", r"{S},? (?:is |was )?(?:an? )?{V} (?:graduate|alumnus|alumna)\b"),
     # --- released ---
     (
         "released",
         r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
-        r"launched|unveiled|introduced|debuted|published)(?: by {__})? (?:in|on) {D}",
+        r"launched|unveiled|introduced|debuted|published)(?: by {__})? {WHEN}",
     ),
     (
         "released",
@@ -349,6 +380,11 @@ _SOURCES: list[tuple] = [
     ),
     ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
     ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
+    (
+        "released",
+        rf"^(?:In|On) {{D}},? (?:[a-z]+ ){{0,2}}?(?:the )?{_E} (?:released|launched|unveiled|"
+        r"introduced) (?:its |a |an |the )?{LOWER}{S}",
+    ),
     # --- parameters, users, population ---
     (
         "parameters",
@@ -403,7 +439,7 @@ _SOURCES: list[tuple] = [
     (
         "discovered",
         rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}"
-        r"(?: by [^.;]{1,80}?)? (?:in|on) {D}",
+        r"(?: by [^.;]{1,80}?)? {WHEN}",
     ),
     ("discovered", r"\b(?:discovered|identified|isolated|observed) {SN} (?:in|on) {D}"),
     ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
