@@ -214,6 +214,50 @@ GOLDEN = [
         ("revenue", "Acme", "232 billion DKK"),
     ),
     ("Acme is valued at 3 billion Hong Kong dollars.", ("valuation", "Acme", "3 billion HKD")),
+    # Second round (classes from the band, insulin_maker and rosetta texts).
+    (
+        "Acme is a Swedish pop group formed in Stockholm in 1972 by Jane Doe and John Roe.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    (
+        "Acme is a Swedish pop group formed in Stockholm in 1972 by Jane Doe and John Roe.",
+        ("founded", "Acme", "1972"),
+    ),
+    (
+        "He and his wife Jane Doe, a doctor who had diabetes, set up Acme in 1923.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    ("In 1989 they merged to form Acme.", ("founded", "Acme", "1989")),
+    (
+        "Zap was built and run by the European Space Agency (ESA).",
+        ("developer", "Zap", "European Space Agency"),
+    ),
+    (
+        "Zap, which was built by a consortium led by Initech, landed.",
+        ("developer", "Zap", "Initech"),
+    ),
+    ("Acme is the maker of Zap.", ("product", "Acme", "Zap")),
+    ("Acme's best-selling product, however, is Zap.", ("product", "Acme", "Zap")),
+    (
+        "Acme sells tools. It briefly became Europe's most valuable company, worth $5 billion.",
+        ("valuation", "Acme", "$5 billion"),
+    ),
+    (
+        "Jane Doe was a solo singer with several hit records.",
+        ("former_role", "Jane Doe", "solo singer"),
+    ),
+    (
+        "John Roe had been the keyboard player of the Hep Stars, a band.",
+        ("former_role", "John Roe", "keyboard player of the Hep Stars"),
+    ),
+    ("It was controlled from Darmstadt, Germany.", ("part_of", "Darmstadt", "Germany")),
+    (
+        "Zork was discovered in 1969 by the Soviet astronomers Jane Doe and John Roe.",
+        ("discovered_by", "Zork", "John Roe"),
+    ),
+    ('"Zap", released in August 1976, was a hit.', ("released", "Zap", "August 1976")),
+    ("The engineer Michael B. Tretow spoke.", ("role", "Michael B. Tretow", "engineer")),
+    ("Its manager Jane Doe spoke.", ("role", "Jane Doe", "manager")),
 ]
 
 
@@ -282,6 +326,30 @@ def test_it_and_the_company_stand_for_the_right_name(text, expected, not_expecte
     found = triples(text)
     assert expected in found, found
     assert not_expected not in found, found
+
+
+def test_the_noun_a_name_was_introduced_with_stands_for_it():
+    text = (
+        "Its target was comet Zork. The comet was discovered in 1969 by Jane Doe. "
+        "Acme sent the probe Zap to Mars. The probe was built by Initech."
+    )
+    found = triples(text)
+    assert ("discovered", "Zork", "1969") in found, found
+    assert ("developer", "Zap", "Initech") in found, found
+    assert not any(t[1] in ("comet", "The comet", "Acme") for t in found if t[0] != "role")
+
+
+def test_a_person_is_never_it():
+    text = (
+        "Acme makes tools. Jane Doe's name lives on in a prize. "
+        "In 2020 the physician Jane Doe retired. Its best-selling product is Zap."
+    )
+    found = triples(text)
+    assert ("product", "Jane Doe", "Zap") not in found, found
+
+
+def test_a_list_of_places_is_not_a_place_and_its_country():
+    assert not {t for t in triples("Acme has offices in Paris, London and Berlin.")}
 
 
 def test_the_company_uses_the_types_of_a_known_deck():

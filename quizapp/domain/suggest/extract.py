@@ -59,6 +59,11 @@ _SUBJECT = re.compile(
     r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
 )
 
+_OPENING = re.compile(f"^{OPEN}E(\\d+){SHUT}(?!'s|’s)")
+_CLAUSE_SUBJECT = re.compile(
+    f"{OPEN}E(\\d+){SHUT}(?= (?:is|was|has|had|[a-z]{{2,}}ed|sold|made|bought|took|began|"
+    f"grew|became|won|ran|built|led|left|kept|said|says|makes|sells|runs|owns)\\b)"
+)
 # "it" as the object of the sentence's verb or of a preposition: not its subject (that
 # would be "itself"), so the topic it stands for is still the topic. Not "it" that opens
 # a clause of its own ("Telegram says it has", "bought it is").
@@ -105,6 +110,7 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
                     kinds.learn(suggestion)
+        kinds.name_nouns(sentence)
         topic = reader.next_topic()
     suggestions = list(found.values())
     return _mark_duplicates(suggestions, deck) if deck else suggestions
@@ -116,16 +122,29 @@ _COMPANY, _PRODUCT, _PLACE = (
     frozenset({"product", "company"}),
     frozenset({"place"}),
 )
+_THING = frozenset({"company", "organisation", "product", "place", "group", "concept"})
 _NOUN_KINDS = {
     **dict.fromkeys(
         ("company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"),
         _COMPANY,
     ),
-    **dict.fromkeys(("app", "platform", "product", "model"), _PRODUCT),
+    **dict.fromkeys(
+        ("app", "platform", "product", "model", "mission", "spacecraft", "probe", "drug", "album"),
+        _PRODUCT,
+    ),
+    **dict.fromkeys(("agency", "foundation", "university", "museum"), _COMPANY),
+    **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
     **dict.fromkeys(("city", "country"), _PLACE),
     "group": frozenset({"company", "organisation", "group"}),
 }
 _NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
+_NAMED_NOUN = re.compile(
+    r"\b(?!(?:and|or|but|by|in|on|at|of|to|for|with|from|the|a|an|as|is|was|were|are|has|"
+    r"had|have|its|their|his|her|our|that|which|who|than|like|including|such|after|before|"
+    r"since|into|over|under|between|called|named|dubbed|led|when|while|where|said|says|"
+    r"told|also|only|then|both|all|two|three|four)\b)"
+    f"([a-z][a-z-]{{2,}}) {OPEN}E(\\d+){SHUT}"
+)
 _REMEMBERED = 32  # names kept for "the company" to look back to: a bounded cost per use
 
 
@@ -141,6 +160,7 @@ class _Kinds:
     def __init__(self, deck: Deck | None) -> None:
         self.kind: dict[str, str] = {}
         self.order: list[str] = []
+        self.noun: dict[str, str] = {}  # "comet" -> "67P/Churyumov-Gerasimenko"
         for entity in deck.entities.values() if deck else ():
             for name in (entity.name, *entity.aliases):
                 self.kind[name.casefold()] = entity.type
@@ -154,9 +174,22 @@ class _Kinds:
     def note(self, name: str, kind: str | None) -> None:
         if kind is not None:
             self.kind.setdefault(name.casefold(), kind)
+            if kind == "person" and " " in name:  # "Hagedorn" for "Hans Christian Hagedorn"
+                self.kind.setdefault(name.rsplit(" ", 1)[1].casefold(), kind)
         if name in self.order:
             self.order.remove(name)
         self.order = [*self.order[-_REMEMBERED + 1 :], name]
+
+    def name_nouns(self, sentence: Abstract) -> None:
+        """Remember the noun a name was introduced with ("the lander Philae"), so that
+        "the lander" later stands for Philae."""
+        for match in _NAMED_NOUN.finditer(sentence.text):
+            self.noun[match.group(1)] = sentence.mentions[int(match.group(2))].text
+
+    def named(self, word: str | None) -> str | None:
+        """The name a noun ("the comet") was introduced with, if it was."""
+        noun = _NOUN.match(word or "")
+        return self.noun.get(noun.group(1)) if noun else None
 
     def fits(self, name: str, word: str | None) -> bool:
         """Whether the name may be what the word ("the company", "it") stands for."""
@@ -175,6 +208,8 @@ class _Kinds:
 
     @staticmethod
     def wanted(word: str | None) -> frozenset[str] | None:
+        if word is not None and word.lower() in ("it", "its"):
+            return _THING  # a person is never "it"
         noun = _NOUN.match(word or "")
         return _NOUN_KINDS.get(noun.group(1)) if noun else None
 
@@ -206,7 +241,7 @@ class _Reader:
             values = [company] if company else []
         if relation == "role" and groups.get("ss") and len(subjects) > 1:
             values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
-        if relation == "role" and groups.get("former"):
+        if relation == "role" and (groups.get("former") or groups.get("was")):
             relation = "former_role"
         if pattern.proper:
             subjects = [s for s in subjects if all(w[:1].isupper() for w in s.split())]
@@ -247,7 +282,9 @@ class _Reader:
         if groups.get(many) is not None:
             return [mentions[int(i)].text for i in _INDEX.findall(groups[many])]
         if groups.get(phrase) is not None:
-            return [self.phrase(groups[phrase])]
+            before = self.sentence.text[max(0, match.start(phrase) - 4) : match.start(phrase)]
+            named = self.kinds.named(f"the {groups[phrase]}") if before.lower() == "the " else None
+            return [named or self.phrase(groups[phrase])]
         if groups.get(pronoun) is not None:
             name = self.pronoun(match.start(pronoun), taken, groups[pronoun])
             return [name] if name else []
@@ -279,6 +316,9 @@ class _Reader:
                 self.resolved = self.sentence.mentions[index].text
                 return self.resolved
             break
+        if (named := self.kinds.named(word)) is not None:
+            self.resolved = named  # "the lander": the name it was introduced with
+            return named
         topic = self.topic
         if topic is not None and not self.kinds.fits(topic, word):
             topic = self.kinds.latest(word)
@@ -293,9 +333,11 @@ class _Reader:
             return self.subjects[0]
         if _OBJECT_PRONOUN.search(self.sentence.text):
             return self.topic  # "Facebook bought it": "it" is the topic, which stays
-        first = next(iter(self.sentence.mentions), None)
-        if first is not None and first.kind == "E" and self.sentence.text.startswith(OPEN):
-            return first.text
+        # The name the sentence is about: the one opening it ("Hagedorn's name lives on"
+        # is about a name, not about Hagedorn), else the first one before a verb.
+        opening = _OPENING.match(self.sentence.text) or _CLAUSE_SUBJECT.search(self.sentence.text)
+        if opening is not None:
+            return self.sentence.mentions[int(opening.group(1))].text
         return self.topic
 
 

@@ -136,7 +136,10 @@ _NUMBER = re.compile(
     rf"(?<![\w.$€£¥]){_QUALIFIER}(?:{_FIGURE})(?:\s(?:trillion|billion|million|thousand)\b)?"
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
-_TOKEN = r"(?:[A-Z][\w&+.-]*[\w+]|[A-Z]|\d+[.-]?[A-Za-z][\w.-]*[\w]|[a-z][A-Z][\w.-]*[\w])"
+_TOKEN = (  # "Michael B. Tretow": an initial goes on with the next capitalised word
+    r"(?:[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z][a-z])|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+    r"[a-z][A-Z][\w.-]*[\w])"
+)
 _CAPS = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | de la | du | von | von der | van | van der | "
     rf"van den | der | al-){_TOKEN})*"
@@ -198,6 +201,7 @@ _NOT_NAMES = frozenset(
         "today",
         "yesterday",
         "according",
+        "to",
         "among",
         "founded",
         "released",

@@ -28,11 +28,13 @@ __all__ = ["PATTERNS", "Pattern"]
 _E = f"{OPEN}E(?:\\d+){SHUT}"
 _PRONOUN = (
     r"\b(?:[Ii]t|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|element|planet|city|country|team|maker))\b"
+    r"lab|platform|product|model|app|element|planet|city|country|team|maker|mission|"
+    r"spacecraft|probe|band|club|drug|album|agency|foundation|university|museum))\b"
 )
 _POSSESSIVE = (
     r"\b(?:[Ii]ts|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|city|country|maker)(?:'s|’s)|[Tt]heir)"
+    r"lab|platform|product|model|app|city|country|maker|mission|spacecraft|probe|band|club|"
+    r"drug|album|agency|foundation|university|museum)(?:'s|’s)|[Tt]heir)"
 )
 # A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
 # ("studied at A and B, Moonshot is ..."). A name followed by more words of its noun
@@ -50,7 +52,7 @@ _ROLE = (
     r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
     r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
     r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
-    r"diplomat|politician|activist|architect|inventor)s?"
+    r"diplomat|politician|activist|architect|inventor|laureate)s?"
 )
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
@@ -62,8 +64,8 @@ _NOT_CONTENT = (
     r"who|which|that|as|for|of|two|three|both|its|their|his|her)\b"
 )
 _SLOTS = {
-    "{S}": f"(?:the )?{OPEN}E(?P<s>\\d+){SHUT}",
-    "{SP}": f"(?:(?:the )?{OPEN}E(?P<s>\\d+){SHUT}|(?P<p>{_PRONOUN}))",
+    "{S}": f'(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?',
+    "{SP}": f'(?:(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?|(?P<p>{_PRONOUN}))',
     "{POSS}": f"(?:{OPEN}E(?P<s>\\d+){SHUT}(?:'s|’s)|(?P<p>{_POSSESSIVE}))",
     "{SS}": f"(?P<ss>{_LIST})",
     "{SN}": (
@@ -93,7 +95,7 @@ _SLOTS = {
     ),
     "{ROLE}": _ROLE,
     "{PRODUCT}": _PRODUCT_NOUN,
-    "{WORDS}": f"(?:(?!{_NOT_CONTENT})[\\w{OPEN}{SHUT}-]+ ){{0,4}}?",
+    "{WORDS}": f"(?:(?!(?i:{_NOT_CONTENT}))[\\w{OPEN}{SHUT}-]+(?:'s|’s)? ){{0,4}}?",
     "{LOWER}": r"(?:(?!(?:in|at|of|on|from|to|for|with)\b)[a-z][\w-]* ){0,4}?",
 }
 _SLOT = re.compile("|".join(re.escape(slot) for slot in _SLOTS))
@@ -135,7 +137,7 @@ _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
 # An aside that names the kind of thing the subject is, up to the verb of a participle
 # clause: "Signal Foundation, a non-profit set up in 2018 by ...".
-_KIND = r", (?:a|an|the) (?:[\w-]+ ){1,4}?"
+_KIND = f"(?:, | (?:is|was) )(?:a|an|the) (?:(?:{_E}|[\\w-]+) ){{1,4}}?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
 _SOURCES: list[tuple] = [
     # --- founder ---
@@ -151,7 +153,7 @@ _SOURCES: list[tuple] = [
     ),
     (
         "founder",
-        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who)? {_FOUNDED} "
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who|, [^,]{{1,100}},)? {_FOUNDED} "
         r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
     ),
     (
@@ -191,6 +193,7 @@ _SOURCES: list[tuple] = [
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
+    ("founded", r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined) to (?:form|create) {S}"),
     (
         "founded",
         rf"{{S}}, (?:which|that) (?:[a-z]+ ){{0,2}}?{_E}(?:(?:,| and) {_E}){{0,4}} "
@@ -234,8 +237,9 @@ _SOURCES: list[tuple] = [
     ("developer", r"^{S}, {VPOSS} {LOWER}{PRODUCT}\b"),
     (
         "developer",
-        r"{S},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
-        r"released|unveiled|introduced) by {V}",
+        r"{SP}{APPOS},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
+        r"released|unveiled|introduced)(?: and [a-z]+)? by (?:an? (?:consortium|team|group) "
+        r"led by )?{V}",
     ),
     (
         "developer",
@@ -256,6 +260,13 @@ _SOURCES: list[tuple] = [
     ("developer", r"^{VPOSS} {S}(?=\s*[—–,(]| (?:is|was|has|had|can)\b)"),
     ("developer", r"{VPOSS} {S}(?=[,.;]|$)", "", True),
     ("developer", r"(?P<q>)\b{PRODUCT} (?:called|named|dubbed) {S}"),
+    # --- product (subject: the company) ---
+    ("product", r"{S}(?:,| is) (?:the |a |an )?(?:maker|producer|manufacturer) of {VS}"),
+    (
+        "product",
+        r"{POSS} (?:[\w-]+ ){0,3}?products?(?: of [^,]{1,40}?)?(?:, [a-z]+,)? "
+        r"(?:is|are|was|include|includes) {VS}",
+    ),
     # --- investor ---
     (
         "investor",
@@ -298,6 +309,12 @@ _SOURCES: list[tuple] = [
         r"climbed|grew|jumped|slumped) to )?{M}",
     ),
     ("valuation", r"{SP} (?:reached|hit|achieved) a valuation of {M}"),
+    (
+        "valuation",
+        r"{SP}{APPOS} (?:(?:now|briefly|reportedly|once) )?(?:is |was |became |has become )"
+        r"(?:now |briefly |reportedly )?"
+        r"(?:[^.;,]{0,60}?, )?worth {M}",
+    ),
     # --- revenue ---
     (
         "revenue",
@@ -355,9 +372,10 @@ _SOURCES: list[tuple] = [
     ),
     (
         "role",
-        r"{S} (?:is|has been|remains|serves as) (?:the |a |an )?(?P<former>former |ex-)?"
+        r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
+        r"(?P<former>former |ex-)?|(?P<was>was|had been) (?:the |a |an )?)"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
-        r"(?=[,.;]| who| and| since| until| from|$)",
+        r"(?=[,.;]| who| and| since| until| from| with| during| for|$)",
     ),
     # --- studied_at ---
     (
@@ -429,8 +447,17 @@ _SOURCES: list[tuple] = [
     ("capital_of", r"{S}, {VPOSS} capital\b"),
     ("capital_of", r"the capital (?:city )?of {V}, {S}"),
     ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
+    (
+        "part_of",
+        rf"\b(?:in|from|near|outside) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
+        r"(?=[,.;)]|$| (?:in|on|where|when|which|who|with|for)\b)",
+    ),
     # --- discovered_by, discovered, year ---
-    ("discovered_by", rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED} by {{VS}}"),
+    (
+        "discovered_by",
+        rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}{_PLACE}(?: {{WHEN}})?"
+        rf"{_PLACE} by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
+    ),
     (
         "discovered_by",
         r"(?:^|[,;] )(?:[a-z]+ ){0,2}?{VS} (?:first )?(?:discovered|identified|"
