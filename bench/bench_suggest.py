@@ -69,6 +69,12 @@ HISTORY = {
     "band": "unseen: written before the recall rules; first measure 0.00 / 0.00 / 0.00",
     "insulin_maker": "unseen: written before the recall rules; first measure 0.15 / 0.20 / 1.00",
     "rosetta": "unseen: written before the recall rules; first measure 0.00 / 0.00 / 0.33",
+    # The recall helper's second round of rules was written from the misses of band,
+    # insulin_maker and rosetta (no longer unseen then). A second batch, written after
+    # that last rule and measured once, gives the unseen figures after the rules:
+    "football_club": "unseen: written after the last rule; first measure 0.08 / 0.20 / 0.67",
+    "game_maker": "unseen: written after the last rule; first measure 0.19 / 0.31 / 0.83",
+    "prague": "unseen: written after the last rule; first measure 0.12 / 0.43 / 0.75",
 }
 
 
