@@ -64,6 +64,8 @@ _CLAUSE_SUBJECT = re.compile(
     f"{OPEN}E(\\d+){SHUT}(?= (?:is|was|has|had|[a-z]{{2,}}ed|sold|made|bought|took|began|"
     f"grew|became|won|ran|built|led|left|kept|said|says|makes|sells|runs|owns)\\b)"
 )
+# A name an aside describes ("start at Prague Castle, which ...") is what comes next.
+_DESCRIBED = re.compile(f"{OPEN}E(\\d+){SHUT}, (?:which|whose) ")
 # "it" as the object of the sentence's verb or of a preposition: not its subject (that
 # would be "itself"), so the topic it stands for is still the topic. Not "it" that opens
 # a clause of its own ("Telegram says it has", "bought it is").
@@ -231,7 +233,11 @@ class _Reader:
         preset = PRESETS[relation]
         values = self.values(match, preset["value"], pattern.unit)
         value_mentions = self.indices(match, ("v", "vs"))
-        subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
+        if groups.get("po") is not None:  # "A founded it": never the sentence's own subject
+            name = self.pronoun(match.start("po"), value_mentions, groups["po"], own=False)
+            subjects = [name] if name else []
+        else:
+            subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
             if groups.get("q") is None:
                 return []
@@ -305,12 +311,14 @@ class _Reader:
             found += [int(part)] if part.isdigit() else [int(i) for i in _INDEX.findall(part)]
         return found
 
-    def pronoun(self, position: int, taken: list[int], word: str | None = None) -> str | None:
+    def pronoun(
+        self, position: int, taken: list[int], word: str | None = None, own: bool = True
+    ) -> str | None:
         """What "it" stands for: the name the sentence is about if it comes before and is
         not the value itself ("Minimax is known for its product"), else the running topic;
         "the company" is the topic only if the topic may be a company, else the latest
         company named."""
-        for match in _SUBJECT.finditer(self.sentence.text, 0, position):
+        for match in _SUBJECT.finditer(self.sentence.text, 0, position if own else 0):
             index = int(match.group(1))
             if index not in taken:
                 self.resolved = self.sentence.mentions[index].text
@@ -335,7 +343,8 @@ class _Reader:
             return self.topic  # "Facebook bought it": "it" is the topic, which stays
         # The name the sentence is about: the one opening it ("Hagedorn's name lives on"
         # is about a name, not about Hagedorn), else the first one before a verb.
-        opening = _OPENING.match(self.sentence.text) or _CLAUSE_SUBJECT.search(self.sentence.text)
+        text = self.sentence.text
+        opening = _OPENING.match(text) or _CLAUSE_SUBJECT.search(text) or _DESCRIBED.search(text)
         if opening is not None:
             return self.sentence.mentions[int(opening.group(1))].text
         return self.topic

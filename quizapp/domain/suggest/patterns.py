@@ -52,12 +52,14 @@ _ROLE = (
     r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
     r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
     r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
-    r"diplomat|politician|activist|architect|inventor|laureate)s?"
+    r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
+    r"midfielder|defender|playwright|poet|painter|sculptor)s?"
 )
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
     r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
-    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope)s?"
+    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope|"
+    r"console|handheld|headset|camera|computer|album|single|song|film|novel)s?"
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
@@ -138,13 +140,15 @@ _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
 # An aside that names the kind of thing the subject is, up to the verb of a participle
 # clause: "Signal Foundation, a non-profit set up in 2018 by ...".
 _KIND = f"(?:, | (?:is|was) )(?:a|an|the) (?:(?:{_E}|[\\w-]+) ){{1,4}}?"
+# Words naming a time before "by": "founded on 18 March 1900 by", "founded around 880 by".
+_TIME = f"(?:(?:in|on|around|about|circa|c\\.) {{_}}|{OPEN}[DN]\\d+{SHUT} )?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
 _SOURCES: list[tuple] = [
     # --- founder ---
     (
         "founder",
-        rf"{{S}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} (?:in {{_}})?by "
-        r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
+        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} {_TIME}by "
+        r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
     ),
     (
         "founder",
@@ -154,26 +158,37 @@ _SOURCES: list[tuple] = [
     (
         "founder",
         rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who|, [^,]{{1,100}},)? {_FOUNDED} "
-        r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
+        r"(?:the )?(?:(?!(?:by|in|at|on|from|with|for|to|as)\b)[a-z]+ ){0,2}?{S}",
     ),
     (
         "founder",
-        rf"{{S}}{_KIND}{_FOUNDED}{_PLACE} (?:in {{_}})?by {{__}}{{VS}}"
-        r"(?=\s*(?:[,.;(]|$)| in | who| with)",
+        rf"{{S}}{_KIND}{_FOUNDED}{_PLACE} {_TIME}by {{__}}{{VS}}"
+        r"(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
     ),
     # "The company is headquartered in X and was founded by A in 2004": the second verb
     # of the same subject.
     (
         "founder",
         rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been )?{_FOUNDED}{_PLACE} "
-        r"(?:in {_})?by {__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
+        rf"{_TIME}by {{__}}{{VS}}(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
     ),
     # "Pavel Durov, who studied in X, had earlier founded the Russian social network Y"
     (
         "founder",
         rf"^{{VS}}(?:, [^,]{{1,120}},)? (?:had |has |have )?(?:earlier |also |later |"
         rf"previously |already |first )?{_FOUNDED} (?:the |a |an )?"
-        rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?{{S}}(?=\s*(?:[,.;(]|$)| in | with| and)",
+        rf"(?:(?:{_E}|(?!(?:by|in|at|on|from|with|for|to|as)\b)[a-z][\w-]*) ){{0,4}}?{{S}}"
+        r"(?=\s*(?:[,.;(]|$)| in | with| and)",
+    ),
+    (
+        "founder",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}} {_FOUNDED} "
+        r"(?P<po>it|the (?:company|firm|business|club|band|group))\b",
+    ),
+    (
+        "founded",
+        rf"\b{_FOUNDED} (?P<po>it|the (?:company|firm|business|club|band|group)){_PLACE} "
+        r"{WHEN}",
     ),
     ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
     ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
@@ -373,9 +388,14 @@ _SOURCES: list[tuple] = [
     (
         "role",
         r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
-        r"(?P<former>former |ex-)?|(?P<was>was|had been) (?:the |a |an )?)"
+        r"(?P<former>former |ex-)?|(?P<was>was|had been|served as) (?:the |a |an )?)"
+        r"(?:(?:its|their|his|her) )?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
         r"(?=[,.;]| who| and| since| until| from| with| during| for|$)",
+    ),
+    (
+        "role",
+        r"(?:^|[,;] )(?:[Tt]he |[Ii]ts |[Tt]heir )(?P<t>{WORDS}{ROLE}), {S},",
     ),
     # --- studied_at ---
     (
@@ -389,7 +409,8 @@ _SOURCES: list[tuple] = [
     (
         "released",
         r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
-        r"launched|unveiled|introduced|debuted|published)(?: by {__})? {WHEN}",
+        r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves)"
+        rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
     ),
     (
         "released",
@@ -397,6 +418,10 @@ _SOURCES: list[tuple] = [
         r"[^,]{0,60}, {_}{S}(?= [a-z])",
     ),
     ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
+    (
+        "released",
+        rf"{{S}}{_KIND}(?:released|launched|unveiled|introduced)(?: by [^.;]{{1,80}}?)? {{WHEN}}",
+    ),
     ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
     (
         "released",
