@@ -71,10 +71,14 @@ HISTORY = {
     "rosetta": "unseen: written before the recall rules; first measure 0.00 / 0.00 / 0.33",
     # The recall helper's second round of rules was written from the misses of band,
     # insulin_maker and rosetta (no longer unseen then). A second batch, written after
-    # that last rule and measured once, gives the unseen figures after the rules:
-    "football_club": "unseen: written after the last rule; first measure 0.08 / 0.20 / 0.67",
-    "game_maker": "unseen: written after the last rule; first measure 0.19 / 0.31 / 0.83",
-    "prague": "unseen: written after the last rule; first measure 0.12 / 0.43 / 0.75",
+    # that round and measured once, gives the unseen figures after two rounds:
+    "football_club": "unseen: written after the second round; first measure 0.08 / 0.20 / 0.67",
+    "game_maker": "unseen: written after the second round; first measure 0.19 / 0.31 / 0.83",
+    "prague": "unseen: written after the second round; first measure 0.12 / 0.43 / 0.75",
+    # A third round of rules came from batch 2's misses; a third batch, written after it:
+    "carmaker": "unseen: written after the third round; first measure 0.27 / 0.44 / 1.00",
+    "national_park": "unseen: written after the third round; first measure 0.05 / 0.14 / 1.00",
+    "university": "unseen: written after the third round; first measure 0.23 / 0.42 / 0.75",
 }
 
 
