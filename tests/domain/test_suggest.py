@@ -292,6 +292,21 @@ GOLDEN = [
         "Acme sells tools. The current president, Jane Doe, took over in 2018.",
         ("role", "Jane Doe", "current president"),
     ),
+    # Fourth round (classes from the carmaker, national_park and university texts).
+    (
+        "Acme makes cars. The company was set up as a subsidiary of Initech by Jane Doe, "
+        "a sales manager, and John Roe, an engineer.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    ("Acme opened in 1855. Jane Doe studied there.", ("studied_at", "Jane Doe", "Acme")),
+    (
+        "Acme opened in 1855. Jane Doe also studied at the school.",
+        ("studied_at", "Jane Doe", "Acme"),
+    ),
+    ("Yellowstone lies in the state of Wyoming.", ("part_of", "Yellowstone", "Wyoming")),
+    ("Acme sells cars. Its best-selling model is the Zap.", ("developer", "Zap", "Acme")),
+    ("The geologist Jane Doe spoke.", ("role", "Jane Doe", "geologist")),
+    ("Zap rolled out on 14 April 1927.", ("released", "Zap", "April 14, 1927")),
 ]
 
 
@@ -391,6 +406,16 @@ def test_a_name_an_aside_describes_is_the_next_topic():
     text = "Lyon is large. Most walks start at Fourviere, which is old. It was built by Initech."
     found = triples(text)
     assert ("developer", "Fourviere", "Initech") in found, found
+
+
+def test_a_verb_is_not_read_as_a_role():
+    found = triples("Initech, has been president of Acme since 2019.")
+    assert not {t for t in found if t[0] == "role"}, found
+
+
+def test_there_is_never_a_person():
+    found = triples("The physicist Jane Doe spoke. John Roe studied there.")
+    assert ("studied_at", "John Roe", "Jane Doe") not in found, found
 
 
 def test_a_list_of_places_is_not_a_place_and_its_country():

@@ -125,6 +125,7 @@ _COMPANY, _PRODUCT, _PLACE = (
     frozenset({"place"}),
 )
 _THING = frozenset({"company", "organisation", "product", "place", "group", "concept"})
+_WHERE = frozenset({"company", "organisation", "place"})
 _NOUN_KINDS = {
     **dict.fromkeys(
         ("company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"),
@@ -134,7 +135,10 @@ _NOUN_KINDS = {
         ("app", "platform", "product", "model", "mission", "spacecraft", "probe", "drug", "album"),
         _PRODUCT,
     ),
-    **dict.fromkeys(("agency", "foundation", "university", "museum"), _COMPANY),
+    **dict.fromkeys(
+        ("agency", "foundation", "university", "museum", "school", "college", "institute"),
+        _COMPANY,
+    ),
     **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
     **dict.fromkeys(("city", "country"), _PLACE),
     "group": frozenset({"company", "organisation", "group"}),
@@ -212,6 +216,8 @@ class _Kinds:
     def wanted(word: str | None) -> frozenset[str] | None:
         if word is not None and word.lower() in ("it", "its"):
             return _THING  # a person is never "it"
+        if word is not None and word.lower() == "there":
+            return _WHERE
         noun = _NOUN.match(word or "")
         return _NOUN_KINDS.get(noun.group(1)) if noun else None
 
@@ -239,10 +245,20 @@ class _Reader:
         else:
             subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
-            if groups.get("q") is None:
+            if groups.get("q") is None and groups.get("q2") is None:
                 return []
-            company = self.pronoun(
-                match.start("q"), self.indices(match, ("s", "ss")), match.group("q")
+            slot = "q" if groups.get("q2") is None else "q2"
+            company = (
+                self.pronoun(
+                    match.start(slot),
+                    self.indices(match, ("s", "ss")),
+                    match.group(slot),
+                    own=False,
+                )
+                if slot == "q2" or groups["q"] == "there"
+                else self.pronoun(
+                    match.start("q"), self.indices(match, ("s", "ss")), match.group("q")
+                )
             )
             values = [company] if company else []
         if relation == "role" and groups.get("ss") and len(subjects) > 1:

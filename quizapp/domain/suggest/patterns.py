@@ -53,7 +53,7 @@ _ROLE = (
     r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
     r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
     r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
-    r"midfielder|defender|playwright|poet|painter|sculptor)s?"
+    r"midfielder|defender|playwright|poet|painter|sculptor|[a-z]{3,}(?:ist|ian))s?"
 )
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
@@ -63,7 +63,7 @@ _PRODUCT_NOUN = (
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
-    r"who|which|that|as|for|of|two|three|both|its|their|his|her)\b"
+    r"who|which|that|as|for|of|two|three|both|its|their|his|her|has|have|had|been|being)\b"
 )
 _SLOTS = {
     "{S}": f'(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?',
@@ -190,6 +190,12 @@ _SOURCES: list[tuple] = [
         rf"\b{_FOUNDED} (?P<po>it|the (?:company|firm|business|club|band|group)){_PLACE} "
         r"{WHEN}",
     ),
+    (
+        "founder",
+        rf"{{SP}}{{APPOS}},? (?:had been |was |were |has been )?{_FOUNDED}\b[^.;]{{0,80}}? by "
+        rf"{OPEN}E(?P<v>\d+){SHUT}, (?:a|an|the) [a-z][\w ]{{1,40}}?, and (?P<vs>{_E})"
+        r"(?=, (?:a|an|the) )",
+    ),
     ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
     ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
     ("founder", r"{S} (?:co-?)?founders? {VS}"),
@@ -250,6 +256,7 @@ _SOURCES: list[tuple] = [
     ),
     ("developer", r"{VPOSS} {S} (?:[a-z][\w-]* ){0,2}?{PRODUCT}\b"),
     ("developer", r"^{S}, {VPOSS} {LOWER}{PRODUCT}\b"),
+    ("developer", r"{VPOSS} (?:[\w-]+ ){0,2}?{PRODUCT} (?:is|was) (?:the )?{S}(?=[,.;]|$)"),
     (
         "developer",
         r"{SP}{APPOS},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
@@ -404,12 +411,18 @@ _SOURCES: list[tuple] = [
         r"was educated)(?: (?!at\b|from\b)[a-z]+){0,3} (?:at|from) {VS}",
     ),
     ("studied_at", r"{S},? (?:is |was |a )?(?:a )?graduate of {VS}"),
+    (
+        "studied_at",
+        r"{S}(?:,[^,]{0,100}?,)? (?:also )?(?:studied|graduated|trained) "
+        r"(?:(?P<q>there)\b|at (?P<q2>the (?:school|university|college|institute))\b)",
+    ),
     ("studied_at", r"{S},? (?:is |was )?(?:an? )?{V} (?:graduate|alumnus|alumna)\b"),
     # --- released ---
     (
         "released",
         r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
-        r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves)"
+        r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves|"
+        r"rolled out)"
         rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
     ),
     (
@@ -472,6 +485,11 @@ _SOURCES: list[tuple] = [
     ("capital_of", r"{S}, {VPOSS} capital\b"),
     ("capital_of", r"the capital (?:city )?of {V}, {S}"),
     ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
+    (
+        "part_of",
+        r"{SP}{APPOS},? (?:lies|is located|is situated|sits) (?:mostly |mainly |largely )?in "
+        r"(?:the (?:state|province|region|county|canton|country) of )?{V}",
+    ),
     (
         "part_of",
         rf"\b(?:in|from|near|outside) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
