@@ -79,6 +79,10 @@ HISTORY = {
     "carmaker": "unseen: written after the third round; first measure 0.27 / 0.44 / 1.00",
     "national_park": "unseen: written after the third round; first measure 0.05 / 0.14 / 1.00",
     "university": "unseen: written after the third round; first measure 0.23 / 0.42 / 0.75",
+    # A fourth round of rules came from batch 3's misses; a fourth batch, written after it:
+    "airline": "unseen: written after the fourth round; first measure 0.21 / 0.50 / 1.00",
+    "museum": "unseen: written after the fourth round; first measure 0.00 / 0.00 / 0.00",
+    "streaming": "unseen: written after the fourth round; first measure 0.29 / 0.40 / 0.67",
 }
 
 
