@@ -248,18 +248,10 @@ class _Reader:
             if groups.get("q") is None and groups.get("q2") is None:
                 return []
             slot = "q" if groups.get("q2") is None else "q2"
-            company = (
-                self.pronoun(
-                    match.start(slot),
-                    self.indices(match, ("s", "ss")),
-                    match.group(slot),
-                    own=False,
-                )
-                if slot == "q2" or groups["q"] == "there"
-                else self.pronoun(
-                    match.start("q"), self.indices(match, ("s", "ss")), match.group("q")
-                )
-            )
+            # "there", "at the school": a place the topic is, never the sentence's subject
+            own = slot == "q" and groups["q"] != "there"
+            taken = self.indices(match, ("s", "ss"))
+            company = self.pronoun(match.start(slot), taken, match.group(slot), own=own)
             values = [company] if company else []
         if relation == "role" and groups.get("ss") and len(subjects) > 1:
             values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
