@@ -151,6 +151,162 @@ GOLDEN = [
     ),
     ("In the end Jane Doe isolated helium in 1868.", ("discovered", "helium", "1868")),
     ("The Battle of Hastings took place in 1066.", ("year", "Battle of Hastings", "1066")),
+    # Rules of the `recall` branch (classes from the messaging and language_models texts).
+    (
+        "Acme, a non-profit set up in 2018 by Jane Doe and John Roe, sells tools.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    (
+        "Acme, a non-profit set up in 2018 by Jane Doe and John Roe, sells tools.",
+        ("founded", "Acme", "2018"),
+    ),
+    (
+        "Acme sells tools. The company is based in Lyon and was founded by Jane Doe in 2004.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    (
+        "Acme sells tools. The company is based in Lyon and was founded by Jane Doe in 2004.",
+        ("founded", "Acme", "2004"),
+    ),
+    (
+        "Jane Doe, who studied law in Paris, had earlier founded the French retailer Acme.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    (
+        "Jane Doe, who studied philology at Oxford, spoke.",
+        ("studied_at", "Jane Doe", "Oxford"),
+    ),
+    (
+        "Zap was released in 2018; its largest version has 340 million parameters.",
+        ("parameters", "Zap", "340 million parameters"),
+    ),
+    (
+        "Acme says it has 950 million monthly users.",
+        ("users", "Acme", "950 million monthly users"),
+    ),
+    (
+        "Jane Doe and John Roe, two former Globex employees, spoke.",
+        ("former_role", "John Roe", "Globex employee"),
+    ),
+    # General classes: "Y-based", dates as times, relative clauses, "In 2001, X did Y",
+    # roles after "is" or a possessive, graduates.
+    ("Lyon-based Acme makes tools.", ("headquarters", "Acme", "Lyon")),
+    ("Acme, a Lyon-based startup, makes tools.", ("headquarters", "Acme", "Lyon")),
+    ("Acme was founded on 3 May 2001.", ("founded", "Acme", "May 3, 2001")),
+    ("Acme was founded in early 2001.", ("founded", "Acme", "2001")),
+    ("Zap, which was released in 2019, is fast.", ("released", "Zap", "2019")),
+    ("In 2021 Acme released Zap.", ("released", "Zap", "2021")),
+    ("In 2001, Jane Doe founded Acme.", ("founded", "Acme", "2001")),
+    ("Acme, which Jane Doe founded in 2001, grew.", ("founded", "Acme", "2001")),
+    ("Acme, which Jane Doe founded in 2001, grew.", ("founder", "Acme", "Jane Doe")),
+    ("Acme's chief executive Jane Doe spoke.", ("role", "Jane Doe", "Acme's chief executive")),
+    (
+        "Jane Doe is the chief executive of Acme.",
+        ("role", "Jane Doe", "chief executive of Acme"),
+    ),
+    ("Jane Doe, an Oxford graduate, spoke.", ("studied_at", "Jane Doe", "Oxford")),
+    # Hedges and currencies the figures' parser did not read.
+    ("Acme is valued at an estimated $5 billion.", ("valuation", "Acme", "around $5 billion")),
+    ("Acme is valued at just over $5 billion.", ("valuation", "Acme", "over $5 billion")),
+    ("Zap has as many as 5 million users.", ("users", "Zap", "up to 5 million users")),
+    (
+        "Acme reported revenue of 232 billion Danish kroner.",
+        ("revenue", "Acme", "232 billion DKK"),
+    ),
+    ("Acme is valued at 3 billion Hong Kong dollars.", ("valuation", "Acme", "3 billion HKD")),
+    # Second round (classes from the band, insulin_maker and rosetta texts).
+    (
+        "Acme is a Swedish pop group formed in Stockholm in 1972 by Jane Doe and John Roe.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    (
+        "Acme is a Swedish pop group formed in Stockholm in 1972 by Jane Doe and John Roe.",
+        ("founded", "Acme", "1972"),
+    ),
+    (
+        "He and his wife Jane Doe, a doctor who had diabetes, set up Acme in 1923.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    ("In 1989 they merged to form Acme.", ("founded", "Acme", "1989")),
+    (
+        "Zap was built and run by the European Space Agency (ESA).",
+        ("developer", "Zap", "European Space Agency"),
+    ),
+    (
+        "Zap, which was built by a consortium led by Initech, landed.",
+        ("developer", "Zap", "Initech"),
+    ),
+    ("Acme is the maker of Zap.", ("product", "Acme", "Zap")),
+    ("Acme's best-selling product, however, is Zap.", ("product", "Acme", "Zap")),
+    (
+        "Acme sells tools. It briefly became Europe's most valuable company, worth $5 billion.",
+        ("valuation", "Acme", "$5 billion"),
+    ),
+    (
+        "Jane Doe was a solo singer with several hit records.",
+        ("former_role", "Jane Doe", "solo singer"),
+    ),
+    (
+        "John Roe had been the keyboard player of the Hep Stars, a band.",
+        ("former_role", "John Roe", "keyboard player of the Hep Stars"),
+    ),
+    ("It was controlled from Darmstadt, Germany.", ("part_of", "Darmstadt", "Germany")),
+    (
+        "Zork was discovered in 1969 by the Soviet astronomers Jane Doe and John Roe.",
+        ("discovered_by", "Zork", "John Roe"),
+    ),
+    ('"Zap", released in August 1976, was a hit.', ("released", "Zap", "August 1976")),
+    ("The engineer Michael B. Tretow spoke.", ("role", "Michael B. Tretow", "engineer")),
+    ("Its manager Jane Doe spoke.", ("role", "Jane Doe", "manager")),
+    # Third round (classes from the football_club, game_maker and prague texts).
+    (
+        "Acme makes toys. Jane Doe founded the company in Kyoto in September 1889.",
+        ("founder", "Acme", "Jane Doe"),
+    ),
+    (
+        "Acme makes toys. Jane Doe founded the company in Kyoto in September 1889.",
+        ("founded", "Acme", "September 1889"),
+    ),
+    (
+        "Acme was founded on 18 March 1900 by Jane Doe and John Roe in a café.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    (
+        "Acme sells tools. It was founded around 880 by Prince Jane Doe of the Doe family.",
+        ("founder", "Acme", "Prince Jane Doe"),
+    ),
+    ("The Zap, a 3D headset launched in 1995, sold poorly.", ("released", "Zap", "1995")),
+    (
+        "The Zip, sold abroad as the Zap (ZS), came out in Japan in July 1983.",
+        ("released", "Zip", "July 1983"),
+    ),
+    (
+        "Acme sells tools. The company's current console, the Zap, went on sale on 3 March 2017.",
+        ("developer", "Zap", "Acme"),
+    ),
+    (
+        "Jane Doe, a former Acme goalkeeper, served as its chief executive from 2016 to 2022.",
+        ("former_role", "Jane Doe", "chief executive"),
+    ),
+    (
+        "Acme sells tools. The current president, Jane Doe, took over in 2018.",
+        ("role", "Jane Doe", "current president"),
+    ),
+    # Fourth round (classes from the carmaker, national_park and university texts).
+    (
+        "Acme makes cars. The company was set up as a subsidiary of Initech by Jane Doe, "
+        "a sales manager, and John Roe, an engineer.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    ("Acme opened in 1855. Jane Doe studied there.", ("studied_at", "Jane Doe", "Acme")),
+    (
+        "Acme opened in 1855. Jane Doe also studied at the school.",
+        ("studied_at", "Jane Doe", "Acme"),
+    ),
+    ("Yellowstone lies in the state of Wyoming.", ("part_of", "Yellowstone", "Wyoming")),
+    ("Acme sells cars. Its best-selling model is the Zap.", ("developer", "Zap", "Acme")),
+    ("The geologist Jane Doe spoke.", ("role", "Jane Doe", "geologist")),
+    ("Zap rolled out on 14 April 1927.", ("released", "Zap", "April 14, 1927")),
 ]
 
 
@@ -176,6 +332,113 @@ def test_every_pattern_has_a_golden_sentence():
         if not any(p.regex.search(sentence) for sentence in sentences)
     ]
     assert not unused
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        # "it" as an object leaves the topic as it was: "the app" is Acme, not Initech.
+        (
+            "Acme was founded in 2009. Initech bought it in 2014. "
+            "Today the app has more than 2 billion users.",
+            ("users", "Acme", "over 2 billion users"),
+            ("users", "Initech", "over 2 billion users"),
+        ),
+        # "its" after a name opening the sentence behind a noun stands for that name.
+        (
+            "Zap, released by Acme in 2020, is fast. Its successor Zip reached 100 million "
+            "users within two months of its launch in November 2022.",
+            ("released", "Zip", "November 2022"),
+            ("released", "Acme", "November 2022"),
+        ),
+        (
+            "Acme's Zap, introduced in 2018, is fast; its largest version has 340 million "
+            "parameters.",
+            ("parameters", "Zap", "340 million parameters"),
+            ("parameters", "Acme", "340 million parameters"),
+        ),
+        # "the company" is the latest company, not the latest subject (a product here).
+        (
+            "Acme built Zap. Zap has 5 million users. The company is based in Lyon.",
+            ("headquarters", "Acme", "Lyon"),
+            ("headquarters", "Zap", "Lyon"),
+        ),
+        # "says it" opens a clause of its own: "it" is the one who says.
+        (
+            "Acme sells tools. Initech says it is based in Lyon.",
+            ("headquarters", "Initech", "Lyon"),
+            ("headquarters", "Acme", "Lyon"),
+        ),
+    ],
+)
+def test_it_and_the_company_stand_for_the_right_name(text, expected, not_expected):
+    found = triples(text)
+    assert expected in found, found
+    assert not_expected not in found, found
+
+
+def test_the_noun_a_name_was_introduced_with_stands_for_it():
+    text = (
+        "Its target was comet Zork. The comet was discovered in 1969 by Jane Doe. "
+        "Acme sent the probe Zap to Mars. The probe was built by Initech."
+    )
+    found = triples(text)
+    assert ("discovered", "Zork", "1969") in found, found
+    assert ("developer", "Zap", "Initech") in found, found
+    assert not any(t[1] in ("comet", "The comet", "Acme") for t in found if t[0] != "role")
+
+
+def test_a_person_is_never_it():
+    text = (
+        "Acme makes tools. Jane Doe's name lives on in a prize. "
+        "In 2020 the physician Jane Doe retired. Its best-selling product is Zap."
+    )
+    found = triples(text)
+    assert ("product", "Jane Doe", "Zap") not in found, found
+
+
+def test_the_company_as_an_object_is_not_the_sentence_subject_nor_a_place_after_it():
+    found = triples("Acme makes toys. Jane Doe founded the company in Kyoto in September 1889.")
+    assert not {t for t in found if t[1] in ("Jane Doe", "Kyoto")}, found
+
+
+def test_a_name_an_aside_describes_is_the_next_topic():
+    text = "Lyon is large. Most walks start at Fourviere, which is old. It was built by Initech."
+    found = triples(text)
+    assert ("developer", "Fourviere", "Initech") in found, found
+
+
+def test_a_verb_is_not_read_as_a_role():
+    found = triples("Initech, has been president of Acme since 2019.")
+    assert not {t for t in found if t[0] == "role"}, found
+
+
+def test_there_is_never_a_person():
+    found = triples("The physicist Jane Doe spoke. John Roe studied there.")
+    assert ("studied_at", "John Roe", "Jane Doe") not in found, found
+
+
+def test_a_list_of_places_is_not_a_place_and_its_country():
+    assert not {t for t in triples("Acme has offices in Paris, London and Berlin.")}
+
+
+def test_the_company_uses_the_types_of_a_known_deck():
+    text = "Acme sells tools. Jane Doe spoke. The company is based in Lyon."
+    found = {(s.relation, s.subject, s.value_text) for s in suggest(text, parse_deck(DECK))}
+    assert ("headquarters", "Acme", "Lyon") in found, found  # Jane Doe is a person
+    assert ("headquarters", "Jane Doe", "Lyon") not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme, which Jane Doe founded in 2001, grew.",  # Jane Doe founded nothing in 2001
+        "Acme founded in 2001 is big.",  # no "was", no comma: not a founding date
+    ],
+)
+def test_an_active_verb_is_not_read_as_a_founding_date_of_its_subject(text):
+    assert not {t for t in triples(text) if t[0] == "founded" and t[1] != "Acme"}
+    assert ("founded", "Jane Doe", "2001") not in triples(text)
 
 
 def test_evidence_is_the_sentence_as_written():

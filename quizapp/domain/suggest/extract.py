@@ -49,10 +49,30 @@ _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # A name opening a clause (or named by its kind), followed by a verb: what a sentence is
 # about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
 # dates"; not "AI products").
+# A name also opens the sentence after a possessive or a short noun phrase before it
+# ("Its successor ChatGPT reached", "Google's BERT, introduced in 2018, was").
 _SUBJECT = re.compile(
-    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) ){OPEN}E(\\d+){SHUT}"
+    f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) |"
+    f"^(?:[Ii]ts|[Tt]heir|[Tt]he|[Hh]is|[Hh]er) (?:[a-z][a-z-]* ){{1,2}}|"
+    f"^{OPEN}E\\d+{SHUT}(?:'s|’s) ){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
     r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
+)
+
+_OPENING = re.compile(f"^{OPEN}E(\\d+){SHUT}(?!'s|’s)")
+_CLAUSE_SUBJECT = re.compile(
+    f"{OPEN}E(\\d+){SHUT}(?= (?:is|was|has|had|[a-z]{{2,}}ed|sold|made|bought|took|began|"
+    f"grew|became|won|ran|built|led|left|kept|said|says|makes|sells|runs|owns)\\b)"
+)
+# A name an aside describes ("start at Prague Castle, which ...") is what comes next.
+_DESCRIBED = re.compile(f"{OPEN}E(\\d+){SHUT}, (?:which|whose) ")
+# "it" as the object of the sentence's verb or of a preposition: not its subject (that
+# would be "itself"), so the topic it stands for is still the topic. Not "it" that opens
+# a clause of its own ("Telegram says it has", "bought it is").
+_OBJECT_PRONOUN = re.compile(
+    r"\b(?:[a-z]+ed|bought|sold|took|made|won|kept|built|ran|left|joined|got|put|owns|"
+    r"of|to|for|with|by|from|into|about|against) (?:it|them)\b"
+    r"(?! (?:is|was|are|were|has|had|have|will|would|can|could)\b)"
 )
 
 
@@ -76,29 +96,140 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     )
     found: dict[tuple, Suggestion] = {}
     topic: str | None = None
+    kinds = _Kinds(deck)
     for block in blocks(text):
         sentence = abstract(block.text, names)
         if block.heading:
             names_here = [m.text for m in sentence.mentions if m.kind == "E"]
             topic = names_here[0] if names_here else topic
             continue
-        reader = _Reader(sentence, block.text, topic)
+        reader = _Reader(sentence, block.text, topic, kinds)
+        for mention in sentence.mentions:
+            if mention.kind == "E":
+                kinds.note(mention.text, None)
         for pattern in PATTERNS:
             for match in pattern.regex.finditer(sentence.text):
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
+                    kinds.learn(suggestion)
+        kinds.name_nouns(sentence)
         topic = reader.next_topic()
     suggestions = list(found.values())
     return _mark_duplicates(suggestions, deck) if deck else suggestions
 
 
+# What a noun standing for a name ("the company", "the app") may stand for, by entity type.
+_COMPANY, _PRODUCT, _PLACE = (
+    frozenset({"company", "organisation"}),
+    frozenset({"product", "company"}),
+    frozenset({"place"}),
+)
+_THING = frozenset({"company", "organisation", "product", "place", "group", "concept"})
+_WHERE = frozenset({"company", "organisation", "place"})
+_NOUN_KINDS = {
+    **dict.fromkeys(
+        ("company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"),
+        _COMPANY,
+    ),
+    **dict.fromkeys(
+        ("app", "platform", "product", "model", "mission", "spacecraft", "probe", "drug", "album"),
+        _PRODUCT,
+    ),
+    **dict.fromkeys(
+        ("agency", "foundation", "university", "museum", "school", "college", "institute"),
+        _COMPANY,
+    ),
+    **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
+    **dict.fromkeys(("city", "country"), _PLACE),
+    "group": frozenset({"company", "organisation", "group"}),
+}
+_NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
+_NAMED_NOUN = re.compile(
+    r"\b(?!(?:and|or|but|by|in|on|at|of|to|for|with|from|the|a|an|as|is|was|were|are|has|"
+    r"had|have|its|their|his|her|our|that|which|who|than|like|including|such|after|before|"
+    r"since|into|over|under|between|called|named|dubbed|led|when|while|where|said|says|"
+    r"told|also|only|then|both|all|two|three|four)\b)"
+    f"([a-z][a-z-]{{2,}}) {OPEN}E(\\d+){SHUT}"
+)
+_REMEMBERED = 32  # names kept for "the company" to look back to: a bounded cost per use
+
+
+class _Kinds:
+    """The entity type of the names read so far, and the order they were last named in.
+
+    Types come from the deck and from the suggestions made: the subject and entity value
+    of a preset relation have the relation's types ("Zap" developed by "Acme": a product
+    and a company). "The company" then stands for the latest company, not for the
+    latest subject whatever it is.
+    """
+
+    def __init__(self, deck: Deck | None) -> None:
+        self.kind: dict[str, str] = {}
+        self.order: list[str] = []
+        self.noun: dict[str, str] = {}  # "comet" -> "67P/Churyumov-Gerasimenko"
+        for entity in deck.entities.values() if deck else ():
+            for name in (entity.name, *entity.aliases):
+                self.kind[name.casefold()] = entity.type
+
+    def learn(self, suggestion: Suggestion) -> None:
+        preset = PRESETS[suggestion.relation]
+        self.note(suggestion.subject, preset["subject"])
+        if isinstance(suggestion.value, str):
+            self.note(suggestion.value, preset["value"])
+
+    def note(self, name: str, kind: str | None) -> None:
+        if kind is not None:
+            self.kind.setdefault(name.casefold(), kind)
+            if kind == "person" and " " in name:  # "Hagedorn" for "Hans Christian Hagedorn"
+                self.kind.setdefault(name.rsplit(" ", 1)[1].casefold(), kind)
+        if name in self.order:
+            self.order.remove(name)
+        self.order = [*self.order[-_REMEMBERED + 1 :], name]
+
+    def name_nouns(self, sentence: Abstract) -> None:
+        """Remember the noun a name was introduced with ("the lander Philae"), so that
+        "the lander" later stands for Philae."""
+        for match in _NAMED_NOUN.finditer(sentence.text):
+            self.noun[match.group(1)] = sentence.mentions[int(match.group(2))].text
+
+    def named(self, word: str | None) -> str | None:
+        """The name a noun ("the comet") was introduced with, if it was."""
+        noun = _NOUN.match(word or "")
+        return self.noun.get(noun.group(1)) if noun else None
+
+    def fits(self, name: str, word: str | None) -> bool:
+        """Whether the name may be what the word ("the company", "it") stands for."""
+        wanted = self.wanted(word)
+        kind = self.kind.get(name.casefold())
+        return wanted is None or kind is None or kind in wanted
+
+    def latest(self, word: str | None) -> str | None:
+        """The latest name of the type the word asks for, if the word asks for one."""
+        wanted = self.wanted(word)
+        if wanted is None:
+            return None
+        return next(
+            (n for n in reversed(self.order) if self.kind.get(n.casefold()) in wanted), None
+        )
+
+    @staticmethod
+    def wanted(word: str | None) -> frozenset[str] | None:
+        if word is not None and word.lower() in ("it", "its"):
+            return _THING  # a person is never "it"
+        if word is not None and word.lower() == "there":
+            return _WHERE
+        noun = _NOUN.match(word or "")
+        return _NOUN_KINDS.get(noun.group(1)) if noun else None
+
+
 class _Reader:
     """Reads the matches of one sentence, resolving "it" and "the company" to its topic."""
 
-    def __init__(self, sentence: Abstract, evidence: str, topic: str | None) -> None:
+    def __init__(self, sentence: Abstract, evidence: str, topic: str | None, kinds: _Kinds) -> None:
         self.sentence = sentence
         self.evidence = evidence
         self.topic = topic
+        self.kinds = kinds
         self.resolved: str | None = None  # what a pronoun of this sentence stood for
         self.subjects: list[str] = []
 
@@ -108,15 +239,23 @@ class _Reader:
         preset = PRESETS[relation]
         values = self.values(match, preset["value"], pattern.unit)
         value_mentions = self.indices(match, ("v", "vs"))
-        subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
+        if groups.get("po") is not None:  # "A founded it": never the sentence's own subject
+            name = self.pronoun(match.start("po"), value_mentions, groups["po"], own=False)
+            subjects = [name] if name else []
+        else:
+            subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
-            if groups.get("q") is None:
+            if groups.get("q") is None and groups.get("q2") is None:
                 return []
-            company = self.pronoun(match.start("q"), self.indices(match, ("s", "ss")))
+            slot = "q" if groups.get("q2") is None else "q2"
+            # "there", "at the school": a place the topic is, never the sentence's subject
+            own = slot == "q" and groups["q"] != "there"
+            taken = self.indices(match, ("s", "ss"))
+            company = self.pronoun(match.start(slot), taken, match.group(slot), own=own)
             values = [company] if company else []
         if relation == "role" and groups.get("ss") and len(subjects) > 1:
             values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
-        if relation == "role" and groups.get("former"):
+        if relation == "role" and (groups.get("former") or groups.get("was")):
             relation = "former_role"
         if pattern.proper:
             subjects = [s for s in subjects if all(w[:1].isupper() for w in s.split())]
@@ -140,6 +279,7 @@ class _Reader:
             if groups.get(slot) is None:
                 return []
             value = mentions[int(groups[slot])].value
+            unit = f"{groups['u']}{unit}" if groups.get("u") and unit else unit
             if isinstance(value, Quantity) and unit and not value.unit:
                 value = replace(value, unit=unit)
             return [value] if value is not None else []
@@ -156,9 +296,11 @@ class _Reader:
         if groups.get(many) is not None:
             return [mentions[int(i)].text for i in _INDEX.findall(groups[many])]
         if groups.get(phrase) is not None:
-            return [self.phrase(groups[phrase])]
+            before = self.sentence.text[max(0, match.start(phrase) - 4) : match.start(phrase)]
+            named = self.kinds.named(f"the {groups[phrase]}") if before.lower() == "the " else None
+            return [named or self.phrase(groups[phrase])]
         if groups.get(pronoun) is not None:
-            name = self.pronoun(match.start(pronoun), taken)
+            name = self.pronoun(match.start(pronoun), taken, groups[pronoun])
             return [name] if name else []
         # The subject is the sentence's topic ("backing from investors like Tencent").
         name = self.pronoun(match.start(), taken)
@@ -177,27 +319,42 @@ class _Reader:
             found += [int(part)] if part.isdigit() else [int(i) for i in _INDEX.findall(part)]
         return found
 
-    def pronoun(self, position: int, taken: list[int]) -> str | None:
+    def pronoun(
+        self, position: int, taken: list[int], word: str | None = None, own: bool = True
+    ) -> str | None:
         """What "it" stands for: the name the sentence is about if it comes before and is
-        not the value itself ("Minimax is known for its product"), else the running topic."""
-        for match in _SUBJECT.finditer(self.sentence.text, 0, position):
+        not the value itself ("Minimax is known for its product"), else the running topic;
+        "the company" is the topic only if the topic may be a company, else the latest
+        company named."""
+        for match in _SUBJECT.finditer(self.sentence.text, 0, position if own else 0):
             index = int(match.group(1))
             if index not in taken:
                 self.resolved = self.sentence.mentions[index].text
                 return self.resolved
             break
-        if self.topic is not None:
-            self.resolved = self.topic
-        return self.topic
+        if (named := self.kinds.named(word)) is not None:
+            self.resolved = named  # "the lander": the name it was introduced with
+            return named
+        topic = self.topic
+        if topic is not None and not self.kinds.fits(topic, word):
+            topic = self.kinds.latest(word)
+        if topic is not None:
+            self.resolved = topic
+        return topic
 
     def next_topic(self) -> str | None:
         if self.resolved is not None:
             return self.resolved
         if self.subjects:
             return self.subjects[0]
-        first = next(iter(self.sentence.mentions), None)
-        if first is not None and first.kind == "E" and self.sentence.text.startswith(OPEN):
-            return first.text
+        if _OBJECT_PRONOUN.search(self.sentence.text):
+            return self.topic  # "Facebook bought it": "it" is the topic, which stays
+        # The name the sentence is about: the one opening it ("Hagedorn's name lives on"
+        # is about a name, not about Hagedorn), else the first one before a verb.
+        text = self.sentence.text
+        opening = _OPENING.match(text) or _CLAUSE_SUBJECT.search(text) or _DESCRIBED.search(text)
+        if opening is not None:
+            return self.sentence.mentions[int(opening.group(1))].text
         return self.topic
 
 

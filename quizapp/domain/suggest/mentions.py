@@ -86,21 +86,60 @@ _DATE = re.compile(
     rf"|{_YEAR})(?![\w%]|[.,]\d)"
 )
 _QUALIFIER = (  # "About 1.1 million" starts a sentence as often as "about" goes inside one
-    r"(?:(?i:more than|over|about|around|nearly|almost|roughly|approximately|up to|under|"
-    r"less than|at least)\s+)?"
+    r"(?:(?i:more than|just over|well over|over|upwards of|in excess of|about|around|nearly|"
+    r"almost|roughly|approximately|an estimated|some|close to|up to|as many as|just under|"
+    r"under|less than|at least)\s+)?"
+)
+# Hedges the app's parser does not know, in the words it knows (same meaning).
+_HEDGES = {
+    "just over": "over",
+    "well over": "over",
+    "upwards of": "over",
+    "in excess of": "over",
+    "an estimated": "about",
+    "some": "about",
+    "close to": "about",
+    "as many as": "up to",
+    "just under": "under",
+}
+_HEDGE = re.compile(r"^(?i:" + "|".join(_HEDGES) + r")(?=\s)")
+# Currencies written out after the figure, longest first ("Hong Kong dollars" before
+# "dollars"), and their codes.
+_CURRENCY_NAMES = {
+    "hong kong dollars": "HKD",
+    "canadian dollars": "CAD",
+    "danish kroner": "DKK",
+    "danish krone": "DKK",
+    "norwegian kroner": "NOK",
+    "norwegian krone": "NOK",
+    "swedish kronor": "SEK",
+    "swedish krona": "SEK",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "indian rupees": "INR",
+    "japanese yen": "JPY",
+    "yen": "JPY",
+}
+_CURRENCY_NAME = re.compile(
+    r"\b(?i:" + "|".join(sorted(_CURRENCY_NAMES, key=len, reverse=True)) + r")\b"
 )
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|tn)\b|[mkMBK]\b)"
 _MONEY = re.compile(
     rf"(?<![\w.]){_QUALIFIER}(?:(?:US\$|\$|€|£|CN¥|¥)\s?(?:{_FIGURE}){_SCALE}?"
     rf"|(?:{_FIGURE})(?:\s(?:trillion|billion|million|thousand))?\s"
-    r"(?:dollars|euros|pounds|yuan|USD|EUR|GBP|CNY|RMB)\b)"
+    r"(?:(?i:hong kong dollars|canadian dollars|danish kron(?:er|e)|norwegian kron(?:er|e)|"
+    r"swedish kron(?:or|a)|swiss francs?|indian rupees|japanese yen|yen)|"
+    r"dollars|euros|pounds|yuan|USD|EUR|GBP|CNY|RMB)\b)"
 )
 _NUMBER = re.compile(
     rf"(?<![\w.$€£¥]){_QUALIFIER}(?:{_FIGURE})(?:\s(?:trillion|billion|million|thousand)\b)?"
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
-_TOKEN = r"(?:[A-Z][\w&+.-]*[\w+]|[A-Z]|\d+[.-]?[A-Za-z][\w.-]*[\w]|[a-z][A-Z][\w.-]*[\w])"
+_TOKEN = (  # "Michael B. Tretow": an initial goes on with the next capitalised word
+    r"(?:[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z][a-z])|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+    r"[a-z][A-Z][\w.-]*[\w])"
+)
 _CAPS = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | de la | du | von | von der | van | van der | "
     rf"van den | der | al-){_TOKEN})*"
@@ -162,6 +201,7 @@ _NOT_NAMES = frozenset(
         "today",
         "yesterday",
         "according",
+        "to",
         "among",
         "founded",
         "released",
@@ -270,6 +310,9 @@ def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
             if start is not None:
                 parts.append((start, end))
             start = end = None
+            if text.endswith("-based") and text[:1].isupper() and text.lower() not in _NOT_NAMES:
+                stem = offset + word.start()
+                parts.append((stem, stem + len(text) - len("-based")))  # the place
             continue
         if text[:1].isupper() and (
             text.lower() in _NOT_NAMES or (at_start and text.lower() in _NUMBER_WORDS)
@@ -307,8 +350,14 @@ def _whole(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+def _plain(text: str) -> str:
+    """The figure in the words `parse_amount` reads: known hedges and currency codes."""
+    text = _HEDGE.sub(lambda m: _HEDGES[m.group(0).lower()], text)
+    return _CURRENCY_NAME.sub(lambda m: _CURRENCY_NAMES[m.group(0).lower()], text)
+
+
 def _money(text: str) -> Mention | None:
-    parsed = parse_amount(text)
+    parsed = parse_amount(_plain(text))
     if parsed is None or parsed.currency in (None, AMBIGUOUS_YEN):
         return None
     return Mention(
@@ -317,7 +366,7 @@ def _money(text: str) -> Mention | None:
 
 
 def _number(text: str) -> Mention | None:
-    parsed = parse_amount(text)
+    parsed = parse_amount(_plain(text))
     if parsed is None:
         return None
     unit = "%" if parsed.percent else ""

@@ -28,11 +28,13 @@ __all__ = ["PATTERNS", "Pattern"]
 _E = f"{OPEN}E(?:\\d+){SHUT}"
 _PRONOUN = (
     r"\b(?:[Ii]t|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|element|planet|city|country|team|maker))\b"
+    r"lab|platform|product|model|app|element|planet|city|country|team|maker|mission|"
+    r"spacecraft|probe|band|club|drug|album|agency|foundation|university|museum))\b"
 )
 _POSSESSIVE = (
     r"\b(?:[Ii]ts|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|city|country|maker)(?:'s|’s)|[Tt]heir)"
+    r"lab|platform|product|model|app|city|country|maker|mission|spacecraft|probe|band|club|"
+    r"drug|album|agency|foundation|university|museum)(?:'s|’s)|[Tt]heir)"
 )
 # A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
 # ("studied at A and B, Moonshot is ..."). A name followed by more words of its noun
@@ -48,20 +50,24 @@ _ROLE = (
     r"chairwoman|chair|founder|co-founder|cofounder|veteran|researcher|executive|engineer|"
     r"scientist|chemist|physicist|astronomer|biologist|mathematician|professor|minister|"
     r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
-    r"manager|partner|officer|analyst|doctor|physician)s?"
+    r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
+    r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
+    r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
+    r"midfielder|defender|playwright|poet|painter|sculptor|[a-z]{3,}(?:ist|ian))s?"
 )
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
     r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
-    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope)s?"
+    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope|"
+    r"console|handheld|headset|camera|computer|album|single|song|film|novel)s?"
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
-    r"who|which|that|as|for|of|two|three|both|its|their|his|her)\b"
+    r"who|which|that|as|for|of|two|three|both|its|their|his|her|has|have|had|been|being)\b"
 )
 _SLOTS = {
-    "{S}": f"(?:the )?{OPEN}E(?P<s>\\d+){SHUT}",
-    "{SP}": f"(?:(?:the )?{OPEN}E(?P<s>\\d+){SHUT}|(?P<p>{_PRONOUN}))",
+    "{S}": f'(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?',
+    "{SP}": f'(?:(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?|(?P<p>{_PRONOUN}))',
     "{POSS}": f"(?:{OPEN}E(?P<s>\\d+){SHUT}(?:'s|’s)|(?P<p>{_POSSESSIVE}))",
     "{SS}": f"(?P<ss>{_LIST})",
     "{SN}": (
@@ -82,10 +88,16 @@ _SLOTS = {
     ),
     "{_}": f"(?:[^{OPEN}{SHUT}]|{OPEN}[DMN]\\d+{SHUT}){{0,60}}?",
     "{__}": r"[^.;]{0,100}?",
-    "{APPOS}": r"(?:,[^,]{1,100},)?",
+    # an aside, or a relative pronoun before the verb ("Zap, which was released in 2019")
+    "{APPOS}": r"(?:,[^,]{1,100},)?(?:,? (?:which|that|who)(?= (?:was|were|is|are|has|had)\b))?",
+    # a date as a time: "in 2001", "on 3 May 2001", "in early 2001", "in mid-2001"
+    "{WHEN}": (
+        r"(?:in|on|during) (?:(?:early|late|the (?:spring|summer|autumn|fall|winter|end|start|"
+        f"beginning|middle) of) |mid-)?{OPEN}D(?P<d>\\d+){SHUT}"
+    ),
     "{ROLE}": _ROLE,
     "{PRODUCT}": _PRODUCT_NOUN,
-    "{WORDS}": f"(?:(?!{_NOT_CONTENT})[\\w{OPEN}{SHUT}-]+ ){{0,4}}?",
+    "{WORDS}": f"(?:(?!(?i:{_NOT_CONTENT}))[\\w{OPEN}{SHUT}-]+(?:'s|’s)? ){{0,4}}?",
     "{LOWER}": r"(?:(?!(?:in|at|of|on|from|to|for|with)\b)[a-z][\w-]* ){0,4}?",
 }
 _SLOT = re.compile("|".join(re.escape(slot) for slot in _SLOTS))
@@ -125,13 +137,18 @@ _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 # "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
+# An aside that names the kind of thing the subject is, up to the verb of a participle
+# clause: "Signal Foundation, a non-profit set up in 2018 by ...".
+_KIND = f"(?:, | (?:is|was) )(?:a|an|the) (?:(?:{_E}|[\\w-]+) ){{1,4}}?"
+# Words naming a time before "by": "founded on 18 March 1900 by", "founded around 880 by".
+_TIME = f"(?:(?:in|on|around|about|circa|c\\.) {{_}}|{OPEN}[DN]\\d+{SHUT} )?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
 _SOURCES: list[tuple] = [
     # --- founder ---
     (
         "founder",
-        rf"{{S}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} (?:in {{_}})?by "
-        r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with)",
+        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?{_FOUNDED}{_PLACE} {_TIME}by "
+        r"{__}{VS}(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
     ),
     (
         "founder",
@@ -140,8 +157,44 @@ _SOURCES: list[tuple] = [
     ),
     (
         "founder",
-        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who)? {_FOUNDED} "
-        r"(?:the )?(?:(?!by\b)[a-z]+ ){0,2}?{S}",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}}(?:, who|, [^,]{{1,100}},)? {_FOUNDED} "
+        r"(?:the )?(?:(?!(?:by|in|at|on|from|with|for|to|as)\b)[a-z]+ ){0,2}?{S}",
+    ),
+    (
+        "founder",
+        rf"{{S}}{_KIND}{_FOUNDED}{_PLACE} {_TIME}by {{__}}{{VS}}"
+        r"(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
+    ),
+    # "The company is headquartered in X and was founded by A in 2004": the second verb
+    # of the same subject.
+    (
+        "founder",
+        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been )?{_FOUNDED}{_PLACE} "
+        rf"{_TIME}by {{__}}{{VS}}(?=\s*(?:[,.;(]|$)| in | who| with| of | at )",
+    ),
+    # "Pavel Durov, who studied in X, had earlier founded the Russian social network Y"
+    (
+        "founder",
+        rf"^{{VS}}(?:, [^,]{{1,120}},)? (?:had |has |have )?(?:earlier |also |later |"
+        rf"previously |already |first )?{_FOUNDED} (?:the |a |an )?"
+        rf"(?:(?:{_E}|(?!(?:by|in|at|on|from|with|for|to|as)\b)[a-z][\w-]*) ){{0,4}}?{{S}}"
+        r"(?=\s*(?:[,.;(]|$)| in | with| and)",
+    ),
+    (
+        "founder",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ ){{0,3}}?{{VS}} {_FOUNDED} "
+        r"(?P<po>it|the (?:company|firm|business|club|band|group))\b",
+    ),
+    (
+        "founded",
+        rf"\b{_FOUNDED} (?P<po>it|the (?:company|firm|business|club|band|group)){_PLACE} "
+        r"{WHEN}",
+    ),
+    (
+        "founder",
+        rf"{{SP}}{{APPOS}},? (?:had been |was |were |has been )?{_FOUNDED}\b[^.;]{{0,80}}? by "
+        rf"{OPEN}E(?P<v>\d+){SHUT}, (?:a|an|the) [a-z][\w ]{{1,40}}?, and (?P<vs>{_E})"
+        r"(?=, (?:a|an|the) )",
     ),
     ("founder", r"{V},? \(?(?:who is )?(?:the |a |an )?(?:co-?founder|founder) of {S}"),
     ("founder", r"{POSS} (?:co-?)?founders?,? (?:is |are |was |were )?{VS}"),
@@ -149,12 +202,35 @@ _SOURCES: list[tuple] = [
     # --- founded ---
     (
         "founded",
-        rf"{{SP}}{{APPOS}},? (?:was |were |has been )?(?:originally )?{_FOUNDED}{_PLACE}"
-        r"(?: by [^.;]{1,120}?)? in {D}",
+        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been )|(?<=,) |, )(?:originally )?"
+        rf"{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}",
+    ),
+    ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}"),
+    (
+        "founded",
+        rf"{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:was |were |has been ){_FOUNDED}{_PLACE}"
+        r"(?: by [^.;]{1,120}?)? {WHEN}",
     ),
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
+    ("founded", r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined) to (?:form|create) {S}"),
+    (
+        "founded",
+        rf"{{S}}, (?:which|that) (?:[a-z]+ ){{0,2}}?{_E}(?:(?:,| and) {_E}){{0,4}} "
+        rf"(?:co-?founded|founded|set up|started|established|created){_PLACE} {{WHEN}}",
+    ),
+    (
+        "founder",
+        r"{S}, (?:which|that) (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|set up|started|"
+        r"established|created)\b",
+    ),
+    (
+        "founded",
+        rf"^(?:In|On) {{D}},? (?:[a-z]+ ){{0,2}}?(?:the )?(?:{_E}(?:,| and) ){{0,4}}{_E} "
+        r"(?:co-?founded|founded|set up|started|established|created) (?:the |a |an )?"
+        r"{LOWER}{S}",
+    ),
     ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
     (
         "founder",
@@ -169,6 +245,8 @@ _SOURCES: list[tuple] = [
     ),
     ("headquarters", r"{SP}{APPOS}[^.;]{0,80}? and (?:is |was )?(?:headquartered|based) in {V}"),
     ("headquarters", r"{S}, (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
+    ("headquarters", r"(?<![\w{SHUT}-]){V}-based (?:[a-z][\w-]* ){0,3}?{S}"),
+    ("headquarters", r"{S}(?:,| is) (?:a |an |the )(?:[a-z][\w-]* ){0,2}?{V}-based\b"),
     ("headquarters", r"{POSS} (?:headquarters|head office|HQ) (?:is |are )?(?:located )?in {V}"),
     # --- developer (subject: the product; value: the company) ---
     (
@@ -178,10 +256,12 @@ _SOURCES: list[tuple] = [
     ),
     ("developer", r"{VPOSS} {S} (?:[a-z][\w-]* ){0,2}?{PRODUCT}\b"),
     ("developer", r"^{S}, {VPOSS} {LOWER}{PRODUCT}\b"),
+    ("developer", r"{VPOSS} (?:[\w-]+ ){0,2}?{PRODUCT} (?:is|was) (?:the )?{S}(?=[,.;]|$)"),
     (
         "developer",
-        r"{S},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
-        r"released|unveiled|introduced) by {V}",
+        r"{SP}{APPOS},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
+        r"released|unveiled|introduced)(?: and [a-z]+)? by (?:an? (?:consortium|team|group) "
+        r"led by )?{V}",
     ),
     (
         "developer",
@@ -202,6 +282,13 @@ _SOURCES: list[tuple] = [
     ("developer", r"^{VPOSS} {S}(?=\s*[—–,(]| (?:is|was|has|had|can)\b)"),
     ("developer", r"{VPOSS} {S}(?=[,.;]|$)", "", True),
     ("developer", r"(?P<q>)\b{PRODUCT} (?:called|named|dubbed) {S}"),
+    # --- product (subject: the company) ---
+    ("product", r"{S}(?:,| is) (?:the |a |an )?(?:maker|producer|manufacturer) of {VS}"),
+    (
+        "product",
+        r"{POSS} (?:[\w-]+ ){0,3}?products?(?: of [^,]{1,40}?)?(?:, [a-z]+,)? "
+        r"(?:is|are|was|include|includes) {VS}",
+    ),
     # --- investor ---
     (
         "investor",
@@ -244,6 +331,12 @@ _SOURCES: list[tuple] = [
         r"climbed|grew|jumped|slumped) to )?{M}",
     ),
     ("valuation", r"{SP} (?:reached|hit|achieved) a valuation of {M}"),
+    (
+        "valuation",
+        r"{SP}{APPOS} (?:(?:now|briefly|reportedly|once) )?(?:is |was |became |has become )"
+        r"(?:now |briefly |reportedly )?"
+        r"(?:[^.;,]{0,60}?, )?worth {M}",
+    ),
     # --- revenue ---
     (
         "revenue",
@@ -291,26 +384,46 @@ _SOURCES: list[tuple] = [
     # --- role and former_role (the relation is decided by "former") ---
     (
         "role",
-        rf"(?<![\w{SHUT}-])(?:the |a |an )?(?P<former>former |ex-)?"
-        r"(?P<t>{WORDS}{ROLE}) {S}(?!’s|'s)",
+        rf"(?<![\w{SHUT}'’-])(?:the |a |an )?(?P<former>former |ex-)?"
+        rf"(?P<t>(?:{_E}(?:'s|’s) )?{{WORDS}}{{ROLE}}) {{S}}(?!’s|'s)",
     ),
     (
         "role",
         r"{SS}, (?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
     ),
+    (
+        "role",
+        r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
+        r"(?P<former>former |ex-)?|(?P<was>was|had been|served as) (?:the |a |an )?)"
+        r"(?:(?:its|their|his|her) )?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| since| until| from| with| during| for|$)",
+    ),
+    (
+        "role",
+        r"(?:^|[,;] )(?:[Tt]he |[Ii]ts |[Tt]heir )(?P<t>{WORDS}{ROLE}), {S},",
+    ),
     # --- studied_at ---
     (
         "studied_at",
         r"{S}(?:,[^,]{0,100}?)?,? (?:who )?(?:studied|graduated|trained|"
-        r"was educated) (?:at|from) {VS}",
+        r"was educated)(?: (?!at\b|from\b)[a-z]+){0,3} (?:at|from) {VS}",
     ),
     ("studied_at", r"{S},? (?:is |was |a )?(?:a )?graduate of {VS}"),
+    (
+        "studied_at",
+        r"{S}(?:,[^,]{0,100}?,)? (?:also )?(?:studied|graduated|trained) "
+        r"(?:(?P<q>there)\b|at (?P<q2>the (?:school|university|college|institute))\b)",
+    ),
+    ("studied_at", r"{S},? (?:is |was )?(?:an? )?{V} (?:graduate|alumnus|alumna)\b"),
     # --- released ---
     (
         "released",
         r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
-        r"launched|unveiled|introduced|debuted|published)(?: by {__})? (?:in|on) {D}",
+        r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves|"
+        r"rolled out)"
+        rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
     ),
     (
         "released",
@@ -318,7 +431,16 @@ _SOURCES: list[tuple] = [
         r"[^,]{0,60}, {_}{S}(?= [a-z])",
     ),
     ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
+    (
+        "released",
+        rf"{{S}}{_KIND}(?:released|launched|unveiled|introduced)(?: by [^.;]{{1,80}}?)? {{WHEN}}",
+    ),
     ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
+    (
+        "released",
+        rf"^(?:In|On) {{D}},? (?:[a-z]+ ){{0,2}}?(?:the )?{_E} (?:released|launched|unveiled|"
+        r"introduced) (?:its |a |an |the )?{LOWER}{S}",
+    ),
     # --- parameters, users, population ---
     (
         "parameters",
@@ -328,9 +450,16 @@ _SOURCES: list[tuple] = [
     ),
     ("parameters", r"{S}, an? {N}[- ]parameter", "parameters"),
     (
+        "parameters",
+        r"{POSS} (?:(?:largest|biggest|smallest|full|final|latest|first|base) )?"
+        r"(?:version|model|variant) (?:has|had|uses|contains) {N} parameters",
+        "parameters",
+    ),
+    (
         "users",
         r"{SP}(?:, [^,]{0,80}){0,2},? (?:has|had|with|boasts|counts|reached|serves|"
-        r"attracts) {N} (?:[a-z]+ ){0,2}?users",
+        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying) ){0,2})"
+        r"(?:[a-z]+ ){0,2}?users",
         "users",
     ),
     ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),
@@ -356,8 +485,22 @@ _SOURCES: list[tuple] = [
     ("capital_of", r"{S}, {VPOSS} capital\b"),
     ("capital_of", r"the capital (?:city )?of {V}, {S}"),
     ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
+    (
+        "part_of",
+        r"{SP}{APPOS},? (?:lies|is located|is situated|sits) (?:mostly |mainly |largely )?in "
+        r"(?:the (?:state|province|region|county|canton|country) of )?{V}",
+    ),
+    (
+        "part_of",
+        rf"\b(?:in|from|near|outside) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
+        r"(?=[,.;)]|$| (?:in|on|where|when|which|who|with|for)\b)",
+    ),
     # --- discovered_by, discovered, year ---
-    ("discovered_by", rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED} by {{VS}}"),
+    (
+        "discovered_by",
+        rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}{_PLACE}(?: {{WHEN}})?"
+        rf"{_PLACE} by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
+    ),
     (
         "discovered_by",
         r"(?:^|[,;] )(?:[a-z]+ ){0,2}?{VS} (?:first )?(?:discovered|identified|"
@@ -366,7 +509,7 @@ _SOURCES: list[tuple] = [
     (
         "discovered",
         rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}"
-        r"(?: by [^.;]{1,80}?)? (?:in|on) {D}",
+        r"(?: by [^.;]{1,80}?)? {WHEN}",
     ),
     ("discovered", r"\b(?:discovered|identified|isolated|observed) {SN} (?:in|on) {D}"),
     ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
