@@ -14,8 +14,11 @@ about 14).
 
 Printed per N: answers sent (first submissions), answers stored (must be equal),
 duplicates stored (must be 0), refused answers, p50/p99 latency of an answer, p99
-delay from the host's "next" to a player seeing the question, players who missed a
-question, requests per second, and the server's CPU (all its processes) and memory.
+delay from the host's "next" to a player seeing the question, the spread between
+players of the moment their screen shows the options (the question comes first and
+its options open at an announced server time: see `domain.live.lead_in_ms`) and the
+speed points that spread costs, players who missed a question, requests per second,
+and the server's CPU (all its processes) and memory.
 
 The load generator is one asyncio process with raw HTTP/1.1 keep-alive connections
 (two per player), so it stays light: it shares the 2 cores with the server, and it
@@ -54,7 +57,7 @@ QUIZAPP = Path(sys.executable).with_name("quizapp")
 def budget_s(questions: int, seconds: int) -> float:
     """Seconds one size may take before its host ends the game early (the questions
     played are reported): each question's limit, its reveal and top 5, and the joins."""
-    return questions * (seconds + 3) + 40
+    return questions * (seconds + 3 + 6) + 40  # 6: the lead-in, at most 2 x 3 s
 
 
 PASSWORD = "bench-password-1234"
@@ -254,6 +257,8 @@ class Figures:
     errors: int = 0
     answer_ms: list[float] = field(default_factory=list)
     seen_delay_ms: list[float] = field(default_factory=list)
+    # Per question, when each player's screen shows the options (this process's clock).
+    visible: dict[int, list[float]] = field(default_factory=dict)
     missed: int = 0
     requests: int = 0
     not_modified: int = 0
@@ -316,8 +321,10 @@ class Game:
                 break  # over this size's time budget: the host ends the game early
             self.figures.ask_times[position] = time.monotonic()
             await self.host_next(host)  # ask
-            # wait for the deadline (or everybody's answer, which reveals by itself)
-            deadline = time.monotonic() + self.seconds + 0.3
+            # wait for the deadline (or everybody's answer, which reveals by itself);
+            # the lead-in before the options open is part of it
+            remaining = (await self.host_state(host))["remaining_ms"] / 1000
+            deadline = time.monotonic() + remaining + 0.3
             while time.monotonic() < deadline:
                 await asyncio.sleep(0.5)
                 if (await self.host_state(host))["state"] != "question":
@@ -385,14 +392,19 @@ class Game:
                 question = state.get("question")
                 if state["state"] == "question" and question:
                     position = question["position"]
+                    opens_in = question.get("opens_in_ms", 0) / 1000
                     if position not in seen:
                         seen.add(position)
+                        received = time.monotonic()
                         asked = figures.ask_times.get(position)
                         if asked is not None:
-                            figures.seen_delay_ms.append((time.monotonic() - asked) * 1000)
+                            figures.seen_delay_ms.append((received - asked) * 1000)
+                        # As live_player.js: the options show at the announced opening,
+                        # or at once if the state came after it.
+                        figures.visible.setdefault(position, []).append(received + opens_in)
                     if position not in answered and not state["answered"]:
                         answered.add(position)
-                        room = max(0.0, question["remaining_ms"] / 1000 - 1.0)
+                        room = max(0.0, question["remaining_ms"] / 1000 - opens_in - 1.0)
                         self.pending.append(
                             asyncio.get_running_loop().create_task(
                                 self.answer(
@@ -400,7 +412,7 @@ class Game:
                                     token,
                                     player_key,
                                     question,
-                                    rng.uniform(0, room),
+                                    opens_in + rng.uniform(0, room),
                                     replay,
                                     rng,
                                 )
@@ -485,6 +497,20 @@ async def play_game(
     return figures
 
 
+def visible_spread_ms(visible: dict[int, list[float]]) -> list[float]:
+    """Per player and question: how much later than the first player of that question
+    their screen showed the options."""
+    return [(t - min(times)) * 1000 for times in visible.values() for t in times]
+
+
+def points_lost(spread_ms: list[float], seconds: int) -> list[int]:
+    """What each of those delays costs a right answer under speed scoring (which counts
+    from the opening), against the same answer given as soon as the first player saw it."""
+    from quizapp.domain.live import MAX_POINTS, speed_points
+
+    return [MAX_POINTS - speed_points(round(d), seconds * 1000) for d in spread_ms]
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -533,8 +559,9 @@ def main() -> int:
     results = []
     rows = [
         "| players | answers sent / stored / duplicates / refused late | answer p50 / p99 "
-        "| next -> seen p99 | server CPU, RSS | load generator CPU |",
-        "|---|---|---|---|---|---|",
+        "| next -> seen p99 | options visible spread p50 / p99 | points lost p99 "
+        "| server CPU, RSS | load generator CPU |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     try:
         wait_until_serving(port, server, tmp / "server.log")
@@ -587,12 +614,16 @@ def main() -> int:
             me = sum(os.times()[:2]) - me_before
             stored, duplicates, players = count_stored(url, figures.game_id)
             results.append((figures, stored, duplicates))
+            spread = visible_spread_ms(figures.visible)
+            lost = points_lost(spread, args.seconds)
             rows.append(
                 f"| {n:,} | {figures.sent:,} / {stored:,} / {duplicates} / {figures.refused:,}"
                 f" ({figures.played} of {args.questions} questions) "
                 f"| {percentile(figures.answer_ms, 50):,.0f} ms / "
                 f"{percentile(figures.answer_ms, 99):,.0f} ms "
                 f"| {percentile(figures.seen_delay_ms, 99) / 1000:.1f} s "
+                f"| {percentile(spread, 50):,.0f} ms / {percentile(spread, 99):,.0f} ms "
+                f"| {percentile(lost, 99):,.0f} "
                 f"| {100 * cpu / elapsed:.0f}% of a core, {max(peak):.0f} MB "
                 f"| {100 * me / elapsed:.0f}% of a core |"
             )
@@ -618,6 +649,12 @@ def main() -> int:
                 f"p50 {percentile(figures.seen_delay_ms, 50):.0f} ms, "
                 f"p99 {percentile(figures.seen_delay_ms, 99):.0f} ms; "
                 f"questions missed by a player: {figures.missed}"
+            )
+            print(
+                f"  options visible, spread between players: "
+                f"p50 {percentile(spread, 50):.0f} ms, p99 {percentile(spread, 99):.0f} ms, "
+                f"max {max(spread, default=float('nan')):.0f} ms; points it costs a right "
+                f"answer: p50 {percentile(lost, 50):.0f}, p99 {percentile(lost, 99):.0f}"
             )
             print(
                 f"  polls {figures.requests} ({figures.requests / elapsed:.0f}/s, "

@@ -19,6 +19,11 @@ Points for one answer (`score_answer`):
   a row, +200 for the third, up to +500 from the sixth on.
 - A wrong answer, or no answer, scores 0.
 
+The lead-in (`lead_in_ms`): a question is shown first and its options open at a
+server time announced with it, later than every player's next poll, so every device
+shows the options at that moment whatever the moment its poll fell. Speed scoring
+counts from the opening, and an answer before it is refused.
+
 Ranks are competition ranks ("1224"): equal scores share a rank, and the next rank
 skips. Ties are listed by nickname so the order is stable.
 """
@@ -45,12 +50,15 @@ __all__ = [
     "Scored",
     "clean_nickname",
     "is_live_question",
+    "lead_in_ms",
     "most_chosen_wrong",
     "nickname_key",
     "nickname_variants",
     "option_counts",
     "player_order",
     "rank",
+    "rejoin_code",
+    "same_rejoin_code",
     "score_answer",
     "speed_points",
     "streak_bonus",
@@ -60,6 +68,7 @@ __all__ = [
 MAX_POINTS = 1000
 STREAK_STEP = 100
 STREAK_BONUS_MAX = 500
+LEAD_IN_MIN_MS = 2000
 NICKNAME_MAX = 20
 
 # Kinds a live game can ask: they all have options to tap.
@@ -102,6 +111,20 @@ class Ranked:
 def is_live_question(payload: Mapping) -> bool:
     """Whether a stored question can be asked in a live game (a choice kind with options)."""
     return payload.get("kind") in CHOICE_KINDS and len(payload.get("choices") or ()) >= 2
+
+
+def lead_in_ms(poll_interval_ms: int) -> int:
+    """How long a question is shown before its options open.
+
+    Two poll intervals: a player's poll lands anywhere within the first after the
+    question appears, and the second covers fetching the new state while every other
+    player fetches it too (2,000 fetches in one interval). At least `LEAD_IN_MIN_MS`,
+    time to read the question out.
+
+    Args:
+        poll_interval_ms: How often players poll (see `services.live.poll_ms`).
+    """
+    return max(LEAD_IN_MIN_MS, 2 * poll_interval_ms)
 
 
 def speed_points(elapsed_ms: int, limit_ms: int) -> int:
@@ -255,6 +278,35 @@ def player_key(secret: str | bytes, player_id: int, token_hash: str) -> str:
     key = secret.encode() if isinstance(secret, str) else secret  # Flask allows either
     message = f"live-answer:{player_id}:{token_hash}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+# Rejoin codes: no 0/O, 1/I/L, so a child reads them off a screen without doubt.
+REJOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REJOIN_CODE_LENGTH = 6
+
+
+def rejoin_code(secret: str | bytes, player_id: int, token_hash: str) -> str:
+    """The short code a player's screen shows, to come back on another device.
+
+    Derived (an HMAC under the app's secret) from the player and their current rejoin
+    token, so nothing more is stored, and a rejoin from another device (a new token)
+    gives a new code: a code read off a screen works once. Six characters of 31: a
+    guess is one in 887 million, and wrong guesses count against the join rate limit.
+    """
+    key = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(key, f"live-rejoin:{player_id}:{token_hash}".encode(), hashlib.sha256)
+    number = int.from_bytes(digest.digest()[:8], "big")
+    chars = []
+    for _ in range(REJOIN_CODE_LENGTH):
+        number, index = divmod(number, len(REJOIN_ALPHABET))
+        chars.append(REJOIN_ALPHABET[index])
+    return "".join(chars)
+
+
+def same_rejoin_code(typed: str, code: str) -> bool:
+    """Whether what a player typed is `code` (case, spaces and dashes aside)."""
+    cleaned = "".join(ch for ch in (typed or "")[:40].upper() if ch not in " -")
+    return hmac.compare_digest(cleaned.encode(), code.encode())
 
 
 def nickname_variants(name: str, count: int = 50) -> list[str]:

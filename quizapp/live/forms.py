@@ -90,6 +90,12 @@ class JoinForm(FlaskForm):
         validators=[Length(max=200)],
         description=f"1 to {NICKNAME_MAX} characters, shown on the big screen.",
     )
+    code = StringField(
+        "Rejoin code (only to come back on another device)",
+        filters=[_strip],
+        validators=[Length(max=40)],
+        description="Shown on your old screen under your name.",
+    )
 
 
 class ActionForm(FlaskForm):

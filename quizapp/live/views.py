@@ -27,7 +27,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from quizapp.domain.live import player_key
+from quizapp.domain.live import player_key, rejoin_code
 from quizapp.domain.spreadsheet import safe_cell
 from quizapp.errors import wants_json
 from quizapp.extensions import db, limiter
@@ -224,7 +224,8 @@ PIN_GUESS_LIMIT = "20 per minute; 100 per hour"
 
 
 def _wrong_pin(response: Response) -> bool:
-    return response.status_code == 404
+    # 404: no game has this PIN; 403: a wrong rejoin code (a guess at someone's name).
+    return response.status_code in (403, 404)
 
 
 @bp.route("/play", methods=["GET", "POST"])
@@ -240,9 +241,17 @@ def join():
         return render_template("live/join.html", form=form), 400
     try:
         game = live_service.game_by_pin(form.pin.data)
-        joined = live_service.join(game.id, form.nickname.data or "", current_user)
+        joined = live_service.join(
+            game.id,
+            form.nickname.data or "",
+            current_user,
+            cookie=request.cookies.get(COOKIE),
+            code=form.code.data or "",
+        )
     except ServiceError as exc:
         target = form.pin if isinstance(exc, NotFound) else form.nickname
+        if form.code.data and exc.status == 403:
+            target = form.code
         target.errors = [*target.errors, str(exc)]
         return render_template("live/join.html", form=form), exc.status
     response = redirect(url_for("live.play", game_id=game.id))
@@ -251,11 +260,14 @@ def join():
 
 
 def _set_player_cookie(response: Response, game_id: int, value: str) -> None:
+    # For all of /play, the join form included: a child who comes back through /play
+    # with the PIN and their nickname is taken back by it. (One game per browser at a
+    # time: the value names the player, and so the game.)
     response.set_cookie(
         COOKIE,
         value,
         max_age=COOKIE_MAX_AGE,
-        path=url_for("live.play", game_id=game_id),
+        path=url_for("live.join"),
         httponly=True,
         samesite="Lax",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
@@ -293,7 +305,11 @@ def play(game_id: int):
 def _render_play(game: LiveGame, player, status: int = 200):
     state = live_service.player_state(game, player)
     key = player_key(current_app.secret_key, player.id, player.token_hash)
-    return render_template("live/play.html", game=game, state=state, player_key=key), status
+    code = rejoin_code(current_app.secret_key, player.id, player.token_hash)
+    return (
+        render_template("live/play.html", game=game, state=state, player_key=key, rejoin_code=code),
+        status,
+    )
 
 
 @bp.get("/play/<int:game_id>/state")

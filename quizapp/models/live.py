@@ -62,12 +62,20 @@ class LiveGame(db.Model):
     seconds: Mapped[int] = mapped_column(Integer, default=20)
     scoring: Mapped[str] = mapped_column(String(10), default=Scoring.SPEED.value)
     streak_bonus: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Lobby control: nobody new joins while locked; with `approval` a new player waits
+    # (`LivePlayer.pending`) until the host lets them in; at most `max_players` play.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_players: Mapped[int | None] = mapped_column(Integer)
 
     state: Mapped[str] = mapped_column(String(12), default=GameState.LOBBY.value)
     # Position of the current question; -1 in the lobby.
     current_index: Mapped[int] = mapped_column(Integer, default=-1)
-    # The server's clock decides: when the current question was shown, when it closes.
+    # The server's clock decides: when the current question was shown, when its options
+    # open (announced with the question, so every device shows them at that moment;
+    # speed scoring counts from it, an answer before it is refused), when it closes.
     question_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    options_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     question_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change players see (phase, question, a player removed).
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -120,7 +128,11 @@ class LivePlayer(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64))
     # Seeds this player's own order of options.
     shuffle_seed: Mapped[int] = mapped_column(Integer)
+    # Not in play: taken out by the host, or (with `pending`) waiting for the host's
+    # approval. Every count, rank and "has everybody answered" skips removed players,
+    # so a player waiting in the lobby is simply one not let in yet.
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[int] = mapped_column(Integer, default=0)
     # Correct answers in a row, and the position of the last of them.
     streak: Mapped[int] = mapped_column(Integer, default=0)

@@ -58,6 +58,7 @@ from quizapp.services.live.rows import GameView, QuestionView, game_view, player
 from quizapp.services.live.state import (
     answers_so_far,
     host_state,
+    opens_in_ms,
     player_state,
     player_version,
     poll_ms,
@@ -90,6 +91,7 @@ __all__ = [
     "host_games",
     "host_state",
     "join",
+    "opens_in_ms",
     "player_by_account",
     "player_by_token",
     "player_row",

@@ -87,15 +87,16 @@ def submit_answer(
         raise Forbidden("The host removed you from this game.")
     player_id, user_id = player.id, player.user_id
     row = _answer_context(game_id, position, player_id)
-    (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
+    (state, index, options_at, deadline, seconds, scoring, streak_bonus) = row[:7]
     question_id, fact_id, kind, payload, existing = row[7:]
     if existing is not None:
         return AnswerReceipt(existing, created=False)
-    _check_open(state, index, deadline, position, received)
+    _check_open(state, index, options_at, deadline, position, received)
     domain_question = DomainQuestion.from_dict(payload)
     order = rules.player_order(payload["choices"], player.shuffle_seed, str(question_id), kind)
     chosen = _picked_options(domain_question, order, picks)
-    elapsed_ms = max(0, int((received - started_at).total_seconds() * 1000))
+    # From the opening of the options, which every device showed at the same moment.
+    elapsed_ms = max(0, int((received - options_at).total_seconds() * 1000))
     # Only this player's own answers move their streak, and they answer this question once.
     streak_before = player.streak if player.streak_position == position - 1 else 0
     scored = rules.score_answer(
@@ -237,7 +238,7 @@ _ANSWER_CONTEXT = (
     select(
         _games.c.state,
         _games.c.current_index,
-        _games.c.question_started_at,
+        _games.c.options_at,
         _games.c.question_deadline,
         _games.c.seconds,
         _games.c.scoring,
@@ -263,7 +264,7 @@ _ANSWER_CONTEXT = (
 # Re-read under the write lock. FOR SHARE (PostgreSQL) makes a reveal wait for the
 # answers in flight.
 _OPEN_QUESTION = (
-    select(_games.c.state, _games.c.current_index, _games.c.question_deadline)
+    select(_games.c.state, _games.c.current_index, _games.c.options_at, _games.c.question_deadline)
     .where(_games.c.id == bindparam("game_id"))
     .with_for_update(read=True)
 )
@@ -312,10 +313,17 @@ def _insert_answer(conn):
 
 
 def _check_open(
-    state: str, index: int, deadline: datetime | None, position: int, received: datetime
+    state: str,
+    index: int,
+    options_at: datetime | None,
+    deadline: datetime | None,
+    position: int,
+    received: datetime,
 ) -> None:
     if state != GameState.QUESTION.value or index != position:
         raise TooLate("This question is closed; your answer was not counted.")
+    if options_at is None or received < options_at:
+        raise TooLate("The options are not open yet: wait until they show, then answer.")
     if deadline is None or received > deadline:
         raise TooLate("Time is up: your answer came after the deadline and was not counted.")
 

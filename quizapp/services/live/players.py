@@ -8,6 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,19 +34,35 @@ class Joined:
     rejoined: bool
 
 
-def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
+def join(
+    game_id: int,
+    nickname: str,
+    user: User | None = None,
+    *,
+    cookie: str | None = None,
+    code: str = "",
+) -> Joined:
     """Join a game as a new player, or come back as the same one.
 
     A logged-in user is one player per game: joining again (from any device) returns
-    that player with a fresh rejoin token. An anonymous player comes back with the
-    token kept in their browser (`player_by_token`), not through this function. A
+    that player with a fresh rejoin token. An anonymous player who types the nickname
+    they already play under comes back as that player, as children do it (back to
+    /play, the PIN, their name), when either
+
+    - this browser holds the player's rejoin cookie (`cookie`): the same token goes on;
+    - or they typed the rejoin code their old screen showed (`code`, see
+      `rules.rejoin_code`): a new token, which retires the old device.
+
+    Anyone else typing a taken name is refused: a stranger can't take over a name. A
     member of the game's class plays under their name in the class, whatever they
     typed (see `_account_nickname`); anyone else, members who are not logged in
     included, plays under the nickname they typed, as a guest of the class.
 
     Raises:
         NotFound: No such game, or it is finished.
-        ServiceError: The nickname is invalid or taken, or the player was removed.
+        Forbidden: A wrong rejoin code (status 403: it counts as a guess), or the
+            player was removed.
+        ServiceError: The nickname is invalid or taken.
     """
     account = user if user is not None and user.is_authenticated else None
     if account is None:
@@ -56,7 +73,7 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
     token = secrets.token_urlsafe(24)
     for attempt in range(3):
         try:
-            return _join_once(game_id, nickname, account, token)
+            return _join_once(game_id, nickname, account, token, cookie, code)
         except IntegrityError:
             # Someone took the same nickname at the same instant (PostgreSQL). Someone
             # logged in tries again: it was their own other request (a double click),
@@ -68,7 +85,14 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
     raise AssertionError("unreachable")
 
 
-def _join_once(game_id: int, nickname: str, account: User | None, token: str) -> Joined:
+def _join_once(
+    game_id: int,
+    nickname: str,
+    account: User | None,
+    token: str,
+    cookie: str | None = None,
+    code: str = "",
+) -> Joined:
     with write_transaction() as session:
         game = session.get(LiveGame, game_id)
         if game is None or game.state == GameState.FINISHED.value:
@@ -87,12 +111,12 @@ def _join_once(game_id: int, nickname: str, account: User | None, token: str) ->
             nickname = _account_nickname(session, game, account, nickname)
         key = rules.nickname_key(nickname)
         taken = session.scalar(
-            select(LivePlayer.id).where(
-                LivePlayer.game_id == game.id, LivePlayer.nickname_key == key
-            )
+            select(LivePlayer).where(LivePlayer.game_id == game.id, LivePlayer.nickname_key == key)
         )
         if taken is not None:
-            raise ServiceError(f"The nickname “{nickname}” is taken in this game; pick another.")
+            if account is not None:
+                raise ServiceError(f"The nickname “{nickname}” is taken in this game.")
+            return _come_back(taken, token, cookie, code)
         player = LivePlayer(
             game_id=game.id,
             nickname=nickname,
@@ -110,6 +134,36 @@ def _join_once(game_id: int, nickname: str, account: User | None, token: str) ->
         game.roster_version += 1
         session.flush()
     return Joined(player, token, rejoined=False)
+
+
+def _come_back(player: LivePlayer, token: str, cookie: str | None, code: str) -> Joined:
+    """The player under a taken nickname, if this browser or this code proves it's them."""
+    kept = _token_of(player, cookie)
+    if kept is None and code.strip():
+        expected = rules.rejoin_code(current_app.secret_key, player.id, player.token_hash)
+        if not rules.same_rejoin_code(code, expected):
+            raise Forbidden(
+                f"That rejoin code is not the one of “{player.nickname}”. "
+                "It is shown under the name on the player's old screen."
+            )
+        player.token_hash = _hash_token(token)
+        kept = token
+    if kept is None:
+        raise ServiceError(
+            f"The nickname “{player.nickname}” is taken in this game. If it is you, type "
+            "the rejoin code shown on your old screen; if not, pick another name."
+        )
+    if player.removed and not player.pending:
+        raise Forbidden("The host removed you from this game.")
+    return Joined(player, kept, rejoined=True)
+
+
+def _token_of(player: LivePlayer, cookie: str | None) -> str | None:
+    """The token of `cookie` if it is this player's rejoin cookie, else None."""
+    player_id, _, token = (cookie or "").partition(".")
+    if not token or not _cookie_id(player_id) or int(player_id) != player.id:
+        return None
+    return token if hmac.compare_digest(player.token_hash, _hash_token(token)) else None
 
 
 def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:

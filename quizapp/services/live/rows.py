@@ -43,6 +43,7 @@ class GameView:
     question_count: int
     current_index: int
     seconds: int
+    options_at: datetime | None
     question_deadline: datetime | None
     created_at: datetime
 

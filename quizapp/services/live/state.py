@@ -25,7 +25,7 @@ from quizapp.models.live import (
 )
 from quizapp.services.live.answers import _player_order
 from quizapp.services.live.games import ROSTER_SHOWN, TOP
-from quizapp.services.live.rounds import _active_players
+from quizapp.services.live.rounds import _active_players, poll_ms
 from quizapp.services.live.rows import GameView, QuestionView, _answers, _connection
 
 # What every player of a game sees at one version (the question, or its reveal), built
@@ -112,19 +112,17 @@ def _rank_in(scores: list[int], score: int) -> int:
     return len(scores) - bisect.bisect_right(scores, score) + 1
 
 
-def remaining_ms(game: LiveGame, now: datetime) -> int:
+def remaining_ms(game: LiveGame | GameView, now: datetime) -> int:
     if game.state != GameState.QUESTION.value or game.question_deadline is None:
         return 0
     return max(0, int((game.question_deadline - now).total_seconds() * 1000))
 
 
-def poll_ms(players: int) -> int:
-    """How often clients should poll: every second for a class, slower for a crowd.
-
-    Each poll is a cheap 304 when nothing changed, but 2,000 players polling every
-    second would still be 2,000 requests a second; this keeps the rate near 1,000/s.
-    """
-    return min(3000, max(1000, players))
+def opens_in_ms(game: LiveGame | GameView, now: datetime) -> int:
+    """How long until the current question's options open (0 once open)."""
+    if game.state != GameState.QUESTION.value or game.options_at is None:
+        return 0
+    return max(0, int((game.options_at - now).total_seconds() * 1000))
 
 
 # From the reveal on no answer comes in, so the scores and ranks are final: a player
@@ -196,7 +194,11 @@ def player_state(
             "kind": question.kind,
             "multi": question.kind == "multiple_select",
             "options": order,
+            # Each option's tile on the big screen (colour and shape), wherever it
+            # sits in this player's own order.
+            "tiles": _tiles(question.payload["choices"], order),
             "seconds": game.seconds,
+            "opens_in_ms": opens_in_ms(game, now),
             "remaining_ms": remaining_ms(game, now),
         }
         state["answered"] = answer is not None
@@ -230,6 +232,11 @@ _MY_ANSWER = select(
     _answers.c.player_id == bindparam("player_id"),
     _answers.c.live_question_id == bindparam("question_id"),
 )
+
+
+def _tiles(choices: Sequence[str], order: Sequence[str]) -> list[int]:
+    place = {choice: i for i, choice in enumerate(choices)}
+    return [place[option] for option in order]
 
 
 def _ranked(r: rules.Ranked) -> dict[str, Any]:
@@ -275,6 +282,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "players": [{"id": p.id, "nickname": p.nickname, "member": False} for p in players],
         "player_count": _active_players(db.session, game.id),
         "answers": answers_so_far(game),
+        "opens_in_ms": opens_in_ms(game, now),
         "remaining_ms": remaining_ms(game, now),
         "class": None,
     }

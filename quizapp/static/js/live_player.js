@@ -15,6 +15,7 @@
   var etag = null;
   var current = null;
   var deadline = 0;
+  var opensAt = 0; // when the options show: the same server moment on every device
   var timer = null;
   var pollDelay = 1000;
 
@@ -103,11 +104,34 @@
     view.appendChild(el("p", { id: "live-message", class: "error", role: "alert" }, text));
   }
 
+  function tileClass(q, i) {
+    return "option tile tile-" + ((q.tiles ? q.tiles[i] : i) % 6);
+  }
+
+  function renderLeadIn(q) {
+    // The question first; the options open at the moment announced with it.
+    var node = el("p", { class: "get-ready" }, "Get ready… ");
+    var span = el("span", { id: "opens-in" });
+    node.appendChild(span);
+    view.appendChild(node);
+    function tick() {
+      var left = opensAt - performance.now();
+      if (left <= 0) { render(current); return; }
+      span.textContent = String(Math.ceil(left / 1000));
+      timer = window.setTimeout(tick, Math.min(250, left));
+    }
+    tick();
+  }
+
   function renderQuestion(state) {
     var q = state.question;
     view.appendChild(el("h1", { class: "live-prompt" }, q.prompt));
     if (state.answered) {
       view.appendChild(el("p", { class: "status" }, "Answer received. Wait for the reveal."));
+      return;
+    }
+    if (performance.now() < opensAt) {
+      renderLeadIn(q);
       return;
     }
     if (q.remaining_ms <= 0 || performance.now() >= deadline) {
@@ -120,7 +144,7 @@
       fieldset.appendChild(el("legend", {}, "Pick every right answer"));
       var boxes = [];
       q.options.forEach(function (option, i) {
-        var label = el("label", { class: "check option option-" + (i % 6) });
+        var label = el("label", { class: "check " + tileClass(q, i) });
         var box = el("input", { type: "checkbox", value: String(i) });
         boxes.push(box);
         label.appendChild(box);
@@ -140,7 +164,7 @@
     } else {
       var grid = el("div", { class: "option-buttons" });
       q.options.forEach(function (option, i) {
-        var button = el("button", { type: "button", class: "option option-" + (i % 6) }, option);
+        var button = el("button", { type: "button", class: tileClass(q, i) }, option);
         button.addEventListener("click", function () {
           button.setAttribute("aria-pressed", "true");
           sendAnswer([i], buttons);
@@ -216,7 +240,11 @@
       .then(function (state) {
         if (state) {
           pollDelay = state.poll_ms || 1000;
-          if (state.question) deadline = performance.now() + state.question.remaining_ms;
+          if (state.question) {
+            var now = performance.now();
+            opensAt = now + (state.question.opens_in_ms || 0);
+            deadline = now + state.question.remaining_ms;
+          }
           render(state);
           if (state.state === "finished" || state.state === "removed") return;
         }

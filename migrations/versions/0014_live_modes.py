@@ -1,0 +1,51 @@
+"""live modes: a lead-in before the options open, and lobby control
+
+live_games.options_at is when the current question's options open (the question is
+shown first; speed scoring counts from here, answers before it are refused).
+live_games.locked / approval / max_players are the host's lobby controls;
+live_players.pending marks a player waiting for the host's approval.
+
+Revision ID: 0014_live_modes
+Revises: 0010_accounts
+Create Date: 2026-12-04 01:40:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import quizapp.models.types
+
+# revision identifiers, used by Alembic.
+revision = "0014_live_modes"
+down_revision = "0010_accounts"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("live_games", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("options_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column("approval", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("max_players", sa.Integer(), nullable=True))
+    with op.batch_alter_table("live_players", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("live_players", schema=None) as batch_op:
+        batch_op.drop_column("pending")
+    with op.batch_alter_table("live_games", schema=None) as batch_op:
+        batch_op.drop_column("max_players")
+        batch_op.drop_column("approval")
+        batch_op.drop_column("locked")
+        batch_op.drop_column("options_at")
