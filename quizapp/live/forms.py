@@ -23,7 +23,13 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
-from quizapp.services.live import KIND_LABELS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS
+from quizapp.services.live import (
+    KIND_LABELS,
+    MAX_PLAYERS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_SECONDS,
+)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -72,6 +78,15 @@ class GameForm(FlaskForm):
     )
     streak_bonus = BooleanField(
         "Streak bonus: +100 per right answer in a row, at most +500", default=True
+    )
+    max_players = IntegerField(
+        "At most this many players",
+        validators=[Optional(), NumberRange(1, MAX_PLAYERS)],
+        description="Leave empty for no limit.",
+    )
+    approval = BooleanField(
+        "Let each player in myself (for a game open to anyone)",
+        default=False,
     )
 
 

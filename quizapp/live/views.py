@@ -112,6 +112,8 @@ def new():
                 seconds=form.seconds.data,
                 scoring=form.scoring.data,
                 streak_bonus=form.streak_bonus.data,
+                max_players=form.max_players.data,
+                approval=form.approval.data,
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -195,6 +197,30 @@ def remove(game_id: int, player_id: int):
     )
 
 
+@bp.post("/live/games/<int:game_id>/lock/<int(max=1):on>")
+@login_required
+def lock(game_id: int, on: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_locked(current_user, game_id, bool(on))
+    )
+
+
+@bp.post("/live/games/<int:game_id>/approval/<int(max=1):on>")
+@login_required
+def approval(game_id: int, on: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_approval(current_user, game_id, bool(on))
+    )
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/admit")
+@login_required
+def admit(game_id: int, player_id: int):
+    return _host_action(
+        game_id, lambda _version: live_service.admit(current_user, game_id, player_id)
+    )
+
+
 @bp.get("/live/games/<int:game_id>/report")
 @login_required
 def report(game_id: int):
@@ -228,8 +254,22 @@ def _wrong_pin(response: Response) -> bool:
     return response.status_code in (403, 404)
 
 
+# Joins per game, whoever sends them: flooding a PIN with bots is a known sport. A
+# class joins well within it; a bot farm gets a slow trickle the host can remove.
+JOINS_PER_GAME_LIMIT = "60 per 10 seconds"
+
+
+def _game_key() -> str:
+    return "live-join:" + (request.form.get("pin") or "").strip()[:6]
+
+
+def _joined(response: Response) -> bool:
+    return response.status_code == 302
+
+
 @bp.route("/play", methods=["GET", "POST"])
 @limiter.limit(PIN_GUESS_LIMIT, methods=["POST"], deduct_when=_wrong_pin)
+@limiter.limit(JOINS_PER_GAME_LIMIT, methods=["POST"], key_func=_game_key, deduct_when=_joined)
 def join():
     form = JoinForm()
     if request.method == "GET":

@@ -23,15 +23,16 @@ sees how many of the class are in, and once the game is finished its results sho
 the class's gradebook (read there from these tables: see `rounds._finish`).
 
 Where each part lives: `games` (create, find, limits), `players` (join, rejoin,
-remove), `rounds` (the host advances and finishes), `answers` (submit, group
-commit), `state` (what each side polls), `results` (report, CSV), `rows` (the
-Core tables and plain-data reads of the hot paths). Every public name is
+remove), `lobby` (lock, approval), `rounds` (the host advances and finishes),
+`answers` (submit, group commit), `state` (what each side polls), `results`
+(report, CSV), `rows` (the Core tables and plain-data reads of the hot paths). Every public name is
 re-exported here, so callers write `live_service.join(...)`.
 """
 
 from quizapp.services.live.answers import AnswerReceipt, submit_answer
 from quizapp.services.live.games import (
     KIND_LABELS,
+    MAX_PLAYERS,
     MAX_QUESTIONS,
     MAX_SECONDS,
     MIN_SECONDS,
@@ -45,8 +46,10 @@ from quizapp.services.live.games import (
     host_games,
     require_teacher,
 )
+from quizapp.services.live.lobby import admit, set_approval, set_locked
 from quizapp.services.live.players import (
     Joined,
+    LobbyClosed,
     join,
     player_by_account,
     player_by_token,
@@ -70,6 +73,7 @@ from quizapp.services.live.state import (
 __all__ = [
     "CSV_HEADER",
     "KIND_LABELS",
+    "MAX_PLAYERS",
     "MAX_QUESTIONS",
     "MAX_SECONDS",
     "MIN_SECONDS",
@@ -78,8 +82,10 @@ __all__ = [
     "AnswerReceipt",
     "GameView",
     "Joined",
+    "LobbyClosed",
     "QuestionView",
     "TooLate",
+    "admit",
     "advance",
     "answers_so_far",
     "create_game",
@@ -103,6 +109,8 @@ __all__ = [
     "report",
     "require_teacher",
     "results_rows",
+    "set_approval",
+    "set_locked",
     "shared_ready",
     "submit_answer",
     "top_players",

@@ -26,6 +26,7 @@ from quizapp.services import decks as deck_service
 
 MIN_SECONDS, MAX_SECONDS = 5, 120
 MAX_QUESTIONS = 50
+MAX_PLAYERS = 5000
 TOP = 5
 ROSTER_SHOWN = 100
 KIND_LABELS = {
@@ -83,13 +84,17 @@ def create_game(
     scoring: str = Scoring.SPEED.value,
     streak_bonus: bool = True,
     class_id: int | None = None,
+    max_players: int | None = None,
+    approval: bool = False,
     rng: random.Random | None = None,
 ) -> LiveGame:
     """Create a game in the lobby, with its questions drawn and snapshotted.
 
     Questions are drawn at random among the deck's choice questions of the chosen
     kinds about the chosen entities, a different fact for each while there are enough.
-    With `class_id` the game is for that class, which the host must teach.
+    With `class_id` the game is for that class, which the host must teach. With
+    `max_players` at most that many play; with `approval` each new player waits in the
+    lobby until the host lets them in.
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -102,6 +107,8 @@ def create_game(
         class_id = classroom_service.get_own_class(host, class_id).id
     rng = rng or random.Random()
     kinds = _checked_options(question_count, seconds, scoring, kinds)
+    if max_players is not None and not 1 <= max_players <= MAX_PLAYERS:
+        raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
     deck = deck_service.get_deck(host, deck_key)
     candidates = _candidates(deck.id, kinds, entities)
     chosen = _draw_questions(candidates, question_count, rng)
@@ -118,6 +125,9 @@ def create_game(
             seconds=seconds,
             scoring=scoring,
             streak_bonus=streak_bonus,
+            max_players=max_players,
+            approval=approval,
+            locked=False,
             state=GameState.LOBBY.value,
             current_index=-1,
             version=1,

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import live as rules
@@ -70,6 +70,8 @@ def join(
             nickname = rules.clean_nickname(nickname)
         except ValueError as exc:
             raise ServiceError(str(exc)) from None
+        if rules.is_rude_nickname(nickname):
+            raise ServiceError("Please choose a friendlier nickname.")
     token = secrets.token_urlsafe(24)
     for attempt in range(3):
         try:
@@ -117,6 +119,8 @@ def _join_once(
             if account is not None:
                 raise ServiceError(f"The nickname “{nickname}” is taken in this game.")
             return _come_back(taken, token, cookie, code)
+        _check_lobby_open(session, game)
+        waiting = game.approval
         player = LivePlayer(
             game_id=game.id,
             nickname=nickname,
@@ -124,7 +128,9 @@ def _join_once(
             user_id=account.id if account is not None else None,
             token_hash=_hash_token(token),
             shuffle_seed=secrets.randbelow(2**31),
-            removed=False,
+            # A player waiting for approval is not in play yet (see LivePlayer.removed).
+            removed=waiting,
+            pending=waiting,
             score=0,
             streak=0,
             streak_position=-1,
@@ -166,6 +172,28 @@ def _token_of(player: LivePlayer, cookie: str | None) -> str | None:
     return token if hmac.compare_digest(player.token_hash, _hash_token(token)) else None
 
 
+class LobbyClosed(ServiceError):
+    status = 409
+
+
+def _check_lobby_open(session, game: LiveGame) -> None:
+    """Refuse a new player when the host locked the lobby or the game is full.
+
+    (A player coming back under their own name is not new: they get in.)
+    """
+    if game.locked:
+        raise LobbyClosed("The host has locked this game: nobody new can join now.")
+    if game.max_players is not None:
+        seats = session.scalar(
+            select(func.count(LivePlayer.id)).where(
+                LivePlayer.game_id == game.id,
+                or_(LivePlayer.removed.is_(False), LivePlayer.pending.is_(True)),
+            )
+        )
+        if seats >= game.max_players:
+            raise LobbyClosed(f"This game is full ({game.max_players} players).")
+
+
 def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
     """A logged-in player's name in a game.
 
@@ -191,7 +219,9 @@ def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
     )
     if not member:
         try:
-            return rules.clean_nickname(wanted)
+            typed = rules.clean_nickname(wanted)
+            if not rules.is_rude_nickname(typed):
+                return typed
         except ValueError:
             pass
     try:
@@ -247,9 +277,10 @@ def remove_player(host: User, game_id: int, player_id: int) -> None:
         player = session.get(LivePlayer, player_id)
         if player is None or player.game_id != game.id:
             raise NotFound("There is no such player in this game.")
-        if player.removed:
+        if player.removed and not player.pending:
             return
         player.removed = True
+        player.pending = False
         game.roster_version += 1
         game.version += 1  # the removed player's screen must change
         if game.state == GameState.QUESTION.value:

@@ -86,6 +86,7 @@ _PLAYER_ROW_COLUMNS = [
     _players.c.nickname,
     _players.c.score,
     _players.c.removed,
+    _players.c.pending,
     _players.c.shuffle_seed,
     _players.c.user_id,
     _players.c.streak,

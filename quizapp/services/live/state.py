@@ -173,7 +173,7 @@ def player_state(
         "me": {"nickname": player.nickname, "score": player.score, "removed": player.removed},
     }
     if player.removed:
-        state["state"] = "removed"
+        state["state"] = "waiting" if player.pending else "removed"
         return state
     question: QuestionView | None = shared.get("question")
     if question is not None and game.state in (
@@ -280,6 +280,10 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "position": game.current_index,
         "seconds": game.seconds,
         "players": [{"id": p.id, "nickname": p.nickname, "member": False} for p in players],
+        "pending": _pending(game) if game.state == GameState.LOBBY.value else [],
+        "locked": game.locked,
+        "approval": game.approval,
+        "max_players": game.max_players,
         "player_count": _active_players(db.session, game.id),
         "answers": answers_so_far(game),
         "opens_in_ms": opens_in_ms(game, now),
@@ -317,6 +321,17 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
     if "top" in shared:
         state["top"] = [_ranked(r) for r in shared["top"]]
     return state
+
+
+def _pending(game: LiveGame) -> list[dict[str, Any]]:
+    """The players waiting for the host's approval, first come first."""
+    rows = db.session.execute(
+        select(LivePlayer.id, LivePlayer.nickname)
+        .where(LivePlayer.game_id == game.id, LivePlayer.pending.is_(True))
+        .order_by(LivePlayer.id)
+        .limit(ROSTER_SHOWN)
+    )
+    return [{"id": player_id, "nickname": nickname} for player_id, nickname in rows]
 
 
 def _class_presence(

@@ -208,6 +208,9 @@
     }
     if (state.state === "removed") {
       view.appendChild(el("h1", {}, "The host removed you from this game."));
+    } else if (state.state === "waiting") {
+      view.appendChild(el("h1", {}, "Almost in…"));
+      view.appendChild(el("p", {}, "The host lets each player in: wait a moment."));
     } else if (state.state === "lobby") {
       view.appendChild(el("h1", {}, "You're in!"));
       view.appendChild(el("p", {}, "Look at the big screen: the game starts soon."));

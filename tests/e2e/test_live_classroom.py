@@ -1,0 +1,123 @@
+"""A live game as a class plays it: the host approves players and locks the lobby, the
+options open after a lead-in, one child comes back through /play in the same browser,
+another on a new device with the rejoin code, and the podium shows the top three.
+
+With LIVE_SCREENSHOTS=<folder> the host's screen is saved at 1280x720 and 1920x1080
+in each phase (to look at, not compared).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from quizapp.domain.facts import load_deck
+from quizapp.services.decks import sync_deck
+from tests.conftest import PASSWORD
+from tests.e2e.pages import log_in
+from tests.e2e.test_live import choose, right_and_wrong
+from tests.factories import SOFTWARE_DECK as DECK
+from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
+
+SHOTS = os.environ.get("LIVE_SCREENSHOTS")
+
+
+def shoot(page, name: str) -> None:
+    if not SHOTS:
+        return
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
+@pytest.fixture
+def lead_in(app):
+    app.config["LIVE_LEAD_IN"] = True
+    yield
+    app.config["LIVE_LEAD_IN"] = False
+
+
+def join(page, pin: str, name: str, code: str = "") -> None:
+    page.goto(f"/play?pin={pin}")
+    page.get_by_label("Nickname").fill(name)
+    if code:
+        page.get_by_text("Coming back on another device?").click()
+        page.get_by_label(re.compile("Rejoin code")).fill(code)
+    page.get_by_role("button", name="Join").click()
+
+
+def test_a_class_plays_with_approval_a_lead_in_and_both_ways_back(
+    app, make_user, new_page, browser, live_server, lead_in
+):
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    host = new_page(width=1280)
+    host.set_viewport_size({"width": 1280, "height": 720})
+    log_in(host, teacher.email, PASSWORD)
+    host.goto(f"/live/new?deck={DECK}")
+    for kind in ("True or false", "Multiple select", "Reverse"):
+        host.get_by_label(re.compile(kind)).uncheck()
+    host.get_by_label("Number of questions").fill("2")
+    host.get_by_label(re.compile("Accuracy only")).check()
+    host.get_by_label(re.compile("Let each player in myself")).check()
+    host.get_by_role("button", name="Create the game").click()
+    pin = host.locator("strong.pin").first.inner_text()
+    game_id = int(re.search(r"/live/games/(\d+)", host.url).group(1))
+    assert host.locator("nav.nav").count() == 0  # a screen for the projector, no site nav
+
+    players = {}
+    for name in ("Ann", "Bob", "Cy"):
+        page = new_page(width=375)
+        join(page, pin, name)
+        expect(page.locator("#live-view")).to_contain_text("Almost in")
+        players[name] = page
+    pending = host.locator("#pending li")
+    expect(pending).to_have_count(3)
+    shoot(host, "lobby")
+    for name in ("Ann", "Bob", "Cy"):
+        host.locator("#pending li", has_text=name).get_by_role("button", name="Let in").click()
+        expect(players[name].locator("#live-view")).to_contain_text("You're in!")
+    host.get_by_role("button", name="Lock the lobby").click()
+    late = new_page(width=375)
+    join(late, pin, "Dan")
+    expect(late.locator("main")).to_contain_text("locked")
+
+    host.get_by_role("button", name="Start the game").click()
+    # the question first; its options open on every screen at the announced moment
+    expect(host.locator("#lead-in")).to_be_visible()
+    expect(players["Ann"].locator(".get-ready")).to_be_visible()
+    shoot(host, "lead-in")
+    right, wrong = right_and_wrong(game_id)
+    expect(host.locator(".tiles")).to_be_visible()
+    shoot(host, "question")
+    choose(players["Ann"], right)
+    # Bob closes his tab and comes back through /play with the PIN and his name
+    context = players["Bob"].context
+    players["Bob"].close()
+    players["Bob"] = context.new_page()
+    join(players["Bob"], pin, "Bob")
+    expect(players["Bob"].locator("#me-nick")).to_have_text("Bob")
+    choose(players["Bob"], right)
+    # Cy's tablet dies; on a new device she types the code her old screen showed
+    code = players["Cy"].locator("#rejoin-code").inner_text()
+    phone = new_page(width=375)
+    join(phone, pin, "Cy", code=code)
+    expect(phone.locator("#me-nick")).to_have_text("Cy")
+    players["Cy"] = phone
+    choose(players["Cy"], wrong)
+    expect(host.locator(".tiles .is-correct")).to_contain_text(right)
+    expect(host.locator(".tiles .is-wrong").first).to_be_visible()
+    shoot(host, "reveal")
+    host.get_by_role("button", name="End the game").click()
+
+    podium = host.locator(".podium-stand li")
+    expect(podium).to_have_count(3)
+    expect(podium.nth(0)).to_contain_text("1000 points")
+    shoot(host, "podium")
+    for name in ("Ann", "Bob", "Cy"):
+        expect(players[name].locator("#live-view")).to_contain_text("Game over")
