@@ -144,6 +144,32 @@ class Connection:
         return status, headers, body
 
 
+class Clock:
+    """A player's estimate of the server's clock, as live_player.js keeps it: the
+    offset measured by the poll with the fastest round trip (which ages a little)."""
+
+    def __init__(self) -> None:
+        self.offset: float | None = None
+        self.best_trip = float("inf")
+
+    def learn(self, headers: dict[str, str], sent_at: float) -> None:
+        server = headers.get("x-server-time")
+        if not server:
+            return
+        now = time.time()
+        trip = now - sent_at
+        self.best_trip += 0.002
+        if trip <= self.best_trip:
+            self.best_trip = trip
+            self.offset = (sent_at + now) / 2 - int(server) / 1000
+
+    def opening(self, question: dict, received: float) -> float:
+        """When (time.time()) this player's screen shows the options."""
+        if self.offset is not None and question.get("options_at_ms"):
+            return max(received, question["options_at_ms"] / 1000 + self.offset)
+        return received + question.get("opens_in_ms", 0) / 1000
+
+
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 KEY = re.compile(rb'data-player-key="([0-9a-f]+)"')
 
@@ -257,7 +283,7 @@ class Figures:
     errors: int = 0
     answer_ms: list[float] = field(default_factory=list)
     seen_delay_ms: list[float] = field(default_factory=list)
-    # Per question, when each player's screen shows the options (this process's clock).
+    # Per question, when each player's screen shows the options (time.time()).
     visible: dict[int, list[float]] = field(default_factory=dict)
     missed: int = 0
     requests: int = 0
@@ -375,11 +401,14 @@ class Game:
         replay = rng.random() < REPLAY_SHARE
         poll_s = 1.0
         state_path = f"/play/{self.game_id}/state"
+        clock = Clock()
         while True:
             headers = {"Accept": "application/json"}
             if etag:
                 headers["If-None-Match"] = etag
+            sent_at = time.time()
             status, response_headers, body = await conn.request("GET", state_path, headers=headers)
+            clock.learn(response_headers, sent_at)
             figures.requests += 1
             if status == 304:
                 figures.not_modified += 1
@@ -399,9 +428,12 @@ class Game:
                         asked = figures.ask_times.get(position)
                         if asked is not None:
                             figures.seen_delay_ms.append((received - asked) * 1000)
-                        # As live_player.js: the options show at the announced opening,
-                        # or at once if the state came after it.
-                        figures.visible.setdefault(position, []).append(received + opens_in)
+                        # As live_player.js: the options show at the announced opening
+                        # (on this player's estimate of the server's clock), or at once
+                        # if the state came after it.
+                        figures.visible.setdefault(position, []).append(
+                            clock.opening(question, time.time())
+                        )
                     if position not in answered and not state["answered"]:
                         answered.add(position)
                         room = max(0.0, question["remaining_ms"] / 1000 - opens_in - 1.0)

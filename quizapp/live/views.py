@@ -28,9 +28,11 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from quizapp.domain.live import player_key, rejoin_code
+from quizapp.domain.responses import ResponseRefused, read_live_response
 from quizapp.domain.spreadsheet import safe_cell
 from quizapp.errors import wants_json
 from quizapp.extensions import db, limiter
+from quizapp.live.fastpath import COOKIE, server_time_header
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
@@ -41,16 +43,6 @@ from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
 
 bp = Blueprint("live", __name__)
-
-COOKIE = "live_player"
-
-
-@bp.record_once
-def _install_poll_shortcut(state) -> None:
-    from quizapp.live import fastpath
-
-    fastpath.install(state.app)
-
 
 COOKIE_MAX_AGE = 12 * 3600
 
@@ -373,6 +365,7 @@ def _not_modified(etag: str) -> Response:
     response = Response(status=304)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.set(*server_time_header())
     return response
 
 
@@ -382,6 +375,7 @@ def _conditional_json(state: dict, etag: str) -> Response:
     response = jsonify(state)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.set(*server_time_header())
     return response
 
 
@@ -392,13 +386,12 @@ def answer(game_id: int):
     if player is None:
         _game(game_id)  # 404 with the right words when there is no such game
         raise NotFound("You have not joined this game.")
-    # ASCII digits within range: isdigit() let "²" through to int(), a 500.
-    position = form_int(request.form.get("position"), low=0)
-    picks = [form_int(p, low=0) for p in request.form.getlist("pick")]
-    if position is None or None in picks:
-        raise ServiceError("Pick one of the options shown.")
     try:
-        receipt = live_service.submit_answer(game_id, player, position, picks, received)
+        sent = read_live_response(request.form.items(multi=True))
+    except ResponseRefused as refused:
+        raise ServiceError(str(refused)) from None
+    try:
+        receipt = live_service.submit_answer(game_id, player, sent.position, sent.picks, received)
     except ServiceError as exc:
         if wants_json():
             raise

@@ -63,3 +63,22 @@ def test_an_answer_before_the_opening_is_refused_and_speed_counts_from_it(
     live_service.submit_answer(game.id, bob, 0, [1], received=at_opening + timedelta(seconds=1))
     elapsed = {a.player_id: a.elapsed_ms for a in db.session.scalars(select(LiveAnswer))}
     assert elapsed == {ann.id: 0, bob.id: 1000}
+
+
+def test_every_poll_carries_the_servers_clock_and_the_state_the_opening(
+    lead_in, app, teacher, software_deck
+):
+    game = make_game(teacher)
+    client = app.test_client()
+    client.post("/play", data={"pin": game.pin, "nickname": "Ann"})
+    live_service.advance(teacher, game.id, db.session.get(LiveGame, game.id).version)
+    response = client.get(f"/play/{game.id}/state")
+    before = int(utcnow().timestamp() * 1000)
+    assert abs(int(response.headers["X-Server-Time"]) - before) < 60_000
+    question = response.get_json()["question"]
+    opening = db.session.get(LiveGame, game.id).options_at
+    assert question["options_at_ms"] == int(opening.timestamp() * 1000)
+    again = client.get(
+        f"/play/{game.id}/state", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304 and "X-Server-Time" in again.headers

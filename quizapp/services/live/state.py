@@ -118,6 +118,10 @@ def remaining_ms(game: LiveGame | GameView, now: datetime) -> int:
     return max(0, int((game.question_deadline - now).total_seconds() * 1000))
 
 
+def epoch_ms(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp() * 1000)
+
+
 def opens_in_ms(game: LiveGame | GameView, now: datetime) -> int:
     """How long until the current question's options open (0 once open)."""
     if game.state != GameState.QUESTION.value or game.options_at is None:
@@ -199,6 +203,10 @@ def player_state(
             "tiles": _tiles(question.payload["choices"], order),
             "seconds": game.seconds,
             "opens_in_ms": opens_in_ms(game, now),
+            # The same moment as a server clock reading (epoch ms): a device that knows
+            # its offset from the server's clock (`X-Server-Time` on every poll) shows
+            # the options then, however late this state reached it.
+            "options_at_ms": epoch_ms(game.options_at),
             "remaining_ms": remaining_ms(game, now),
         }
         state["answered"] = answer is not None

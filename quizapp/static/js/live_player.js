@@ -230,11 +230,40 @@
     }
   }
 
+  // This device's clock minus the server's, from the poll with the fastest round trip
+  // (the server's reading lies within it, so the error is at most half of it). The
+  // best round trip ages a little each poll, so a changed network is followed.
+  var offset = null;
+  var bestTrip = Infinity;
+
+  function learnClock(response, sentAt) {
+    var server = Number(response.headers.get("X-Server-Time"));
+    if (!server) return;
+    var now = Date.now();
+    var trip = now - sentAt;
+    bestTrip += 2;
+    if (trip <= bestTrip) {
+      bestTrip = trip;
+      offset = (sentAt + now) / 2 - server;
+    }
+  }
+
+  function openingMoment(q, receivedAt) {
+    // performance.now() of the opening: the announced server moment on this device's
+    // clock when its offset is known, else "in opens_in_ms" from the state's arrival.
+    if (offset !== null && q.options_at_ms) {
+      return receivedAt + (q.options_at_ms + offset - Date.now());
+    }
+    return receivedAt + (q.opens_in_ms || 0);
+  }
+
   function poll() {
     var headers = { Accept: "application/json" };
     if (etag) headers["If-None-Match"] = etag;
+    var sentAt = Date.now();
     fetch(stateUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        learnClock(response, sentAt);
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);
         etag = response.headers.get("ETag");
@@ -245,7 +274,7 @@
           pollDelay = state.poll_ms || 1000;
           if (state.question) {
             var now = performance.now();
-            opensAt = now + (state.question.opens_in_ms || 0);
+            opensAt = openingMoment(state.question, now);
             deadline = now + state.question.remaining_ms;
           }
           render(state);
