@@ -62,6 +62,7 @@ __all__ = [
     "rejoin_code",
     "same_rejoin_code",
     "score_answer",
+    "score_judgement",
     "speed_points",
     "streak_bonus",
     "unique_nickname",
@@ -92,7 +93,8 @@ class Scored:
         credit: 0..1 (partial only for multiple select).
         points: Points earned, bonus included.
         bonus: The streak bonus part of `points`.
-        streak: Correct answers in a row ending with this one (0 if not correct).
+        streak: Correct answers in a row ending with this one (0 if not correct; a
+            poll passes the streak before it on).
     """
 
     correct: bool
@@ -111,7 +113,10 @@ class Ranked:
 
 
 def is_live_question(payload: Mapping) -> bool:
-    """Whether a stored question can be asked in a live game (a choice kind with options)."""
+    """Whether a stored deck question can be asked in a live game: a choice kind with
+    options, or a typed one (typed as such, or made an estimate: `live_kinds`)."""
+    if payload.get("kind") == "typed":
+        return True
     return payload.get("kind") in CHOICE_KINDS and len(payload.get("choices") or ()) >= 2
 
 
@@ -175,7 +180,34 @@ def score_answer(
     Returns:
         The scored answer.
     """
-    judgement = _judge(question, picks)
+    return score_judgement(
+        _judge(question, picks),
+        elapsed_ms=elapsed_ms,
+        limit_ms=limit_ms,
+        accuracy_only=accuracy_only,
+        streak_before=streak_before,
+        use_streak_bonus=use_streak_bonus,
+    )
+
+
+def score_judgement(
+    judgement: Judgement,
+    *,
+    elapsed_ms: int,
+    limit_ms: int,
+    accuracy_only: bool,
+    streak_before: int,
+    use_streak_bonus: bool,
+    scored: bool = True,
+) -> Scored:
+    """Score a judged answer (any kind: see `live_kinds.judge_live`).
+
+    Args:
+        scored: False for a question without points (a poll): 0 points, and the
+            streak goes on untouched (`Scored.streak` is `streak_before`).
+    """
+    if not scored:
+        return Scored(False, 0.0, 0, 0, streak_before)
     base = MAX_POINTS if accuracy_only else speed_points(elapsed_ms, limit_ms)
     if not judgement.correct:
         points = _half_up(base * judgement.credit) if judgement.credit > 0 else 0

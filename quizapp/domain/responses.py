@@ -69,19 +69,20 @@ def read_response(
 
 @dataclass(frozen=True)
 class LiveResponse:
-    """A live answer as sent: the question's position and the options picked, as
-    positions in the player's own order (in the order given: an order question's
-    answer is that order)."""
+    """A live answer as sent: the question's position, the options picked as positions
+    in the player's own order (in the order given: an order question's answer is that
+    order), and the text typed (a typed answer or an estimate), if any."""
 
     position: int
     picks: tuple[int, ...]
+    text: str | None = None
 
 
 _INDEX = re.compile(r"[0-9]{1,9}")
 
 
 def read_live_response(fields: Iterable[tuple[str, str]]) -> LiveResponse:
-    """A live answer from its form fields (`position`, and `pick` once per option).
+    """A live answer from its form fields (`position`, `pick` once per option, `answer`).
 
     One parser for the answer fast path (quizapp/live/fastpath.py) and the view that
     answers a browser without JavaScript: both refuse the same things in the same words.
@@ -91,17 +92,23 @@ def read_live_response(fields: Iterable[tuple[str, str]]) -> LiveResponse:
 
     Raises:
         ResponseRefused: No position, a pick that is not a whole number (ASCII digits
-            only: "²" passes str.isdigit), more than `MAX_PICKS` picks.
+            only: "²" passes str.isdigit), more than `MAX_PICKS` picks, a NUL or an
+            answer over `MAX_TYPED_LENGTH` characters.
     """
     position: str | None = None
     picks: list[int] = []
+    text: str | None = None
     for name, value in fields:
         if name == "position" and position is None:
             position = value.strip()
+        elif name == "answer" and text is None:
+            if len(value) > MAX_TYPED_LENGTH or "\x00" in value:
+                raise ResponseRefused(f"An answer has at most {MAX_TYPED_LENGTH} characters.")
+            text = value.strip()
         elif name == "pick":
             if len(picks) == MAX_PICKS or not _INDEX.fullmatch(value.strip()):
                 raise ResponseRefused("Pick one of the options shown.")
             picks.append(int(value))
     if position is None or not _INDEX.fullmatch(position):
         raise ResponseRefused("Pick one of the options shown.")
-    return LiveResponse(int(position), tuple(picks))
+    return LiveResponse(int(position), tuple(picks), text)

@@ -155,7 +155,7 @@ class PollShortcut:
                 return "400 Bad Request", self._json({"error": str(refused), "status": 400})
             try:
                 receipt = live_service.submit_answer(
-                    game_id, player, sent.position, sent.picks, received
+                    game_id, player, sent.position, sent.picks, received, sent.text
                 )
             except ServiceError as exc:
                 body = {"error": str(exc), "status": exc.status}

@@ -11,6 +11,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,6 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
+from quizapp.domain.live_kinds import DECK_KINDS
 from quizapp.services.live import (
     KIND_LABELS,
     MAX_PLAYERS,
@@ -35,6 +37,10 @@ from quizapp.services.live import (
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class GameForm(FlaskForm):
@@ -53,7 +59,7 @@ class GameForm(FlaskForm):
     )
     kinds = CheckboxesField(
         "Kinds of question",
-        choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in CHOICE_KINDS],
+        choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in DECK_KINDS],
         default=list(CHOICE_KINDS),
         validators=[DataRequired(message="Choose at least one kind of question.")],
     )
@@ -79,6 +85,17 @@ class GameForm(FlaskForm):
     streak_bonus = BooleanField(
         "Streak bonus: +100 per right answer in a row, at most +500", default=True
     )
+    poll_prompt = StringField(
+        "A warm-up poll first (optional)",
+        filters=[_strip],
+        validators=[Length(max=300)],
+        description="Your own question without a right answer, asked before the others.",
+    )
+    poll_options = TextAreaField(
+        "Its options, one a line",
+        validators=[Length(max=2000)],
+        description="2 to 6 options.",
+    )
     max_players = IntegerField(
         "At most this many players",
         validators=[Optional(), NumberRange(1, MAX_PLAYERS)],
@@ -88,10 +105,6 @@ class GameForm(FlaskForm):
         "Let each player in myself (for a game open to anyone)",
         default=False,
     )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class JoinForm(FlaskForm):

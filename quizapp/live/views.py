@@ -104,6 +104,7 @@ def new():
                 seconds=form.seconds.data,
                 scoring=form.scoring.data,
                 streak_bonus=form.streak_bonus.data,
+                poll=_poll(form),
                 max_players=form.max_players.data,
                 approval=form.approval.data,
             )
@@ -113,6 +114,12 @@ def new():
         return redirect(url_for("live.host", game_id=game.id))
     status = 400 if form.errors else 200
     return render_template("live/new.html", form=form, **choices), status
+
+
+def _poll(form: GameForm) -> tuple[str, list[str]] | None:
+    if not form.poll_prompt.data and not (form.poll_options.data or "").strip():
+        return None
+    return form.poll_prompt.data or "", (form.poll_options.data or "").splitlines()
 
 
 def _join_url(game: LiveGame) -> str:
@@ -391,7 +398,9 @@ def answer(game_id: int):
     except ResponseRefused as refused:
         raise ServiceError(str(refused)) from None
     try:
-        receipt = live_service.submit_answer(game_id, player, sent.position, sent.picks, received)
+        receipt = live_service.submit_answer(
+            game_id, player, sent.position, sent.picks, received, sent.text
+        )
     except ServiceError as exc:
         if wants_json():
             raise

@@ -98,8 +98,10 @@ class LiveQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
-    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"))
+    # The deck question it comes from (the first of an order question's): none for
+    # the host's own poll.
+    question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"))
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id"))
     kind: Mapped[str] = mapped_column(String(30))
     # The generated question (with the right answer): never sent before the reveal.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

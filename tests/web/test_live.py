@@ -102,7 +102,7 @@ def test_teacher_creates_a_game_with_a_pin_and_snapshotted_questions(host, teach
         {"kinds": ["multiple_choice"], "question_count": 0, "seconds": 20, "scoring": "speed"},
         {"kinds": ["multiple_choice"], "question_count": 5, "seconds": 1, "scoring": "speed"},
         {"kinds": [], "question_count": 5, "seconds": 20, "scoring": "speed"},
-        {"kinds": ["typed"], "question_count": 5, "seconds": 20, "scoring": "speed"},
+        {"kinds": ["cloze"], "question_count": 5, "seconds": 20, "scoring": "speed"},
         {"kinds": ["multiple_choice"], "question_count": 5, "seconds": 20, "scoring": "luck"},
         {
             "kinds": ["multiple_choice"],

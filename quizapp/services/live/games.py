@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from quizapp.domain import live as rules
+from quizapp.domain import live_kinds
 from quizapp.extensions import db
-from quizapp.models import Fact, Question, SchoolClass, User
+from quizapp.models import SchoolClass, User
 from quizapp.models.live import (
     GameState,
     LiveGame,
@@ -23,18 +24,14 @@ from quizapp.models.live import (
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
+from quizapp.services.live import drawing
 
 MIN_SECONDS, MAX_SECONDS = 5, 120
 MAX_QUESTIONS = 50
 MAX_PLAYERS = 5000
 TOP = 5
 ROSTER_SHOWN = 100
-KIND_LABELS = {
-    "multiple_choice": "Multiple choice",
-    "true_false": "True or false",
-    "multiple_select": "Multiple select (partial credit)",
-    "reverse": "Reverse (which one…?)",
-}
+KIND_LABELS = {kind: live_kinds.LIVE_KINDS[kind].label for kind in live_kinds.DECK_KINDS}
 
 
 class TooLate(ServiceError):
@@ -55,21 +52,13 @@ def deck_choices(user: User, deck_key: str) -> dict[str, Any]:
         NotFound: No such deck visible to the user.
     """
     deck = deck_service.get_deck(user, deck_key)
-    rows = db.session.execute(
-        select(Fact.subject, Fact.subject_name, Question.kind, Question.payload)
-        .join(Question, Question.fact_id == Fact.id)
-        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None), Question.retired_at.is_(None))
-    )
-    entities: dict[str, str] = {}
-    kinds: dict[str, int] = dict.fromkeys(rules.CHOICE_KINDS, 0)
-    for subject, name, kind, payload in rows:
-        if rules.is_live_question(payload):
-            entities[subject] = name
-            kinds[kind] += 1
+    entities = {
+        question.payload["subject"]: name for question, name in drawing.live_rows(deck.id, ())
+    }
     return {
         "deck": deck,
         "entities": sorted(entities.items(), key=lambda item: item[1].casefold()),
-        "kinds": kinds,
+        "kinds": drawing.kind_counts(deck.id),
     }
 
 
@@ -79,6 +68,7 @@ def create_game(
     *,
     entities: Sequence[str] = (),
     kinds: Sequence[str] = rules.CHOICE_KINDS,
+    poll: tuple[str, Sequence[str]] | None = None,
     question_count: int = 10,
     seconds: int = 20,
     scoring: str = Scoring.SPEED.value,
@@ -92,9 +82,10 @@ def create_game(
 
     Questions are drawn at random among the deck's choice questions of the chosen
     kinds about the chosen entities, a different fact for each while there are enough.
-    With `class_id` the game is for that class, which the host must teach. With
-    `max_players` at most that many play; with `approval` each new player waits in the
-    lobby until the host lets them in.
+    With `poll` (a prompt and its options) the game opens with the host's own
+    warm-up question, without points. With `class_id` the game is for that class,
+    which the host must teach. With `max_players` at most that many play; with
+    `approval` each new player waits in the lobby until the host lets them in.
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -110,8 +101,16 @@ def create_game(
     if max_players is not None and not 1 <= max_players <= MAX_PLAYERS:
         raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
     deck = deck_service.get_deck(host, deck_key)
-    candidates = _candidates(deck.id, kinds, entities)
-    chosen = _draw_questions(candidates, question_count, rng)
+    found = drawing.candidates(deck.id, kinds, entities)
+    if not found:
+        raise ServiceError("No question of this deck matches these options.")
+    chosen = drawing.draw(found, question_count, rng)
+    if poll is not None:
+        try:
+            payload = live_kinds.poll_question(*poll)
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+        chosen.insert(0, drawing.Drawn(None, None, "poll", payload))
     with write_transaction() as session:
         game = LiveGame(
             pin=_free_pin(session, rng),
@@ -140,10 +139,10 @@ def create_game(
                 LiveQuestion(
                     game_id=game.id,
                     position=position,
-                    question_id=question.id,
+                    question_id=question.question_id,
                     fact_id=question.fact_id,
                     kind=question.kind,
-                    payload=dict(question.payload),
+                    payload=question.payload,
                 )
             )
     return game
@@ -159,44 +158,10 @@ def _checked_options(
         raise ServiceError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
     if scoring not in {s.value for s in Scoring}:
         raise ServiceError("Choose speed or accuracy scoring.")
-    kinds = [k for k in rules.CHOICE_KINDS if k in set(kinds)]
+    kinds = [k for k in live_kinds.DECK_KINDS if k in set(kinds)]
     if not kinds:
         raise ServiceError("Choose at least one kind of question.")
     return kinds
-
-
-def _candidates(deck_id: int, kinds: list[str], entities: Sequence[str]) -> list[Question]:
-    """The deck's live questions of these kinds (about these entities, if any)."""
-    query = (
-        select(Question)
-        .join(Fact, Fact.id == Question.fact_id)
-        .where(
-            Question.deck_id == deck_id,
-            Question.retired_at.is_(None),
-            Fact.retired_at.is_(None),
-            Question.kind.in_(kinds),
-        )
-        .order_by(Question.id)
-    )
-    if entities:
-        query = query.where(Fact.subject.in_(list(entities)))
-    candidates = [q for q in db.session.scalars(query) if rules.is_live_question(q.payload)]
-    if not candidates:
-        raise ServiceError("No question of this deck matches these options.")
-    return candidates
-
-
-def _draw_questions(candidates: list[Question], count: int, rng: random.Random) -> list[Question]:
-    """Up to `count` questions in random order, covering as many facts as possible."""
-    rng.shuffle(candidates)
-    seen: dict[int, int] = {}
-    ranked = []
-    for question in candidates:
-        nth = seen.get(question.fact_id, 0)
-        seen[question.fact_id] = nth + 1
-        ranked.append((nth, question))
-    ranked.sort(key=lambda item: item[0])  # stable: first questions of each fact first
-    return [question for _, question in ranked[:count]]
 
 
 def _free_pin(session, rng: random.Random) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from quizapp.domain import live as rules
+from quizapp.domain import live_kinds
 from quizapp.extensions import db
 from quizapp.models import ClassMembership, SchoolClass, utcnow
 from quizapp.models.live import (
@@ -67,6 +68,7 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         )
         if game.state in (GameState.REVEAL.value, GameState.LEADERBOARD.value):
             shared["counts"] = _counts(question.id, question.payload["choices"])
+            shared["summary"] = _summary(question)
     if game.state in _RANKED_STATES:
         shared["top"] = top_players(game.id, TOP)
         # Every active player's score, ascending: a rank is then a bisection, not a
@@ -88,6 +90,26 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             while len(_SHARED) > _SHARED_MAX:
                 _SHARED.popitem(last=False)
     return shared
+
+
+GUESSES_SHOWN = 10
+
+
+def _summary(question: QuestionView) -> dict[str, Any]:
+    """How a question went: answers, right ones, and for an estimate the closest guesses."""
+    rows = db.session.execute(
+        select(LivePlayer.nickname, LiveAnswer.choices, LiveAnswer.correct, LiveAnswer.credit)
+        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
+        .where(LiveAnswer.live_question_id == question.id)
+    ).all()
+    summary: dict[str, Any] = {"answered": len(rows), "right": sum(1 for r in rows if r[2])}
+    if question.kind == "estimate":
+        closest = sorted(rows, key=lambda r: (-r[3], r[0].casefold()))[:GUESSES_SHOWN]
+        summary["guesses"] = [
+            {"nickname": nickname, "guess": choices[0], "right": right}
+            for nickname, choices, right, _credit in closest
+        ]
+    return summary
 
 
 def _counts(question_id: int, choices: Sequence[str]) -> dict[str, int]:
@@ -196,6 +218,9 @@ def player_state(
             "number": question.position + 1,
             "prompt": question.payload["prompt"],
             "kind": question.kind,
+            # What the device asks for: see `live_kinds.LiveKind.input`.
+            "input": live_kinds.LIVE_KINDS[question.kind].input,
+            "unit": question.payload.get("unit", ""),
             "multi": question.kind == "multiple_select",
             "options": order,
             # Each option's tile on the big screen (colour and shape), wherever it
@@ -215,12 +240,15 @@ def player_state(
             # the player whether they were right before the reveal.
             state["me"]["score"] = player.score - answer.points
         state["my_picks"] = [order.index(c) for c in answer.choices if c in order] if answer else []
+        if answer and not order:
+            state["my_text"] = answer.choices[0]
         if game.state != GameState.QUESTION.value:
             correct = set(question.payload["correct"])
             state["reveal"] = {
                 "answer": question.payload["answer"],
                 "correct": [i for i, option in enumerate(order) if option in correct],
                 "evidence": question.payload["evidence"],
+                "scored": live_kinds.LIVE_KINDS[question.kind].scored,
                 "mine": {
                     "answered": answer is not None,
                     "correct": bool(answer and answer.correct),
@@ -307,6 +335,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
             "number": question.position + 1,
             "prompt": question.payload["prompt"],
             "kind": question.kind,
+            "input": live_kinds.LIVE_KINDS[question.kind].input,
             "options": list(question.payload["choices"]),
         }
         if "counts" in shared:
@@ -316,6 +345,8 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
                 "answer": question.payload["answer"],
                 "evidence": question.payload["evidence"],
                 "source": question.payload.get("source", ""),
+                "scored": live_kinds.LIVE_KINDS[question.kind].scored,
+                "summary": shared["summary"],
                 "bars": [
                     {
                         "option": option,

@@ -69,11 +69,12 @@
     return node;
   }
 
-  function sendAnswer(picks, buttons) {
+  function sendAnswer(picks, buttons, text) {
     buttons.forEach(function (b) { b.disabled = true; });
     var body = new URLSearchParams();
     body.append("position", String(current.question.position));
     picks.forEach(function (p) { body.append("pick", String(p)); });
+    if (text !== undefined) body.append("answer", text);
     fetch(answerUrl, {
       method: "POST",
       body: body,
@@ -123,6 +124,56 @@
     tick();
   }
 
+  function renderTyped(q, buttons) {
+    var form = el("form", { class: "typed-answer" });
+    var label = el("label", { for: "typed-input" },
+      q.input === "number" ? (q.unit === "year" ? "Your guess (a year)" : "Your guess")
+        : "Your answer");
+    var input = el("input", { id: "typed-input", type: "text", autocomplete: "off",
+      maxlength: "200", inputmode: q.unit === "year" ? "numeric" : "text" });
+    var send = el("button", { type: "submit", class: "primary" }, "Send my answer");
+    buttons.push(send);
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(send);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.value.trim()) { showMessage("Type your answer first."); return; }
+      sendAnswer([], buttons, input.value);
+    });
+    view.appendChild(form);
+    input.focus();
+  }
+
+  function renderOrder(q, buttons) {
+    // Tap the items in order; the list below shows the order so far.
+    var chosen = [];
+    view.appendChild(el("p", { class: "order-help" }, "Tap the items in order, first to last."));
+    var grid = el("div", { class: "option-buttons" });
+    var list = el("ol", { class: "order-so-far" });
+    q.options.forEach(function (option, i) {
+      var button = el("button", { type: "button", class: tileClass(q, i) }, option);
+      button.addEventListener("click", function () {
+        chosen.push(i);
+        button.disabled = true;
+        list.appendChild(el("li", {}, option));
+        send.disabled = chosen.length !== q.options.length;
+      });
+      grid.appendChild(button);
+    });
+    var reset = el("button", { type: "button" }, "Start again");
+    var send = el("button", { type: "button", class: "primary", disabled: "disabled" }, "Send my order");
+    reset.addEventListener("click", function () { render(current); });
+    send.addEventListener("click", function () { sendAnswer(chosen, buttons); });
+    buttons.push(send, reset);
+    view.appendChild(grid);
+    view.appendChild(list);
+    var actions = el("p", { class: "actions" });
+    actions.appendChild(reset);
+    actions.appendChild(send);
+    view.appendChild(actions);
+  }
+
   function renderQuestion(state) {
     var q = state.question;
     view.appendChild(el("h1", { class: "live-prompt" }, q.prompt));
@@ -139,7 +190,11 @@
       return;
     }
     var buttons = [];
-    if (q.multi) {
+    if (q.input === "text" || q.input === "number") {
+      renderTyped(q, buttons);
+    } else if (q.input === "order") {
+      renderOrder(q, buttons);
+    } else if (q.multi) {
       var fieldset = el("fieldset");
       fieldset.appendChild(el("legend", {}, "Pick every right answer"));
       var boxes = [];
@@ -179,11 +234,20 @@
 
   function renderReveal(state) {
     var mine = state.reveal.mine;
+    if (!state.reveal.scored) {
+      view.appendChild(el("h1", {}, mine.answered ? "Thanks for voting!" : "No vote"));
+      return;
+    }
     var title = mine.correct ? "Right!" : mine.points > 0 ? "Partly right"
       : mine.answered ? "Not this time" : "No answer";
     view.appendChild(el("h1", { class: mine.correct ? "ok" : "bad" }, title));
     view.appendChild(el("p", {}, mine.points ? "+" + mine.points + " points"
       : "No points for this question."));
+    if (state.my_text) {
+      var yours = el("p", {}, "You answered: ");
+      yours.appendChild(el("strong", {}, state.my_text));
+      view.appendChild(yours);
+    }
     var answer = el("p", {}, "The answer: ");
     answer.appendChild(el("strong", {}, state.reveal.answer));
     view.appendChild(answer);
