@@ -47,8 +47,10 @@ __all__ = [
     "NICKNAME_MAX",
     "STREAK_BONUS_MAX",
     "STREAK_STEP",
+    "TEAM_NAMES",
     "Ranked",
     "Scored",
+    "TeamScore",
     "clean_nickname",
     "is_live_question",
     "is_rude_nickname",
@@ -65,6 +67,8 @@ __all__ = [
     "score_judgement",
     "speed_points",
     "streak_bonus",
+    "team_for_newcomer",
+    "team_scores",
     "unique_nickname",
 ]
 
@@ -269,6 +273,59 @@ def rank(players: Iterable[tuple[int, str, int]]) -> list[Ranked]:
     for position, (player_id, nickname, score) in enumerate(ordered, start=1):
         place = ranked[-1].rank if ranked and ranked[-1].score == score else position
         ranked.append(Ranked(place, player_id, nickname, score))
+    return ranked
+
+
+# Team names follow the tiles' colours, so a team's colour is its name.
+TEAM_NAMES = ("Red", "Blue", "Yellow", "Green", "Purple", "Teal")
+TEAMS_MAX = len(TEAM_NAMES)
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    rank: int
+    team: int
+    name: str
+    score: int
+    members: int
+
+
+def team_for_newcomer(sizes: Sequence[int], rng: random.Random) -> int:
+    """The team a new player goes to: one of the smallest, at random.
+
+    Args:
+        sizes: Players in each team now (its length is the number of teams).
+    """
+    smallest = min(sizes)
+    return rng.choice([team for team, size in enumerate(sizes) if size == smallest])
+
+
+def team_scores(members: Iterable[tuple[int, int]], team_count: int) -> list[TeamScore]:
+    """Teams ranked by their score: the average of their members' points (half up).
+
+    The average, not the sum, so a team of four can beat a team of six. A team with
+    no players is left out. Ties share a rank, as for players.
+
+    Args:
+        members: (team, score) of each player in a team.
+        team_count: How many teams the game has.
+    """
+    totals = [0] * team_count
+    counts = [0] * team_count
+    for team, score in members:
+        if 0 <= team < team_count:
+            totals[team] += score
+            counts[team] += 1
+    rows = [
+        (team, (2 * totals[team] + counts[team]) // (2 * counts[team]), counts[team])
+        for team in range(team_count)
+        if counts[team]
+    ]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    ranked: list[TeamScore] = []
+    for position, (team, score, count) in enumerate(rows, start=1):
+        place = ranked[-1].rank if ranked and ranked[-1].score == score else position
+        ranked.append(TeamScore(place, team, TEAM_NAMES[team], score, count))
     return ranked
 
 

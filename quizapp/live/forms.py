@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
+from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX, TEAMS_MAX
 from quizapp.domain.live_kinds import DECK_KINDS
 from quizapp.services.live import (
     KIND_LABELS,
@@ -95,6 +95,15 @@ class GameForm(FlaskForm):
         "Its options, one a line",
         validators=[Length(max=2000)],
         description="2 to 6 options.",
+    )
+    team_count = SelectField(
+        "Teams",
+        choices=[SelectChoice("0", "No teams: everyone for themselves")]
+        + [SelectChoice(str(n), f"{n} teams") for n in range(2, TEAMS_MAX + 1)],
+        default="0",
+        invalid_choice_message="Choose a number of teams from the list.",
+        description="Players are put in teams as they join; a team scores the average "
+        "of its members' points.",
     )
     max_players = IntegerField(
         "At most this many players",

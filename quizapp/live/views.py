@@ -106,6 +106,7 @@ def new():
                 streak_bonus=form.streak_bonus.data,
                 poll=_poll(form),
                 max_players=form.max_players.data,
+                team_count=int(form.team_count.data),
                 approval=form.approval.data,
             )
         except ServiceError as exc:
@@ -217,6 +218,14 @@ def approval(game_id: int, on: int):
 def admit(game_id: int, player_id: int):
     return _host_action(
         game_id, lambda _version: live_service.admit(current_user, game_id, player_id)
+    )
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/team/<int(max=5):team>")
+@login_required
+def move_to_team(game_id: int, player_id: int, team: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_team(current_user, game_id, player_id, team)
     )
 
 

@@ -67,6 +67,8 @@ class LiveGame(db.Model):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     approval: Mapped[bool] = mapped_column(Boolean, default=False)
     max_players: Mapped[int | None] = mapped_column(Integer)
+    # Team mode: players are put in this many teams (0: everyone for themselves).
+    team_count: Mapped[int] = mapped_column(Integer, default=0)
 
     state: Mapped[str] = mapped_column(String(12), default=GameState.LOBBY.value)
     # Position of the current question; -1 in the lobby.
@@ -135,6 +137,8 @@ class LivePlayer(db.Model):
     # so a player waiting in the lobby is simply one not let in yet.
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 0-based team number in a team game (see `domain.live.TEAM_NAMES`).
+    team: Mapped[int | None] = mapped_column(Integer)
     score: Mapped[int] = mapped_column(Integer, default=0)
     # Correct answers in a row, and the position of the last of them.
     streak: Mapped[int] = mapped_column(Integer, default=0)

@@ -433,7 +433,12 @@ def test_a_player_rejoins_with_the_token_and_keeps_the_score(app, host, teacher)
     advance(host, game.id)  # the reveal
     third = app.test_client()
     third.set_cookie("live_player", cookie.value, path="/play")
-    assert state_of(third, game.id)["me"] == {"nickname": "Ann", "score": 1000, "removed": False}
+    assert state_of(third, game.id)["me"] == {
+        "nickname": "Ann",
+        "score": 1000,
+        "removed": False,
+        "team": None,
+    }
     assert count_rows(LivePlayer) == 2 and count_rows(LiveAnswer) == 1
     # a forged token is nobody
     forged = app.test_client()

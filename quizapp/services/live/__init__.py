@@ -46,7 +46,7 @@ from quizapp.services.live.games import (
     host_games,
     require_teacher,
 )
-from quizapp.services.live.lobby import admit, set_approval, set_locked
+from quizapp.services.live.lobby import admit, set_approval, set_locked, set_team
 from quizapp.services.live.players import (
     Joined,
     LobbyClosed,
@@ -111,6 +111,7 @@ __all__ = [
     "results_rows",
     "set_approval",
     "set_locked",
+    "set_team",
     "shared_ready",
     "submit_answer",
     "top_players",

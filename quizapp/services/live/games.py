@@ -76,6 +76,7 @@ def create_game(
     class_id: int | None = None,
     max_players: int | None = None,
     approval: bool = False,
+    team_count: int = 0,
     rng: random.Random | None = None,
 ) -> LiveGame:
     """Create a game in the lobby, with its questions drawn and snapshotted.
@@ -85,7 +86,8 @@ def create_game(
     With `poll` (a prompt and its options) the game opens with the host's own
     warm-up question, without points. With `class_id` the game is for that class,
     which the host must teach. With `max_players` at most that many play; with
-    `approval` each new player waits in the lobby until the host lets them in.
+    `approval` each new player waits in the lobby until the host lets them in. With
+    `team_count` (2 to 6) players are put in that many teams as they join.
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -100,6 +102,8 @@ def create_game(
     kinds = _checked_options(question_count, seconds, scoring, kinds)
     if max_players is not None and not 1 <= max_players <= MAX_PLAYERS:
         raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
+    if team_count != 0 and not 2 <= team_count <= rules.TEAMS_MAX:
+        raise ServiceError(f"Choose 2 to {rules.TEAMS_MAX} teams, or none.")
     deck = deck_service.get_deck(host, deck_key)
     found = drawing.candidates(deck.id, kinds, entities)
     if not found:
@@ -126,6 +130,7 @@ def create_game(
             streak_bonus=streak_bonus,
             max_players=max_players,
             approval=approval,
+            team_count=team_count,
             locked=False,
             state=GameState.LOBBY.value,
             current_index=-1,

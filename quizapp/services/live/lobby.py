@@ -1,4 +1,5 @@
-"""The host's control of the lobby: lock it, approve players one by one, let one in.
+"""The host's control of the lobby: lock it, approve players one by one, let one in,
+move a player to another team.
 
 (The per-game cap on players is set when the game is created; joining checks it and
 the lock, see `players._check_lobby_open`.)
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from quizapp.models import User
 from quizapp.models.live import LiveGame, LivePlayer
-from quizapp.services import NotFound, write_transaction
+from quizapp.services import NotFound, ServiceError, write_transaction
 from quizapp.services.live.games import host_game
 
 
@@ -74,3 +75,24 @@ def admit(host: User, game_id: int, player_id: int) -> None:
 def _let_in(player: LivePlayer) -> None:
     player.pending = False
     player.removed = False
+
+
+def set_team(host: User, game_id: int, player_id: int, team: int) -> None:
+    """Put a player in another team (the host's choice beats the random one).
+
+    Raises:
+        NotFound: Not the host's game, or no such player in it.
+        ServiceError: The game has no such team.
+    """
+    host_game(host, game_id)
+    with write_transaction() as session:
+        game = session.get(LiveGame, game_id)
+        player = session.get(LivePlayer, player_id)
+        if player is None or player.game_id != game_id:
+            raise NotFound("There is no such player in this game.")
+        if not 0 <= team < game.team_count:
+            raise ServiceError("This game has no such team.")
+        if player.team != team:
+            player.team = team
+            game.roster_version += 1
+            game.version += 1  # the player's screen shows their team

@@ -5,6 +5,7 @@ game's class), finding a player again by token or account, and the host removing
 from __future__ import annotations
 
 import hmac
+import random
 import secrets
 from dataclasses import dataclass
 
@@ -131,6 +132,7 @@ def _join_once(
             # A player waiting for approval is not in play yet (see LivePlayer.removed).
             removed=waiting,
             pending=waiting,
+            team=_team_for_newcomer(session, game),
             score=0,
             streak=0,
             streak_position=-1,
@@ -192,6 +194,25 @@ def _check_lobby_open(session, game: LiveGame) -> None:
         )
         if seats >= game.max_players:
             raise LobbyClosed(f"This game is full ({game.max_players} players).")
+
+
+def _team_for_newcomer(session, game: LiveGame) -> int | None:
+    if not game.team_count:
+        return None
+    sizes = [0] * game.team_count
+    rows = session.execute(
+        select(LivePlayer.team, func.count(LivePlayer.id))
+        .where(
+            LivePlayer.game_id == game.id,
+            or_(LivePlayer.removed.is_(False), LivePlayer.pending.is_(True)),
+            LivePlayer.team.is_not(None),
+        )
+        .group_by(LivePlayer.team)
+    )
+    for team, count in rows:
+        if 0 <= team < game.team_count:
+            sizes[team] = count
+    return rules.team_for_newcomer(sizes, random.SystemRandom())
 
 
 def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:

@@ -46,6 +46,7 @@ class GameView:
     options_at: datetime | None
     question_deadline: datetime | None
     created_at: datetime
+    team_count: int
 
 
 # The hottest paths (polls and answers) run Core statements on the session's
@@ -87,6 +88,7 @@ _PLAYER_ROW_COLUMNS = [
     _players.c.score,
     _players.c.removed,
     _players.c.pending,
+    _players.c.team,
     _players.c.shuffle_seed,
     _players.c.user_id,
     _players.c.streak,

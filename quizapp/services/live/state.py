@@ -80,6 +80,8 @@ def _shared(game: LiveGame) -> dict[str, Any]:
                 )
             )
         )
+        if game.team_count:
+            shared["teams"] = [_team(t) for t in _team_scores(game.id, game.team_count)]
     # Not in the lobby, where joins change the player count without a new version.
     # (While a question is open nothing here depends on the answers coming in; from
     # the reveal on no answer can come in: they wait for the game row, see
@@ -110,6 +112,21 @@ def _summary(question: QuestionView) -> dict[str, Any]:
             for nickname, choices, right, _credit in closest
         ]
     return summary
+
+
+def _team_scores(game_id: int, team_count: int) -> list[rules.TeamScore]:
+    members = db.session.execute(
+        select(LivePlayer.team, LivePlayer.score).where(
+            LivePlayer.game_id == game_id,
+            LivePlayer.removed.is_(False),
+            LivePlayer.team.is_not(None),
+        )
+    )
+    return rules.team_scores(((team, score) for team, score in members), team_count)
+
+
+def _team(t: rules.TeamScore) -> dict[str, Any]:
+    return {"rank": t.rank, "team": t.team, "name": t.name, "score": t.score, "members": t.members}
 
 
 def _counts(question_id: int, choices: Sequence[str]) -> dict[str, int]:
@@ -196,7 +213,12 @@ def player_state(
         "position": game.current_index,
         "players": shared["players"],
         "poll_ms": poll_ms(shared["players"]),
-        "me": {"nickname": player.nickname, "score": player.score, "removed": player.removed},
+        "me": {
+            "nickname": player.nickname,
+            "score": player.score,
+            "removed": player.removed,
+            "team": rules.TEAM_NAMES[player.team] if player.team is not None else None,
+        },
     }
     if player.removed:
         state["state"] = "waiting" if player.pending else "removed"
@@ -259,6 +281,8 @@ def player_state(
     if game.state in _RANKED_STATES:
         state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
+        if "teams" in shared:
+            state["teams"] = shared["teams"]
     return state
 
 
@@ -315,7 +339,10 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "total": game.question_count,
         "position": game.current_index,
         "seconds": game.seconds,
-        "players": [{"id": p.id, "nickname": p.nickname, "member": False} for p in players],
+        "players": [
+            {"id": p.id, "nickname": p.nickname, "member": False, "team": p.team} for p in players
+        ],
+        "team_names": list(rules.TEAM_NAMES[: game.team_count]),
         "pending": _pending(game) if game.state == GameState.LOBBY.value else [],
         "locked": game.locked,
         "approval": game.approval,
@@ -359,6 +386,14 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
             }
     if "top" in shared:
         state["top"] = [_ranked(r) for r in shared["top"]]
+    if "teams" in shared:
+        state["teams"] = shared["teams"]
+    if "top" in shared:
+        # The podium: the best teams in a team game, else the best players.
+        state["podium"] = [
+            {"rank": t["rank"], "nickname": f"Team {t['name']}", "score": t["score"]}
+            for t in shared.get("teams", [])
+        ] or state["top"]
     return state
 
 

@@ -36,6 +36,18 @@
     if (timer) { window.clearTimeout(timer); timer = null; }
   }
 
+  function teamBoard(teams) {
+    var list = el("ol", { class: "plain team-scores" });
+    teams.forEach(function (t) {
+      var li = el("li", { class: "team-" + t.team });
+      li.appendChild(el("span", { class: "rank" }, t.rank));
+      li.appendChild(document.createTextNode(" Team " + t.name + " "));
+      li.appendChild(el("span", { class: "score" }, t.score));
+      list.appendChild(li);
+    });
+    return list;
+  }
+
   function podium(top) {
     var list = el("ol", { class: "plain podium" });
     top.slice(0, 3).forEach(function (row, i) {
@@ -258,6 +270,7 @@
       line.appendChild(document.createTextNode(" of " + state.players + "."));
       view.appendChild(line);
     }
+    if (state.teams) view.appendChild(teamBoard(state.teams));
   }
 
   function render(state) {
@@ -290,6 +303,7 @@
       line.appendChild(el("strong", {}, state.me.score));
       line.appendChild(document.createTextNode(" points."));
       view.appendChild(line);
+      if (state.teams) view.appendChild(teamBoard(state.teams));
       view.appendChild(podium(state.top || []));
     }
   }
