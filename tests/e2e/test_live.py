@@ -17,6 +17,16 @@ from tests.factories import SOFTWARE_DECK as DECK
 from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
 
 
+def current_payload(game_id: int) -> dict:
+    db.session.rollback()  # a fresh read: the server wrote since
+    game = db.session.get(LiveGame, game_id)
+    return db.session.scalar(
+        select(LiveQuestion.payload).where(
+            LiveQuestion.game_id == game_id, LiveQuestion.position == game.current_index
+        )
+    )
+
+
 def right_and_wrong(game_id: int) -> tuple[str, str]:
     db.session.rollback()  # a fresh read: the server wrote since
     game = db.session.get(LiveGame, game_id)

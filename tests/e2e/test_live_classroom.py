@@ -121,3 +121,58 @@ def test_a_class_plays_with_approval_a_lead_in_and_both_ways_back(
     shoot(host, "podium")
     for name in ("Ann", "Bob", "Cy"):
         expect(players[name].locator("#live-view")).to_contain_text("Game over")
+
+
+def test_a_team_game_with_an_estimate_and_an_order_question(app, make_user, new_page):
+    from quizapp.services import live as live_service
+    from tests.e2e.test_live import current_payload
+
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    game = live_service.create_game(
+        teacher, DECK, kinds=["estimate", "order"], question_count=50, team_count=2
+    )
+    host = new_page(width=1280)
+    host.set_viewport_size({"width": 1280, "height": 720})
+    log_in(host, teacher.email, PASSWORD)
+    host.goto(f"/live/games/{game.id}")
+    players = {}
+    for name in ("Ann", "Bob", "Cy"):
+        page = new_page(width=375)
+        join(page, game.pin, name)
+        expect(page.locator("#me-team")).to_have_text(re.compile("Red|Blue"))
+        players[name] = page
+    expect(host.locator("#roster .team-badge")).to_have_count(3)
+    shoot(host, "team-lobby")
+    host.get_by_role("button", name="Start the game").click()
+    seen = set()
+    while seen != {"estimate", "order"}:
+        expect(host.locator(".screen-prompt")).to_be_visible()
+        payload = current_payload(game.id)
+        seen.add(payload["kind"])
+        for name, page in players.items():
+            if payload["kind"] == "estimate":
+                guess = int(payload["value"]) + (0 if name == "Ann" else 3)
+                page.get_by_label(re.compile("Your guess")).fill(str(guess))
+                page.get_by_role("button", name="Send my answer").click()
+            else:
+                items = payload["correct"] if name != "Cy" else payload["correct"][::-1]
+                for item in items:
+                    page.get_by_role("button", name=item, exact=True).click()
+                page.get_by_role("button", name="Send my order").click()
+            expect(page.locator("#live-view")).to_contain_text(
+                re.compile("Answer received|Right!|Partly right|Not this time")
+            )
+        if payload["kind"] == "estimate":
+            expect(host.locator(".true-value")).to_contain_text("True value")
+            expect(host.locator(".guesses li").first).to_contain_text("Ann")
+            shoot(host, "estimate-reveal")
+        else:
+            expect(host.locator(".right-order li")).to_have_count(len(payload["correct"]))
+            shoot(host, "order-reveal")
+        expect(host.locator(".team-scores li")).to_have_count(2)
+        host.get_by_role("button", name="Show the top 5").click()
+        host.get_by_role("button", name="Next question").click()
+    host.get_by_role("button", name="End the game").click()
+    expect(host.locator(".podium-stand li").first).to_contain_text("Team")
+    shoot(host, "team-podium")
