@@ -1,10 +1,12 @@
-"""live modes: a lead-in before the options open, lobby control, teams
+"""live modes: a lead-in before the options open, lobby control, teams, homework
 
 live_games.options_at is when the current question's options open (the question is
 shown first; speed scoring counts from here, answers before it are refused).
 live_games.locked / approval / max_players are the host's lobby controls;
 live_players.pending marks a player waiting for the host's approval.
 live_games.team_count (0: no teams) and live_players.team are team mode.
+live_games.mode ("live" or "homework") and closes_at, and live_players.position (how
+far a player got) are homework mode: a game taken at one's own pace until a deadline.
 live_questions.question_id / fact_id may be empty: the host's own poll has neither.
 
 Revision ID: 0014_live_modes
@@ -40,6 +42,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("team_count", sa.Integer(), nullable=False, server_default="0")
         )
+        batch_op.add_column(
+            sa.Column("mode", sa.String(length=10), nullable=False, server_default="live")
+        )
+        batch_op.add_column(
+            sa.Column("closes_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True)
+        )
     with op.batch_alter_table("live_questions", schema=None) as batch_op:
         batch_op.alter_column("question_id", existing_type=sa.String(length=40), nullable=True)
         batch_op.alter_column("fact_id", existing_type=sa.Integer(), nullable=True)
@@ -48,10 +56,14 @@ def upgrade():
             sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("team", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("position", sa.Integer(), nullable=False, server_default="0")
+        )
 
 
 def downgrade():
     with op.batch_alter_table("live_players", schema=None) as batch_op:
+        batch_op.drop_column("position")
         batch_op.drop_column("team")
         batch_op.drop_column("pending")
     op.execute("DELETE FROM live_questions WHERE question_id IS NULL OR fact_id IS NULL")
@@ -59,6 +71,8 @@ def downgrade():
         batch_op.alter_column("fact_id", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("question_id", existing_type=sa.String(length=40), nullable=False)
     with op.batch_alter_table("live_games", schema=None) as batch_op:
+        batch_op.drop_column("closes_at")
+        batch_op.drop_column("mode")
         batch_op.drop_column("team_count")
         batch_op.drop_column("max_players")
         batch_op.drop_column("approval")

@@ -73,6 +73,20 @@ class GameForm(FlaskForm):
         default=20,
         validators=[InputRequired(), NumberRange(MIN_SECONDS, MAX_SECONDS)],
     )
+    mode = RadioField(
+        "How it is played",
+        choices=[
+            SelectChoice("live", "Live: everyone answers each question at once, on your screen"),
+            SelectChoice("homework", "Homework: each player at their own pace, until a deadline"),
+        ],
+        default="live",  # also when the field is not sent
+    )
+    open_days = IntegerField(
+        "Homework: open for this many days",
+        default=7,
+        validators=[Optional(), NumberRange(1, 60)],
+        description="Homework is scored by accuracy and goes to the class's gradebook.",
+    )
     scoring = RadioField(
         "Scoring",
         choices=[

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import segno
 from flask import (
@@ -107,6 +108,8 @@ def new():
                 poll=_poll(form),
                 max_players=form.max_players.data,
                 team_count=int(form.team_count.data),
+                mode=form.mode.data,
+                closes_at=utcnow() + timedelta(days=form.open_days.data or 7),
                 approval=form.approval.data,
             )
         except ServiceError as exc:
@@ -146,7 +149,7 @@ def host(game_id: int):
         game=game,
         state=state,
         join_url=join_url,
-        qr=_qr_svg(join_url) if join_url and game.state == "lobby" else None,
+        qr=_qr_svg(join_url) if join_url and game.state in ("lobby", "homework") else None,
         form=ActionForm(version=game.version),
     )
 
@@ -351,6 +354,9 @@ def play(game_id: int):
 
 
 def _render_play(game: LiveGame, player, status: int = 200):
+    if game.mode == "homework":
+        state = live_service.homework_state(game, player)
+        return render_template("live/homework.html", game=game, state=state), status
     state = live_service.player_state(game, player)
     key = player_key(current_app.secret_key, player.id, player.token_hash)
     code = rejoin_code(current_app.secret_key, player.id, player.token_hash)
@@ -406,6 +412,8 @@ def answer(game_id: int):
         sent = read_live_response(request.form.items(multi=True))
     except ResponseRefused as refused:
         raise ServiceError(str(refused)) from None
+    if _game(game_id).mode == "homework":
+        return _homework_answer(game_id, player, sent)
     try:
         receipt = live_service.submit_answer(
             game_id, player, sent.position, sent.picks, received, sent.text
@@ -423,4 +431,14 @@ def answer(game_id: int):
         flash("Answer received. Wait for the reveal on the big screen.", "success")
     else:
         flash("You had already answered this question; your first answer counts.", "info")
+    return redirect(url_for("live.play", game_id=game_id))
+
+
+def _homework_answer(game_id: int, player, sent) -> Response:
+    try:
+        live_service.submit_homework_answer(game_id, player, sent.position, sent.picks, sent.text)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_play(_game(game_id), player, exc.status)
     return redirect(url_for("live.play", game_id=game_id))

@@ -30,10 +30,16 @@ from quizapp.models.types import UTCDateTime, utcnow
 
 class GameState(enum.StrEnum):
     LOBBY = "lobby"
+    HOMEWORK = "homework"  # open for players to take at their own pace
     QUESTION = "question"
     REVEAL = "reveal"
     LEADERBOARD = "leaderboard"
     FINISHED = "finished"
+
+
+class Mode(enum.StrEnum):
+    LIVE = "live"  # the host drives, everyone answers the same question at once
+    HOMEWORK = "homework"  # each player at their own pace, until `closes_at`
 
 
 class Scoring(enum.StrEnum):
@@ -69,6 +75,9 @@ class LiveGame(db.Model):
     max_players: Mapped[int | None] = mapped_column(Integer)
     # Team mode: players are put in this many teams (0: everyone for themselves).
     team_count: Mapped[int] = mapped_column(Integer, default=0)
+    mode: Mapped[str] = mapped_column(String(10), default=Mode.LIVE.value)
+    # Homework: answers are taken until then (the game counts as finished from then on).
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     state: Mapped[str] = mapped_column(String(12), default=GameState.LOBBY.value)
     # Position of the current question; -1 in the lobby.
@@ -139,6 +148,8 @@ class LivePlayer(db.Model):
     pending: Mapped[bool] = mapped_column(Boolean, default=False)
     # 0-based team number in a team game (see `domain.live.TEAM_NAMES`).
     team: Mapped[int | None] = mapped_column(Integer)
+    # Homework: the position of the next question this player is to answer.
+    position: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int] = mapped_column(Integer, default=0)
     # Correct answers in a row, and the position of the last of them.
     streak: Mapped[int] = mapped_column(Integer, default=0)
@@ -168,4 +179,12 @@ class LiveAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-__all__ = ["GameState", "LiveAnswer", "LiveGame", "LivePlayer", "LiveQuestion", "Scoring"]
+__all__ = [
+    "GameState",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveQuestion",
+    "Mode",
+    "Scoring",
+]

@@ -22,11 +22,12 @@ the class who joins logged in plays under their name in the class (`join`), the 
 sees how many of the class are in, and once the game is finished its results show in
 the class's gradebook (read there from these tables: see `rounds._finish`).
 
-Where each part lives: `games` (create, find, limits), `players` (join, rejoin,
-remove), `lobby` (lock, approval), `rounds` (the host advances and finishes),
-`answers` (submit, group commit), `state` (what each side polls), `results`
-(report, CSV), `rows` (the Core tables and plain-data reads of the hot paths). Every public name is
-re-exported here, so callers write `live_service.join(...)`.
+Where each part lives: `games` (create, find, limits), `drawing` (which questions,
+of which kinds), `players` (join, rejoin, remove), `lobby` (lock, approval, teams),
+`rounds` (the host advances and finishes), `answers` (submit, group commit),
+`homework` (a game at one's own pace), `state` (what each side polls), `results`
+(report, CSV), `rows` (the Core tables and plain-data reads of the hot paths).
+Every public name is re-exported here, so callers write `live_service.join(...)`.
 """
 
 from quizapp.services.live.answers import AnswerReceipt, submit_answer
@@ -46,6 +47,7 @@ from quizapp.services.live.games import (
     host_games,
     require_teacher,
 )
+from quizapp.services.live.homework import homework_state, progress, submit_homework_answer
 from quizapp.services.live.lobby import admit, set_approval, set_locked, set_team
 from quizapp.services.live.players import (
     Joined,
@@ -93,6 +95,7 @@ __all__ = [
     "finish",
     "game_by_pin",
     "game_view",
+    "homework_state",
     "host_game",
     "host_games",
     "host_state",
@@ -104,6 +107,7 @@ __all__ = [
     "player_state",
     "player_version",
     "poll_ms",
+    "progress",
     "remaining_ms",
     "remove_player",
     "report",
@@ -114,5 +118,6 @@ __all__ = [
     "set_team",
     "shared_ready",
     "submit_answer",
+    "submit_homework_answer",
     "top_players",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,12 +14,13 @@ from sqlalchemy import func, select
 from quizapp.domain import live as rules
 from quizapp.domain import live_kinds
 from quizapp.extensions import db
-from quizapp.models import SchoolClass, User
+from quizapp.models import SchoolClass, User, utcnow
 from quizapp.models.live import (
     GameState,
     LiveGame,
     LivePlayer,
     LiveQuestion,
+    Mode,
     Scoring,
 )
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
@@ -36,6 +38,33 @@ KIND_LABELS = {kind: live_kinds.LIVE_KINDS[kind].label for kind in live_kinds.DE
 
 class TooLate(ServiceError):
     status = 409
+
+
+MAX_OPEN = timedelta(days=60)  # the longest a homework game stays open
+
+
+def check_deadline(closes_at: datetime | None, now: datetime) -> datetime:
+    """The deadline of a new homework game, once it is sensible.
+
+    Raises:
+        ServiceError: None, in the past, or more than `MAX_OPEN` ahead.
+    """
+    if closes_at is None:
+        raise ServiceError("Choose until when the homework is open.")
+    if closes_at <= now:
+        raise ServiceError("The deadline must be in the future.")
+    if closes_at > now + MAX_OPEN:
+        raise ServiceError(f"A homework game is open for at most {MAX_OPEN.days} days.")
+    return closes_at
+
+
+def is_open(game: LiveGame, now: datetime) -> bool:
+    return (
+        game.mode == Mode.HOMEWORK.value
+        and game.state == GameState.HOMEWORK.value
+        and game.closes_at is not None
+        and now < game.closes_at
+    )
 
 
 def require_teacher(user: User | None) -> None:
@@ -77,6 +106,8 @@ def create_game(
     max_players: int | None = None,
     approval: bool = False,
     team_count: int = 0,
+    mode: str = Mode.LIVE.value,
+    closes_at: datetime | None = None,
     rng: random.Random | None = None,
 ) -> LiveGame:
     """Create a game in the lobby, with its questions drawn and snapshotted.
@@ -87,7 +118,9 @@ def create_game(
     warm-up question, without points. With `class_id` the game is for that class,
     which the host must teach. With `max_players` at most that many play; with
     `approval` each new player waits in the lobby until the host lets them in. With
-    `team_count` (2 to 6) players are put in that many teams as they join.
+    `team_count` (2 to 6) players are put in that many teams as they join. A
+    `mode="homework"` game is open at once until `closes_at`, for players to take at
+    their own pace, scored by accuracy (see `homework`).
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -104,6 +137,15 @@ def create_game(
         raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
     if team_count != 0 and not 2 <= team_count <= rules.TEAMS_MAX:
         raise ServiceError(f"Choose 2 to {rules.TEAMS_MAX} teams, or none.")
+    now = utcnow()
+    homework = mode == Mode.HOMEWORK.value
+    if homework:
+        closes_at = check_deadline(closes_at, now)
+        scoring = Scoring.ACCURACY.value
+    elif mode != Mode.LIVE.value:
+        raise ServiceError("Choose a live game or homework.")
+    else:
+        closes_at = None
     deck = deck_service.get_deck(host, deck_key)
     found = drawing.candidates(deck.id, kinds, entities)
     if not found:
@@ -131,8 +173,10 @@ def create_game(
             max_players=max_players,
             approval=approval,
             team_count=team_count,
+            mode=mode,
+            closes_at=closes_at,
             locked=False,
-            state=GameState.LOBBY.value,
+            state=GameState.HOMEWORK.value if homework else GameState.LOBBY.value,
             current_index=-1,
             version=1,
             roster_version=0,
@@ -148,6 +192,8 @@ def create_game(
                     fact_id=question.fact_id,
                     kind=question.kind,
                     payload=question.payload,
+                    # Homework: every question is asked from the start.
+                    asked_at=now if homework else None,
                 )
             )
     return game
@@ -219,4 +265,6 @@ def game_by_pin(pin: str) -> LiveGame:
         game = db.session.scalar(select(LiveGame).where(LiveGame.pin == pin))
     if game is None or game.state == GameState.FINISHED.value:
         raise NotFound("No game is open with this PIN. Check the number on the big screen.")
+    if game.mode == Mode.HOMEWORK.value and not is_open(game, utcnow()):
+        raise NotFound("This homework is closed: it can't be taken any more.")
     return game

@@ -23,9 +23,11 @@ from quizapp.models.live import (
     LiveGame,
     LivePlayer,
     LiveQuestion,
+    Mode,
 )
 from quizapp.services.live.answers import _player_order
 from quizapp.services.live.games import ROSTER_SHOWN, TOP
+from quizapp.services.live.homework import progress
 from quizapp.services.live.rounds import _active_players, poll_ms
 from quizapp.services.live.rows import GameView, QuestionView, _answers, _connection
 
@@ -355,6 +357,9 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
     }
     if game.class_id is not None:
         state["class"] = _class_presence(game, state["players"], players)
+    if game.mode == Mode.HOMEWORK.value:
+        state["closes_at"] = game.closes_at
+        state["progress"] = progress(game)
     shared = _shared(game)
     question: QuestionView | None = shared.get("question")
     if question is not None:
