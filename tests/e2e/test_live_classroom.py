@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from quizapp.domain.facts import load_deck
+from quizapp.extensions import db
+from quizapp.models.live import LiveGame
 from quizapp.services.decks import sync_deck
 from tests.conftest import PASSWORD
 from tests.e2e.pages import log_in
@@ -33,6 +35,11 @@ def shoot(page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 720})
+
+
+def shoot_phone(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"phone-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -92,6 +99,7 @@ def test_a_class_plays_with_approval_a_lead_in_and_both_ways_back(
     expect(host.locator("#lead-in")).to_be_visible()
     expect(players["Ann"].locator(".get-ready")).to_be_visible()
     shoot(host, "lead-in")
+    shoot_phone(players["Ann"], "lead-in")
     right, wrong = right_and_wrong(game_id)
     expect(host.locator(".tiles")).to_be_visible()
     shoot(host, "question")
@@ -150,6 +158,8 @@ def test_a_team_game_with_an_estimate_and_an_order_question(app, make_user, new_
         expect(host.locator(".screen-prompt")).to_be_visible()
         payload = current_payload(game.id)
         seen.add(payload["kind"])
+        expect(players["Ann"].locator(".option-buttons, .typed-answer")).to_be_visible()
+        shoot_phone(players["Ann"], payload["kind"])
         for name, page in players.items():
             if payload["kind"] == "estimate":
                 guess = int(payload["value"]) + (0 if name == "Ann" else 3)
@@ -176,3 +186,59 @@ def test_a_team_game_with_an_estimate_and_an_order_question(app, make_user, new_
     host.get_by_role("button", name="End the game").click()
     expect(host.locator(".podium-stand li").first).to_contain_text("Team")
     shoot(host, "team-podium")
+
+
+def test_homework_taken_by_two_students_at_different_times_lands_in_the_gradebook(
+    app, make_user, new_page
+):
+    from quizapp.services import classroom as classroom_service
+
+    sync_deck(load_deck(DECK_FILE))
+    teacher = make_user(role="teacher")
+    school_class = classroom_service.create_class(teacher, "History 9B")
+    ana, bo = make_user(name="Ana Li"), make_user(name="Bo Chen")
+    for student in (ana, bo):
+        classroom_service.join_class(student, school_class.join_code)
+    host = new_page(width=1280)
+    log_in(host, teacher.email, PASSWORD)
+    host.goto(f"/live/new?deck={DECK}&class_id={school_class.id}")
+    for kind in ("True or false", "Multiple select", "Reverse"):
+        host.get_by_label(re.compile(kind)).uncheck()
+    host.get_by_label("Number of questions").fill("2")
+    host.get_by_label(re.compile("Homework: each player")).check()
+    host.get_by_role("button", name="Create the game").click()
+    expect(host.locator("#join-how")).to_contain_text("Homework")
+    pin = host.locator("strong.pin").first.inner_text()
+    game_id = int(re.search(r"/live/games/(\d+)", host.url).group(1))
+    shoot(host, "homework-host")
+
+    for student, right in ((ana, True), (bo, False)):
+        phone = new_page(width=375)
+        log_in(phone, student.email, PASSWORD)
+        phone.goto(f"/play?pin={pin}")
+        phone.get_by_role("button", name="Join").click()
+        for position in range(2):
+            expect(phone.locator(".live-prompt")).to_contain_text(f"{position + 1}.")
+            db.session.rollback()
+            payload = db.session.get(LiveGame, game_id).questions[position].payload
+            options = payload["choices"]
+            choice = (
+                payload["correct"][0]
+                if right
+                else next(o for o in options if o not in payload["correct"])
+            )
+            phone.get_by_role("button", name=choice, exact=True).click()
+            expect(phone.locator(".homework-last")).to_contain_text(
+                "Right!" if right else "Not this time"
+            )
+        expect(phone.locator("main")).to_contain_text("Done!")
+        shoot_phone(phone, f"homework-{student.display_name.split()[0]}")
+        phone.context.close()
+
+    host.reload()
+    expect(host.locator(".homework-progress tbody tr")).to_have_count(2)
+    host.get_by_role("button", name="Close the homework now").click()
+    host.goto(f"/classes/{school_class.id}/gradebook")
+    table = host.locator("#gradebook")
+    expect(table.locator("tbody tr", has_text="Ana Li")).to_contain_text("100%")
+    expect(table.locator("tbody tr", has_text="Bo Chen")).to_contain_text("0%")
