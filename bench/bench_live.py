@@ -1,7 +1,8 @@
 """How many live-game players one small server holds.
 
 Starts the app with `quizapp serve` (gunicorn, gevent workers) on a fresh SQLite
-database in a temporary folder (migrated, decks loaded), then for N = 300, 1,000
+database in a temporary folder, or with --postgres on a throwaway PostgreSQL
+database (migrated, decks loaded), then for N = 300, 1,000
 and 2,000 players: a host logs in and drives a 10-question game over HTTP, N
 simulated players join with a PIN and a nickname, poll their state with an ETag as
 live_player.js does (a 304 while nothing changed, at the `poll_ms` the server
@@ -26,6 +27,7 @@ prints how late its own event loop ran (part of every latency it measures).
 
 Run: python bench/bench_live.py [--sizes 300,1000,2000] [--questions 10] [--seconds 5]
      [--workers N] [--worker-class gevent|gthread] [--threads N] [--access-log FILE]
+     [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -242,6 +244,26 @@ def prepare_database(url: str) -> None:
         accounts.register("host@example.com", "Bench Host", PASSWORD, "teacher")
         db.session.remove()
         db.engine.dispose()
+
+
+def throwaway_postgres(server_url: str):
+    """(URL of a new empty database on that server, a function that drops it)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"bench_live_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
 
 
 def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
@@ -559,6 +581,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--worker-class", default=None, choices=["gevent", "gthread"])
     parser.add_argument("--access-log", default=None, help="the server's access log, to FILE")
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        metavar="URL",
+        help="run on PostgreSQL: a throwaway database is made on this server "
+        "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) and dropped after",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -568,7 +597,10 @@ def main() -> int:
     # Stop starting new sizes after this: the run is bounded whatever it meets.
     total_cap = len(sizes) * (budget_s(args.questions, args.seconds) + 30)
     tmp = Path(tempfile.mkdtemp(prefix="bench-live-"))
-    url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    if args.postgres:
+        url, drop = throwaway_postgres(args.postgres)
+    else:
+        url, drop = f"sqlite:///{tmp / 'bench.sqlite'}", None
     prepare_database(url)
     port = free_port()
     command = [str(QUIZAPP), "serve", "--port", str(port)]
@@ -597,7 +629,8 @@ def main() -> int:
     ]
     try:
         wait_until_serving(port, server, tmp / "server.log")
-        print(f"server: {' '.join(command[1:])} (pid {server.pid}), SQLite at {tmp}")
+        where = "PostgreSQL" if args.postgres else f"SQLite at {tmp}"
+        print(f"server: {' '.join(command[1:])} (pid {server.pid}), {where}")
         print(
             f"game: {args.questions} questions, {args.seconds} s each; "
             f"{int(REPLAY_SHARE * 100)}% of players submit each answer twice"
@@ -701,6 +734,12 @@ def main() -> int:
                 f"  load generator's own event-loop lag: p50 {percentile(lag, 50):.0f} ms, "
                 f"p99 {percentile(lag, 99):.0f} ms (part of every latency above)"
             )
+            # The machine may be shared: a load average above the cores means every
+            # process here waited for a core (and so did every latency above).
+            print(
+                f"  machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} "
+                f"on {os.cpu_count()} cores"
+            )
     finally:
         server.terminate()
         try:
@@ -709,6 +748,8 @@ def main() -> int:
             server.kill()
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        if drop is not None:
+            drop()
     print("\n" + "\n".join(rows))
     print(f"\ntotal {time.monotonic() - run_started:.0f} s")
     bad = [f for f, stored, dup in results if dup or stored != f.sent - f.refused]
