@@ -115,3 +115,22 @@ def test_answers_of_the_wrong_shape_are_refused_in_words(app, teacher, software_
     response = send(bob, game2.id, 0)
     assert response.status_code == 400 and "Type your answer" in response.get_json()["error"]
     assert count_rows(LiveAnswer) == 0
+
+
+def test_the_report_and_the_results_of_a_game_of_fact_kinds(app, teacher, login, software_deck):
+    game = make_game(
+        teacher,
+        kinds=["estimate", "order", "typed"],
+        question_count=3,
+        poll=("Ready?", ["Yes", "No"]),
+    )
+    ann = joined(app, game, "Ann")
+    advance(teacher, game.id)
+    send(ann, game.id, 0, [0])
+    live_service.finish(teacher, game.id)
+    host = app.test_client()
+    login(host, teacher)
+    report = host.get(f"/live/games/{game.id}/report")
+    assert report.status_code == 200 and "Ready?" in report.get_data(as_text=True)
+    results = host.get(f"/live/games/{game.id}/results.csv").get_data(as_text=True)
+    assert results.count("\n") == 1 + 4  # the header and one row per question
