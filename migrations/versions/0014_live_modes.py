@@ -3,7 +3,8 @@
 live_games.options_at is when the current question's options open (the question is
 shown first; speed scoring counts from here, answers before it are refused).
 live_games.locked / approval / max_players are the host's lobby controls;
-live_players.pending marks a player waiting for the host's approval.
+live_players.pending marks a player waiting for the host's approval; claim_hash a device
+asking the host to let it back in under that player's name.
 live_games.team_count (0: no teams) and live_players.team are team mode.
 live_games.mode ("live" or "homework") and closes_at, and live_players.position (how
 far a player got) are homework mode: a game taken at one's own pace until a deadline.
@@ -56,6 +57,7 @@ def upgrade():
             sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("team", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("claim_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(
             sa.Column("position", sa.Integer(), nullable=False, server_default="0")
         )
@@ -64,6 +66,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("live_players", schema=None) as batch_op:
         batch_op.drop_column("position")
+        batch_op.drop_column("claim_hash")
         batch_op.drop_column("team")
         batch_op.drop_column("pending")
     op.execute("DELETE FROM live_questions WHERE question_id IS NULL OR fact_id IS NULL")

@@ -232,6 +232,15 @@ def move_to_team(game_id: int, player_id: int, team: int):
     )
 
 
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/back/<int(max=1):agree>")
+@login_required
+def let_back_in(game_id: int, player_id: int, agree: int):
+    return _host_action(
+        game_id,
+        lambda _version: live_service.let_back_in(current_user, game_id, player_id, bool(agree)),
+    )
+
+
 @bp.get("/live/games/<int:game_id>/report")
 @login_required
 def report(game_id: int):
@@ -298,13 +307,15 @@ def join():
             current_user,
             cookie=request.cookies.get(COOKIE),
             code=form.code.data or "",
+            ask=request.form.get("ask") == "1",
         )
     except ServiceError as exc:
         target = form.pin if isinstance(exc, NotFound) else form.nickname
         if form.code.data and exc.status == 403:
             target = form.code
         target.errors = [*target.errors, str(exc)]
-        return render_template("live/join.html", form=form), exc.status
+        can_ask = isinstance(exc, live_service.NameTaken)
+        return render_template("live/join.html", form=form, can_ask=can_ask), exc.status
     response = redirect(url_for("live.play", game_id=game.id))
     _set_player_cookie(response, game.id, f"{joined.player.id}.{joined.token}")
     return response
@@ -345,6 +356,9 @@ def play(game_id: int):
     game = _game(game_id)
     player = _current_player(game_id)
     if player is None:
+        asking = live_service.asking_player(game_id, request.cookies.get(COOKIE))
+        if asking is not None and game.pin:
+            return render_template("live/asking.html", game=game, player=asking)
         if game.pin:
             # To the join form, without the PIN: game ids are sequential, so putting the
             # PIN here would hand every open game's PIN to anyone who counts.

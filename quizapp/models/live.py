@@ -139,6 +139,9 @@ class LivePlayer(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # sha256 of the rejoin token kept in the player's browser; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64))
+    # sha256 of the token of a device asking the host to let it back in as this player
+    # (its own device lost): the host's "let back in" makes it the rejoin token.
+    claim_hash: Mapped[str | None] = mapped_column(String(64))
     # Seeds this player's own order of options.
     shuffle_seed: Mapped[int] = mapped_column(Integer)
     # Not in play: taken out by the host, or (with `pending`) waiting for the host's

@@ -73,3 +73,39 @@ def test_a_removed_player_cannot_come_back(app, teacher, game):
     live_service.remove_player(teacher, game.id, player.id)
     response = join(tablet, game, "Ann")
     assert response.status_code == 403 and "removed" in response.get_data(as_text=True)
+
+
+def test_a_lost_device_asks_the_host_who_lets_it_back_in(app, teacher, login, game):
+    tablet = app.test_client()
+    join(tablet, game, "Ann")
+    refused = join(app.test_client(), game, "Ann")
+    assert "Ask the host to let me back in" in refused.get_data(as_text=True)
+    phone = app.test_client()
+    asked = phone.post("/play", data={"pin": game.pin, "nickname": "Ann", "ask": "1"})
+    assert asked.status_code == 302
+    waiting = phone.get(f"/play/{game.id}")
+    assert waiting.status_code == 200 and "Ask your teacher" in waiting.get_data(as_text=True)
+    assert phone.get(f"/play/{game.id}/state").status_code == 404  # not in yet
+    assert tablet.get(f"/play/{game.id}/state").status_code == 200  # still Ann
+    host = app.test_client()
+    login(host, teacher)
+    state = host.get(f"/live/games/{game.id}/state").get_json()
+    (asking,) = state["asking"]
+    response = host.post(
+        f"/live/games/{game.id}/players/{asking['id']}/back/1", data={"version": state["version"]}
+    )
+    assert response.status_code == 302
+    assert phone.get(f"/play/{game.id}/state").get_json()["me"]["nickname"] == "Ann"
+    assert tablet.get(f"/play/{game.id}/state").status_code == 404  # the lost device is retired
+    assert host.get(f"/live/games/{game.id}/state").get_json()["asking"] == []
+    assert count_rows(LivePlayer) == 1
+
+
+def test_the_host_can_refuse_a_device_asking_for_a_name(app, teacher, login, game):
+    join(app.test_client(), game, "Ann")
+    stranger = app.test_client()
+    stranger.post("/play", data={"pin": game.pin, "nickname": "Ann", "ask": "1"})
+    player = db.session.scalars(select(LivePlayer)).one()
+    live_service.let_back_in(teacher, game.id, player.id, agree=False)
+    assert stranger.get(f"/play/{game.id}").status_code == 302  # to the join form
+    assert stranger.get(f"/play/{game.id}/state").status_code == 404

@@ -48,10 +48,12 @@ from quizapp.services.live.games import (
     require_teacher,
 )
 from quizapp.services.live.homework import homework_state, progress, submit_homework_answer
-from quizapp.services.live.lobby import admit, set_approval, set_locked, set_team
+from quizapp.services.live.lobby import admit, let_back_in, set_approval, set_locked, set_team
 from quizapp.services.live.players import (
     Joined,
     LobbyClosed,
+    NameTaken,
+    asking_player,
     join,
     player_by_account,
     player_by_token,
@@ -85,11 +87,13 @@ __all__ = [
     "GameView",
     "Joined",
     "LobbyClosed",
+    "NameTaken",
     "QuestionView",
     "TooLate",
     "admit",
     "advance",
     "answers_so_far",
+    "asking_player",
     "create_game",
     "deck_choices",
     "finish",
@@ -100,6 +104,7 @@ __all__ = [
     "host_games",
     "host_state",
     "join",
+    "let_back_in",
     "opens_in_ms",
     "player_by_account",
     "player_by_token",

@@ -1,5 +1,5 @@
 """The host's control of the lobby: lock it, approve players one by one, let one in,
-move a player to another team.
+let a player back in on a new device, move a player to another team.
 
 (The per-game cap on players is set when the game is created; joining checks it and
 the lock, see `players._check_lobby_open`.)
@@ -96,3 +96,24 @@ def set_team(host: User, game_id: int, player_id: int, team: int) -> None:
             player.team = team
             game.roster_version += 1
             game.version += 1  # the player's screen shows their team
+
+
+def let_back_in(host: User, game_id: int, player_id: int, agree: bool = True) -> None:
+    """Let the device that asked in as this player (its token becomes the player's, the
+    old device is retired), or refuse it.
+
+    Raises:
+        NotFound: Not the host's game, or no such player in it.
+    """
+    host_game(host, game_id)
+    with write_transaction() as session:
+        game = session.get(LiveGame, game_id)
+        player = session.get(LivePlayer, player_id)
+        if player is None or player.game_id != game_id:
+            raise NotFound("There is no such player in this game.")
+        if player.claim_hash is None:
+            return
+        if agree:
+            player.token_hash = player.claim_hash
+        player.claim_hash = None
+        game.roster_version += 1

@@ -33,6 +33,8 @@ class Joined:
     player: LivePlayer
     token: str
     rejoined: bool
+    # Waiting for the host to let this device back in as `player`.
+    asking: bool = False
 
 
 def join(
@@ -42,6 +44,7 @@ def join(
     *,
     cookie: str | None = None,
     code: str = "",
+    ask: bool = False,
 ) -> Joined:
     """Join a game as a new player, or come back as the same one.
 
@@ -52,7 +55,10 @@ def join(
 
     - this browser holds the player's rejoin cookie (`cookie`): the same token goes on;
     - or they typed the rejoin code their old screen showed (`code`, see
-      `rules.rejoin_code`): a new token, which retires the old device.
+      `rules.rejoin_code`): a new token, which retires the old device;
+    - or (`ask`) they ask the host to let them back in (their old device is lost):
+      `Joined.asking`, and the token becomes the player's once the host agrees
+      (`lobby.let_back_in`).
 
     Anyone else typing a taken name is refused: a stranger can't take over a name. A
     member of the game's class plays under their name in the class, whatever they
@@ -76,7 +82,7 @@ def join(
     token = secrets.token_urlsafe(24)
     for attempt in range(3):
         try:
-            return _join_once(game_id, nickname, account, token, cookie, code)
+            return _join_once(game_id, nickname, account, token, cookie, code, ask)
         except IntegrityError:
             # Someone took the same nickname at the same instant (PostgreSQL). Someone
             # logged in tries again: it was their own other request (a double click),
@@ -95,6 +101,7 @@ def _join_once(
     token: str,
     cookie: str | None = None,
     code: str = "",
+    ask: bool = False,
 ) -> Joined:
     with write_transaction() as session:
         game = session.get(LiveGame, game_id)
@@ -119,6 +126,12 @@ def _join_once(
         if taken is not None:
             if account is not None:
                 raise ServiceError(f"The nickname “{nickname}” is taken in this game.")
+            if ask and _token_of(taken, cookie) is None and not code.strip():
+                if taken.removed and not taken.pending:
+                    raise Forbidden("The host removed you from this game.")
+                taken.claim_hash = _hash_token(token)
+                game.roster_version += 1
+                return Joined(taken, token, rejoined=False, asking=True)
             return _come_back(taken, token, cookie, code)
         _check_lobby_open(session, game)
         waiting = game.approval
@@ -157,9 +170,10 @@ def _come_back(player: LivePlayer, token: str, cookie: str | None, code: str) ->
         player.token_hash = _hash_token(token)
         kept = token
     if kept is None:
-        raise ServiceError(
+        raise NameTaken(
             f"The nickname “{player.nickname}” is taken in this game. If it is you, type "
-            "the rejoin code shown on your old screen; if not, pick another name."
+            "the rejoin code shown on your old screen, or ask the host to let you back in; "
+            "if not, pick another name."
         )
     if player.removed and not player.pending:
         raise Forbidden("The host removed you from this game.")
@@ -172,6 +186,10 @@ def _token_of(player: LivePlayer, cookie: str | None) -> str | None:
     if not token or not _cookie_id(player_id) or int(player_id) != player.id:
         return None
     return token if hmac.compare_digest(player.token_hash, _hash_token(token)) else None
+
+
+class NameTaken(ServiceError):
+    """Someone plays under this nickname, and nothing shows that it is this browser."""
 
 
 class LobbyClosed(ServiceError):
@@ -276,6 +294,17 @@ def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
     if not hmac.compare_digest(player.token_hash, _hash_token(token)):
         return None
     return player
+
+
+def asking_player(game_id: int, cookie: str | None) -> LivePlayer | None:
+    """The player this browser asked the host to be let back in as, while it waits."""
+    player_id, _, token = (cookie or "").partition(".")
+    if not token or not _cookie_id(player_id):
+        return None
+    player = db.session.get(LivePlayer, int(player_id))
+    if player is None or player.game_id != game_id or player.claim_hash is None:
+        return None
+    return player if hmac.compare_digest(player.claim_hash, _hash_token(token)) else None
 
 
 def player_by_account(game_id: int, user: User | None) -> LivePlayer | None:

@@ -346,6 +346,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         ],
         "team_names": list(rules.TEAM_NAMES[: game.team_count]),
         "pending": _pending(game) if game.state == GameState.LOBBY.value else [],
+        "asking": _asking(game),
         "locked": game.locked,
         "approval": game.approval,
         "max_players": game.max_players,
@@ -407,6 +408,17 @@ def _pending(game: LiveGame) -> list[dict[str, Any]]:
     rows = db.session.execute(
         select(LivePlayer.id, LivePlayer.nickname)
         .where(LivePlayer.game_id == game.id, LivePlayer.pending.is_(True))
+        .order_by(LivePlayer.id)
+        .limit(ROSTER_SHOWN)
+    )
+    return [{"id": player_id, "nickname": nickname} for player_id, nickname in rows]
+
+
+def _asking(game: LiveGame) -> list[dict[str, Any]]:
+    """Players whose new device asks the host to let it back in."""
+    rows = db.session.execute(
+        select(LivePlayer.id, LivePlayer.nickname)
+        .where(LivePlayer.game_id == game.id, LivePlayer.claim_hash.is_not(None))
         .order_by(LivePlayer.id)
         .limit(ROSTER_SHOWN)
     )
