@@ -26,6 +26,41 @@
   var revealed = false;
   if (phase === "finished") return;
 
+  // Sounds: off unless the host turns them on (remembered in this browser). A short
+  // tone when the options open and when the time is up, made with Web Audio: no files.
+  var soundButton = document.getElementById("sound-toggle");
+  var soundOn = window.localStorage && localStorage.getItem("live-sound") === "on";
+  var audio = null;
+  function showSound() {
+    if (!soundButton) return;
+    soundButton.hidden = false;
+    soundButton.setAttribute("aria-pressed", soundOn ? "true" : "false");
+    soundButton.textContent = soundOn ? "Sound: on" : "Sound: off";
+  }
+  function beep(frequency) {
+    if (!soundOn) return;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.2, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.4);
+    } catch (e) { /* no audio here: stay silent */ }
+  }
+  if (soundButton) {
+    soundButton.addEventListener("click", function () {
+      soundOn = !soundOn;
+      if (window.localStorage) localStorage.setItem("live-sound", soundOn ? "on" : "off");
+      showSound();
+      beep(660);
+    });
+    showSound();
+  }
+
   function tick() {
     if (!countdown) return;
     var now = performance.now();
@@ -37,6 +72,7 @@
     if (open && open.hidden) {
       open.hidden = false;
       if (leadIn) leadIn.hidden = true;
+      beep(880);
     }
     var leftMs = Math.max(0, deadline - now);
     countdown.textContent = String(Math.ceil(leftMs / 1000));
@@ -45,6 +81,7 @@
     if (leftMs === 0 && advanceForm && !revealed) {
       // The server holds the deadline; the host's screen moves on to the reveal.
       revealed = true;
+      beep(440);
       advanceForm.requestSubmit();
       return;
     }
