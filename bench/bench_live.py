@@ -266,8 +266,9 @@ def throwaway_postgres(server_url: str):
     return url, drop
 
 
-def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
-    """(answers stored, duplicate (player, question) pairs, players) for a game."""
+def count_stored(url: str, game_id: int) -> tuple[int, int, int, set[tuple[str, int]]]:
+    """(answers stored, duplicate (player, question) pairs, players, the (nickname,
+    position) of every stored answer) for a game."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
@@ -285,8 +286,19 @@ def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
         players = conn.execute(
             sa.text("SELECT count(*) FROM live_players WHERE game_id = :g"), {"g": game_id}
         ).scalar()
+        answered = {
+            (nickname, position)
+            for nickname, position in conn.execute(
+                sa.text(
+                    "SELECT p.nickname, q.position FROM live_answers a "
+                    "JOIN live_players p ON p.id = a.player_id "
+                    "JOIN live_questions q ON q.id = a.live_question_id WHERE a.game_id = :g"
+                ),
+                {"g": game_id},
+            )
+        }
     engine.dispose()
-    return stored, duplicates, players
+    return stored, duplicates, players, answered
 
 
 # --- one game --------------------------------------------------------------------------------
@@ -299,6 +311,7 @@ class Figures:
     join_s: float = 0.0
     sent: int = 0
     acknowledged: int = 0
+    acked: set[tuple[str, int]] = field(default_factory=set)  # (nickname, position)
     replays: int = 0
     replay_not_first: int = 0
     refused: int = 0
@@ -469,6 +482,7 @@ class Game:
                                     opens_in + rng.uniform(0, room),
                                     replay,
                                     rng,
+                                    f"p{index}",
                                 )
                             )
                         )
@@ -477,7 +491,7 @@ class Game:
             await asyncio.sleep(poll_s * rng.uniform(0.9, 1.1))
         figures.missed += self.questions - len(seen)
 
-    async def answer(self, conn, token, player_key, question, delay, replay, rng) -> None:
+    async def answer(self, conn, token, player_key, question, delay, replay, rng, who) -> None:
         await asyncio.sleep(delay)
         n = len(question["options"])
         picks = rng.sample(range(n), rng.randint(1, 2)) if question["multi"] else [rng.randrange(n)]
@@ -501,6 +515,7 @@ class Game:
                 self.figures.answer_ms.append((time.perf_counter() - started) * 1000)
                 if status == 200:
                     self.figures.acknowledged += 1
+                    self.figures.acked.add((who, question["position"]))
                 elif status in (403, 409):
                     self.figures.refused += 1
                 else:
@@ -677,8 +692,9 @@ def main() -> int:
             elapsed = time.monotonic() - t_before
             cpu = cpu_seconds(process_tree(server.pid)) - cpu_before
             me = sum(os.times()[:2]) - me_before
-            stored, duplicates, players = count_stored(url, figures.game_id)
-            results.append((figures, stored, duplicates))
+            stored, duplicates, players, answered = count_stored(url, figures.game_id)
+            lost_answers = len(figures.acked - answered)
+            results.append((figures, stored, duplicates, lost_answers))
             spread = visible_spread_ms(figures.visible)
             lost = points_lost(spread, args.seconds)
             rows.append(
@@ -703,6 +719,16 @@ def main() -> int:
                 f"duplicates stored {duplicates}, refused {figures.refused}, "
                 f"errors {figures.errors}; replays {figures.replays} "
                 f"(acknowledged as already answered: {figures.replay_not_first})"
+            )
+            unsettled = figures.sent - figures.acknowledged - figures.refused - figures.errors
+            print(
+                f"  acknowledged {figures.acknowledged}; acknowledged but not stored (lost): "
+                f"{lost_answers}; sent but neither acknowledged nor refused: {unsettled}"
+            )
+            server_log = (tmp / "server.log").read_text(errors="replace")
+            print(
+                f"  server log so far: {server_log.count('WORKER TIMEOUT')} worker timeouts, "
+                f"{server_log.count('Traceback')} tracebacks"
             )
             print(
                 f"  answer latency p50 {percentile(figures.answer_ms, 50):.0f} ms, "
@@ -752,7 +778,7 @@ def main() -> int:
             drop()
     print("\n" + "\n".join(rows))
     print(f"\ntotal {time.monotonic() - run_started:.0f} s")
-    bad = [f for f, stored, dup in results if dup or stored != f.sent - f.refused]
+    bad = [f for f, stored, dup, lost in results if dup or lost or stored != f.sent - f.refused]
     return 1 if bad else 0
 
 
