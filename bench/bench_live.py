@@ -78,6 +78,7 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
         self.cookies: dict[str, str] = {}
         self._second: Connection | None = None
+        self.busy = False  # a request is in flight on it
 
     @property
     def second(self) -> Connection:
@@ -112,6 +113,13 @@ class Connection:
             lines.append("Content-Type: application/x-www-form-urlencoded")
             lines.append(f"Content-Length: {len(body)}")
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        self.busy = True
+        try:
+            return await self._send(raw)
+        finally:
+            self.busy = False
+
+    async def _send(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         for attempt in (1, 2):
             try:
                 if self.writer is None:
@@ -498,8 +506,14 @@ class Game:
         form = {"csrf_token": token, "position": str(question["position"]), "pick": picks}
         headers = {"Accept": "application/json", "X-CSRFToken": token, "X-Live-Key": player_key}
         # The answer goes on a second keep-alive connection of the player's, as a
-        # browser opens one when its poll is in flight, and keeps it for the next.
+        # browser opens one when its poll is in flight, and keeps it for the next. If
+        # that one still waits for the previous answer (a very slow server), a browser
+        # opens another: two requests on one connection would read each other's replies.
         single = conn.second
+        spare = None
+        if single.busy:
+            spare = single = Connection(conn.port)
+            spare.cookies = conn.cookies
         for attempt in range(2 if replay else 1):
             started = time.perf_counter()
             if attempt == 0:
@@ -524,6 +538,8 @@ class Game:
                 self.figures.replays += 1
                 if status == 200 and not json.loads(body)["first"]:
                     self.figures.replay_not_first += 1
+        if spare is not None:
+            await spare.close()
 
 
 async def play_game(
@@ -559,7 +575,11 @@ async def play_game(
     start.set()
     await game.drive(host, began + budget_s)
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=30)
-    await asyncio.wait_for(asyncio.gather(*game.pending, return_exceptions=True), timeout=30)
+    answered = await asyncio.wait_for(
+        asyncio.gather(*game.pending, return_exceptions=True), timeout=30
+    )
+    # An answer task that failed in the load generator itself (not the server's doing).
+    figures.errors += sum(1 for result in answered if isinstance(result, BaseException))
     for conn in [host, *connections]:
         await conn.close()
     figures.game_id = game.game_id
