@@ -59,7 +59,7 @@ QUIZAPP = Path(sys.executable).with_name("quizapp")
 def budget_s(questions: int, seconds: int) -> float:
     """Seconds one size may take before its host ends the game early (the questions
     played are reported): each question's limit, its reveal and top 5, and the joins."""
-    return questions * (seconds + 3 + 7) + 40  # 7: the lead-in, at most 2 x 3 s + 1 s
+    return questions * (seconds + 3 + 10) + 40  # 10: the lead-in, at most 3 x 3 s + 1 s
 
 
 PASSWORD = "bench-password-1234"

@@ -75,7 +75,7 @@ __all__ = [
 MAX_POINTS = 1000
 STREAK_STEP = 100
 STREAK_BONUS_MAX = 500
-LEAD_IN_MIN_MS = 2000
+LEAD_IN_MIN_MS = 3000
 LEAD_IN_MARGIN_MS = 1000
 NICKNAME_MAX = 20
 
@@ -128,17 +128,17 @@ def is_live_question(payload: Mapping) -> bool:
 def lead_in_ms(poll_interval_ms: int) -> int:
     """How long a question is shown before its options open.
 
-    Two poll intervals and a second: a player's poll lands anywhere within the first
-    after the question appears, the second covers fetching the new state while every
-    other player fetches it too (2,000 fetches in one interval), and the second more
-    is for a busy server (measured with bench/bench_live.py: at 2,000 players on two
-    shared cores a few players' new state came more than two intervals late). At
-    least `LEAD_IN_MIN_MS`, time to read the question out.
+    Three poll intervals and a second: a player's poll lands anywhere within the
+    first after the question appears, and the rest covers fetching the new state
+    while every other player fetches it too (1,000 fetches in one interval): measured
+    with bench/bench_live.py on two busy cores, the slowest 1% of players had their
+    new state up to 1.4 s after two intervals and a second (1,000 players, 1 s
+    polls). At least `LEAD_IN_MIN_MS`, time to read the question out.
 
     Args:
         poll_interval_ms: How often players poll (see `services.live.poll_ms`).
     """
-    return max(LEAD_IN_MIN_MS, 2 * poll_interval_ms + LEAD_IN_MARGIN_MS)
+    return max(LEAD_IN_MIN_MS, 3 * poll_interval_ms + LEAD_IN_MARGIN_MS)
 
 
 def speed_points(elapsed_ms: int, limit_ms: int) -> int:

@@ -24,9 +24,9 @@ def lead_in(app):
     app.config["LIVE_LEAD_IN"] = False
 
 
-def test_the_lead_in_is_two_poll_intervals_and_a_second():
-    assert rules.lead_in_ms(1000) == 3000
-    assert rules.lead_in_ms(2000) == 5000
+def test_the_lead_in_is_three_poll_intervals_and_a_second():
+    assert rules.lead_in_ms(1000) == 4000
+    assert rules.lead_in_ms(2000) == 7000
     assert rules.lead_in_ms(100) == rules.LEAD_IN_MIN_MS
 
 
@@ -42,11 +42,11 @@ def test_options_open_one_lead_in_after_the_question_and_the_limit_counts_from_t
 ):
     game, joined = asked(teacher)
     assert game.question_started_at == START
-    assert game.options_at == START + timedelta(milliseconds=3000)
+    assert game.options_at == START + timedelta(milliseconds=4000)
     assert game.question_deadline == game.options_at + timedelta(seconds=game.seconds)
     state = live_service.player_state(game, joined[0].player, now=START + timedelta(seconds=0.5))
     # the options come with the question (so every device can show them at the opening)
-    assert state["question"]["opens_in_ms"] == 2500 and len(state["question"]["options"]) >= 2
+    assert state["question"]["opens_in_ms"] == 3500 and len(state["question"]["options"]) >= 2
     assert sorted(state["question"]["tiles"]) == list(range(len(state["question"]["options"])))
 
 
@@ -56,7 +56,7 @@ def test_an_answer_before_the_opening_is_refused_and_speed_counts_from_it(
     game, joined = asked(teacher)
     ann, bob = (j.player for j in joined)
     with pytest.raises(live_service.TooLate, match="not open yet"):
-        live_service.submit_answer(game.id, ann, 0, [0], received=START + timedelta(seconds=2.9))
+        live_service.submit_answer(game.id, ann, 0, [0], received=START + timedelta(seconds=3.9))
     db.session.rollback()
     at_opening = game.options_at
     live_service.submit_answer(game.id, ann, 0, [0], received=at_opening)
