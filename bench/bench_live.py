@@ -63,6 +63,7 @@ def budget_s(questions: int, seconds: int) -> float:
 
 
 PASSWORD = "bench-password-1234"
+LOBBY_S = 5.0
 REPLAY_SHARE = 0.05
 
 
@@ -573,6 +574,10 @@ async def play_game(
         await asyncio.sleep(0.2)
     figures.join_s = time.monotonic() - began
     start.set()
+    # The class waits in the lobby a moment, polling as live_player.js does from the
+    # moment a player joins, before the host starts: each device's estimate of the
+    # server's clock then rests on a few polls, not on one made in the first burst.
+    await asyncio.sleep(LOBBY_S)
     await game.drive(host, began + budget_s)
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=30)
     answered = await asyncio.wait_for(
