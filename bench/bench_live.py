@@ -1,7 +1,8 @@
 """How many live-game players one small server holds.
 
 Starts the app with `quizapp serve` (gunicorn, gevent workers) on a fresh SQLite
-database in a temporary folder (migrated, decks loaded), then for N = 300, 1,000
+database in a temporary folder, or with --postgres on a throwaway PostgreSQL
+database (migrated, decks loaded), then for N = 300, 1,000
 and 2,000 players: a host logs in and drives a 10-question game over HTTP, N
 simulated players join with a PIN and a nickname, poll their state with an ETag as
 live_player.js does (a 304 while nothing changed, at the `poll_ms` the server
@@ -14,8 +15,11 @@ about 14).
 
 Printed per N: answers sent (first submissions), answers stored (must be equal),
 duplicates stored (must be 0), refused answers, p50/p99 latency of an answer, p99
-delay from the host's "next" to a player seeing the question, players who missed a
-question, requests per second, and the server's CPU (all its processes) and memory.
+delay from the host's "next" to a player seeing the question, the spread between
+players of the moment their screen shows the options (the question comes first and
+its options open at an announced server time: see `domain.live.lead_in_ms`) and the
+speed points that spread costs, players who missed a question, requests per second,
+and the server's CPU (all its processes) and memory.
 
 The load generator is one asyncio process with raw HTTP/1.1 keep-alive connections
 (two per player), so it stays light: it shares the 2 cores with the server, and it
@@ -23,6 +27,7 @@ prints how late its own event loop ran (part of every latency it measures).
 
 Run: python bench/bench_live.py [--sizes 300,1000,2000] [--questions 10] [--seconds 5]
      [--workers N] [--worker-class gevent|gthread] [--threads N] [--access-log FILE]
+     [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -54,10 +59,11 @@ QUIZAPP = Path(sys.executable).with_name("quizapp")
 def budget_s(questions: int, seconds: int) -> float:
     """Seconds one size may take before its host ends the game early (the questions
     played are reported): each question's limit, its reveal and top 5, and the joins."""
-    return questions * (seconds + 3) + 40
+    return questions * (seconds + 3 + 10) + 40  # 10: the lead-in, at most 3 x 3 s + 1 s
 
 
 PASSWORD = "bench-password-1234"
+LOBBY_S = 5.0
 REPLAY_SHARE = 0.05
 
 
@@ -73,6 +79,7 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
         self.cookies: dict[str, str] = {}
         self._second: Connection | None = None
+        self.busy = False  # a request is in flight on it
 
     @property
     def second(self) -> Connection:
@@ -107,6 +114,13 @@ class Connection:
             lines.append("Content-Type: application/x-www-form-urlencoded")
             lines.append(f"Content-Length: {len(body)}")
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        self.busy = True
+        try:
+            return await self._send(raw)
+        finally:
+            self.busy = False
+
+    async def _send(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         for attempt in (1, 2):
             try:
                 if self.writer is None:
@@ -139,6 +153,32 @@ class Connection:
         if headers.get("connection", "").lower() == "close":
             await self.close()
         return status, headers, body
+
+
+class Clock:
+    """A player's estimate of the server's clock, as live_player.js keeps it: the
+    offset measured by the poll with the fastest round trip (which ages a little)."""
+
+    def __init__(self) -> None:
+        self.offset: float | None = None
+        self.best_trip = float("inf")
+
+    def learn(self, headers: dict[str, str], sent_at: float) -> None:
+        server = headers.get("x-server-time")
+        if not server:
+            return
+        now = time.time()
+        trip = now - sent_at
+        self.best_trip += 0.002
+        if trip <= self.best_trip:
+            self.best_trip = trip
+            self.offset = (sent_at + now) / 2 - int(server) / 1000
+
+    def opening(self, question: dict, received: float) -> float:
+        """When (time.time()) this player's screen shows the options."""
+        if self.offset is not None and question.get("options_at_ms"):
+            return max(received, question["options_at_ms"] / 1000 + self.offset)
+        return received + question.get("opens_in_ms", 0) / 1000
 
 
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
@@ -215,8 +255,29 @@ def prepare_database(url: str) -> None:
         db.engine.dispose()
 
 
-def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
-    """(answers stored, duplicate (player, question) pairs, players) for a game."""
+def throwaway_postgres(server_url: str):
+    """(URL of a new empty database on that server, a function that drops it)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"bench_live_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+def count_stored(url: str, game_id: int) -> tuple[int, int, int, set[tuple[str, int]]]:
+    """(answers stored, duplicate (player, question) pairs, players, the (nickname,
+    position) of every stored answer) for a game."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
@@ -234,8 +295,19 @@ def count_stored(url: str, game_id: int) -> tuple[int, int, int]:
         players = conn.execute(
             sa.text("SELECT count(*) FROM live_players WHERE game_id = :g"), {"g": game_id}
         ).scalar()
+        answered = {
+            (nickname, position)
+            for nickname, position in conn.execute(
+                sa.text(
+                    "SELECT p.nickname, q.position FROM live_answers a "
+                    "JOIN live_players p ON p.id = a.player_id "
+                    "JOIN live_questions q ON q.id = a.live_question_id WHERE a.game_id = :g"
+                ),
+                {"g": game_id},
+            )
+        }
     engine.dispose()
-    return stored, duplicates, players
+    return stored, duplicates, players, answered
 
 
 # --- one game --------------------------------------------------------------------------------
@@ -248,12 +320,15 @@ class Figures:
     join_s: float = 0.0
     sent: int = 0
     acknowledged: int = 0
+    acked: set[tuple[str, int]] = field(default_factory=set)  # (nickname, position)
     replays: int = 0
     replay_not_first: int = 0
     refused: int = 0
     errors: int = 0
     answer_ms: list[float] = field(default_factory=list)
     seen_delay_ms: list[float] = field(default_factory=list)
+    # Per question, when each player's screen shows the options (time.time()).
+    visible: dict[int, list[float]] = field(default_factory=dict)
     missed: int = 0
     requests: int = 0
     not_modified: int = 0
@@ -316,8 +391,10 @@ class Game:
                 break  # over this size's time budget: the host ends the game early
             self.figures.ask_times[position] = time.monotonic()
             await self.host_next(host)  # ask
-            # wait for the deadline (or everybody's answer, which reveals by itself)
-            deadline = time.monotonic() + self.seconds + 0.3
+            # wait for the deadline (or everybody's answer, which reveals by itself);
+            # the lead-in before the options open is part of it
+            remaining = (await self.host_state(host))["remaining_ms"] / 1000
+            deadline = time.monotonic() + remaining + 0.3
             while time.monotonic() < deadline:
                 await asyncio.sleep(0.5)
                 if (await self.host_state(host))["state"] != "question":
@@ -368,11 +445,14 @@ class Game:
         replay = rng.random() < REPLAY_SHARE
         poll_s = 1.0
         state_path = f"/play/{self.game_id}/state"
+        clock = Clock()
         while True:
             headers = {"Accept": "application/json"}
             if etag:
                 headers["If-None-Match"] = etag
+            sent_at = time.time()
             status, response_headers, body = await conn.request("GET", state_path, headers=headers)
+            clock.learn(response_headers, sent_at)
             figures.requests += 1
             if status == 304:
                 figures.not_modified += 1
@@ -385,14 +465,22 @@ class Game:
                 question = state.get("question")
                 if state["state"] == "question" and question:
                     position = question["position"]
+                    opens_in = question.get("opens_in_ms", 0) / 1000
                     if position not in seen:
                         seen.add(position)
+                        received = time.monotonic()
                         asked = figures.ask_times.get(position)
                         if asked is not None:
-                            figures.seen_delay_ms.append((time.monotonic() - asked) * 1000)
+                            figures.seen_delay_ms.append((received - asked) * 1000)
+                        # As live_player.js: the options show at the announced opening
+                        # (on this player's estimate of the server's clock), or at once
+                        # if the state came after it.
+                        figures.visible.setdefault(position, []).append(
+                            clock.opening(question, time.time())
+                        )
                     if position not in answered and not state["answered"]:
                         answered.add(position)
-                        room = max(0.0, question["remaining_ms"] / 1000 - 1.0)
+                        room = max(0.0, question["remaining_ms"] / 1000 - opens_in - 1.0)
                         self.pending.append(
                             asyncio.get_running_loop().create_task(
                                 self.answer(
@@ -400,9 +488,10 @@ class Game:
                                     token,
                                     player_key,
                                     question,
-                                    rng.uniform(0, room),
+                                    opens_in + rng.uniform(0, room),
                                     replay,
                                     rng,
+                                    f"p{index}",
                                 )
                             )
                         )
@@ -411,15 +500,21 @@ class Game:
             await asyncio.sleep(poll_s * rng.uniform(0.9, 1.1))
         figures.missed += self.questions - len(seen)
 
-    async def answer(self, conn, token, player_key, question, delay, replay, rng) -> None:
+    async def answer(self, conn, token, player_key, question, delay, replay, rng, who) -> None:
         await asyncio.sleep(delay)
         n = len(question["options"])
         picks = rng.sample(range(n), rng.randint(1, 2)) if question["multi"] else [rng.randrange(n)]
         form = {"csrf_token": token, "position": str(question["position"]), "pick": picks}
         headers = {"Accept": "application/json", "X-CSRFToken": token, "X-Live-Key": player_key}
         # The answer goes on a second keep-alive connection of the player's, as a
-        # browser opens one when its poll is in flight, and keeps it for the next.
+        # browser opens one when its poll is in flight, and keeps it for the next. If
+        # that one still waits for the previous answer (a very slow server), a browser
+        # opens another: two requests on one connection would read each other's replies.
         single = conn.second
+        spare = None
+        if single.busy:
+            spare = single = Connection(conn.port)
+            spare.cookies = conn.cookies
         for attempt in range(2 if replay else 1):
             started = time.perf_counter()
             if attempt == 0:
@@ -435,6 +530,7 @@ class Game:
                 self.figures.answer_ms.append((time.perf_counter() - started) * 1000)
                 if status == 200:
                     self.figures.acknowledged += 1
+                    self.figures.acked.add((who, question["position"]))
                 elif status in (403, 409):
                     self.figures.refused += 1
                 else:
@@ -443,6 +539,8 @@ class Game:
                 self.figures.replays += 1
                 if status == 200 and not json.loads(body)["first"]:
                     self.figures.replay_not_first += 1
+        if spare is not None:
+            await spare.close()
 
 
 async def play_game(
@@ -476,13 +574,35 @@ async def play_game(
         await asyncio.sleep(0.2)
     figures.join_s = time.monotonic() - began
     start.set()
+    # The class waits in the lobby a moment, polling as live_player.js does from the
+    # moment a player joins, before the host starts: each device's estimate of the
+    # server's clock then rests on a few polls, not on one made in the first burst.
+    await asyncio.sleep(LOBBY_S)
     await game.drive(host, began + budget_s)
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=30)
-    await asyncio.wait_for(asyncio.gather(*game.pending, return_exceptions=True), timeout=30)
+    answered = await asyncio.wait_for(
+        asyncio.gather(*game.pending, return_exceptions=True), timeout=30
+    )
+    # An answer task that failed in the load generator itself (not the server's doing).
+    figures.errors += sum(1 for result in answered if isinstance(result, BaseException))
     for conn in [host, *connections]:
         await conn.close()
     figures.game_id = game.game_id
     return figures
+
+
+def visible_spread_ms(visible: dict[int, list[float]]) -> list[float]:
+    """Per player and question: how much later than the first player of that question
+    their screen showed the options."""
+    return [(t - min(times)) * 1000 for times in visible.values() for t in times]
+
+
+def points_lost(spread_ms: list[float], seconds: int) -> list[int]:
+    """What each of those delays costs a right answer under speed scoring (which counts
+    from the opening), against the same answer given as soon as the first player saw it."""
+    from quizapp.domain.live import MAX_POINTS, speed_points
+
+    return [MAX_POINTS - speed_points(round(d), seconds * 1000) for d in spread_ms]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -501,6 +621,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--worker-class", default=None, choices=["gevent", "gthread"])
     parser.add_argument("--access-log", default=None, help="the server's access log, to FILE")
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        metavar="URL",
+        help="run on PostgreSQL: a throwaway database is made on this server "
+        "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) and dropped after",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -510,7 +637,10 @@ def main() -> int:
     # Stop starting new sizes after this: the run is bounded whatever it meets.
     total_cap = len(sizes) * (budget_s(args.questions, args.seconds) + 30)
     tmp = Path(tempfile.mkdtemp(prefix="bench-live-"))
-    url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    if args.postgres:
+        url, drop = throwaway_postgres(args.postgres)
+    else:
+        url, drop = f"sqlite:///{tmp / 'bench.sqlite'}", None
     prepare_database(url)
     port = free_port()
     command = [str(QUIZAPP), "serve", "--port", str(port)]
@@ -533,12 +663,14 @@ def main() -> int:
     results = []
     rows = [
         "| players | answers sent / stored / duplicates / refused late | answer p50 / p99 "
-        "| next -> seen p99 | server CPU, RSS | load generator CPU |",
-        "|---|---|---|---|---|---|",
+        "| next -> seen p99 | options visible spread p50 / p99 | points lost p99 "
+        "| server CPU, RSS | load generator CPU |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     try:
         wait_until_serving(port, server, tmp / "server.log")
-        print(f"server: {' '.join(command[1:])} (pid {server.pid}), SQLite at {tmp}")
+        where = "PostgreSQL" if args.postgres else f"SQLite at {tmp}"
+        print(f"server: {' '.join(command[1:])} (pid {server.pid}), {where}")
         print(
             f"game: {args.questions} questions, {args.seconds} s each; "
             f"{int(REPLAY_SHARE * 100)}% of players submit each answer twice"
@@ -585,14 +717,19 @@ def main() -> int:
             elapsed = time.monotonic() - t_before
             cpu = cpu_seconds(process_tree(server.pid)) - cpu_before
             me = sum(os.times()[:2]) - me_before
-            stored, duplicates, players = count_stored(url, figures.game_id)
-            results.append((figures, stored, duplicates))
+            stored, duplicates, players, answered = count_stored(url, figures.game_id)
+            lost_answers = len(figures.acked - answered)
+            results.append((figures, stored, duplicates, lost_answers))
+            spread = visible_spread_ms(figures.visible)
+            lost = points_lost(spread, args.seconds)
             rows.append(
                 f"| {n:,} | {figures.sent:,} / {stored:,} / {duplicates} / {figures.refused:,}"
                 f" ({figures.played} of {args.questions} questions) "
                 f"| {percentile(figures.answer_ms, 50):,.0f} ms / "
                 f"{percentile(figures.answer_ms, 99):,.0f} ms "
                 f"| {percentile(figures.seen_delay_ms, 99) / 1000:.1f} s "
+                f"| {percentile(spread, 50):,.0f} ms / {percentile(spread, 99):,.0f} ms "
+                f"| {percentile(lost, 99):,.0f} "
                 f"| {100 * cpu / elapsed:.0f}% of a core, {max(peak):.0f} MB "
                 f"| {100 * me / elapsed:.0f}% of a core |"
             )
@@ -608,6 +745,16 @@ def main() -> int:
                 f"errors {figures.errors}; replays {figures.replays} "
                 f"(acknowledged as already answered: {figures.replay_not_first})"
             )
+            unsettled = figures.sent - figures.acknowledged - figures.refused - figures.errors
+            print(
+                f"  acknowledged {figures.acknowledged}; acknowledged but not stored (lost): "
+                f"{lost_answers}; sent but neither acknowledged nor refused: {unsettled}"
+            )
+            server_log = (tmp / "server.log").read_text(errors="replace")
+            print(
+                f"  server log so far: {server_log.count('WORKER TIMEOUT')} worker timeouts, "
+                f"{server_log.count('Traceback')} tracebacks"
+            )
             print(
                 f"  answer latency p50 {percentile(figures.answer_ms, 50):.0f} ms, "
                 f"p99 {percentile(figures.answer_ms, 99):.0f} ms, "
@@ -618,6 +765,12 @@ def main() -> int:
                 f"p50 {percentile(figures.seen_delay_ms, 50):.0f} ms, "
                 f"p99 {percentile(figures.seen_delay_ms, 99):.0f} ms; "
                 f"questions missed by a player: {figures.missed}"
+            )
+            print(
+                f"  options visible, spread between players: "
+                f"p50 {percentile(spread, 50):.0f} ms, p99 {percentile(spread, 99):.0f} ms, "
+                f"max {max(spread, default=float('nan')):.0f} ms; points it costs a right "
+                f"answer: p50 {percentile(lost, 50):.0f}, p99 {percentile(lost, 99):.0f}"
             )
             print(
                 f"  polls {figures.requests} ({figures.requests / elapsed:.0f}/s, "
@@ -632,6 +785,12 @@ def main() -> int:
                 f"  load generator's own event-loop lag: p50 {percentile(lag, 50):.0f} ms, "
                 f"p99 {percentile(lag, 99):.0f} ms (part of every latency above)"
             )
+            # The machine may be shared: a load average above the cores means every
+            # process here waited for a core (and so did every latency above).
+            print(
+                f"  machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} "
+                f"on {os.cpu_count()} cores"
+            )
     finally:
         server.terminate()
         try:
@@ -640,9 +799,11 @@ def main() -> int:
             server.kill()
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        if drop is not None:
+            drop()
     print("\n" + "\n".join(rows))
     print(f"\ntotal {time.monotonic() - run_started:.0f} s")
-    bad = [f for f, stored, dup in results if dup or stored != f.sent - f.refused]
+    bad = [f for f, stored, dup, lost in results if dup or lost or stored != f.sent - f.refused]
     return 1 if bad else 0
 
 

@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
+    register_middleware(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -73,6 +74,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(study_bp)
     app.register_blueprint(lti_bp)
+
+
+def register_middleware(app: Flask) -> None:
+    from quizapp.live import fastpath
+
+    # Live games' polls and answers are answered before Flask sees them: the most
+    # frequent requests, which need neither a session nor routing (see fastpath.py).
+    fastpath.install(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -43,6 +43,8 @@ def base_config(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        # Questions open their options at once; tests of the lead-in turn it back on.
+        "LIVE_LEAD_IN": False,
     }
 
 

@@ -19,12 +19,18 @@ Points for one answer (`score_answer`):
   a row, +200 for the third, up to +500 from the sixth on.
 - A wrong answer, or no answer, scores 0.
 
+The lead-in (`lead_in_ms`): a question is shown first and its options open at a
+server time announced with it, later than every player's next poll, so every device
+shows the options at that moment whatever the moment its poll fell. Speed scoring
+counts from the opening, and an answer before it is refused.
+
 Ranks are competition ranks ("1224"): equal scores share a rank, and the next rank
 skips. Ties are listed by nickname so the order is stable.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import random
@@ -41,25 +47,36 @@ __all__ = [
     "NICKNAME_MAX",
     "STREAK_BONUS_MAX",
     "STREAK_STEP",
+    "TEAM_NAMES",
     "Ranked",
     "Scored",
+    "TeamScore",
     "clean_nickname",
     "is_live_question",
+    "is_rude_nickname",
+    "lead_in_ms",
     "most_chosen_wrong",
     "nickname_key",
     "nickname_variants",
     "option_counts",
     "player_order",
     "rank",
+    "rejoin_code",
+    "same_rejoin_code",
     "score_answer",
+    "score_judgement",
     "speed_points",
     "streak_bonus",
+    "team_for_newcomer",
+    "team_scores",
     "unique_nickname",
 ]
 
 MAX_POINTS = 1000
 STREAK_STEP = 100
 STREAK_BONUS_MAX = 500
+LEAD_IN_MIN_MS = 3000
+LEAD_IN_MARGIN_MS = 1000
 NICKNAME_MAX = 20
 
 # Kinds a live game can ask: they all have options to tap.
@@ -81,7 +98,8 @@ class Scored:
         credit: 0..1 (partial only for multiple select).
         points: Points earned, bonus included.
         bonus: The streak bonus part of `points`.
-        streak: Correct answers in a row ending with this one (0 if not correct).
+        streak: Correct answers in a row ending with this one (0 if not correct; a
+            poll passes the streak before it on).
     """
 
     correct: bool
@@ -100,8 +118,27 @@ class Ranked:
 
 
 def is_live_question(payload: Mapping) -> bool:
-    """Whether a stored question can be asked in a live game (a choice kind with options)."""
+    """Whether a stored deck question can be asked in a live game: a choice kind with
+    options, or a typed one (typed as such, or made an estimate: `live_kinds`)."""
+    if payload.get("kind") == "typed":
+        return True
     return payload.get("kind") in CHOICE_KINDS and len(payload.get("choices") or ()) >= 2
+
+
+def lead_in_ms(poll_interval_ms: int) -> int:
+    """How long a question is shown before its options open.
+
+    Three poll intervals and a second: a player's poll lands anywhere within the
+    first after the question appears, and the rest covers fetching the new state
+    while every other player fetches it too (1,000 fetches in one interval): measured
+    with bench/bench_live.py on two busy cores, the slowest 1% of players had their
+    new state up to 1.4 s after two intervals and a second (1,000 players, 1 s
+    polls). At least `LEAD_IN_MIN_MS`, time to read the question out.
+
+    Args:
+        poll_interval_ms: How often players poll (see `services.live.poll_ms`).
+    """
+    return max(LEAD_IN_MIN_MS, 3 * poll_interval_ms + LEAD_IN_MARGIN_MS)
 
 
 def speed_points(elapsed_ms: int, limit_ms: int) -> int:
@@ -150,7 +187,34 @@ def score_answer(
     Returns:
         The scored answer.
     """
-    judgement = _judge(question, picks)
+    return score_judgement(
+        _judge(question, picks),
+        elapsed_ms=elapsed_ms,
+        limit_ms=limit_ms,
+        accuracy_only=accuracy_only,
+        streak_before=streak_before,
+        use_streak_bonus=use_streak_bonus,
+    )
+
+
+def score_judgement(
+    judgement: Judgement,
+    *,
+    elapsed_ms: int,
+    limit_ms: int,
+    accuracy_only: bool,
+    streak_before: int,
+    use_streak_bonus: bool,
+    scored: bool = True,
+) -> Scored:
+    """Score a judged answer (any kind: see `live_kinds.judge_live`).
+
+    Args:
+        scored: False for a question without points (a poll): 0 points, and the
+            streak goes on untouched (`Scored.streak` is `streak_before`).
+    """
+    if not scored:
+        return Scored(False, 0.0, 0, 0, streak_before)
     base = MAX_POINTS if accuracy_only else speed_points(elapsed_ms, limit_ms)
     if not judgement.correct:
         points = _half_up(base * judgement.credit) if judgement.credit > 0 else 0
@@ -215,6 +279,59 @@ def rank(players: Iterable[tuple[int, str, int]]) -> list[Ranked]:
     return ranked
 
 
+# Team names follow the tiles' colours, so a team's colour is its name.
+TEAM_NAMES = ("Red", "Blue", "Yellow", "Green", "Purple", "Teal")
+TEAMS_MAX = len(TEAM_NAMES)
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    rank: int
+    team: int
+    name: str
+    score: int
+    members: int
+
+
+def team_for_newcomer(sizes: Sequence[int], rng: random.Random) -> int:
+    """The team a new player goes to: one of the smallest, at random.
+
+    Args:
+        sizes: Players in each team now (its length is the number of teams).
+    """
+    smallest = min(sizes)
+    return rng.choice([team for team, size in enumerate(sizes) if size == smallest])
+
+
+def team_scores(members: Iterable[tuple[int, int]], team_count: int) -> list[TeamScore]:
+    """Teams ranked by their score: the average of their members' points (half up).
+
+    The average, not the sum, so a team of four can beat a team of six. A team with
+    no players is left out. Ties share a rank, as for players.
+
+    Args:
+        members: (team, score) of each player in a team.
+        team_count: How many teams the game has.
+    """
+    totals = [0] * team_count
+    counts = [0] * team_count
+    for team, score in members:
+        if 0 <= team < team_count:
+            totals[team] += score
+            counts[team] += 1
+    rows = [
+        (team, (2 * totals[team] + counts[team]) // (2 * counts[team]), counts[team])
+        for team in range(team_count)
+        if counts[team]
+    ]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    ranked: list[TeamScore] = []
+    for position, (team, score, count) in enumerate(rows, start=1):
+        place = ranked[-1].rank if ranked and ranked[-1].score == score else position
+        ranked.append(TeamScore(place, team, TEAM_NAMES[team], score, count))
+    return ranked
+
+
 def clean_nickname(text: str) -> str:
     """Tidy a nickname, or say what is wrong with it.
 
@@ -237,6 +354,20 @@ def clean_nickname(text: str) -> str:
     return text
 
 
+@functools.cache
+def _profanity_filter():
+    # glin-profanity: a maintained word list (with leetspeak and look-alike letters)
+    # that ships with the package and runs offline. Built once (~70 ms).
+    from glin_profanity import Filter
+
+    return Filter({"languages": ["english"], "detect_leetspeak": True})
+
+
+def is_rude_nickname(nickname: str) -> bool:
+    """Whether a nickname holds a swear word (the host can still remove any name)."""
+    return bool(_profanity_filter().is_profane(nickname))
+
+
 def nickname_key(nickname: str) -> str:
     """What two nicknames are compared by: "Ann", "ann" and "A.nn" are the same player."""
     key = normalise(nickname) or unicodedata.normalize("NFKC", nickname).casefold()
@@ -255,6 +386,35 @@ def player_key(secret: str | bytes, player_id: int, token_hash: str) -> str:
     key = secret.encode() if isinstance(secret, str) else secret  # Flask allows either
     message = f"live-answer:{player_id}:{token_hash}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+# Rejoin codes: no 0/O, 1/I/L, so a child reads them off a screen without doubt.
+REJOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REJOIN_CODE_LENGTH = 6
+
+
+def rejoin_code(secret: str | bytes, player_id: int, token_hash: str) -> str:
+    """The short code a player's screen shows, to come back on another device.
+
+    Derived (an HMAC under the app's secret) from the player and their current rejoin
+    token, so nothing more is stored, and a rejoin from another device (a new token)
+    gives a new code: a code read off a screen works once. Six characters of 31: a
+    guess is one in 887 million, and wrong guesses count against the join rate limit.
+    """
+    key = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(key, f"live-rejoin:{player_id}:{token_hash}".encode(), hashlib.sha256)
+    number = int.from_bytes(digest.digest()[:8], "big")
+    chars = []
+    for _ in range(REJOIN_CODE_LENGTH):
+        number, index = divmod(number, len(REJOIN_ALPHABET))
+        chars.append(REJOIN_ALPHABET[index])
+    return "".join(chars)
+
+
+def same_rejoin_code(typed: str, code: str) -> bool:
+    """Whether what a player typed is `code` (case, spaces and dashes aside)."""
+    cleaned = "".join(ch for ch in (typed or "")[:40].upper() if ch not in " -")
+    return hmac.compare_digest(cleaned.encode(), code.encode())
 
 
 def nickname_variants(name: str, count: int = 50) -> list[str]:

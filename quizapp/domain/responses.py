@@ -1,6 +1,8 @@
 """What a learner sent as an answer, checked against the question's shape (one rule for
 quizzes and study).
 
+(Live games send option positions instead: `read_live_response`.)
+
 A response is one of the options, several of them (a "select all" question) or typed
 text. `read_response` returns it cleaned (text stripped, repeated picks dropped) or None
 when nothing was answered; anything of the wrong shape is a `ResponseRefused` with words
@@ -10,10 +12,13 @@ refuses it unless time ran out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 MAX_TYPED_LENGTH = 500  # characters of a typed answer
+MAX_PICKS = 20  # options of one live answer (the most a question has, and then some)
 
 
 class ResponseRefused(ValueError):
@@ -60,3 +65,50 @@ def read_response(
     if len(response) > MAX_TYPED_LENGTH:
         raise ResponseRefused(f"An answer has at most {MAX_TYPED_LENGTH} characters.")
     return response.strip() or None
+
+
+@dataclass(frozen=True)
+class LiveResponse:
+    """A live answer as sent: the question's position, the options picked as positions
+    in the player's own order (in the order given: an order question's answer is that
+    order), and the text typed (a typed answer or an estimate), if any."""
+
+    position: int
+    picks: tuple[int, ...]
+    text: str | None = None
+
+
+_INDEX = re.compile(r"[0-9]{1,9}")
+
+
+def read_live_response(fields: Iterable[tuple[str, str]]) -> LiveResponse:
+    """A live answer from its form fields (`position`, `pick` once per option, `answer`).
+
+    One parser for the answer fast path (quizapp/live/fastpath.py) and the view that
+    answers a browser without JavaScript: both refuse the same things in the same words.
+
+    Args:
+        fields: (name, value) pairs of the form, as sent.
+
+    Raises:
+        ResponseRefused: No position, a pick that is not a whole number (ASCII digits
+            only: "²" passes str.isdigit), more than `MAX_PICKS` picks, a NUL or an
+            answer over `MAX_TYPED_LENGTH` characters.
+    """
+    position: str | None = None
+    picks: list[int] = []
+    text: str | None = None
+    for name, value in fields:
+        if name == "position" and position is None:
+            position = value.strip()
+        elif name == "answer" and text is None:
+            if len(value) > MAX_TYPED_LENGTH or "\x00" in value:
+                raise ResponseRefused(f"An answer has at most {MAX_TYPED_LENGTH} characters.")
+            text = value.strip()
+        elif name == "pick":
+            if len(picks) == MAX_PICKS or not _INDEX.fullmatch(value.strip()):
+                raise ResponseRefused("Pick one of the options shown.")
+            picks.append(int(value))
+    if position is None or not _INDEX.fullmatch(position):
+        raise ResponseRefused("Pick one of the options shown.")
+    return LiveResponse(int(position), tuple(picks), text)

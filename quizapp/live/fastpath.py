@@ -44,6 +44,8 @@ from werkzeug.http import parse_cookie
 
 from quizapp.security import SECURITY_HEADERS
 
+# The rejoin cookie (player id and token) a player's browser holds for all of /play.
+COOKIE = "live_player"
 VERSION_TTL = 0.2
 # Nine digits at most: always within the games table's 32-bit ids (a larger number is
 # left to Flask, whose route answers 404; the database would refuse it with an error).
@@ -90,6 +92,7 @@ class PollShortcut:
                             ("Content-Length", str(len(body))),
                             ("ETag", f'"{version}"'),
                             ("Cache-Control", "no-store"),
+                            server_time_header(),
                             *SECURITY_HEADERS,
                         ],
                     )
@@ -118,9 +121,8 @@ class PollShortcut:
         The body read here is put back for the app when the shortcut declines.
         """
         from quizapp.domain.live import player_key
-        from quizapp.live.views import COOKIE
+        from quizapp.domain.responses import ResponseRefused, read_live_response
         from quizapp.models import utcnow
-        from quizapp.security import form_int
         from quizapp.services import ServiceError
         from quizapp.services import live as live_service
 
@@ -147,12 +149,14 @@ class PollShortcut:
             sent = environ["HTTP_X_LIVE_KEY"].encode("latin-1", "replace")
             if not hmac.compare_digest(key.encode(), sent):
                 return None
-            position = form_int(next((v for k, v in fields if k == "position"), None), low=0)
-            picks = [form_int(v, low=0) for k, v in fields if k == "pick"]
             try:
-                if position is None or None in picks:
-                    raise ServiceError("Pick one of the options shown.")
-                receipt = live_service.submit_answer(game_id, player, position, picks, received)
+                sent = read_live_response(fields)
+            except ResponseRefused as refused:
+                return "400 Bad Request", self._json({"error": str(refused), "status": 400})
+            try:
+                receipt = live_service.submit_answer(
+                    game_id, player, sent.position, sent.picks, received, sent.text
+                )
             except ServiceError as exc:
                 body = {"error": str(exc), "status": exc.status}
                 return f"{exc.status} {STATUS_WORDS.get(exc.status, 'Error')}", self._json(body)
@@ -164,13 +168,12 @@ class PollShortcut:
 
     @staticmethod
     def _not_modified(version: int, start_response: Callable) -> Iterable[bytes]:
-        headers = [("ETag", f'"{version}"'), ("Cache-Control", "no-store")]
+        headers = [("ETag", f'"{version}"'), ("Cache-Control", "no-store"), server_time_header()]
         start_response("304 Not Modified", headers)
         return [b""]
 
     def player_state(self, game, environ: dict) -> tuple[int, bytes] | None:
         """(version, JSON body) of the player's state, or None to let the app answer."""
-        from quizapp.live.views import COOKIE
         from quizapp.services import live as live_service
 
         cookie = parse_cookie(environ).get(COOKIE)
@@ -224,8 +227,17 @@ class PollShortcut:
         return self.engine
 
 
+def server_time_header() -> tuple[str, str]:
+    """The server's clock (epoch ms) as the response leaves: with the time it sent the
+    poll and the time the answer came, a player's device estimates its offset from the
+    server (the fastest round trip bounds the error), so it shows a question's options
+    at the announced server moment (`options_at_ms`) whenever its state arrived."""
+    return ("X-Server-Time", str(int(time.time() * 1000)))
+
+
 STATUS_WORDS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 
 def install(app: Flask) -> None:
+    """Put the shortcut in front of the app (called from `create_app`)."""
     app.wsgi_app = PollShortcut(app, app.wsgi_app)

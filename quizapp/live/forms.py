@@ -11,6 +11,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -22,13 +23,24 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX
-from quizapp.services.live import KIND_LABELS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS
+from quizapp.domain.live import CHOICE_KINDS, NICKNAME_MAX, TEAMS_MAX
+from quizapp.domain.live_kinds import DECK_KINDS
+from quizapp.services.live import (
+    KIND_LABELS,
+    MAX_PLAYERS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_SECONDS,
+)
 
 
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class GameForm(FlaskForm):
@@ -47,7 +59,7 @@ class GameForm(FlaskForm):
     )
     kinds = CheckboxesField(
         "Kinds of question",
-        choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in CHOICE_KINDS],
+        choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in DECK_KINDS],
         default=list(CHOICE_KINDS),
         validators=[DataRequired(message="Choose at least one kind of question.")],
     )
@@ -61,6 +73,20 @@ class GameForm(FlaskForm):
         default=20,
         validators=[InputRequired(), NumberRange(MIN_SECONDS, MAX_SECONDS)],
     )
+    mode = RadioField(
+        "How it is played",
+        choices=[
+            SelectChoice("live", "Live: everyone answers each question at once, on your screen"),
+            SelectChoice("homework", "Homework: each player at their own pace, until a deadline"),
+        ],
+        default="live",  # also when the field is not sent
+    )
+    open_days = IntegerField(
+        "Homework: open for this many days",
+        default=7,
+        validators=[Optional(), NumberRange(1, 60)],
+        description="Homework is scored by accuracy and goes to the class's gradebook.",
+    )
     scoring = RadioField(
         "Scoring",
         choices=[
@@ -73,10 +99,35 @@ class GameForm(FlaskForm):
     streak_bonus = BooleanField(
         "Streak bonus: +100 per right answer in a row, at most +500", default=True
     )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    poll_prompt = StringField(
+        "A warm-up poll first (optional)",
+        filters=[_strip],
+        validators=[Length(max=300)],
+        description="Your own question without a right answer, asked before the others.",
+    )
+    poll_options = TextAreaField(
+        "Its options, one a line",
+        validators=[Length(max=2000)],
+        description="2 to 6 options.",
+    )
+    team_count = SelectField(
+        "Teams",
+        choices=[SelectChoice("0", "No teams: everyone for themselves")]
+        + [SelectChoice(str(n), f"{n} teams") for n in range(2, TEAMS_MAX + 1)],
+        default="0",
+        invalid_choice_message="Choose a number of teams from the list.",
+        description="Players are put in teams as they join; a team scores the average "
+        "of its members' points.",
+    )
+    max_players = IntegerField(
+        "At most this many players",
+        validators=[Optional(), NumberRange(1, MAX_PLAYERS)],
+        description="Leave empty for no limit.",
+    )
+    approval = BooleanField(
+        "Let each player in myself (for a game open to anyone)",
+        default=False,
+    )
 
 
 class JoinForm(FlaskForm):
@@ -89,6 +140,12 @@ class JoinForm(FlaskForm):
         "Nickname",
         validators=[Length(max=200)],
         description=f"1 to {NICKNAME_MAX} characters, shown on the big screen.",
+    )
+    code = StringField(
+        "Rejoin code (only to come back on another device)",
+        filters=[_strip],
+        validators=[Length(max=40)],
+        description="Shown on your old screen under your name.",
     )
 
 

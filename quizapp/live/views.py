@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import segno
 from flask import (
@@ -27,10 +28,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from quizapp.domain.live import player_key
+from quizapp.domain.live import player_key, rejoin_code
+from quizapp.domain.responses import ResponseRefused, read_live_response
 from quizapp.domain.spreadsheet import safe_cell
 from quizapp.errors import wants_json
 from quizapp.extensions import db, limiter
+from quizapp.live.fastpath import COOKIE, server_time_header
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
@@ -41,16 +44,6 @@ from quizapp.services import decks as deck_service
 from quizapp.services import live as live_service
 
 bp = Blueprint("live", __name__)
-
-COOKIE = "live_player"
-
-
-@bp.record_once
-def _install_poll_shortcut(state) -> None:
-    from quizapp.live import fastpath
-
-    fastpath.install(state.app)
-
 
 COOKIE_MAX_AGE = 12 * 3600
 
@@ -112,6 +105,12 @@ def new():
                 seconds=form.seconds.data,
                 scoring=form.scoring.data,
                 streak_bonus=form.streak_bonus.data,
+                poll=_poll(form),
+                max_players=form.max_players.data,
+                team_count=int(form.team_count.data),
+                mode=form.mode.data,
+                closes_at=utcnow() + timedelta(days=form.open_days.data or 7),
+                approval=form.approval.data,
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -119,6 +118,12 @@ def new():
         return redirect(url_for("live.host", game_id=game.id))
     status = 400 if form.errors else 200
     return render_template("live/new.html", form=form, **choices), status
+
+
+def _poll(form: GameForm) -> tuple[str, list[str]] | None:
+    if not form.poll_prompt.data and not (form.poll_options.data or "").strip():
+        return None
+    return form.poll_prompt.data or "", (form.poll_options.data or "").splitlines()
 
 
 def _join_url(game: LiveGame) -> str:
@@ -144,7 +149,7 @@ def host(game_id: int):
         game=game,
         state=state,
         join_url=join_url,
-        qr=_qr_svg(join_url) if join_url and game.state == "lobby" else None,
+        qr=_qr_svg(join_url) if join_url and game.state in ("lobby", "homework") else None,
         form=ActionForm(version=game.version),
     )
 
@@ -195,6 +200,47 @@ def remove(game_id: int, player_id: int):
     )
 
 
+@bp.post("/live/games/<int:game_id>/lock/<int(max=1):on>")
+@login_required
+def lock(game_id: int, on: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_locked(current_user, game_id, bool(on))
+    )
+
+
+@bp.post("/live/games/<int:game_id>/approval/<int(max=1):on>")
+@login_required
+def approval(game_id: int, on: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_approval(current_user, game_id, bool(on))
+    )
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/admit")
+@login_required
+def admit(game_id: int, player_id: int):
+    return _host_action(
+        game_id, lambda _version: live_service.admit(current_user, game_id, player_id)
+    )
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/team/<int(max=5):team>")
+@login_required
+def move_to_team(game_id: int, player_id: int, team: int):
+    return _host_action(
+        game_id, lambda _version: live_service.set_team(current_user, game_id, player_id, team)
+    )
+
+
+@bp.post("/live/games/<int:game_id>/players/<int:player_id>/back/<int(max=1):agree>")
+@login_required
+def let_back_in(game_id: int, player_id: int, agree: int):
+    return _host_action(
+        game_id,
+        lambda _version: live_service.let_back_in(current_user, game_id, player_id, bool(agree)),
+    )
+
+
 @bp.get("/live/games/<int:game_id>/report")
 @login_required
 def report(game_id: int):
@@ -224,11 +270,26 @@ PIN_GUESS_LIMIT = "20 per minute; 100 per hour"
 
 
 def _wrong_pin(response: Response) -> bool:
-    return response.status_code == 404
+    # 404: no game has this PIN; 403: a wrong rejoin code (a guess at someone's name).
+    return response.status_code in (403, 404)
+
+
+# Joins per game, whoever sends them: flooding a PIN with bots is a known sport. A
+# class joins well within it; a bot farm gets a slow trickle the host can remove.
+JOINS_PER_GAME_LIMIT = "60 per 10 seconds"
+
+
+def _game_key() -> str:
+    return "live-join:" + (request.form.get("pin") or "").strip()[:6]
+
+
+def _joined(response: Response) -> bool:
+    return response.status_code == 302
 
 
 @bp.route("/play", methods=["GET", "POST"])
 @limiter.limit(PIN_GUESS_LIMIT, methods=["POST"], deduct_when=_wrong_pin)
+@limiter.limit(JOINS_PER_GAME_LIMIT, methods=["POST"], key_func=_game_key, deduct_when=_joined)
 def join():
     form = JoinForm()
     if request.method == "GET":
@@ -240,22 +301,35 @@ def join():
         return render_template("live/join.html", form=form), 400
     try:
         game = live_service.game_by_pin(form.pin.data)
-        joined = live_service.join(game.id, form.nickname.data or "", current_user)
+        joined = live_service.join(
+            game.id,
+            form.nickname.data or "",
+            current_user,
+            cookie=request.cookies.get(COOKIE),
+            code=form.code.data or "",
+            ask=request.form.get("ask") == "1",
+        )
     except ServiceError as exc:
         target = form.pin if isinstance(exc, NotFound) else form.nickname
+        if form.code.data and exc.status == 403:
+            target = form.code
         target.errors = [*target.errors, str(exc)]
-        return render_template("live/join.html", form=form), exc.status
+        can_ask = isinstance(exc, live_service.NameTaken)
+        return render_template("live/join.html", form=form, can_ask=can_ask), exc.status
     response = redirect(url_for("live.play", game_id=game.id))
     _set_player_cookie(response, game.id, f"{joined.player.id}.{joined.token}")
     return response
 
 
 def _set_player_cookie(response: Response, game_id: int, value: str) -> None:
+    # For all of /play, the join form included: a child who comes back through /play
+    # with the PIN and their nickname is taken back by it. (One game per browser at a
+    # time: the value names the player, and so the game.)
     response.set_cookie(
         COOKIE,
         value,
         max_age=COOKIE_MAX_AGE,
-        path=url_for("live.play", game_id=game_id),
+        path=url_for("live.join"),
         httponly=True,
         samesite="Lax",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
@@ -282,6 +356,9 @@ def play(game_id: int):
     game = _game(game_id)
     player = _current_player(game_id)
     if player is None:
+        asking = live_service.asking_player(game_id, request.cookies.get(COOKIE))
+        if asking is not None and game.pin:
+            return render_template("live/asking.html", game=game, player=asking)
         if game.pin:
             # To the join form, without the PIN: game ids are sequential, so putting the
             # PIN here would hand every open game's PIN to anyone who counts.
@@ -291,9 +368,16 @@ def play(game_id: int):
 
 
 def _render_play(game: LiveGame, player, status: int = 200):
+    if game.mode == "homework":
+        state = live_service.homework_state(game, player)
+        return render_template("live/homework.html", game=game, state=state), status
     state = live_service.player_state(game, player)
     key = player_key(current_app.secret_key, player.id, player.token_hash)
-    return render_template("live/play.html", game=game, state=state, player_key=key), status
+    code = rejoin_code(current_app.secret_key, player.id, player.token_hash)
+    return (
+        render_template("live/play.html", game=game, state=state, player_key=key, rejoin_code=code),
+        status,
+    )
 
 
 @bp.get("/play/<int:game_id>/state")
@@ -317,6 +401,7 @@ def _not_modified(etag: str) -> Response:
     response = Response(status=304)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.set(*server_time_header())
     return response
 
 
@@ -326,6 +411,7 @@ def _conditional_json(state: dict, etag: str) -> Response:
     response = jsonify(state)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.set(*server_time_header())
     return response
 
 
@@ -336,13 +422,16 @@ def answer(game_id: int):
     if player is None:
         _game(game_id)  # 404 with the right words when there is no such game
         raise NotFound("You have not joined this game.")
-    # ASCII digits within range: isdigit() let "²" through to int(), a 500.
-    position = form_int(request.form.get("position"), low=0)
-    picks = [form_int(p, low=0) for p in request.form.getlist("pick")]
-    if position is None or None in picks:
-        raise ServiceError("Pick one of the options shown.")
     try:
-        receipt = live_service.submit_answer(game_id, player, position, picks, received)
+        sent = read_live_response(request.form.items(multi=True))
+    except ResponseRefused as refused:
+        raise ServiceError(str(refused)) from None
+    if _game(game_id).mode == "homework":
+        return _homework_answer(game_id, player, sent)
+    try:
+        receipt = live_service.submit_answer(
+            game_id, player, sent.position, sent.picks, received, sent.text
+        )
     except ServiceError as exc:
         if wants_json():
             raise
@@ -356,4 +445,14 @@ def answer(game_id: int):
         flash("Answer received. Wait for the reveal on the big screen.", "success")
     else:
         flash("You had already answered this question; your first answer counts.", "info")
+    return redirect(url_for("live.play", game_id=game_id))
+
+
+def _homework_answer(game_id: int, player, sent) -> Response:
+    try:
+        live_service.submit_homework_answer(game_id, player, sent.position, sent.picks, sent.text)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_play(_game(game_id), player, exc.status)
     return redirect(url_for("live.play", game_id=game_id))

@@ -30,10 +30,16 @@ from quizapp.models.types import UTCDateTime, utcnow
 
 class GameState(enum.StrEnum):
     LOBBY = "lobby"
+    HOMEWORK = "homework"  # open for players to take at their own pace
     QUESTION = "question"
     REVEAL = "reveal"
     LEADERBOARD = "leaderboard"
     FINISHED = "finished"
+
+
+class Mode(enum.StrEnum):
+    LIVE = "live"  # the host drives, everyone answers the same question at once
+    HOMEWORK = "homework"  # each player at their own pace, until `closes_at`
 
 
 class Scoring(enum.StrEnum):
@@ -62,12 +68,25 @@ class LiveGame(db.Model):
     seconds: Mapped[int] = mapped_column(Integer, default=20)
     scoring: Mapped[str] = mapped_column(String(10), default=Scoring.SPEED.value)
     streak_bonus: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Lobby control: nobody new joins while locked; with `approval` a new player waits
+    # (`LivePlayer.pending`) until the host lets them in; at most `max_players` play.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_players: Mapped[int | None] = mapped_column(Integer)
+    # Team mode: players are put in this many teams (0: everyone for themselves).
+    team_count: Mapped[int] = mapped_column(Integer, default=0)
+    mode: Mapped[str] = mapped_column(String(10), default=Mode.LIVE.value)
+    # Homework: answers are taken until then (the game counts as finished from then on).
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     state: Mapped[str] = mapped_column(String(12), default=GameState.LOBBY.value)
     # Position of the current question; -1 in the lobby.
     current_index: Mapped[int] = mapped_column(Integer, default=-1)
-    # The server's clock decides: when the current question was shown, when it closes.
+    # The server's clock decides: when the current question was shown, when its options
+    # open (announced with the question, so every device shows them at that moment;
+    # speed scoring counts from it, an answer before it is refused), when it closes.
     question_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    options_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     question_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change players see (phase, question, a player removed).
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -90,8 +109,10 @@ class LiveQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
-    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"))
+    # The deck question it comes from (the first of an order question's): none for
+    # the host's own poll.
+    question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"))
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id"))
     kind: Mapped[str] = mapped_column(String(30))
     # The generated question (with the right answer): never sent before the reveal.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -118,9 +139,20 @@ class LivePlayer(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # sha256 of the rejoin token kept in the player's browser; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64))
+    # sha256 of the token of a device asking the host to let it back in as this player
+    # (its own device lost): the host's "let back in" makes it the rejoin token.
+    claim_hash: Mapped[str | None] = mapped_column(String(64))
     # Seeds this player's own order of options.
     shuffle_seed: Mapped[int] = mapped_column(Integer)
+    # Not in play: taken out by the host, or (with `pending`) waiting for the host's
+    # approval. Every count, rank and "has everybody answered" skips removed players,
+    # so a player waiting in the lobby is simply one not let in yet.
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 0-based team number in a team game (see `domain.live.TEAM_NAMES`).
+    team: Mapped[int | None] = mapped_column(Integer)
+    # Homework: the position of the next question this player is to answer.
+    position: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int] = mapped_column(Integer, default=0)
     # Correct answers in a row, and the position of the last of them.
     streak: Mapped[int] = mapped_column(Integer, default=0)
@@ -150,4 +182,12 @@ class LiveAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-__all__ = ["GameState", "LiveAnswer", "LiveGame", "LivePlayer", "LiveQuestion", "Scoring"]
+__all__ = [
+    "GameState",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveQuestion",
+    "Mode",
+    "Scoring",
+]

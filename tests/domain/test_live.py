@@ -190,7 +190,8 @@ def test_nickname_key_makes_lookalikes_clash():
 def test_is_live_question():
     assert live.is_live_question({"kind": "multiple_choice", "choices": ["a", "b"]})
     assert not live.is_live_question({"kind": "reverse", "choices": []})
-    assert not live.is_live_question({"kind": "typed", "choices": ["a", "b"]})
+    assert live.is_live_question({"kind": "typed", "choices": []})
+    assert not live.is_live_question({"kind": "cloze", "choices": []})
 
 
 def test_nickname_variants_number_a_name_and_keep_the_number_visible():

@@ -17,6 +17,16 @@ from tests.factories import SOFTWARE_DECK as DECK
 from tests.factories import SOFTWARE_DECK_FILE as DECK_FILE
 
 
+def current_payload(game_id: int) -> dict:
+    db.session.rollback()  # a fresh read: the server wrote since
+    game = db.session.get(LiveGame, game_id)
+    return db.session.scalar(
+        select(LiveQuestion.payload).where(
+            LiveQuestion.game_id == game_id, LiveQuestion.position == game.current_index
+        )
+    )
+
+
 def right_and_wrong(game_id: int) -> tuple[str, str]:
     db.session.rollback()  # a fresh read: the server wrote since
     game = db.session.get(LiveGame, game_id)
@@ -60,11 +70,11 @@ def test_host_and_three_players_play_three_questions(app, make_user, new_page):
         page.get_by_role("button", name="Join").click()
         expect(page.locator("#live-view")).to_contain_text("You're in!")
         players[name] = page
-    expect(host.locator("#players-title")).to_contain_text("3 players joined")  # the lobby updates
+    expect(host.locator("#players-title")).to_contain_text("3 players")  # the lobby updates
     host.get_by_role("button", name="Start the game").click()
 
     for position in range(3):
-        expect(host.locator(".live-prompt")).to_be_visible()
+        expect(host.locator(".screen-prompt")).to_be_visible()
         right, wrong = right_and_wrong(game_id)
         choose(players["Ann"], right)
         if position == 1:
@@ -77,7 +87,7 @@ def test_host_and_three_players_play_three_questions(app, make_user, new_page):
         choose(players["Cy"], wrong)
         # everyone answered: the host's screen reveals by itself
         expect(host.get_by_text("Answer:")).to_be_visible()
-        expect(host.locator(".bar.is-correct")).to_contain_text(right)
+        expect(host.locator(".tiles .is-correct")).to_contain_text(right)
         expect(players["Ann"].locator("#live-view")).to_contain_text("Right!")
         expect(players["Cy"].locator("#live-view")).to_contain_text("Not this time")
         host.get_by_role("button", name="Show the top 5").click()
@@ -86,7 +96,7 @@ def test_host_and_three_players_play_three_questions(app, make_user, new_page):
         host.get_by_role("button", name=label).click()
 
     # Accuracy only, streak bonus on: Ann 1000 + 1100 + 1200, Bob 1000 + 1100 + 0, Cy 0
-    podium = host.locator(".podium li")
+    podium = host.locator(".podium-stand li")
     expect(podium).to_have_count(3)
     expect(podium.nth(0)).to_contain_text("Ann")
     expect(podium.nth(0)).to_contain_text("3300")
@@ -123,7 +133,7 @@ def test_a_class_game_from_the_class_page_to_the_gradebook(app, make_user, new_p
         host.get_by_label(re.compile(kind)).uncheck()
     host.get_by_label("Number of questions").fill("1")
     host.get_by_role("button", name="Create the game").click()
-    expect(host.locator(".class-line")).to_contain_text("History 9B")
+    expect(host.locator(".screen-title")).to_contain_text("History 9B")
     expect(host.locator("#class-count")).to_contain_text("0 of 2 in the class")
     pin = host.locator("strong.pin").first.inner_text()
 
@@ -142,7 +152,7 @@ def test_a_class_game_from_the_class_page_to_the_gradebook(app, make_user, new_p
     choose(phone, right)
     expect(host.get_by_text("Answer:")).to_be_visible()
     host.get_by_role("button", name="End the game").click()
-    expect(host.locator(".podium li").first).to_contain_text("Ana Li")
+    expect(host.locator(".podium-stand li").first).to_contain_text("Ana Li")
 
     host.goto(f"/classes/{school_class.id}/gradebook")
     table = host.locator("#gradebook")

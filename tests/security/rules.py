@@ -286,6 +286,11 @@ RULES: dict[str, Rule] = {
     "live.next_step": Rule("owners", on="games", form=_version),
     "live.end": Rule("owners", on="games", form=_version),
     "live.remove": Rule("owners", on="game_players", form=_version),
+    "live.lock": Rule("owners", on="games", values={"on": 1}, form=_version),
+    "live.approval": Rule("owners", on="games", values={"on": 0}, form=_version),
+    "live.admit": Rule("owners", on="game_players", form=_version),
+    "live.move_to_team": Rule("owners", on="game_players", values={"team": 0}, form=_version),
+    "live.let_back_in": Rule("owners", on="game_players", values={"agree": 0}, form=_version),
     # Anyone with the PIN may join: the PIN is the secret (rate-limited, never shown to
     # others; see the markers of tests/security/world.py).
     "live.join": Rule("public", form=lambda t: {"pin": "000000", "nickname": "Joiner"}),

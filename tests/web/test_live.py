@@ -102,7 +102,7 @@ def test_teacher_creates_a_game_with_a_pin_and_snapshotted_questions(host, teach
         {"kinds": ["multiple_choice"], "question_count": 0, "seconds": 20, "scoring": "speed"},
         {"kinds": ["multiple_choice"], "question_count": 5, "seconds": 1, "scoring": "speed"},
         {"kinds": [], "question_count": 5, "seconds": 20, "scoring": "speed"},
-        {"kinds": ["typed"], "question_count": 5, "seconds": 20, "scoring": "speed"},
+        {"kinds": ["cloze"], "question_count": 5, "seconds": 20, "scoring": "speed"},
         {"kinds": ["multiple_choice"], "question_count": 5, "seconds": 20, "scoring": "luck"},
         {
             "kinds": ["multiple_choice"],
@@ -150,7 +150,7 @@ def test_join_with_pin_and_nickname_sets_a_rejoin_cookie(app, teacher, software_
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/play/{game.id}")
     cookie = response.headers["Set-Cookie"]
-    assert f"Path=/play/{game.id}" in cookie and "HttpOnly" in cookie
+    assert "Path=/play;" in cookie and "HttpOnly" in cookie
     player = db.session.scalars(select(LivePlayer)).one()
     assert player.nickname == "Ann"
     token = cookie.split("=", 1)[1].split(";")[0].split(".", 1)[1]
@@ -423,22 +423,27 @@ def test_a_player_rejoins_with_the_token_and_keeps_the_score(app, host, teacher)
     join(app, game, "Bob")
     advance(host, game.id)
     answer(ann, game.id, 0, [pick_index(state_of(ann, game.id), True)])
-    cookie = ann.get_cookie("live_player", path=f"/play/{game.id}")
+    cookie = ann.get_cookie("live_player", path="/play")
     # another device (or a reloaded browser) with the same token is the same player
     other = app.test_client()
-    other.set_cookie("live_player", cookie.value, path=f"/play/{game.id}")
+    other.set_cookie("live_player", cookie.value, path="/play")
     state = state_of(other, game.id)
     assert state["me"]["nickname"] == "Ann" and state["answered"] is True
     assert answer(other, game.id, 0, [0], json_=True).get_json()["first"] is False
     advance(host, game.id)  # the reveal
     third = app.test_client()
-    third.set_cookie("live_player", cookie.value, path=f"/play/{game.id}")
-    assert state_of(third, game.id)["me"] == {"nickname": "Ann", "score": 1000, "removed": False}
+    third.set_cookie("live_player", cookie.value, path="/play")
+    assert state_of(third, game.id)["me"] == {
+        "nickname": "Ann",
+        "score": 1000,
+        "removed": False,
+        "team": None,
+    }
     assert count_rows(LivePlayer) == 2 and count_rows(LiveAnswer) == 1
     # a forged token is nobody
     forged = app.test_client()
     player_id = cookie.value.split(".")[0]
-    forged.set_cookie("live_player", f"{player_id}.forged", path=f"/play/{game.id}")
+    forged.set_cookie("live_player", f"{player_id}.forged", path="/play")
     assert forged.get(f"/play/{game.id}/state").status_code == 404
     assert answer(forged, game.id, 0, [0]).status_code == 404
 

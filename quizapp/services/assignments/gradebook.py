@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from quizapp.domain import gradebook
 from quizapp.domain.gradebook import (
@@ -165,24 +165,28 @@ class LiveColumn:
         return self.results.get(student_id, ABSENT)
 
 
-def _live_columns(school_class: SchoolClass, students: list[User]) -> list[LiveColumn]:
+def _live_columns(
+    school_class: SchoolClass, students: list[User], now: datetime
+) -> list[LiveColumn]:
     """The class's finished live games, oldest first, with each member's result.
 
     Read from the games' players and answers, which no longer change once a game is
     finished. A game that asked no question (ended in the lobby) grades nothing and
-    is left out. Ranks are among all the game's players, guests included.
+    is left out. Ranks are among all the game's players, guests included. A homework
+    game counts as finished once its deadline has passed (it takes no answer after).
     """
+    ended = func.coalesce(LiveGame.finished_at, LiveGame.closes_at)
     games = list(
         db.session.execute(
-            select(LiveGame.id, LiveGame.title, LiveGame.finished_at, func.count(LiveQuestion.id))
+            select(LiveGame.id, LiveGame.title, ended, func.count(LiveQuestion.id))
             .join(LiveQuestion, LiveQuestion.game_id == LiveGame.id)
             .where(
                 LiveGame.class_id == school_class.id,
-                LiveGame.state == GameState.FINISHED.value,
+                or_(LiveGame.state == GameState.FINISHED.value, LiveGame.closes_at <= now),
                 LiveQuestion.asked_at.is_not(None),
             )
-            .group_by(LiveGame.id, LiveGame.title, LiveGame.finished_at)
-            .order_by(LiveGame.finished_at, LiveGame.id)
+            .group_by(LiveGame.id, LiveGame.title, ended)
+            .order_by(ended, LiveGame.id)
         )
     )
     if not games:
@@ -270,7 +274,7 @@ def class_gradebook(teacher: User, class_id: int, *, now: datetime) -> ClassGrad
         rows,
         averages=[gradebook.average(o.percent for o in column) for column in columns],
         done=[sum(1 for o in column if o.counted is not None) for column in columns],
-        live=_live_columns(school_class, students),
+        live=_live_columns(school_class, students, now),
     )
 
 
@@ -300,7 +304,7 @@ def student_history(
     assignments = class_assignments(teacher, class_id)
     summaries = _summaries([a.id for a in assignments], [student.id])
     items = [(a, _outcome(a, summaries.get((a.id, student.id), []), now)) for a in assignments]
-    live = [(c, c.result(student.id)) for c in _live_columns(school_class, [student])]
+    live = [(c, c.result(student.id)) for c in _live_columns(school_class, [student], now)]
     return StudentHistory(
         school_class, student, items, gradebook.average(o.percent for _, o in items), live
     )

@@ -22,16 +22,18 @@ the class who joins logged in plays under their name in the class (`join`), the 
 sees how many of the class are in, and once the game is finished its results show in
 the class's gradebook (read there from these tables: see `rounds._finish`).
 
-Where each part lives: `games` (create, find, limits), `players` (join, rejoin,
-remove), `rounds` (the host advances and finishes), `answers` (submit, group
-commit), `state` (what each side polls), `results` (report, CSV), `rows` (the
-Core tables and plain-data reads of the hot paths). Every public name is
-re-exported here, so callers write `live_service.join(...)`.
+Where each part lives: `games` (create, find, limits), `drawing` (which questions,
+of which kinds), `players` (join, rejoin, remove), `lobby` (lock, approval, teams),
+`rounds` (the host advances and finishes), `answers` (submit, group commit),
+`homework` (a game at one's own pace), `state` (what each side polls), `results`
+(report, CSV), `rows` (the Core tables and plain-data reads of the hot paths).
+Every public name is re-exported here, so callers write `live_service.join(...)`.
 """
 
 from quizapp.services.live.answers import AnswerReceipt, submit_answer
 from quizapp.services.live.games import (
     KIND_LABELS,
+    MAX_PLAYERS,
     MAX_QUESTIONS,
     MAX_SECONDS,
     MIN_SECONDS,
@@ -45,8 +47,13 @@ from quizapp.services.live.games import (
     host_games,
     require_teacher,
 )
+from quizapp.services.live.homework import homework_state, progress, submit_homework_answer
+from quizapp.services.live.lobby import admit, let_back_in, set_approval, set_locked, set_team
 from quizapp.services.live.players import (
     Joined,
+    LobbyClosed,
+    NameTaken,
+    asking_player,
     join,
     player_by_account,
     player_by_token,
@@ -58,6 +65,7 @@ from quizapp.services.live.rows import GameView, QuestionView, game_view, player
 from quizapp.services.live.state import (
     answers_so_far,
     host_state,
+    opens_in_ms,
     player_state,
     player_version,
     poll_ms,
@@ -69,6 +77,7 @@ from quizapp.services.live.state import (
 __all__ = [
     "CSV_HEADER",
     "KIND_LABELS",
+    "MAX_PLAYERS",
     "MAX_QUESTIONS",
     "MAX_SECONDS",
     "MIN_SECONDS",
@@ -77,31 +86,43 @@ __all__ = [
     "AnswerReceipt",
     "GameView",
     "Joined",
+    "LobbyClosed",
+    "NameTaken",
     "QuestionView",
     "TooLate",
+    "admit",
     "advance",
     "answers_so_far",
+    "asking_player",
     "create_game",
     "deck_choices",
     "finish",
     "game_by_pin",
     "game_view",
+    "homework_state",
     "host_game",
     "host_games",
     "host_state",
     "join",
+    "let_back_in",
+    "opens_in_ms",
     "player_by_account",
     "player_by_token",
     "player_row",
     "player_state",
     "player_version",
     "poll_ms",
+    "progress",
     "remaining_ms",
     "remove_player",
     "report",
     "require_teacher",
     "results_rows",
+    "set_approval",
+    "set_locked",
+    "set_team",
     "shared_ready",
     "submit_answer",
+    "submit_homework_answer",
     "top_players",
 ]

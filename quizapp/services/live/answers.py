@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from quizapp.domain import live as rules
-from quizapp.domain.questions import Question as DomainQuestion
+from quizapp.domain import live_kinds
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.models.live import (
@@ -51,6 +51,7 @@ def submit_answer(
     position: int,
     picks: Sequence[int],
     received: datetime | None = None,
+    text: str | None = None,
 ) -> AnswerReceipt:
     """Store a player's answer to the current question, scored by the server's clock.
 
@@ -66,9 +67,11 @@ def submit_answer(
         game_id: The game.
         player: The answering player (identified by token or account by the caller).
         position: The question the player's screen showed (0-based).
-        picks: The chosen options, as positions in the player's own order.
+        picks: The chosen options, as positions in the player's own order (for an
+            order question every option, in the player's order).
         received: When the request reached the server (the deadline is checked
             against this, not against when the database lock was free).
+        text: What the player typed (typed and estimate questions).
 
     Returns:
         The stored answer's id; `created` is False when the player had already
@@ -87,27 +90,29 @@ def submit_answer(
         raise Forbidden("The host removed you from this game.")
     player_id, user_id = player.id, player.user_id
     row = _answer_context(game_id, position, player_id)
-    (state, index, started_at, deadline, seconds, scoring, streak_bonus) = row[:7]
+    (state, index, options_at, deadline, seconds, scoring, streak_bonus) = row[:7]
     question_id, fact_id, kind, payload, existing = row[7:]
     if existing is not None:
         return AnswerReceipt(existing, created=False)
-    _check_open(state, index, deadline, position, received)
-    domain_question = DomainQuestion.from_dict(payload)
+    _check_open(state, index, options_at, deadline, position, received)
+    live_kind = live_kinds.LIVE_KINDS[kind]
     order = rules.player_order(payload["choices"], player.shuffle_seed, str(question_id), kind)
-    chosen = _picked_options(domain_question, order, picks)
-    elapsed_ms = max(0, int((received - started_at).total_seconds() * 1000))
+    chosen = _sent_answer(live_kind.input, order, picks, text)
+    # From the opening of the options, which every device showed at the same moment.
+    elapsed_ms = max(0, int((received - options_at).total_seconds() * 1000))
     # Only this player's own answers move their streak, and they answer this question once.
     streak_before = player.streak if player.streak_position == position - 1 else 0
-    scored = rules.score_answer(
-        domain_question,
-        chosen,
+    scored = rules.score_judgement(
+        live_kinds.judge_live(payload, chosen, text),
         elapsed_ms=elapsed_ms,
         limit_ms=seconds * 1000,
         accuracy_only=scoring == Scoring.ACCURACY.value,
         streak_before=streak_before,
         use_streak_bonus=streak_bonus,
+        scored=live_kind.scored,
     )
-    new_streak_position = position if scored.correct else player.streak_position
+    # A streak goes on past this question if it is right, or a poll within a streak.
+    new_streak_position = position if scored.streak > 0 else player.streak_position
     # The read is over: its transaction ends here rather than stay open (a pinned
     # snapshot, a pooled connection held) while the answer waits for its batch.
     db.session.commit()
@@ -115,7 +120,8 @@ def submit_answer(
         _PreparedAnswer(
             position=position,
             user_id=user_id,
-            fact_id=fact_id,
+            # Only a question about one fact says what to study again.
+            fact_id=fact_id if kind not in ("order", "poll") else None,
             row={
                 "game_id": game_id,
                 "player_id": player_id,
@@ -160,7 +166,7 @@ class _PreparedAnswer:
 
     position: int
     user_id: int | None
-    fact_id: int
+    fact_id: int | None
     row: dict[str, Any]  # the live_answers row
     points: dict[str, Any]  # what it adds to the player (`_ADD_POINTS`)
 
@@ -217,7 +223,7 @@ def _store_answers(batch: list[Pending]) -> None:
                 conn.execute(_DELETE_ANSWER, {"answer_id": answer_id})
                 pending.fail(Forbidden("The host removed you from this game."))
                 continue
-            if answer.user_id is not None and not answer.correct:
+            if answer.user_id is not None and answer.fact_id and not answer.correct:
                 mark_due_after_wrong_answers(
                     session, answer.user_id, [answer.fact_id], answer.received
                 )
@@ -237,7 +243,7 @@ _ANSWER_CONTEXT = (
     select(
         _games.c.state,
         _games.c.current_index,
-        _games.c.question_started_at,
+        _games.c.options_at,
         _games.c.question_deadline,
         _games.c.seconds,
         _games.c.scoring,
@@ -263,7 +269,7 @@ _ANSWER_CONTEXT = (
 # Re-read under the write lock. FOR SHARE (PostgreSQL) makes a reveal wait for the
 # answers in flight.
 _OPEN_QUESTION = (
-    select(_games.c.state, _games.c.current_index, _games.c.question_deadline)
+    select(_games.c.state, _games.c.current_index, _games.c.options_at, _games.c.question_deadline)
     .where(_games.c.id == bindparam("game_id"))
     .with_for_update(read=True)
 )
@@ -312,10 +318,17 @@ def _insert_answer(conn):
 
 
 def _check_open(
-    state: str, index: int, deadline: datetime | None, position: int, received: datetime
+    state: str,
+    index: int,
+    options_at: datetime | None,
+    deadline: datetime | None,
+    position: int,
+    received: datetime,
 ) -> None:
     if state != GameState.QUESTION.value or index != position:
         raise TooLate("This question is closed; your answer was not counted.")
+    if options_at is None or received < options_at:
+        raise TooLate("The options are not open yet: wait until they show, then answer.")
     if deadline is None or received > deadline:
         raise TooLate("Time is up: your answer came after the deadline and was not counted.")
 
@@ -326,11 +339,25 @@ def _player_order(player: LivePlayer, question: LiveQuestion | QuestionView) -> 
     )
 
 
-def _picked_options(question: DomainQuestion, order: list[str], picks: Sequence[int]) -> list[str]:
+def _sent_answer(
+    expected: str, order: list[str], picks: Sequence[int], text: str | None
+) -> list[str]:
+    """What the player answered, as stored (`LiveAnswer.choices`): the options picked
+    (in the order given), or the text typed as the one element.
+
+    Raises:
+        ServiceError: The answer is not of the question's shape (`LiveKind.input`).
+    """
+    if expected in ("text", "number"):
+        if not text:
+            raise ServiceError("Type your answer first.")
+        return [text]
     if any(not 0 <= pick < len(order) for pick in picks) or len(set(picks)) != len(picks):
         raise ServiceError("Pick one of the options shown.")
     if not picks:
         raise ServiceError("Pick an option first.")
-    if question.kind != "multiple_select" and len(picks) != 1:
+    if expected == "pick" and len(picks) != 1:
         raise ServiceError("Pick exactly one option.")
+    if expected == "order" and len(picks) != len(order):
+        raise ServiceError("Put every item in order, then send.")
     return [order[pick] for pick in picks]

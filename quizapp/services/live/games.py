@@ -6,38 +6,65 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from quizapp.domain import live as rules
+from quizapp.domain import live_kinds
 from quizapp.extensions import db
-from quizapp.models import Fact, Question, SchoolClass, User
+from quizapp.models import SchoolClass, User, utcnow
 from quizapp.models.live import (
     GameState,
     LiveGame,
     LivePlayer,
     LiveQuestion,
+    Mode,
     Scoring,
 )
 from quizapp.services import Forbidden, NotFound, ServiceError, write_transaction
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
+from quizapp.services.live import drawing
 
 MIN_SECONDS, MAX_SECONDS = 5, 120
 MAX_QUESTIONS = 50
+MAX_PLAYERS = 5000
 TOP = 5
 ROSTER_SHOWN = 100
-KIND_LABELS = {
-    "multiple_choice": "Multiple choice",
-    "true_false": "True or false",
-    "multiple_select": "Multiple select (partial credit)",
-    "reverse": "Reverse (which one…?)",
-}
+KIND_LABELS = {kind: live_kinds.LIVE_KINDS[kind].label for kind in live_kinds.DECK_KINDS}
 
 
 class TooLate(ServiceError):
     status = 409
+
+
+MAX_OPEN = timedelta(days=60)  # the longest a homework game stays open
+
+
+def check_deadline(closes_at: datetime | None, now: datetime) -> datetime:
+    """The deadline of a new homework game, once it is sensible.
+
+    Raises:
+        ServiceError: None, in the past, or more than `MAX_OPEN` ahead.
+    """
+    if closes_at is None:
+        raise ServiceError("Choose until when the homework is open.")
+    if closes_at <= now:
+        raise ServiceError("The deadline must be in the future.")
+    if closes_at > now + MAX_OPEN:
+        raise ServiceError(f"A homework game is open for at most {MAX_OPEN.days} days.")
+    return closes_at
+
+
+def is_open(game: LiveGame, now: datetime) -> bool:
+    return (
+        game.mode == Mode.HOMEWORK.value
+        and game.state == GameState.HOMEWORK.value
+        and game.closes_at is not None
+        and now < game.closes_at
+    )
 
 
 def require_teacher(user: User | None) -> None:
@@ -54,21 +81,13 @@ def deck_choices(user: User, deck_key: str) -> dict[str, Any]:
         NotFound: No such deck visible to the user.
     """
     deck = deck_service.get_deck(user, deck_key)
-    rows = db.session.execute(
-        select(Fact.subject, Fact.subject_name, Question.kind, Question.payload)
-        .join(Question, Question.fact_id == Fact.id)
-        .where(Fact.deck_id == deck.id, Fact.retired_at.is_(None), Question.retired_at.is_(None))
-    )
-    entities: dict[str, str] = {}
-    kinds: dict[str, int] = dict.fromkeys(rules.CHOICE_KINDS, 0)
-    for subject, name, kind, payload in rows:
-        if rules.is_live_question(payload):
-            entities[subject] = name
-            kinds[kind] += 1
+    entities = {
+        question.payload["subject"]: name for question, name in drawing.live_rows(deck.id, ())
+    }
     return {
         "deck": deck,
         "entities": sorted(entities.items(), key=lambda item: item[1].casefold()),
-        "kinds": kinds,
+        "kinds": drawing.kind_counts(deck.id),
     }
 
 
@@ -78,18 +97,30 @@ def create_game(
     *,
     entities: Sequence[str] = (),
     kinds: Sequence[str] = rules.CHOICE_KINDS,
+    poll: tuple[str, Sequence[str]] | None = None,
     question_count: int = 10,
     seconds: int = 20,
     scoring: str = Scoring.SPEED.value,
     streak_bonus: bool = True,
     class_id: int | None = None,
+    max_players: int | None = None,
+    approval: bool = False,
+    team_count: int = 0,
+    mode: str = Mode.LIVE.value,
+    closes_at: datetime | None = None,
     rng: random.Random | None = None,
 ) -> LiveGame:
     """Create a game in the lobby, with its questions drawn and snapshotted.
 
     Questions are drawn at random among the deck's choice questions of the chosen
     kinds about the chosen entities, a different fact for each while there are enough.
-    With `class_id` the game is for that class, which the host must teach.
+    With `poll` (a prompt and its options) the game opens with the host's own
+    warm-up question, without points. With `class_id` the game is for that class,
+    which the host must teach. With `max_players` at most that many play; with
+    `approval` each new player waits in the lobby until the host lets them in. With
+    `team_count` (2 to 6) players are put in that many teams as they join. A
+    `mode="homework"` game is open at once until `closes_at`, for players to take at
+    their own pace, scored by accuracy (see `homework`).
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -102,9 +133,30 @@ def create_game(
         class_id = classroom_service.get_own_class(host, class_id).id
     rng = rng or random.Random()
     kinds = _checked_options(question_count, seconds, scoring, kinds)
+    if max_players is not None and not 1 <= max_players <= MAX_PLAYERS:
+        raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
+    if team_count != 0 and not 2 <= team_count <= rules.TEAMS_MAX:
+        raise ServiceError(f"Choose 2 to {rules.TEAMS_MAX} teams, or none.")
+    now = utcnow()
+    homework = mode == Mode.HOMEWORK.value
+    if homework:
+        closes_at = check_deadline(closes_at, now)
+        scoring = Scoring.ACCURACY.value
+    elif mode != Mode.LIVE.value:
+        raise ServiceError("Choose a live game or homework.")
+    else:
+        closes_at = None
     deck = deck_service.get_deck(host, deck_key)
-    candidates = _candidates(deck.id, kinds, entities)
-    chosen = _draw_questions(candidates, question_count, rng)
+    found = drawing.candidates(deck.id, kinds, entities)
+    if not found:
+        raise ServiceError("No question of this deck matches these options.")
+    chosen = drawing.draw(found, question_count, rng)
+    if poll is not None:
+        try:
+            payload = live_kinds.poll_question(*poll)
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+        chosen.insert(0, drawing.Drawn(None, None, "poll", payload))
     with write_transaction() as session:
         game = LiveGame(
             pin=_free_pin(session, rng),
@@ -118,7 +170,13 @@ def create_game(
             seconds=seconds,
             scoring=scoring,
             streak_bonus=streak_bonus,
-            state=GameState.LOBBY.value,
+            max_players=max_players,
+            approval=approval,
+            team_count=team_count,
+            mode=mode,
+            closes_at=closes_at,
+            locked=False,
+            state=GameState.HOMEWORK.value if homework else GameState.LOBBY.value,
             current_index=-1,
             version=1,
             roster_version=0,
@@ -130,10 +188,12 @@ def create_game(
                 LiveQuestion(
                     game_id=game.id,
                     position=position,
-                    question_id=question.id,
+                    question_id=question.question_id,
                     fact_id=question.fact_id,
                     kind=question.kind,
-                    payload=dict(question.payload),
+                    payload=question.payload,
+                    # Homework: every question is asked from the start.
+                    asked_at=now if homework else None,
                 )
             )
     return game
@@ -149,44 +209,10 @@ def _checked_options(
         raise ServiceError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
     if scoring not in {s.value for s in Scoring}:
         raise ServiceError("Choose speed or accuracy scoring.")
-    kinds = [k for k in rules.CHOICE_KINDS if k in set(kinds)]
+    kinds = [k for k in live_kinds.DECK_KINDS if k in set(kinds)]
     if not kinds:
         raise ServiceError("Choose at least one kind of question.")
     return kinds
-
-
-def _candidates(deck_id: int, kinds: list[str], entities: Sequence[str]) -> list[Question]:
-    """The deck's live questions of these kinds (about these entities, if any)."""
-    query = (
-        select(Question)
-        .join(Fact, Fact.id == Question.fact_id)
-        .where(
-            Question.deck_id == deck_id,
-            Question.retired_at.is_(None),
-            Fact.retired_at.is_(None),
-            Question.kind.in_(kinds),
-        )
-        .order_by(Question.id)
-    )
-    if entities:
-        query = query.where(Fact.subject.in_(list(entities)))
-    candidates = [q for q in db.session.scalars(query) if rules.is_live_question(q.payload)]
-    if not candidates:
-        raise ServiceError("No question of this deck matches these options.")
-    return candidates
-
-
-def _draw_questions(candidates: list[Question], count: int, rng: random.Random) -> list[Question]:
-    """Up to `count` questions in random order, covering as many facts as possible."""
-    rng.shuffle(candidates)
-    seen: dict[int, int] = {}
-    ranked = []
-    for question in candidates:
-        nth = seen.get(question.fact_id, 0)
-        seen[question.fact_id] = nth + 1
-        ranked.append((nth, question))
-    ranked.sort(key=lambda item: item[0])  # stable: first questions of each fact first
-    return [question for _, question in ranked[:count]]
 
 
 def _free_pin(session, rng: random.Random) -> str:
@@ -239,4 +265,6 @@ def game_by_pin(pin: str) -> LiveGame:
         game = db.session.scalar(select(LiveGame).where(LiveGame.pin == pin))
     if game is None or game.state == GameState.FINISHED.value:
         raise NotFound("No game is open with this PIN. Check the number on the big screen.")
+    if game.mode == Mode.HOMEWORK.value and not is_open(game, utcnow()):
+        raise NotFound("This homework is closed: it can't be taken any more.")
     return game

@@ -5,10 +5,12 @@ game's class), finding a player again by token or account, and the host removing
 from __future__ import annotations
 
 import hmac
+import random
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import live as rules
@@ -31,21 +33,43 @@ class Joined:
     player: LivePlayer
     token: str
     rejoined: bool
+    # Waiting for the host to let this device back in as `player`.
+    asking: bool = False
 
 
-def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
+def join(
+    game_id: int,
+    nickname: str,
+    user: User | None = None,
+    *,
+    cookie: str | None = None,
+    code: str = "",
+    ask: bool = False,
+) -> Joined:
     """Join a game as a new player, or come back as the same one.
 
     A logged-in user is one player per game: joining again (from any device) returns
-    that player with a fresh rejoin token. An anonymous player comes back with the
-    token kept in their browser (`player_by_token`), not through this function. A
+    that player with a fresh rejoin token. An anonymous player who types the nickname
+    they already play under comes back as that player, as children do it (back to
+    /play, the PIN, their name), when either
+
+    - this browser holds the player's rejoin cookie (`cookie`): the same token goes on;
+    - or they typed the rejoin code their old screen showed (`code`, see
+      `rules.rejoin_code`): a new token, which retires the old device;
+    - or (`ask`) they ask the host to let them back in (their old device is lost):
+      `Joined.asking`, and the token becomes the player's once the host agrees
+      (`lobby.let_back_in`).
+
+    Anyone else typing a taken name is refused: a stranger can't take over a name. A
     member of the game's class plays under their name in the class, whatever they
     typed (see `_account_nickname`); anyone else, members who are not logged in
     included, plays under the nickname they typed, as a guest of the class.
 
     Raises:
         NotFound: No such game, or it is finished.
-        ServiceError: The nickname is invalid or taken, or the player was removed.
+        Forbidden: A wrong rejoin code (status 403: it counts as a guess), or the
+            player was removed.
+        ServiceError: The nickname is invalid or taken.
     """
     account = user if user is not None and user.is_authenticated else None
     if account is None:
@@ -53,10 +77,12 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
             nickname = rules.clean_nickname(nickname)
         except ValueError as exc:
             raise ServiceError(str(exc)) from None
+        if rules.is_rude_nickname(nickname):
+            raise ServiceError("Please choose a friendlier nickname.")
     token = secrets.token_urlsafe(24)
     for attempt in range(3):
         try:
-            return _join_once(game_id, nickname, account, token)
+            return _join_once(game_id, nickname, account, token, cookie, code, ask)
         except IntegrityError:
             # Someone took the same nickname at the same instant (PostgreSQL). Someone
             # logged in tries again: it was their own other request (a double click),
@@ -68,7 +94,15 @@ def join(game_id: int, nickname: str, user: User | None = None) -> Joined:
     raise AssertionError("unreachable")
 
 
-def _join_once(game_id: int, nickname: str, account: User | None, token: str) -> Joined:
+def _join_once(
+    game_id: int,
+    nickname: str,
+    account: User | None,
+    token: str,
+    cookie: str | None = None,
+    code: str = "",
+    ask: bool = False,
+) -> Joined:
     with write_transaction() as session:
         game = session.get(LiveGame, game_id)
         if game is None or game.state == GameState.FINISHED.value:
@@ -87,12 +121,20 @@ def _join_once(game_id: int, nickname: str, account: User | None, token: str) ->
             nickname = _account_nickname(session, game, account, nickname)
         key = rules.nickname_key(nickname)
         taken = session.scalar(
-            select(LivePlayer.id).where(
-                LivePlayer.game_id == game.id, LivePlayer.nickname_key == key
-            )
+            select(LivePlayer).where(LivePlayer.game_id == game.id, LivePlayer.nickname_key == key)
         )
         if taken is not None:
-            raise ServiceError(f"The nickname “{nickname}” is taken in this game; pick another.")
+            if account is not None:
+                raise ServiceError(f"The nickname “{nickname}” is taken in this game.")
+            if ask and _token_of(taken, cookie) is None and not code.strip():
+                if taken.removed and not taken.pending:
+                    raise Forbidden("The host removed you from this game.")
+                taken.claim_hash = _hash_token(token)
+                game.roster_version += 1
+                return Joined(taken, token, rejoined=False, asking=True)
+            return _come_back(taken, token, cookie, code)
+        _check_lobby_open(session, game)
+        waiting = game.approval
         player = LivePlayer(
             game_id=game.id,
             nickname=nickname,
@@ -100,7 +142,10 @@ def _join_once(game_id: int, nickname: str, account: User | None, token: str) ->
             user_id=account.id if account is not None else None,
             token_hash=_hash_token(token),
             shuffle_seed=secrets.randbelow(2**31),
-            removed=False,
+            # A player waiting for approval is not in play yet (see LivePlayer.removed).
+            removed=waiting,
+            pending=waiting,
+            team=_team_for_newcomer(session, game),
             score=0,
             streak=0,
             streak_position=-1,
@@ -110,6 +155,82 @@ def _join_once(game_id: int, nickname: str, account: User | None, token: str) ->
         game.roster_version += 1
         session.flush()
     return Joined(player, token, rejoined=False)
+
+
+def _come_back(player: LivePlayer, token: str, cookie: str | None, code: str) -> Joined:
+    """The player under a taken nickname, if this browser or this code proves it's them."""
+    kept = _token_of(player, cookie)
+    if kept is None and code.strip():
+        expected = rules.rejoin_code(current_app.secret_key, player.id, player.token_hash)
+        if not rules.same_rejoin_code(code, expected):
+            raise Forbidden(
+                f"That rejoin code is not the one of “{player.nickname}”. "
+                "It is shown under the name on the player's old screen."
+            )
+        player.token_hash = _hash_token(token)
+        kept = token
+    if kept is None:
+        raise NameTaken(
+            f"The nickname “{player.nickname}” is taken in this game. If it is you, type "
+            "the rejoin code shown on your old screen, or ask the host to let you back in; "
+            "if not, pick another name."
+        )
+    if player.removed and not player.pending:
+        raise Forbidden("The host removed you from this game.")
+    return Joined(player, kept, rejoined=True)
+
+
+def _token_of(player: LivePlayer, cookie: str | None) -> str | None:
+    """The token of `cookie` if it is this player's rejoin cookie, else None."""
+    player_id, _, token = (cookie or "").partition(".")
+    if not token or not _cookie_id(player_id) or int(player_id) != player.id:
+        return None
+    return token if hmac.compare_digest(player.token_hash, _hash_token(token)) else None
+
+
+class NameTaken(ServiceError):
+    """Someone plays under this nickname, and nothing shows that it is this browser."""
+
+
+class LobbyClosed(ServiceError):
+    status = 409
+
+
+def _check_lobby_open(session, game: LiveGame) -> None:
+    """Refuse a new player when the host locked the lobby or the game is full.
+
+    (A player coming back under their own name is not new: they get in.)
+    """
+    if game.locked:
+        raise LobbyClosed("The host has locked this game: nobody new can join now.")
+    if game.max_players is not None:
+        seats = session.scalar(
+            select(func.count(LivePlayer.id)).where(
+                LivePlayer.game_id == game.id,
+                or_(LivePlayer.removed.is_(False), LivePlayer.pending.is_(True)),
+            )
+        )
+        if seats >= game.max_players:
+            raise LobbyClosed(f"This game is full ({game.max_players} players).")
+
+
+def _team_for_newcomer(session, game: LiveGame) -> int | None:
+    if not game.team_count:
+        return None
+    sizes = [0] * game.team_count
+    rows = session.execute(
+        select(LivePlayer.team, func.count(LivePlayer.id))
+        .where(
+            LivePlayer.game_id == game.id,
+            or_(LivePlayer.removed.is_(False), LivePlayer.pending.is_(True)),
+            LivePlayer.team.is_not(None),
+        )
+        .group_by(LivePlayer.team)
+    )
+    for team, count in rows:
+        if 0 <= team < game.team_count:
+            sizes[team] = count
+    return rules.team_for_newcomer(sizes, random.SystemRandom())
 
 
 def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
@@ -137,7 +258,9 @@ def _account_nickname(session, game: LiveGame, user: User, wanted: str) -> str:
     )
     if not member:
         try:
-            return rules.clean_nickname(wanted)
+            typed = rules.clean_nickname(wanted)
+            if not rules.is_rude_nickname(typed):
+                return typed
         except ValueError:
             pass
     try:
@@ -173,6 +296,17 @@ def player_by_token(game_id: int, cookie: str | None) -> LivePlayer | None:
     return player
 
 
+def asking_player(game_id: int, cookie: str | None) -> LivePlayer | None:
+    """The player this browser asked the host to be let back in as, while it waits."""
+    player_id, _, token = (cookie or "").partition(".")
+    if not token or not _cookie_id(player_id):
+        return None
+    player = db.session.get(LivePlayer, int(player_id))
+    if player is None or player.game_id != game_id or player.claim_hash is None:
+        return None
+    return player if hmac.compare_digest(player.claim_hash, _hash_token(token)) else None
+
+
 def player_by_account(game_id: int, user: User | None) -> LivePlayer | None:
     if user is None or not user.is_authenticated:
         return None
@@ -193,9 +327,10 @@ def remove_player(host: User, game_id: int, player_id: int) -> None:
         player = session.get(LivePlayer, player_id)
         if player is None or player.game_id != game.id:
             raise NotFound("There is no such player in this game.")
-        if player.removed:
+        if player.removed and not player.pending:
             return
         player.removed = True
+        player.pending = False
         game.roster_version += 1
         game.version += 1  # the removed player's screen must change
         if game.state == GameState.QUESTION.value:

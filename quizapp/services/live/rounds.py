@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select
 
+from quizapp.domain import live as rules
 from quizapp.models import User, utcnow
 from quizapp.models.live import (
     GameState,
@@ -36,7 +38,11 @@ def _ask(session, game: LiveGame, position: int, now: datetime) -> None:
     question.asked_at = now
     game.current_index = position
     game.question_started_at = now
-    game.question_deadline = now + timedelta(seconds=game.seconds)
+    lead_in = 0
+    if current_app.config.get("LIVE_LEAD_IN", True):
+        lead_in = rules.lead_in_ms(poll_ms(_active_players(session, game.id)))
+    game.options_at = now + timedelta(milliseconds=lead_in)
+    game.question_deadline = game.options_at + timedelta(seconds=game.seconds)
     _set_state(game, GameState.QUESTION)
 
 
@@ -99,6 +105,15 @@ def _finish(game: LiveGame, now: datetime) -> None:
     # A class game's results need no copy here: once finished, its players and answers
     # never change (answers wait for the game row and find it closed), so the class
     # gradebook reads them as they are (services/assignments/gradebook.py, `_live_columns`).
+
+
+def poll_ms(players: int) -> int:
+    """How often clients should poll: every second for a class, slower for a crowd.
+
+    Each poll is a cheap 304 when nothing changed, but 2,000 players polling every
+    second would still be 2,000 requests a second; this keeps the rate near 1,000/s.
+    """
+    return min(3000, max(1000, players))
 
 
 def _locked_game(session, game_id: int) -> LiveGame:

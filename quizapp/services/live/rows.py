@@ -43,8 +43,10 @@ class GameView:
     question_count: int
     current_index: int
     seconds: int
+    options_at: datetime | None
     question_deadline: datetime | None
     created_at: datetime
+    team_count: int
 
 
 # The hottest paths (polls and answers) run Core statements on the session's
@@ -85,6 +87,8 @@ _PLAYER_ROW_COLUMNS = [
     _players.c.nickname,
     _players.c.score,
     _players.c.removed,
+    _players.c.pending,
+    _players.c.team,
     _players.c.shuffle_seed,
     _players.c.user_id,
     _players.c.streak,

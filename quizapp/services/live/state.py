@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from quizapp.domain import live as rules
+from quizapp.domain import live_kinds
 from quizapp.extensions import db
 from quizapp.models import ClassMembership, SchoolClass, utcnow
 from quizapp.models.live import (
@@ -22,10 +23,12 @@ from quizapp.models.live import (
     LiveGame,
     LivePlayer,
     LiveQuestion,
+    Mode,
 )
 from quizapp.services.live.answers import _player_order
 from quizapp.services.live.games import ROSTER_SHOWN, TOP
-from quizapp.services.live.rounds import _active_players
+from quizapp.services.live.homework import progress
+from quizapp.services.live.rounds import _active_players, poll_ms
 from quizapp.services.live.rows import GameView, QuestionView, _answers, _connection
 
 # What every player of a game sees at one version (the question, or its reveal), built
@@ -67,6 +70,7 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         )
         if game.state in (GameState.REVEAL.value, GameState.LEADERBOARD.value):
             shared["counts"] = _counts(question.id, question.payload["choices"])
+            shared["summary"] = _summary(question)
     if game.state in _RANKED_STATES:
         shared["top"] = top_players(game.id, TOP)
         # Every active player's score, ascending: a rank is then a bisection, not a
@@ -78,6 +82,8 @@ def _shared(game: LiveGame) -> dict[str, Any]:
                 )
             )
         )
+        if game.team_count:
+            shared["teams"] = [_team(t) for t in _team_scores(game.id, game.team_count)]
     # Not in the lobby, where joins change the player count without a new version.
     # (While a question is open nothing here depends on the answers coming in; from
     # the reveal on no answer can come in: they wait for the game row, see
@@ -88,6 +94,41 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             while len(_SHARED) > _SHARED_MAX:
                 _SHARED.popitem(last=False)
     return shared
+
+
+GUESSES_SHOWN = 10
+
+
+def _summary(question: QuestionView) -> dict[str, Any]:
+    """How a question went: answers, right ones, and for an estimate the closest guesses."""
+    rows = db.session.execute(
+        select(LivePlayer.nickname, LiveAnswer.choices, LiveAnswer.correct, LiveAnswer.credit)
+        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
+        .where(LiveAnswer.live_question_id == question.id)
+    ).all()
+    summary: dict[str, Any] = {"answered": len(rows), "right": sum(1 for r in rows if r[2])}
+    if question.kind == "estimate":
+        closest = sorted(rows, key=lambda r: (-r[3], r[0].casefold()))[:GUESSES_SHOWN]
+        summary["guesses"] = [
+            {"nickname": nickname, "guess": choices[0], "right": right}
+            for nickname, choices, right, _credit in closest
+        ]
+    return summary
+
+
+def _team_scores(game_id: int, team_count: int) -> list[rules.TeamScore]:
+    members = db.session.execute(
+        select(LivePlayer.team, LivePlayer.score).where(
+            LivePlayer.game_id == game_id,
+            LivePlayer.removed.is_(False),
+            LivePlayer.team.is_not(None),
+        )
+    )
+    return rules.team_scores(((team, score) for team, score in members), team_count)
+
+
+def _team(t: rules.TeamScore) -> dict[str, Any]:
+    return {"rank": t.rank, "team": t.team, "name": t.name, "score": t.score, "members": t.members}
 
 
 def _counts(question_id: int, choices: Sequence[str]) -> dict[str, int]:
@@ -112,19 +153,21 @@ def _rank_in(scores: list[int], score: int) -> int:
     return len(scores) - bisect.bisect_right(scores, score) + 1
 
 
-def remaining_ms(game: LiveGame, now: datetime) -> int:
+def remaining_ms(game: LiveGame | GameView, now: datetime) -> int:
     if game.state != GameState.QUESTION.value or game.question_deadline is None:
         return 0
     return max(0, int((game.question_deadline - now).total_seconds() * 1000))
 
 
-def poll_ms(players: int) -> int:
-    """How often clients should poll: every second for a class, slower for a crowd.
+def epoch_ms(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp() * 1000)
 
-    Each poll is a cheap 304 when nothing changed, but 2,000 players polling every
-    second would still be 2,000 requests a second; this keeps the rate near 1,000/s.
-    """
-    return min(3000, max(1000, players))
+
+def opens_in_ms(game: LiveGame | GameView, now: datetime) -> int:
+    """How long until the current question's options open (0 once open)."""
+    if game.state != GameState.QUESTION.value or game.options_at is None:
+        return 0
+    return max(0, int((game.options_at - now).total_seconds() * 1000))
 
 
 # From the reveal on no answer comes in, so the scores and ranks are final: a player
@@ -172,10 +215,15 @@ def player_state(
         "position": game.current_index,
         "players": shared["players"],
         "poll_ms": poll_ms(shared["players"]),
-        "me": {"nickname": player.nickname, "score": player.score, "removed": player.removed},
+        "me": {
+            "nickname": player.nickname,
+            "score": player.score,
+            "removed": player.removed,
+            "team": rules.TEAM_NAMES[player.team] if player.team is not None else None,
+        },
     }
     if player.removed:
-        state["state"] = "removed"
+        state["state"] = "waiting" if player.pending else "removed"
         return state
     question: QuestionView | None = shared.get("question")
     if question is not None and game.state in (
@@ -194,9 +242,20 @@ def player_state(
             "number": question.position + 1,
             "prompt": question.payload["prompt"],
             "kind": question.kind,
+            # What the device asks for: see `live_kinds.LiveKind.input`.
+            "input": live_kinds.LIVE_KINDS[question.kind].input,
+            "unit": question.payload.get("unit", ""),
             "multi": question.kind == "multiple_select",
             "options": order,
+            # Each option's tile on the big screen (colour and shape), wherever it
+            # sits in this player's own order.
+            "tiles": _tiles(question.payload["choices"], order),
             "seconds": game.seconds,
+            "opens_in_ms": opens_in_ms(game, now),
+            # The same moment as a server clock reading (epoch ms): a device that knows
+            # its offset from the server's clock (`X-Server-Time` on every poll) shows
+            # the options then, however late this state reached it.
+            "options_at_ms": epoch_ms(game.options_at),
             "remaining_ms": remaining_ms(game, now),
         }
         state["answered"] = answer is not None
@@ -205,12 +264,15 @@ def player_state(
             # the player whether they were right before the reveal.
             state["me"]["score"] = player.score - answer.points
         state["my_picks"] = [order.index(c) for c in answer.choices if c in order] if answer else []
+        if answer and not order:
+            state["my_text"] = answer.choices[0]
         if game.state != GameState.QUESTION.value:
             correct = set(question.payload["correct"])
             state["reveal"] = {
                 "answer": question.payload["answer"],
                 "correct": [i for i, option in enumerate(order) if option in correct],
                 "evidence": question.payload["evidence"],
+                "scored": live_kinds.LIVE_KINDS[question.kind].scored,
                 "mine": {
                     "answered": answer is not None,
                     "correct": bool(answer and answer.correct),
@@ -221,6 +283,8 @@ def player_state(
     if game.state in _RANKED_STATES:
         state["rank"] = _rank_in(shared["scores"], player.score)
         state["top"] = [_ranked(r) for r in shared["top"]]
+        if "teams" in shared:
+            state["teams"] = shared["teams"]
     return state
 
 
@@ -230,6 +294,11 @@ _MY_ANSWER = select(
     _answers.c.player_id == bindparam("player_id"),
     _answers.c.live_question_id == bindparam("question_id"),
 )
+
+
+def _tiles(choices: Sequence[str], order: Sequence[str]) -> list[int]:
+    place = {choice: i for i, choice in enumerate(choices)}
+    return [place[option] for option in order]
 
 
 def _ranked(r: rules.Ranked) -> dict[str, Any]:
@@ -272,14 +341,26 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "total": game.question_count,
         "position": game.current_index,
         "seconds": game.seconds,
-        "players": [{"id": p.id, "nickname": p.nickname, "member": False} for p in players],
+        "players": [
+            {"id": p.id, "nickname": p.nickname, "member": False, "team": p.team} for p in players
+        ],
+        "team_names": list(rules.TEAM_NAMES[: game.team_count]),
+        "pending": _pending(game) if game.state == GameState.LOBBY.value else [],
+        "asking": _asking(game),
+        "locked": game.locked,
+        "approval": game.approval,
+        "max_players": game.max_players,
         "player_count": _active_players(db.session, game.id),
         "answers": answers_so_far(game),
+        "opens_in_ms": opens_in_ms(game, now),
         "remaining_ms": remaining_ms(game, now),
         "class": None,
     }
     if game.class_id is not None:
         state["class"] = _class_presence(game, state["players"], players)
+    if game.mode == Mode.HOMEWORK.value:
+        state["closes_at"] = game.closes_at
+        state["progress"] = progress(game)
     shared = _shared(game)
     question: QuestionView | None = shared.get("question")
     if question is not None:
@@ -287,6 +368,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
             "number": question.position + 1,
             "prompt": question.payload["prompt"],
             "kind": question.kind,
+            "input": live_kinds.LIVE_KINDS[question.kind].input,
             "options": list(question.payload["choices"]),
         }
         if "counts" in shared:
@@ -296,6 +378,8 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
                 "answer": question.payload["answer"],
                 "evidence": question.payload["evidence"],
                 "source": question.payload.get("source", ""),
+                "scored": live_kinds.LIVE_KINDS[question.kind].scored,
+                "summary": shared["summary"],
                 "bars": [
                     {
                         "option": option,
@@ -308,7 +392,37 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
             }
     if "top" in shared:
         state["top"] = [_ranked(r) for r in shared["top"]]
+    if "teams" in shared:
+        state["teams"] = shared["teams"]
+    if "top" in shared:
+        # The podium: the best teams in a team game, else the best players.
+        state["podium"] = [
+            {"rank": t["rank"], "nickname": f"Team {t['name']}", "score": t["score"]}
+            for t in shared.get("teams", [])
+        ] or state["top"]
     return state
+
+
+def _pending(game: LiveGame) -> list[dict[str, Any]]:
+    """The players waiting for the host's approval, first come first."""
+    rows = db.session.execute(
+        select(LivePlayer.id, LivePlayer.nickname)
+        .where(LivePlayer.game_id == game.id, LivePlayer.pending.is_(True))
+        .order_by(LivePlayer.id)
+        .limit(ROSTER_SHOWN)
+    )
+    return [{"id": player_id, "nickname": nickname} for player_id, nickname in rows]
+
+
+def _asking(game: LiveGame) -> list[dict[str, Any]]:
+    """Players whose new device asks the host to let it back in."""
+    rows = db.session.execute(
+        select(LivePlayer.id, LivePlayer.nickname)
+        .where(LivePlayer.game_id == game.id, LivePlayer.claim_hash.is_not(None))
+        .order_by(LivePlayer.id)
+        .limit(ROSTER_SHOWN)
+    )
+    return [{"id": player_id, "nickname": nickname} for player_id, nickname in rows]
 
 
 def _class_presence(

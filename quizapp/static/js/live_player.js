@@ -15,6 +15,7 @@
   var etag = null;
   var current = null;
   var deadline = 0;
+  var opensAt = 0; // when the options show: the same server moment on every device
   var timer = null;
   var pollDelay = 1000;
 
@@ -33,6 +34,18 @@
   function clear() {
     while (view.firstChild) view.removeChild(view.firstChild);
     if (timer) { window.clearTimeout(timer); timer = null; }
+  }
+
+  function teamBoard(teams) {
+    var list = el("ol", { class: "plain team-scores" });
+    teams.forEach(function (t) {
+      var li = el("li", { class: "team-" + t.team });
+      li.appendChild(el("span", { class: "rank" }, t.rank));
+      li.appendChild(document.createTextNode(" Team " + t.name + " "));
+      li.appendChild(el("span", { class: "score" }, t.score));
+      list.appendChild(li);
+    });
+    return list;
   }
 
   function podium(top) {
@@ -68,11 +81,12 @@
     return node;
   }
 
-  function sendAnswer(picks, buttons) {
+  function sendAnswer(picks, buttons, text) {
     buttons.forEach(function (b) { b.disabled = true; });
     var body = new URLSearchParams();
     body.append("position", String(current.question.position));
     picks.forEach(function (p) { body.append("pick", String(p)); });
+    if (text !== undefined) body.append("answer", text);
     fetch(answerUrl, {
       method: "POST",
       body: body,
@@ -103,6 +117,75 @@
     view.appendChild(el("p", { id: "live-message", class: "error", role: "alert" }, text));
   }
 
+  function tileClass(q, i) {
+    return "option tile tile-" + ((q.tiles ? q.tiles[i] : i) % 6);
+  }
+
+  function renderLeadIn(q) {
+    // The question first; the options open at the moment announced with it.
+    var node = el("p", { class: "get-ready" }, "Get ready… ");
+    var span = el("span", { id: "opens-in" });
+    node.appendChild(span);
+    view.appendChild(node);
+    function tick() {
+      var left = opensAt - performance.now();
+      if (left <= 0) { render(current); return; }
+      span.textContent = String(Math.ceil(left / 1000));
+      timer = window.setTimeout(tick, Math.min(250, left));
+    }
+    tick();
+  }
+
+  function renderTyped(q, buttons) {
+    var form = el("form", { class: "typed-answer" });
+    var label = el("label", { for: "typed-input" },
+      q.input === "number" ? (q.unit === "year" ? "Your guess (a year)" : "Your guess")
+        : "Your answer");
+    var input = el("input", { id: "typed-input", type: "text", autocomplete: "off",
+      maxlength: "200", inputmode: q.unit === "year" ? "numeric" : "text" });
+    var send = el("button", { type: "submit", class: "primary" }, "Send my answer");
+    buttons.push(send);
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(send);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.value.trim()) { showMessage("Type your answer first."); return; }
+      sendAnswer([], buttons, input.value);
+    });
+    view.appendChild(form);
+    input.focus();
+  }
+
+  function renderOrder(q, buttons) {
+    // Tap the items in order; the list below shows the order so far.
+    var chosen = [];
+    view.appendChild(el("p", { class: "order-help" }, "Tap the items in order, first to last."));
+    var grid = el("div", { class: "option-buttons" });
+    var list = el("ol", { class: "order-so-far" });
+    q.options.forEach(function (option, i) {
+      var button = el("button", { type: "button", class: tileClass(q, i) }, option);
+      button.addEventListener("click", function () {
+        chosen.push(i);
+        button.disabled = true;
+        list.appendChild(el("li", {}, option));
+        send.disabled = chosen.length !== q.options.length;
+      });
+      grid.appendChild(button);
+    });
+    var reset = el("button", { type: "button" }, "Start again");
+    var send = el("button", { type: "button", class: "primary", disabled: "disabled" }, "Send my order");
+    reset.addEventListener("click", function () { render(current); });
+    send.addEventListener("click", function () { sendAnswer(chosen, buttons); });
+    buttons.push(send, reset);
+    view.appendChild(grid);
+    view.appendChild(list);
+    var actions = el("p", { class: "actions" });
+    actions.appendChild(reset);
+    actions.appendChild(send);
+    view.appendChild(actions);
+  }
+
   function renderQuestion(state) {
     var q = state.question;
     view.appendChild(el("h1", { class: "live-prompt" }, q.prompt));
@@ -110,17 +193,25 @@
       view.appendChild(el("p", { class: "status" }, "Answer received. Wait for the reveal."));
       return;
     }
+    if (performance.now() < opensAt) {
+      renderLeadIn(q);
+      return;
+    }
     if (q.remaining_ms <= 0 || performance.now() >= deadline) {
       view.appendChild(el("p", { class: "status" }, "Time's up!"));
       return;
     }
     var buttons = [];
-    if (q.multi) {
+    if (q.input === "text" || q.input === "number") {
+      renderTyped(q, buttons);
+    } else if (q.input === "order") {
+      renderOrder(q, buttons);
+    } else if (q.multi) {
       var fieldset = el("fieldset");
       fieldset.appendChild(el("legend", {}, "Pick every right answer"));
       var boxes = [];
       q.options.forEach(function (option, i) {
-        var label = el("label", { class: "check option option-" + (i % 6) });
+        var label = el("label", { class: "check " + tileClass(q, i) });
         var box = el("input", { type: "checkbox", value: String(i) });
         boxes.push(box);
         label.appendChild(box);
@@ -140,7 +231,7 @@
     } else {
       var grid = el("div", { class: "option-buttons" });
       q.options.forEach(function (option, i) {
-        var button = el("button", { type: "button", class: "option option-" + (i % 6) }, option);
+        var button = el("button", { type: "button", class: tileClass(q, i) }, option);
         button.addEventListener("click", function () {
           button.setAttribute("aria-pressed", "true");
           sendAnswer([i], buttons);
@@ -155,11 +246,20 @@
 
   function renderReveal(state) {
     var mine = state.reveal.mine;
+    if (!state.reveal.scored) {
+      view.appendChild(el("h1", {}, mine.answered ? "Thanks for voting!" : "No vote"));
+      return;
+    }
     var title = mine.correct ? "Right!" : mine.points > 0 ? "Partly right"
       : mine.answered ? "Not this time" : "No answer";
     view.appendChild(el("h1", { class: mine.correct ? "ok" : "bad" }, title));
     view.appendChild(el("p", {}, mine.points ? "+" + mine.points + " points"
       : "No points for this question."));
+    if (state.my_text) {
+      var yours = el("p", {}, "You answered: ");
+      yours.appendChild(el("strong", {}, state.my_text));
+      view.appendChild(yours);
+    }
     var answer = el("p", {}, "The answer: ");
     answer.appendChild(el("strong", {}, state.reveal.answer));
     view.appendChild(answer);
@@ -170,6 +270,7 @@
       line.appendChild(document.createTextNode(" of " + state.players + "."));
       view.appendChild(line);
     }
+    if (state.teams) view.appendChild(teamBoard(state.teams));
   }
 
   function render(state) {
@@ -184,6 +285,9 @@
     }
     if (state.state === "removed") {
       view.appendChild(el("h1", {}, "The host removed you from this game."));
+    } else if (state.state === "waiting") {
+      view.appendChild(el("h1", {}, "Almost in…"));
+      view.appendChild(el("p", {}, "The host lets each player in: wait a moment."));
     } else if (state.state === "lobby") {
       view.appendChild(el("h1", {}, "You're in!"));
       view.appendChild(el("p", {}, "Look at the big screen: the game starts soon."));
@@ -199,15 +303,45 @@
       line.appendChild(el("strong", {}, state.me.score));
       line.appendChild(document.createTextNode(" points."));
       view.appendChild(line);
+      if (state.teams) view.appendChild(teamBoard(state.teams));
       view.appendChild(podium(state.top || []));
     }
+  }
+
+  // This device's clock minus the server's, from the poll with the fastest round trip
+  // (the server's reading lies within it, so the error is at most half of it). The
+  // best round trip ages a little each poll, so a changed network is followed.
+  var offset = null;
+  var bestTrip = Infinity;
+
+  function learnClock(response, sentAt) {
+    var server = Number(response.headers.get("X-Server-Time"));
+    if (!server) return;
+    var now = Date.now();
+    var trip = now - sentAt;
+    bestTrip += 2;
+    if (trip <= bestTrip) {
+      bestTrip = trip;
+      offset = (sentAt + now) / 2 - server;
+    }
+  }
+
+  function openingMoment(q, receivedAt) {
+    // performance.now() of the opening: the announced server moment on this device's
+    // clock when its offset is known, else "in opens_in_ms" from the state's arrival.
+    if (offset !== null && q.options_at_ms) {
+      return receivedAt + (q.options_at_ms + offset - Date.now());
+    }
+    return receivedAt + (q.opens_in_ms || 0);
   }
 
   function poll() {
     var headers = { Accept: "application/json" };
     if (etag) headers["If-None-Match"] = etag;
+    var sentAt = Date.now();
     fetch(stateUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        learnClock(response, sentAt);
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);
         etag = response.headers.get("ETag");
@@ -216,7 +350,11 @@
       .then(function (state) {
         if (state) {
           pollDelay = state.poll_ms || 1000;
-          if (state.question) deadline = performance.now() + state.question.remaining_ms;
+          if (state.question) {
+            var now = performance.now();
+            opensAt = openingMoment(state.question, now);
+            deadline = now + state.question.remaining_ms;
+          }
           render(state);
           if (state.state === "finished" || state.state === "removed") return;
         }
