@@ -10,8 +10,8 @@ live_games.mode ("live" or "homework") and closes_at, and live_players.position 
 far a player got) are homework mode: a game taken at one's own pace until a deadline.
 live_questions.question_id / fact_id may be empty: the host's own poll has neither.
 
-Revision ID: 0014_live_modes
-Revises: 0010_accounts
+Revision ID: 0016_live_modes
+Revises: 0015_daily_stats
 Create Date: 2026-12-04 01:40:00
 
 """
@@ -22,8 +22,8 @@ from alembic import op
 import quizapp.models.types
 
 # revision identifiers, used by Alembic.
-revision = "0014_live_modes"
-down_revision = "0010_accounts"
+revision = "0016_live_modes"
+down_revision = "0015_daily_stats"
 branch_labels = None
 depends_on = None
 
