@@ -69,11 +69,16 @@ def enrolment(user: User, deck: Deck) -> Enrolment:
     facts missed in it, and the learner should see that the rest exist."""
     active = select(Fact.id).where(Fact.deck_id == deck.id, Fact.retired_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(active.subquery())) or 0
+    # A join, not "fact_id IN (active)": PostgreSQL planned the IN as a scan of every
+    # item of the learner (343 ms at 100,000 items); the join walks the deck's items in
+    # the (user, deck, ...) index and looks each fact up by its key.
     studied = db.session.scalar(
-        select(func.count(StudyItem.id)).where(
+        select(func.count(StudyItem.id))
+        .join(Fact, Fact.id == StudyItem.fact_id)
+        .where(
             StudyItem.user_id == user.id,
             StudyItem.deck_id == deck.id,
-            StudyItem.fact_id.in_(active),
+            Fact.retired_at.is_(None),
         )
     )
     return Enrolment(studied or 0, total)
