@@ -487,6 +487,7 @@ def stats():
         leech_threshold=study_service.get_prefs(current_user).leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),
         kinds=study_calibration.kind_accuracy(current_user, deck=deck),
+        kinds_window=study_calibration.MAX_REVIEWS,
         bands=calibration.BANDS,
         heatmap=charts.heatmap_cells(data),
         charts=charts.CHARTS,

@@ -680,3 +680,30 @@ def test_review_after_lapse_now_is_an_early_review_not_a_reset() -> None:
 
     assert after.state is StudyState.REVIEW
     assert after.stability > in_review.stability  # type: ignore[operator]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stability=st.floats(min_value=0.01, max_value=36500),
+    seconds=st.integers(min_value=0, max_value=10 * 365 * 86400),
+    fitted=st.booleans(),
+)
+def test_the_recall_curve_is_retrievability_of_a_review_state(stability, seconds, fitted):
+    from quizapp.domain.scheduling import (
+        MemoryState,
+        SchedulerSettings,
+        StudyState,
+        recall_curve,
+        retrievability,
+    )
+
+    parameters = None
+    if fitted:  # a learner's own parameters: another decay, so another curve
+        import fsrs
+
+        parameters = (*fsrs.scheduler.DEFAULT_PARAMETERS[:20], 0.35)
+    config = SchedulerSettings(enable_fuzzing=False, parameters=parameters)
+    last = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    at = last + timedelta(seconds=seconds)
+    state = MemoryState(StudyState.REVIEW, None, stability, 5.0, at, last)
+    assert recall_curve(config)(stability, last, at) == retrievability(state, at, config)

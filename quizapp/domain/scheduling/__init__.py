@@ -31,6 +31,7 @@ from quizapp.domain.scheduling.reviews import (
     lapse_now,
     preview_intervals,
     propose_rating,
+    recall_curve,
     retrievability,
     review,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "preview_intervals",
     "propose_rating",
     "queue_order",
+    "recall_curve",
     "retrievability",
     "review",
     "study_date",

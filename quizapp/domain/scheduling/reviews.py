@@ -6,7 +6,7 @@ answer, and the lapse a wrong quiz answer makes (no review faked).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -199,6 +199,23 @@ def retrievability(state: MemoryState, now: datetime, settings: SchedulerSetting
     # The card id plays no part in retrievability.
     card = _to_card(state, item_id=0)
     return float(_scheduler(settings).get_card_retrievability(card, current_datetime=now))
+
+
+def recall_curve(settings: SchedulerSettings) -> Callable[[float, datetime, datetime], float]:
+    """`retrievability` for many reviews at once: (stability, last review, moment) -> recall.
+
+    The same number as `retrievability` of a REVIEW state (fsrs's own factor and decay
+    of these settings, whole days elapsed), without building a card per review: the
+    statistics ask it for thousands of past reviews.
+    """
+    scheduler = _scheduler(settings)
+    factor, decay = scheduler._FACTOR, scheduler._DECAY
+
+    def recall(stability: float, last_review: datetime, at: datetime) -> float:
+        elapsed = max(0, (at - last_review).days)
+        return float((1 + factor * elapsed / stability) ** decay)
+
+    return recall
 
 
 def propose_rating(

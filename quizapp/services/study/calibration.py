@@ -7,14 +7,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from quizapp.domain import scheduling
-from quizapp.domain.scheduling import MemoryState, Rating, StudyState, calibration
+from quizapp.domain.scheduling import Rating, StudyState, calibration
 from quizapp.extensions import db
 from quizapp.models import Deck, User
 from quizapp.models.study import ReviewLog
 from quizapp.services.study.settings import get_prefs
 
-# The most recent reviews read: enough for the table, bounded for a heavy learner.
-MAX_REVIEWS = 50_000
+# The most recent reviews read: enough for every cell of the table (30 reviews a cell),
+# and a bound on the page's cost whatever the history (the page says so).
+MAX_REVIEWS = 10_000
 
 
 def kind_accuracy(user: User, *, deck: Deck | None = None) -> dict[str, list[calibration.Cell]]:
@@ -24,8 +25,6 @@ def kind_accuracy(user: User, *, deck: Deck | None = None) -> dict[str, list[cal
             ReviewLog.kind,
             ReviewLog.rating,
             ReviewLog.stability_before,
-            ReviewLog.difficulty_before,
-            ReviewLog.due_before,
             ReviewLog.last_review_before,
             ReviewLog.reviewed_at,
         )
@@ -40,12 +39,12 @@ def kind_accuracy(user: User, *, deck: Deck | None = None) -> dict[str, list[cal
     if deck is not None:
         query = query.where(ReviewLog.deck_id == deck.id)
 
+    recall = scheduling.recall_curve(settings)
+
     def triples():
-        for kind, rating, stability, difficulty, due, last, at in db.session.execute(query):
+        for kind, rating, stability, last, at in db.session.execute(query):
             if stability is None or last is None:
                 continue
-            before = MemoryState(StudyState.REVIEW, None, stability, difficulty, due, last)
-            recall = scheduling.retrievability(before, at, settings)
-            yield kind, recall, rating != Rating.Again
+            yield kind, recall(stability, last, at), rating != Rating.Again
 
     return calibration.by_kind(triples())
