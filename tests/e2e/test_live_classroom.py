@@ -131,11 +131,6 @@ def test_a_class_plays_with_approval_a_lead_in_and_both_ways_back(
         expect(players[name].locator("#live-view")).to_contain_text("Game over")
 
 
-# Known failure, found at the merge (it fails on the live branch alone too): after
-# "Show the top 5" of the second or third round, the host's "Next question" button is
-# not found by role within 10 s though the page holds it. Kept running (not skipped) so
-# the day it passes shows as XPASS; the other two scenarios of this module pass.
-@pytest.mark.xfail(reason="host's Next question not found after a later round", strict=False)
 def test_a_team_game_with_an_estimate_and_an_order_question(app, make_user, new_page):
     from quizapp.services import live as live_service
     from tests.e2e.test_live import current_payload
@@ -187,7 +182,8 @@ def test_a_team_game_with_an_estimate_and_an_order_question(app, make_user, new_
             shoot(host, "order-reveal")
         expect(host.locator(".team-scores li")).to_have_count(2)
         host.get_by_role("button", name="Show the top 5").click()
-        host.get_by_role("button", name="Next question").click()
+        if seen != {"estimate", "order"}:  # the kind still missing may be the last question
+            host.get_by_role("button", name="Next question").click()
     host.get_by_role("button", name="End the game").click()
     expect(host.locator(".podium-stand li").first).to_contain_text("Team")
     shoot(host, "team-podium")
