@@ -59,6 +59,22 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def as_of_field() -> StringField:
+    """When a deck's facts were true: every form that makes a deck asks it the same way."""
+    return StringField(
+        "Facts true as of",
+        filters=[strip],
+        validators=[DataRequired(), _DATE],
+        description="YYYY, YYYY-MM or YYYY-MM-DD",
+    )
+
+
+def language_field() -> StringField:
+    return StringField(
+        "Language", default="en", filters=[strip], validators=[DataRequired(), Length(max=20)]
+    )
+
+
 def visibility_field() -> RadioField:
     return RadioField("Who can see it", default="private", validators=[DataRequired()])
 
@@ -90,15 +106,8 @@ class DeckForm(FlaskForm):
         validators=[Optional(), URL(require_tld=False), Length(max=500)],
         description="Where the facts come from, if anywhere: https://…",
     )
-    as_of = StringField(
-        "Facts true as of",
-        filters=[strip],
-        validators=[DataRequired(), _DATE],
-        description="YYYY, YYYY-MM or YYYY-MM-DD",
-    )
-    language = StringField(
-        "Language", default="en", filters=[strip], validators=[DataRequired(), Length(max=20)]
-    )
+    as_of = as_of_field()
+    language = language_field()
     visibility = visibility_field()
     submit = SubmitField("Save")
 

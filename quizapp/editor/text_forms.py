@@ -19,11 +19,12 @@ from quizapp.domain.facts import MAX_NAME, MAX_TEXT
 from quizapp.domain.facts.presets import LIBRARIES, PRESETS
 from quizapp.domain.suggest import MAX_TEXT_BYTES, Proposal
 from quizapp.editor.forms import (
-    _DATE,
     _KEY,
     DECK_KEY_HELP,
     KEY_HELP,
+    as_of_field,
     choices,
+    language_field,
     strip,
     visibility_field,
 )
@@ -63,15 +64,8 @@ class DeckDetailsForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description="A link or a citation; “Pasted text” if left empty.",
     )
-    as_of = StringField(
-        "Facts true as of",
-        filters=[strip],
-        validators=[DataRequired(), _DATE],
-        description="YYYY, YYYY-MM or YYYY-MM-DD",
-    )
-    language = StringField(
-        "Language", default="en", filters=[strip], validators=[DataRequired(), Length(max=20)]
-    )
+    as_of = as_of_field()
+    language = language_field()
     key = StringField(
         "Key",
         filters=[strip],
