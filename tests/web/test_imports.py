@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from quizapp.extensions import db
@@ -364,3 +366,31 @@ def test_a_pasted_quizlet_set_gives_a_quiz_with_options_of_one_kind(client, auth
             now=utcnow(),
         )
     assert asked >= 5
+
+
+def test_a_study_card_shows_its_fact_picture(client, author, tmp_path):  # noqa: F811
+    from quizapp.models import StudyItem, utcnow
+    from quizapp.services import study as study_service
+    from tests.domain.test_teacher_imports import package_with_pictures
+
+    location = _import_package(client, package_with_pictures(tmp_path))
+    assert client.post(location, data={"visibility": "private"}).status_code == 302
+    deck = Deck.query.one()
+    with_image = {q.fact_id: q.payload["image"] for q in Question.query if q.payload.get("image")}
+    assert with_image
+    study_service.enroll(author, deck, utcnow())
+    seen = set()
+    for item in StudyItem.query.filter_by(user_id=author.id):
+        # each fact in turn is the next card: the others wait until tomorrow
+        for other in StudyItem.query.filter(StudyItem.id != item.id):
+            other.due = utcnow() + timedelta(days=1)
+        item.due = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        body = client.get(f"/study/review?deck={deck.key}").get_data(as_text=True)
+        image = with_image.get(item.fact_id)
+        if image and 'name="kind" value="reverse"' not in body:
+            assert f'src="/decks/{deck.key}/images/{image}"' in body
+            seen.add(item.fact_id)
+        elif not image:
+            assert "question-image" not in body
+    assert seen
