@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import study_exam
+from bench import study_exam, study_timing
 
 ITEMS = 100_000
 LOGS = 1_000_000
@@ -534,25 +534,7 @@ def measure_service_read_then_write(app, db_path: str) -> dict:
     raise_limits(db_path)
     print("  measuring answers (limits raised so the due items last) ...")
     with app.app_context():
-        answer_times = []
-        for _ in range(ANSWERS):
-            db.session.remove()
-            user = db.session.get(User, 1)
-            card = study.card(user, now=utcnow())
-            started = time.perf_counter()
-            study.answer(
-                user,
-                item_id=card.item.id,
-                question_id=card.question_row.id,
-                version=card.item.version,
-                request_id=uuid.uuid4().hex,
-                rating=3,
-                response=card.question.answer,
-                elapsed_ms=5000,
-                now=utcnow(),
-                fuzzing=False,
-            )
-            answer_times.append(time.perf_counter() - started)
+        answer_times = study_timing.time_answers(ANSWERS, fuzzing=False)
         results["answer"] = summary("service: answer (study.answer)", answer_times)
         db.session.remove()
     _READ_ONLY_HTTP["client"] = client

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
+
+from bench import study_timing
 
 
 def measure(app, db_path: str, *, summary, iterations: int, answers: int, password: str) -> dict:
@@ -35,7 +36,7 @@ def measure(app, db_path: str, *, summary, iterations: int, answers: int, passwo
     print("  measuring with an exam in 30 days (target 0.97), load balancing, review limit 0 ...")
     results: dict = {}
     with app.app_context():
-        times, answer_times = [], []
+        times = []
         for _ in range(iterations):
             db.session.remove()
             user = db.session.get(User, 1)
@@ -44,24 +45,7 @@ def measure(app, db_path: str, *, summary, iterations: int, answers: int, passwo
             times.append(time.perf_counter() - started)
             assert card is not None
         results["service"] = summary("service: next item, exam on", times)
-        for _ in range(answers // 2):
-            db.session.remove()
-            user = db.session.get(User, 1)
-            card = study.card(user, now=utcnow())
-            started = time.perf_counter()
-            study.answer(
-                user,
-                item_id=card.item.id,
-                question_id=card.question_row.id,
-                version=card.item.version,
-                request_id=uuid.uuid4().hex,
-                rating=3,
-                response=card.question.answer,
-                elapsed_ms=5000,
-                now=utcnow(),
-                fuzzing=True,
-            )
-            answer_times.append(time.perf_counter() - started)
+        answer_times = study_timing.time_answers(answers // 2, fuzzing=True)
         summary("service: answer, load balancing", answer_times)
         db.session.remove()
     client = app.test_client()
