@@ -478,11 +478,15 @@ def class_exam(class_id: int, assignment_id: int):
 def stats():
     deck_key = request.args.get("deck") or None
     deck = _scope_deck(deck_key)
+    page = form_int(request.args.get("subjects", "1"), low=1)
+    if page is None:
+        abort(400, "The page of subjects must be a whole number from 1.")
     data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
     return render_template(
         "study/stats.html",
         deck=deck,
         stats=data,
+        mastery=study_stats.mastery_page(data.mastery, page),
         leeches=study_facts.leeches(current_user, deck=deck),
         leech_threshold=study_service.get_prefs(current_user).leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),

@@ -26,6 +26,7 @@ from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
     FAST_ANSWER_SECONDS,
+    forgetting_curve,
     format_interval,
     is_leech,
     lapse_now,
@@ -70,6 +71,7 @@ __all__ = [
     "day_end",
     "day_start",
     "exam",
+    "forgetting_curve",
     "format_interval",
     "is_leech",
     "lapse_now",
