@@ -153,9 +153,13 @@ def review():
             abort(400, "The item must be a number.")
     now = utcnow()
     card, counts = study_service.page(current_user, deck=deck, now=now, item_id=item_id)
-    if card is None and study_parameters.optimise_if_due(current_user, now) is not None:
+    if card is None and study_parameters.queue_refit_if_due(current_user, now):
         # The end of a session: a good moment to learn from the reviews just done.
-        flash("Your memory model was optimised on your latest reviews.", "success")
+        flash(
+            "Your memory model is being optimised on your latest reviews, in the"
+            " background: the settings page shows the result.",
+            "success",
+        )
     return render_template(
         "study/review.html",
         deck=deck,

@@ -1,0 +1,56 @@
+"""page costs: background jobs kept in the database (an FSRS refit off the request)
+
+jobs holds work too long for a request, queued by it and done by whichever runner
+(`quizapp jobs run`, started by `quizapp serve`) claims it first: one unfinished job of
+a kind per user (a partial unique index), a lease so that a job whose runner died is
+claimed again.
+
+Revision ID: 0018_page_costs
+Revises: 0016_live_modes (0017_quiz_kinds at merge)
+Create Date: 2026-12-04 19:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import quizapp.models.types
+
+# revision identifiers, used by Alembic.
+revision = "0018_page_costs"
+down_revision = "0016_live_modes"  # 0017_quiz_kinds once it exists (see notes)
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("queued_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "uq_jobs_unfinished",
+        "jobs",
+        ["kind", "user_id"],
+        unique=True,
+        sqlite_where=sa.text("finished_at IS NULL"),
+        postgresql_where=sa.text("finished_at IS NULL"),
+    )
+    op.create_index("ix_jobs_unfinished_queued", "jobs", ["finished_at", "queued_at"])
+
+
+def downgrade():
+    op.drop_index("ix_jobs_unfinished_queued", table_name="jobs")
+    op.drop_index("uq_jobs_unfinished", table_name="jobs")
+    op.drop_table("jobs")
