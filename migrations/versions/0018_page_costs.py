@@ -1,9 +1,11 @@
-"""page costs: background jobs kept in the database (an FSRS refit off the request)
+"""page costs: background jobs kept in the database (an FSRS refit off the request),
+indexes for a deck page's order and subjects
 
 jobs holds work too long for a request, queued by it and done by whichever runner
 (`quizapp jobs run`, started by `quizapp serve`) claims it first: one unfinished job of
 a kind per user (a partial unique index), a lease so that a job whose runner died is
-claimed again.
+claimed again. facts gets two indexes: a deck page's 50 facts in page order, and the
+first subjects of a deck, read without sorting the deck.
 
 Revision ID: 0018_page_costs
 Revises: 0016_live_modes (0017_quiz_kinds at merge)
@@ -48,9 +50,15 @@ def upgrade():
         postgresql_where=sa.text("finished_at IS NULL"),
     )
     op.create_index("ix_jobs_unfinished_queued", "jobs", ["finished_at", "queued_at"])
+    op.create_index(
+        "ix_facts_deck_order", "facts", ["deck_id", "subject_name", "relation", "key"]
+    )
+    op.create_index("ix_facts_deck_subjects", "facts", ["deck_id", "subject_name", "subject"])
 
 
 def downgrade():
+    op.drop_index("ix_facts_deck_subjects", table_name="facts")
+    op.drop_index("ix_facts_deck_order", table_name="facts")
     op.drop_index("ix_jobs_unfinished_queued", table_name="jobs")
     op.drop_index("uq_jobs_unfinished", table_name="jobs")
     op.drop_table("jobs")
