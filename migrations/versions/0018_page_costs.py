@@ -1,11 +1,14 @@
 """page costs: background jobs kept in the database (an FSRS refit off the request),
-indexes for a deck page's order and subjects
+indexes for a deck page's order and subjects, answers counted on quiz attempts
 
 jobs holds work too long for a request, queued by it and done by whichever runner
 (`quizapp jobs run`, started by `quizapp serve`) claims it first: one unfinished job of
 a kind per user (a partial unique index), a lease so that a job whose runner died is
 claimed again. facts gets two indexes: a deck page's 50 facts in page order, and the
-first subjects of a deck, read without sorting the deck.
+first subjects of a deck, read without sorting the deck. quiz_attempts gets `answered`
+and `last_answer_at` (its responses' count and latest time, kept by each answer from now
+on and counted here from the responses stored before), so the gradebook reads attempts
+and not every answer.
 
 Revision ID: 0018_page_costs
 Revises: 0016_live_modes (0017_quiz_kinds at merge)
@@ -54,9 +57,39 @@ def upgrade():
         "ix_facts_deck_order", "facts", ["deck_id", "subject_name", "relation", "key"]
     )
     op.create_index("ix_facts_deck_subjects", "facts", ["deck_id", "subject_name", "subject"])
+    # Plain ALTER TABLE, not a batch copy: on SQLite a copy drops the old table, and with
+    # foreign keys on that deletes every attempt's questions and answers (cascade).
+    op.add_column(
+        "quiz_attempts", sa.Column("answered", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "quiz_attempts",
+        sa.Column("last_answer_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
+    )
+    # One statement on either database: the count and the latest time of each attempt's
+    # responses, through its questions.
+    op.execute(
+        """
+        UPDATE quiz_attempts SET
+            answered = (
+                SELECT count(*) FROM quiz_responses r
+                JOIN quiz_questions q ON q.id = r.attempt_question_id
+                WHERE q.attempt_id = quiz_attempts.id
+            ),
+            last_answer_at = (
+                SELECT max(r.answered_at) FROM quiz_responses r
+                JOIN quiz_questions q ON q.id = r.attempt_question_id
+                WHERE q.attempt_id = quiz_attempts.id
+            )
+        """
+    )
 
 
 def downgrade():
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+, PostgreSQL): no copy of the table, whose
+    # drop would cascade to the attempts' questions and answers.
+    op.execute("ALTER TABLE quiz_attempts DROP COLUMN last_answer_at")
+    op.execute("ALTER TABLE quiz_attempts DROP COLUMN answered")
     op.drop_index("ix_facts_deck_subjects", table_name="facts")
     op.drop_index("ix_facts_deck_order", table_name="facts")
     op.drop_index("ix_jobs_unfinished_queued", table_name="jobs")
