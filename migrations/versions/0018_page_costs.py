@@ -1,5 +1,6 @@
 """page costs: background jobs kept in the database (an FSRS refit off the request),
-indexes for a deck page's order and subjects, answers counted on quiz attempts
+indexes for a deck page's order and subjects, answers counted on quiz attempts, the
+elapsed days of each review
 
 jobs holds work too long for a request, queued by it and done by whichever runner
 (`quizapp jobs run`, started by `quizapp serve`) claims it first: one unfinished job of
@@ -8,7 +9,9 @@ claimed again. facts gets two indexes: a deck page's 50 facts in page order, and
 first subjects of a deck, read without sorting the deck. quiz_attempts gets `answered`
 and `last_answer_at` (its responses' count and latest time, kept by each answer from now
 on and counted here from the responses stored before), so the gradebook reads attempts
-and not every answer.
+and not every answer. review_logs gets `elapsed_days` (whole days from the review
+before, set at insert from now on and counted here for the stored reviews): the
+statistics compute each past review's recall in SQL without date arithmetic per row.
 
 Revision ID: 0018_page_costs
 Revises: 0016_live_modes (0017_quiz_kinds at merge)
@@ -66,6 +69,7 @@ def upgrade():
         "quiz_attempts",
         sa.Column("last_answer_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
     )
+    _count_elapsed_days()
     # One statement on either database: the count and the latest time of each attempt's
     # responses, through its questions.
     op.execute(
@@ -85,7 +89,31 @@ def upgrade():
     )
 
 
+# Whole days from last_review_before to reviewed_at, at least 0, exact to the
+# microsecond (the same as services.study.sql.whole_days, frozen here).
+_ELAPSED = {
+    "sqlite": (
+        "max(0, ((CAST(strftime('%s', reviewed_at) AS INTEGER) * 1000000"
+        " + CAST(substr(reviewed_at, 21, 6) AS INTEGER))"
+        " - (CAST(strftime('%s', last_review_before) AS INTEGER) * 1000000"
+        " + CAST(substr(last_review_before, 21, 6) AS INTEGER))) / 86400000000)"
+    ),
+    "postgresql": (
+        "greatest(0, floor(extract(epoch from (reviewed_at - last_review_before)) / 86400))"
+    ),
+}
+
+
+def _count_elapsed_days():
+    op.add_column("review_logs", sa.Column("elapsed_days", sa.Integer(), nullable=True))
+    elapsed = _ELAPSED[op.get_bind().dialect.name]
+    op.execute(
+        f"UPDATE review_logs SET elapsed_days = {elapsed} WHERE last_review_before IS NOT NULL"
+    )
+
+
 def downgrade():
+    op.execute("ALTER TABLE review_logs DROP COLUMN elapsed_days")
     # ALTER TABLE ... DROP COLUMN (SQLite 3.35+, PostgreSQL): no copy of the table, whose
     # drop would cascade to the attempts' questions and answers.
     op.execute("ALTER TABLE quiz_attempts DROP COLUMN last_answer_at")

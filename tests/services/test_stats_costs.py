@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import fsrs
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from quizapp.domain import scheduling
 from quizapp.domain.scheduling import MemoryState, Rating, StudyState, calibration
@@ -176,6 +176,50 @@ def test_each_review_has_the_recall_fsrs_gives_it(learner, parameters):
     for stability, last, at, days, recall in rows:
         assert days == max(0, (at - last).days), (last, at)
         assert recall == curve(stability, last, at), (stability, last, at)
+
+
+def stored_elapsed_days(user):
+    return db.session.execute(
+        select(ReviewLog.elapsed_days, ReviewLog.last_review_before, ReviewLog.reviewed_at)
+        .where(ReviewLog.user_id == user.id)
+        .order_by(ReviewLog.id)
+    ).all()
+
+
+def test_each_review_keeps_its_elapsed_days_from_insert_and_from_the_migration(app, learner):
+    from flask_migrate import downgrade, upgrade
+
+    write_log(learner, random.Random(6), 300)  # through the ORM
+    rows = [  # and a bulk insert, as imports and the benchmark write
+        {
+            **{c: getattr(log, c) for c in ("item_id", "fact_id", "deck_id", "kind", "rating")},
+            "user_id": learner.id,
+            "request_id": f"bulk-{log.id}",
+            "reviewed_at": log.reviewed_at + timedelta(days=1, microseconds=1),
+            "state_before": "review",
+            "due_before": log.due_before,
+            "last_review_before": log.last_review_before,
+            "stability_before": log.stability_before,
+            "reps_before": 1,
+            "lapses_before": 0,
+            "state_after": "review",
+            "stability_after": 1.0,
+            "difficulty_after": 5.0,
+            "due_after": log.due_after,
+        }
+        for log in db.session.scalars(select(ReviewLog).where(ReviewLog.user_id == learner.id))
+    ]
+    with write_transaction() as session:
+        session.execute(insert(ReviewLog), rows)
+    stored = stored_elapsed_days(learner)
+    assert len(stored) == 600
+    for days, last, at in stored:
+        assert days == (None if last is None else max(0, (at - last).days)), (last, at)
+    assert {days for days, _, _ in stored} >= {0, None} and max(d or 0 for d, _, _ in stored) > 300
+    db.session.remove()
+    downgrade(revision="0016_live_modes")
+    upgrade()
+    assert stored_elapsed_days(learner) == stored
 
 
 @pytest.mark.parametrize("parameters", [None, FITTED], ids=["default", "fitted"])

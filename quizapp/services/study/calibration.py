@@ -66,6 +66,7 @@ def kind_accuracy(user: User, *, deck: Deck | None = None) -> dict[str, list[cal
                 recent.c.last_review_before,
                 recent.c.reviewed_at,
                 settings,
+                elapsed=recent.c.elapsed_days,  # set at insert: no date arithmetic per row
             ).label("recall"),
         )
         .where(recent.c.stability_before.is_not(None), recent.c.last_review_before.is_not(None))

@@ -85,9 +85,11 @@ def _whole_days_postgresql(element, compiler, **kw):
     return f"greatest(0, floor(extract(epoch from ({later} - {earlier})) / 86400))::integer"
 
 
-def recall(stability, earlier, later, settings: SchedulerSettings):
+def recall(stability, earlier, later, settings: SchedulerSettings, *, elapsed=None):
     """`scheduling.recall_curve(settings)(stability, earlier, later)` as a SQL expression:
-    the same IEEE operations in the same order, so the same number."""
+    the same IEEE operations in the same order, so the same number. `elapsed`: a column
+    holding `whole_days(earlier, later)` already, where it is not NULL."""
     factor, decay = forgetting_curve(settings)
-    elapsed = whole_days(earlier, later)
+    days = whole_days(earlier, later)
+    elapsed = days if elapsed is None else func.coalesce(elapsed, days)
     return func.power(1 + literal(factor, Float()) * elapsed / stability, literal(decay, Float()))
