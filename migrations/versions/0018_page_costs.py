@@ -93,9 +93,9 @@ def upgrade():
 # microsecond (the same as services.study.sql.whole_days, frozen here).
 _ELAPSED = {
     "sqlite": (
-        "max(0, ((CAST(strftime('%s', reviewed_at) AS INTEGER) * 1000000"
+        "max(0, ((CAST(strftime('%s', substr(reviewed_at, 1, 19)) AS INTEGER) * 1000000"
         " + CAST(substr(reviewed_at, 21, 6) AS INTEGER))"
-        " - (CAST(strftime('%s', last_review_before) AS INTEGER) * 1000000"
+        " - (CAST(strftime('%s', substr(last_review_before, 1, 19)) AS INTEGER) * 1000000"
         " + CAST(substr(last_review_before, 21, 6) AS INTEGER))) / 86400000000)"
     ),
     "postgresql": (

@@ -64,9 +64,11 @@ class whole_days(FunctionElement):
 
 
 def _sqlite_micros(column: str) -> str:
-    # UTCDateTime stores naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite.
+    # UTCDateTime stores naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite. The
+    # seconds are read without their fraction: SQLite keeps times to the millisecond and
+    # rounds, so strftime('%s') of 11:59:59.9996 is 12:00:00.
     return (
-        f"(CAST(strftime('%s', {column}) AS INTEGER) * 1000000"
+        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
         f" + CAST(substr({column}, 21, 6) AS INTEGER))"
     )
 
