@@ -28,7 +28,14 @@ def recent_reviews(user: User, deck: Deck | None):
     """The reviews the table counts: the last MAX_REVIEWS (not undone) of learnt facts,
     newest first (the id breaks ties of the same moment)."""
     query = (
-        select(ReviewLog)
+        select(  # only what the table needs: the subquery carries every column it names
+            ReviewLog.kind,
+            ReviewLog.rating,
+            ReviewLog.stability_before,
+            ReviewLog.last_review_before,
+            ReviewLog.reviewed_at,
+            ReviewLog.elapsed_days,
+        )
         .where(
             ReviewLog.user_id == user.id,
             ReviewLog.undone_at.is_(None),
