@@ -10,7 +10,6 @@ PostgreSQL and in every timezone.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -115,10 +114,6 @@ def _day_starts(first: date, days: int, timezone: str) -> list[datetime]:
     return starts
 
 
-def _bucket(moment: datetime, starts: list[datetime]) -> int:
-    return bisect.bisect_right(starts, moment) - 1
-
-
 def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats:
     """Everything the statistics page shows, for all of the user's decks or one."""
     prefs = get_prefs(user)
@@ -165,22 +160,24 @@ class ChartNumbers:
 
 def chart_numbers(user: User, *, deck: Deck | None = None, now: datetime) -> ChartNumbers:
     """The numbers of the statistics charts, as `study_stats` has them, read cheaply: a
-    month of daily counts and each item's state and due date (no recall computed)."""
+    month of daily counts, the items counted per state and per due day (no recall)."""
     tz = get_prefs(user).timezone
     today = scheduling.study_date(now, tz)
     first = today - timedelta(days=RETENTION_DAYS - 1)
     _, mature, passed = _review_days(user, deck, first, tz)
-    starts = _day_starts(today, FORECAST_DAYS, tz)
-    items = select(StudyItem.state, StudyItem.due).where(StudyItem.user_id == user.id)
-    if deck is not None:
-        items = items.where(StudyItem.deck_id == deck.id)
-    items = items.join(Fact, Fact.id == StudyItem.fact_id).where(Fact.retired_at.is_(None))
-    forecast: Counter[int] = Counter()
+    scope = _item_scope(user, deck)
+    forecast = _forecast(scope, _day_starts(today, FORECAST_DAYS, tz))
     states: Counter[str] = Counter({s.value: 0 for s in StudyState})
-    for state, due in db.session.execute(items):
-        states[state] += 1
-        if state != StudyState.NEW.value:
-            _count_due(forecast, due, starts)
+    states.update(
+        dict(
+            db.session.execute(
+                select(StudyItem.state, func.count())
+                .join(Fact, Fact.id == StudyItem.fact_id)
+                .where(*scope)
+                .group_by(StudyItem.state)
+            ).all()
+        )
+    )
     return ChartNumbers(
         retention=[
             RetentionDay(first + timedelta(days=i), mature[i], passed[i])
@@ -189,12 +186,6 @@ def chart_numbers(user: User, *, deck: Deck | None = None, now: datetime) -> Cha
         forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
         states=dict(states),
     )
-
-
-def _count_due(forecast: Counter[int], due: datetime, starts: list[datetime]) -> None:
-    """Count an item due at `due` on its forecast day (today if overdue)."""
-    if due < starts[-1]:
-        forecast[max(_bucket(due, starts), 0)] += 1
 
 
 def _review_days(
@@ -233,9 +224,7 @@ def _item_days(
     Each item's recall is fsrs's (`sql.recall`, bit for bit `scheduling.retrievability`);
     the average recall of a subject is their sum over its facts in review, divided here.
     """
-    scope = [StudyItem.user_id == user.id, Fact.retired_at.is_(None)]
-    if deck is not None:
-        scope.append(StudyItem.deck_id == deck.id)
+    scope = _item_scope(user, deck)
     state = StudyItem.state
     in_review = state == StudyState.REVIEW.value
     studied = state != StudyState.NEW.value
@@ -291,8 +280,17 @@ def _item_days(
     return _forecast(scope, forecast_starts), states, mastery
 
 
+def _item_scope(user: User, deck: Deck | None) -> list:
+    """The user's items of the scope whose facts are not retired (joined to Fact)."""
+    scope = [StudyItem.user_id == user.id, Fact.retired_at.is_(None)]
+    if deck is not None:
+        scope.append(StudyItem.deck_id == deck.id)
+    return scope
+
+
 def _forecast(scope, starts: list[datetime]) -> Counter[int]:
-    """Items not new due on each forecast day (`_count_due`, in the database)."""
+    """Items not new due on each forecast day: the day whose start is the last one at or
+    before the due date, today for overdue ones; none after the last day."""
     day = case(
         *((StudyItem.due < start, index) for index, start in enumerate(starts[1:])),
         else_=None,

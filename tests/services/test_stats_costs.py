@@ -8,6 +8,7 @@ with the new one on a generated history (SQLite and PostgreSQL, whichever the su
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import uuid
@@ -277,7 +278,8 @@ def reference_items(user, deck, now):
         if item.state == StudyState.NEW.value:
             by_entity[entity].append(None)
             continue
-        study_stats._count_due(forecast, item.due, starts)
+        if item.due < starts[-1]:  # its day by bisect, today if overdue
+            forecast[max(bisect.bisect_right(starts, item.due) - 1, 0)] += 1
         memory = MemoryState(
             StudyState(item.state),
             item.step,
