@@ -7,7 +7,7 @@ No server and no other clients: the cost that the 2 cores must pay per request, 
 the machine's other work does not inflate as it does wall-clock figures.
 
 Run: python bench/page_costs.py [--db /tmp/pages.sqlite] [--repeat 7] [--only stat]
-     [--profile NAME]  (cProfile one page, top 25 by cumulative time)
+     [--profile NAME [--profile-filter quizapp/]]  (cProfile one page, top 30)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", default="")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--profile-filter", default="", help="only functions whose path has this")
     args = parser.parse_args()
     db_path = Path(args.db)
     url = f"sqlite:///{db_path}"
@@ -71,7 +72,8 @@ def main() -> int:
             for path in paths:
                 client.get(path)
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            stats = pstats.Stats(profile).sort_stats("cumulative")
+            stats.print_stats(args.profile_filter or "", 30)
             continue
         costs = []
         size = 0

@@ -137,8 +137,16 @@ def run_pending(now: Callable[[], datetime] = utcnow) -> int:
 
 
 def run_forever(poll_seconds: float, now: Callable[[], datetime] = utcnow) -> None:
-    """The runner's loop: a job as soon as one waits, else a look every `poll_seconds`."""
+    """The runner's loop: a job as soon as one waits, else a look every `poll_seconds`.
+    The database being away for a while (a restart, a lock held too long) is logged and
+    tried again: the runner outlives it."""
     while True:
-        if run_next(now) is None:
+        try:
+            done = run_next(now)
+        except exc.OperationalError:
+            log.exception("job runner: the database is unavailable; trying again")
+            db.session.remove()
+            done = None
+        if done is None:
             db.session.remove()  # no connection held while idle
             time.sleep(poll_seconds)

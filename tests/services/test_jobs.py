@@ -79,3 +79,24 @@ def test_the_runner_command_does_the_waiting_jobs(app, make_user):
     assert "1 job(s) done" in result.output
     assert job_of(user).state == DONE
     assert count_rows(ParameterFit) == 1
+
+
+def test_the_runner_outlives_the_database_being_away(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    calls = []
+
+    class Stop(Exception):
+        pass
+
+    def run_next(now):
+        calls.append(now)
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+        raise Stop
+
+    monkeypatch.setattr(jobs, "run_next", run_next)
+    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
+    with pytest.raises(Stop):
+        jobs.run_forever(0.1)
+    assert len(calls) == 2  # logged, waited, and looked again
