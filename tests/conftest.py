@@ -45,6 +45,8 @@ def base_config(database_url: str) -> dict:
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         # Questions open their options at once; tests of the lead-in turn it back on.
         "LIVE_LEAD_IN": False,
+        # Live screens poll four times a second: a browser test waits for each phase.
+        "LIVE_POLL_MS": 250,
     }
 
 
