@@ -33,7 +33,17 @@ def load_software_deck() -> str:
     return SOFTWARE_DECK
 
 
+def order_places(payload: dict, order) -> list[str]:
+    """What an order question's selects send to put its items in `order`."""
+    return [f"{i}:{list(order).index(item) + 1}" for i, item in enumerate(payload["choices"])]
+
+
 def right_answer(payload: dict):
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value)) if payload["unit"] == "year" else format(value, "f")
+    if payload["kind"] == "order":
+        return order_places(payload, payload["correct"])
     if payload["kind"] == "multiple_select":
         return list(payload["correct"])
     if payload["choices"]:
@@ -42,6 +52,12 @@ def right_answer(payload: dict):
 
 
 def wrong_answer(payload: dict):
+    """A wrong answer with no credit."""
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value) - 30) if payload["unit"] == "year" else format(value * 100, "f")
+    if payload["kind"] == "order":
+        return order_places(payload, list(reversed(payload["correct"])))
     if payload["choices"]:
         wrong = next(c for c in payload["choices"] if c not in payload["correct"])
         return [wrong] if payload["kind"] == "multiple_select" else wrong

@@ -46,7 +46,9 @@ __all__ = [
     "judge_order",
     "order_credit",
     "order_from",
+    "order_text",
     "read_guess",
+    "shuffled_order",
 ]
 
 FACT_KINDS = ("estimate", "order")
@@ -196,12 +198,17 @@ def order_from(
         "prompt": f"Put in order, {first} first: {relation_label}",
         "choices": shown,
         "correct": correct,
-        "answer": " → ".join(correct),
+        "answer": order_text(correct),
         "evidence": "; ".join(f"{name}: {_shown_value(values[name], unit)}" for name in correct),
         "source": first_question.source,
         "relation": first_question.relation,
         "unit": unit,
     }
+
+
+def order_text(items: Sequence[str]) -> str:
+    """Items of an order question, in order, as one line ("A → B → C")."""
+    return " → ".join(items)
 
 
 def shuffled_order(correct: Sequence[str], rng: random.Random) -> list[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.domain import live as rules
 from quizapp.domain import fact_kinds
+from quizapp.domain import live as rules
 from quizapp.domain import live_kinds as kinds
 from quizapp.domain.facts import load_deck
 from quizapp.domain.questions import generate

@@ -12,10 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from quizapp.domain import grading
-from quizapp.domain import questions as questions_domain
 from quizapp.domain import quizzes as quiz_domain
-from quizapp.domain.responses import ResponseRefused, read_response
+from quizapp.domain.responses import ResponseRefused, read_estimate, read_order, read_response
 from quizapp.extensions import db
 from quizapp.models import (
     Deck,
@@ -111,28 +109,42 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
             ),
             deck=view.get("deck") or "",
             image=view.get("image") or "",
+            unit=view.get("unit") or "",
+            unit_label=view.get("unit_label") or "",
         )
 
 
 def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str | list[str]:
     """Check a response has the shape its question takes; refuse anything else.
 
-    No option picked is refused, except when time ran out (it then counts as wrong).
+    No option picked (no guess typed, no item placed) is refused, except when time ran
+    out (it then counts as wrong).
     """
     kind = quiz_domain.input_kind(payload)
+    choices = payload.get("choices") or ()
     try:
-        cleaned = read_response(payload.get("choices") or (), kind == "select", response)
+        if kind == "estimate":
+            cleaned = read_estimate(payload["unit"], response)
+        elif kind == "order":
+            cleaned = read_order(choices, response)
+        else:
+            cleaned = read_response(choices, kind == "select", response)
     except ResponseRefused as refused:
         raise ServiceError(str(refused)) from None
     if cleaned is None:
         # An empty typed answer is an answer (wrong); an option must be picked in time.
         if not late and kind != "text":
             raise ServiceError(_NOTHING_PICKED[kind])
-        return [] if kind == "select" else ""
-    return list(cleaned) if kind == "select" else cleaned
+        return [] if kind in ("select", "order") else ""
+    return list(cleaned) if kind in ("select", "order") else cleaned
 
 
-_NOTHING_PICKED = {"select": "Choose at least one option.", "choice": "Choose one of the options."}
+_NOTHING_PICKED = {
+    "select": "Choose at least one option.",
+    "choice": "Choose one of the options.",
+    "estimate": "Type your guess.",
+    "order": "Give every item a place in the order.",
+}
 
 
 def answer(
@@ -206,7 +218,7 @@ def _answer(user, attempt_id, position, question_id, response, request_id, now) 
         deadline = _deadline(attempt, question)
         late = deadline is not None and now > deadline + LATE_GRACE
         given = _clean_response(question.payload, response, late)
-        verdict = grading.judge(questions_domain.Question.from_dict(question.payload), given)
+        verdict = quiz_domain.judge_answer(question.payload, given)
         correct = verdict.correct and not late
         points = round(verdict.credit, 4) if not late else 0.0
         stored = QuizResponse(
