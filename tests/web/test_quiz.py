@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.domain.questions import KINDS
-from quizapp.domain.quizzes import QUIZ_KINDS
-from quizapp.domain.quizzes import QuizOptions
+from quizapp.domain.quizzes import QUIZ_KINDS, QuizOptions
 from quizapp.extensions import db
 from quizapp.models import Deck, QuizAttempt, QuizQuestion, QuizResponse, StudyItem, User, utcnow
 from quizapp.services import quizzes as quiz_service
