@@ -246,3 +246,19 @@ def test_an_assignment_of_estimates_and_orders_is_graded_into_the_gradebook(
             assert item.options == ()  # every answer places every item
             wrong = report.wrong[qid][0]
             assert " → " in wrong.given and wrong.student.display_name == "Bob"
+
+
+@pytest.mark.parametrize(("kind", "half_done"), [("order", ["0:1"]), ("estimate", "19")])
+def test_a_half_done_answer_sent_by_the_countdown_counts_as_wrong(
+    builtin_decks, make_user, kind, half_done
+):
+    user = make_user()
+    attempt = quiz_service.start_quiz(
+        user, STARTUPS_DECK, QuizOptions(count=5, kinds=(kind,), time_limit=10), now=NOW, seed=5
+    )
+    payload = quiz_questions(attempt.id)[0].payload
+    if kind == "estimate" and payload["unit"] != "year":
+        half_done = "19 zillion 5"  # not a number either way
+    feedback = send(user, attempt.id, half_done, at=NOW + timedelta(seconds=15))
+    assert feedback.late and not feedback.correct and feedback.points == 0.0
+    assert count_rows(QuizResponse) == 1

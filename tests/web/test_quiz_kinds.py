@@ -9,7 +9,8 @@ import re
 import pytest
 
 from quizapp.domain.quizzes import QuizOptions
-from quizapp.models import QuizResponse, utcnow
+from quizapp.extensions import db
+from quizapp.models import Deck, QuizResponse, utcnow
 from quizapp.services import quizzes as quiz_service
 from tests.conftest import count_rows
 from tests.factories import STARTUPS_DECK, order_places, quiz_questions, right_answer
@@ -147,3 +148,50 @@ def test_feedback_and_result_show_the_given_and_the_right_order(client, learner)
         post(client, attempt, question, right_answer(question.payload), f"request-web-{i}")
     result = html.unescape(main_html(client.get(f"/quiz/{attempt.id}/result")))
     assert "Right order: " in result and " → ".join(given) in result
+
+
+def test_a_refused_answer_shows_the_question_again_with_what_was_sent(client, learner):
+    attempt = start(learner, "order")
+    question = quiz_questions(attempt.id)[0]
+    before = state()  # not served yet: showing it again with the message doesn't serve it
+    sent = ["0:1", "1:1", "2:3"]
+    reply = post(client, attempt, question, sent)
+    assert reply.status_code == 400
+    page = html.unescape(main_html(reply))
+    assert re.search(r'<p class="error" role="alert"[^>]*>Two items have the same place', page)
+    assert question.payload["prompt"] in page
+    assert re.findall(r'<option value="([^"]*)" selected>', page) == sent
+    assert state() == before
+    # the form on the page works: a new request id, the right places
+    request_id = re.search(r'name="request_id"[^>]*value="([^"]*)"', page).group(1)
+    assert request_id != "request-web-1"
+    reply = post(client, attempt, question, right_answer(question.payload), request_id)
+    assert reply.status_code == 303 and count_rows(QuizResponse) == 1
+
+
+def test_a_refused_guess_is_shown_again_escaped(client, learner):
+    attempt = start(learner, "estimate")
+    question = quiz_questions(attempt.id)[0]
+    reply = post(client, attempt, question, '"><script>alert(1)</script>')
+    assert reply.status_code == 400
+    page = main_html(reply)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_a_deck_without_amounts_or_dates_offers_neither_kind(client, learner):
+    from quizapp.domain.facts import parse_deck
+    from quizapp.services import decks as deck_service
+    from tests.factories import SMALL
+
+    deck_service.sync_deck(parse_deck(SMALL, "tiny.toml"))
+    page = main_html(client.get("/quiz/new/tiny"))
+    assert 'value="typed"' in page
+    assert 'value="estimate"' not in page and 'value="order"' not in page
+    before = state()
+    reply = client.post("/quiz/start", data={"deck": "tiny", "count": "5", "kinds": "order"})
+    assert reply.status_code == 400
+    assert "not a valid choice" in html.unescape(main_html(reply)), main_html(reply)
+    assert state() == before
+    startups = db.session.scalar(db.select(Deck).where(Deck.key == STARTUPS_DECK))
+    assert quiz_service.deck_kinds(startups)[-2:] == ("estimate", "order")

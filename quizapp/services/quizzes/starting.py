@@ -80,6 +80,13 @@ def _typed(deck: Deck, subjects: Sequence[str]) -> list[fact_kinds.Sourced]:
     ]
 
 
+def deck_kinds(deck: Deck) -> tuple[str, ...]:
+    """The kinds a quiz on this deck may offer: every generated kind, and estimate and
+    order only if the deck's facts make some."""
+    made = {m.kind for m in fact_kinds.fact_questions(_typed(deck, ()), fact_kinds.FACT_KINDS)}
+    return tuple(k for k in quiz_domain.QUIZ_KINDS if k not in fact_kinds.FACT_KINDS or k in made)
+
+
 def _built(chosen: Sequence[quiz_domain.Candidate]) -> dict[str, dict]:
     return {c.question_id: dict(c.payload) for c in chosen if c.kind in fact_kinds.FACT_KINDS}
 

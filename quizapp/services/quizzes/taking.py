@@ -26,6 +26,7 @@ from quizapp.models.types import is_row_id
 from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
 from quizapp.services.quizzes.values import (
     LATE_GRACE,
+    AnswerRefused,
     Feedback,
     QuizClosed,
     QuizResult,
@@ -67,11 +68,17 @@ def _deadline(attempt: QuizAttempt, question: QuizQuestion) -> datetime | None:
     return question.served_at + timedelta(seconds=attempt.time_limit_seconds)
 
 
-def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQuestion | None:
+def current_question(
+    user: User, attempt_id: int, *, now: datetime, serve: bool = True
+) -> ShownQuestion | None:
     """The next unanswered question of the attempt (where a reopened quiz resumes).
 
     Records when the question is first served: its time limit and time taken count from
     then. Serving it again (a reload, a second tab) does not restart the clock.
+
+    Args:
+        serve: False to read it without recording it as served (showing it again
+            with the message of a refused answer changes nothing).
 
     Returns:
         The question without its answer key, or None if the attempt is finished or every
@@ -89,7 +96,7 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
         if not pending:
             return None
         question = pending[0]
-        if question.served_at is None:
+        if question.served_at is None and serve:
             question.served_at = now
         deadline = _deadline(attempt, question)
         view = quiz_domain.public_view(question.payload)
@@ -118,7 +125,8 @@ def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str |
     """Check a response has the shape its question takes; refuse anything else.
 
     No option picked (no guess typed, no item placed) is refused, except when time ran
-    out (it then counts as wrong).
+    out: it then counts as wrong, and so does a guess or an order left half done when
+    the countdown sent the form.
     """
     kind = quiz_domain.input_kind(payload)
     choices = payload.get("choices") or ()
@@ -130,13 +138,16 @@ def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str |
         else:
             cleaned = read_response(choices, kind == "select", response)
     except ResponseRefused as refused:
-        raise ServiceError(str(refused)) from None
+        if not (late and kind in ("estimate", "order")):
+            raise AnswerRefused(str(refused)) from None
+        cleaned = None
+    several = kind in ("select", "order")
     if cleaned is None:
         # An empty typed answer is an answer (wrong); an option must be picked in time.
         if not late and kind != "text":
-            raise ServiceError(_NOTHING_PICKED[kind])
-        return [] if kind in ("select", "order") else ""
-    return list(cleaned) if kind in ("select", "order") else cleaned
+            raise AnswerRefused(_NOTHING_PICKED[kind])
+        return [] if several else ""
+    return list(cleaned) if several else cleaned
 
 
 _NOTHING_PICKED = {
@@ -178,8 +189,9 @@ def answer(
     Raises:
         NotFound: Not an attempt of this user.
         ServiceError: (400) No question at that position, a question id that is not the
-            one at that position, a question that is not the next one, a malformed
-            response; (409, QuizClosed) the attempt is finished or past its due date.
+            one at that position, a question that is not the next one; (400,
+            AnswerRefused) a response not of the question's shape; (409, QuizClosed)
+            the attempt is finished or past its due date.
     """
     if not is_request_id(request_id):
         raise ServiceError("This answer came without a valid form id. Reload the page.")

@@ -21,6 +21,11 @@ from quizapp.services import ServiceError
 LATE_GRACE = timedelta(seconds=2)
 
 
+class AnswerRefused(ServiceError):
+    """An answer not of its question's shape (not a number, a place twice...): nothing
+    was stored; the question page can be shown again with the message."""
+
+
 class QuizClosed(ServiceError):
     """The attempt is past its due date and no longer takes answers."""
 
