@@ -28,17 +28,27 @@ def estimate_by_keyboard(page, payload: dict) -> str:
     return guess
 
 
-def order_by_keyboard(page, payload: dict) -> None:
-    """Places as a learner who knows the order, but swaps the first two."""
-    right = list(payload["correct"])
-    right[0], right[1] = right[1], right[0]
+def place_by_keyboard(page, places: list[int]) -> None:
     page.locator("#place-0").focus()
-    for i, item in enumerate(payload["choices"]):
+    for i, place in enumerate(places):
         expect(page.locator(f"#place-{i}")).to_be_focused()
-        page.keyboard.press(str(right.index(item) + 1))  # type-ahead picks the place
+        page.keyboard.press(str(place))  # type-ahead picks the place
         page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Answer")).to_be_focused()
     page.keyboard.press("Enter")
+
+
+def order_by_keyboard(page, payload: dict) -> None:
+    """First every item at place 1 (refused, the question comes back with the message),
+    then as a learner who knows the order but swaps the first two."""
+    items = payload["choices"]
+    place_by_keyboard(page, [1] * len(items))
+    expect(page.get_by_role("alert")).to_contain_text("Two items have the same place")
+    expect(page.locator("#place-1")).to_have_value("1:1")  # what was sent is kept
+    shot(page, "order-refused")
+    right = list(payload["correct"])
+    right[0], right[1] = right[1], right[0]
+    place_by_keyboard(page, [right.index(item) + 1 for item in items])
 
 
 def test_an_estimate_and_an_order_question_taken_by_keyboard(new_page, builtin_decks, make_user):
