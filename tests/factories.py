@@ -51,6 +51,17 @@ def right_answer(payload: dict):
     return payload["accepted"][0]
 
 
+def half_answer(payload):
+    """An answer worth part of a point: an estimate a factor 2 (or 5 years) off, an
+    order with the first two items swapped."""
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value) + 5) if payload["unit"] == "year" else format(value * 2, "f")
+    correct = list(payload["correct"])
+    correct[0], correct[1] = correct[1], correct[0]
+    return order_places(payload, correct)
+
+
 def wrong_answer(payload: dict):
     """A wrong answer with no credit."""
     if payload["kind"] == "estimate":

@@ -18,7 +18,7 @@ from quizapp.services import assignments as assignment_service
 from quizapp.services import quizzes as quiz_service
 from quizapp.services.assignments import AssignmentSpec
 from tests.conftest import count_rows
-from tests.factories import NOW, STARTUPS_DECK, order_places, quiz_questions, right_answer
+from tests.factories import NOW, STARTUPS_DECK, half_answer, quiz_questions, right_answer
 
 KINDS = ("estimate", "order")
 
@@ -40,17 +40,6 @@ def send(user, attempt_id, response, *, request_id=None, at=NOW + timedelta(seco
         request_id=request_id or f"request-{attempt_id}-{shown.position}",
         now=at,
     )
-
-
-def half_answer(payload):
-    """An answer worth part of a point: an estimate a factor 2 (or 5 years) off, an
-    order with the first two items swapped."""
-    if payload["kind"] == "estimate":
-        value = payload["value"]
-        return str(int(value) + 5) if payload["unit"] == "year" else format(value * 2, "f")
-    correct = list(payload["correct"])
-    correct[0], correct[1] = correct[1], correct[0]
-    return order_places(payload, correct)
 
 
 def test_a_quiz_of_estimates_and_orders_is_built_from_the_decks_facts(builtin_decks, make_user):

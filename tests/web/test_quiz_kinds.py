@@ -10,10 +10,16 @@ import pytest
 
 from quizapp.domain.quizzes import QuizOptions
 from quizapp.extensions import db
-from quizapp.models import Deck, QuizResponse, utcnow
+from quizapp.models import Deck, QuizAttempt, QuizResponse, utcnow
 from quizapp.services import quizzes as quiz_service
 from tests.conftest import count_rows
-from tests.factories import STARTUPS_DECK, order_places, quiz_questions, right_answer
+from tests.factories import (
+    STARTUPS_DECK,
+    half_answer,
+    order_places,
+    quiz_questions,
+    right_answer,
+)
 from tests.web.test_quiz import main_html, state
 
 
@@ -198,3 +204,69 @@ def test_a_deck_without_amounts_or_dates_offers_neither_kind(client, learner):
     assert state() == before
     startups = db.session.scalar(db.select(Deck).where(Deck.key == STARTUPS_DECK))
     assert quiz_service.deck_kinds(startups)[-2:] == ("estimate", "order")
+
+
+def test_a_teacher_assigns_estimates_and_orders_and_reads_every_report(
+    as_user, builtin_decks, teacher, school_class, enrol
+):
+    from datetime import timedelta
+
+    from quizapp.models import Assignment
+
+    teacher_client = as_user(teacher)
+    base = f"/classes/{school_class.id}"
+    page = main_html(teacher_client.get(f"{base}/assignments/new?deck={STARTUPS_DECK}"))
+    assert 'value="estimate"' in page and 'value="order"' in page
+    now = utcnow()
+    reply = teacher_client.post(
+        f"{base}/assignments/new",
+        data={
+            "deck": STARTUPS_DECK,
+            "title": "Numbers",
+            "kinds": ["estimate", "order"],
+            "count": "5",
+            "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "due_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "attempts": "1",
+            "scoring": "best",
+            "late_policy": "mark",
+        },
+    )
+    assert reply.status_code == 303, main_html(reply)
+    assignment = db.session.scalar(db.select(Assignment))
+    assert len(assignment.built_questions) == 5
+    for name, answer_for in (("Ann", right_answer), ("Bob", half_answer)):
+        student = enrol(name)
+        client = as_user(student)
+        reply = client.post(f"{base}/assignments/{assignment.id}/start")
+        attempt_url = reply.headers["Location"]
+        attempt_id = int(attempt_url.rstrip("/").rsplit("/", 1)[1])
+        for i, question in enumerate(quiz_questions(attempt_id)):
+            client.get(attempt_url)
+            reply = post(
+                client,
+                db.session.get(QuizAttempt, attempt_id),
+                question,
+                answer_for(question.payload),
+                f"request-{name}-{i}",
+            )
+            assert reply.status_code == 303
+    for path in (
+        f"{base}/assignments/{assignment.id}",
+        f"{base}/assignments/{assignment.id}/items",
+        f"{base}/assignments/{assignment.id}/results.csv",
+        f"{base}/gradebook",
+        f"{base}/gradebook.csv",
+        f"{base}/assignments/{assignment.id}/distribution.svg",
+    ):
+        reply = teacher_client.get(path)
+        assert reply.status_code == 200, path
+    items = html.unescape(
+        main_html(teacher_client.get(f"{base}/assignments/{assignment.id}/items"))
+    )
+    assert " → " in items  # Bob's orders, in the order he gave
+    csv_text = teacher_client.get(f"{base}/assignments/{assignment.id}/results.csv").get_data(
+        as_text=True
+    )
+    bob = next(line for line in csv_text.splitlines() if line.startswith("Bob"))
+    assert re.search(r",0\.\d+", bob)  # fractional points per question
