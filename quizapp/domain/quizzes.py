@@ -242,7 +242,8 @@ def input_kind(payload: Mapping[str, Any]) -> str:
 
 
 def judge_answer(payload: Mapping[str, Any], given: str | Sequence[str]) -> Judgement:
-    """Judge a cleaned answer (`responses.read_quiz_response`) to a stored question.
+    """Judge a cleaned answer (see `responses`: `read_response`, `read_estimate`,
+    `read_order`) to a stored question.
 
     Estimates and orders by the live game's rules (`fact_kinds`), with their partial
     credit; every other kind by `grading.judge`, as in study.
