@@ -84,7 +84,10 @@ def test_an_estimate_and_an_order_question_taken_by_keyboard(new_page, builtin_d
         # no page wider than the phone
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375
-        page.keyboard.press("Enter")  # the "Next question" / "See your result" link has focus
+        next_step = "See your result" if position == 5 else "Next question"
+        # the link has the focus (autofocus, once the page is loaded: wait for it)
+        expect(page.get_by_role("link", name=next_step)).to_be_focused()
+        page.keyboard.press("Enter")
     assert seen == {"estimate", "order"}
     expect(page.get_by_role("heading", name="Your result")).to_be_visible()
     score = page.locator(".score")

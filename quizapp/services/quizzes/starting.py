@@ -52,11 +52,18 @@ def _candidates(deck: Deck, options: quiz_domain.QuizOptions) -> list[quiz_domai
     if made_kinds:
         found.extend(
             quiz_domain.Candidate(
-                made.question_id, made.fact, made.subject, made.kind, made.payload
+                made.question_id, _asks_about(made), made.subject, made.kind, made.payload
             )
             for made in fact_kinds.fact_questions(_typed(deck, options.subjects), made_kinds)
         )
     return found
+
+
+def _asks_about(made: fact_kinds.FactQuestion) -> object:
+    # An order question asks about a relation's facts together, not about the one it is
+    # filed under: as the quiz's "one question per fact" it is a fact of its own, or an
+    # estimate of that fact would crowd it out of a quiz of both kinds.
+    return ("order", made.question_id) if made.kind == "order" else made.fact
 
 
 def _typed(deck: Deck, subjects: Sequence[str]) -> list[fact_kinds.Sourced]:
