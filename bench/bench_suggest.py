@@ -83,6 +83,12 @@ HISTORY = {
     "airline": "unseen: written after the fourth round; first measure 0.21 / 0.50 / 1.00",
     "museum": "unseen: written after the fourth round; first measure 0.00 / 0.00 / 0.00",
     "streaming": "unseen: written after the fourth round; first measure 0.29 / 0.40 / 0.67",
+    # The suggest helper (fifth round) wrote three texts in new domains and their references
+    # before changing any rule, measured them once, and looked at them again only at the end:
+    "helium": "held out: written before the fifth round; first measure 0.22 / 0.53 / 0.92",
+    "basketball_league": "held out: written before the fifth round; "
+    "first measure 0.19 / 0.43 / 1.00",
+    "film_studio": "held out: written before the fifth round; first measure 0.12 / 0.23 / 1.00",
 }
 
 
