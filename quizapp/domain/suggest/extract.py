@@ -9,7 +9,7 @@ from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.domain.numbers import singular
 from quizapp.domain.suggest.mentions import OPEN, SHUT, Abstract, NameMatcher, abstract
-from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.patterns import PATTERNS, PLURAL_ROLE, Pattern
 from quizapp.domain.suggest.text import blocks, check_size
 
 __all__ = ["Suggestion", "suggest"]
@@ -97,8 +97,11 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     found: dict[tuple, Suggestion] = {}
     topic: str | None = None
     kinds = _Kinds(deck)
+    year: int | None = None  # the last year named: "two years later" counts from it
     for block in blocks(text):
-        sentence = abstract(block.text, names)
+        sentence = abstract(block.text, names, year)
+        dates = [m.value for m in sentence.mentions if m.kind == "D"]
+        year = dates[-1].year if dates else year
         if block.heading:
             names_here = [m.text for m in sentence.mentions if m.kind == "E"]
             topic = names_here[0] if names_here else topic
@@ -132,15 +135,75 @@ _NOUN_KINDS = {
         _COMPANY,
     ),
     **dict.fromkeys(
-        ("app", "platform", "product", "model", "mission", "spacecraft", "probe", "drug", "album"),
+        [
+            "app",
+            "platform",
+            "product",
+            "model",
+            "mission",
+            "spacecraft",
+            "probe",
+            "drug",
+            "album",
+            "series",
+            "film",
+            "show",
+            "game",
+            "console",
+            "device",
+            "car",
+            "vehicle",
+            "satellite",
+            "rocket",
+            "telescope",
+            "vaccine",
+        ],
         _PRODUCT,
     ),
     **dict.fromkeys(
-        ("agency", "foundation", "university", "museum", "school", "college", "institute"),
+        [
+            "agency",
+            "foundation",
+            "university",
+            "museum",
+            "school",
+            "college",
+            "institute",
+            "airline",
+            "carrier",
+            "bank",
+            "retailer",
+            "chain",
+            "network",
+            "publisher",
+            "label",
+            "broadcaster",
+            "brand",
+            "manufacturer",
+            "operator",
+            "railway",
+            "hospital",
+        ],
         _COMPANY,
     ),
     **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
-    **dict.fromkeys(("city", "country"), _PLACE),
+    **dict.fromkeys(
+        [
+            "city",
+            "country",
+            "park",
+            "airport",
+            "region",
+            "state",
+            "province",
+            "town",
+            "village",
+            "island",
+            "river",
+            "lake",
+        ],
+        _PLACE,
+    ),
     "group": frozenset({"company", "organisation", "group"}),
 }
 _NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
@@ -201,6 +264,9 @@ class _Kinds:
         """Whether the name may be what the word ("the company", "it") stands for."""
         wanted = self.wanted(word)
         kind = self.kind.get(name.casefold())
+        noun = _NOUN.match(word or "")
+        if noun and noun.group(1) in name.casefold().split():
+            return True  # "the park" for "Yellowstone National Park", whatever was guessed
         return wanted is None or kind is None or kind in wanted
 
     def latest(self, word: str | None) -> str | None:
@@ -253,8 +319,12 @@ class _Reader:
             taken = self.indices(match, ("s", "ss"))
             company = self.pronoun(match.start(slot), taken, match.group(slot), own=own)
             values = [company] if company else []
-        if relation == "role" and groups.get("ss") and len(subjects) > 1:
-            values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
+        if relation in ("role", "former_role"):
+            values = [
+                TextValue(singular(v.text)) if PLURAL_ROLE.match(v.text) else v
+                for v in values
+                if isinstance(v, TextValue)
+            ]
         if relation == "role" and (groups.get("former") or groups.get("was")):
             relation = "former_role"
         if pattern.proper:
@@ -279,11 +349,17 @@ class _Reader:
             if groups.get(slot) is None:
                 return []
             value = mentions[int(groups[slot])].value
+            unit = groups.get("un") or unit  # "subscribers", "paid memberships"
             unit = f"{groups['u']}{unit}" if groups.get("u") and unit else unit
             if isinstance(value, Quantity) and unit and not value.unit:
                 value = replace(value, unit=unit)
             return [value] if value is not None else []
+        if groups.get("hq") is not None:  # "led the company": the name it stands for
+            name = self.pronoun(match.start("hq"), [], groups["hq"], own=False)
+            groups["t"] = name or ""
         text = self.sentence.restore(groups.get("t") or "").strip(" -–")
+        if groups.get("hv") and text:  # "who had run X": the head of X
+            text = ("director of " if groups["hv"] == "directed" else "head of ") + text
         text = text.lower() if text.istitle() and " " not in text else text  # "Research-focused"
         text = re.sub(r"^(?:the|a|an) ", "", text) if kind == "text" else text
         return [TextValue(text)] if text else []

@@ -23,19 +23,21 @@ from dataclasses import dataclass
 
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 
-__all__ = ["PATTERNS", "Pattern"]
+__all__ = ["NOUNS", "PATTERNS", "PLURAL_ROLE", "Pattern"]
 
 _E = f"{OPEN}E(?:\\d+){SHUT}"
-_PRONOUN = (
-    r"\b(?:[Ii]t|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|element|planet|city|country|team|maker|mission|"
-    r"spacecraft|probe|band|club|drug|album|agency|foundation|university|museum))\b"
+# Nouns that stand for a name met before ("the airline", "the park"): a company, a
+# product or a place (`extract` knows which kind each stands for).
+NOUNS = (
+    "company|firm|startup|start-up|business|group|carmaker|lab|platform|product|model|app|"
+    "element|planet|city|country|team|maker|mission|spacecraft|probe|band|club|drug|album|"
+    "agency|foundation|university|museum|airline|carrier|bank|retailer|chain|network|"
+    "publisher|broadcaster|label|brand|manufacturer|operator|railway|hospital|school|"
+    "college|institute|park|airport|region|state|province|town|village|island|river|lake|"
+    "series|film|show|game|console|device|car|vehicle|satellite|rocket|telescope|vaccine"
 )
-_POSSESSIVE = (
-    r"\b(?:[Ii]ts|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|city|country|maker|mission|spacecraft|probe|band|club|"
-    r"drug|album|agency|foundation|university|museum)(?:'s|’s)|[Tt]heir)"
-)
+_PRONOUN = rf"\b(?:[Ii]t|[Tt](?:he|his) (?:{NOUNS}))\b"
+_POSSESSIVE = rf"\b(?:[Ii]ts|[Tt](?:he|his) (?:{NOUNS})(?:'s|’s)|[Tt]heir)"
 # A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
 # ("studied at A and B, Moonshot is ..."). A name followed by more words of its noun
 # phrase ("Beijing city government funds") is not the value itself.
@@ -53,8 +55,13 @@ _ROLE = (
     r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
     r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
     r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
-    r"midfielder|defender|playwright|poet|painter|sculptor|[a-z]{3,}(?:ist|ian))s?"
+    r"midfielder|defender|playwright|poet|painter|sculptor|aviator|actor|actress|dancer|"
+    r"explorer|navigator|governor|senator|mayor|editor|publisher|surgeon|nurse|soldier|"
+    r"admiral|ambassador|sailor|farmer|carpenter|chief|head|"
+    r"[a-z]{3,}(?:ist|ian|man|woman))s?"
 )
+# A role in the plural ("the dancers Fred Astaire and Ginger Rogers"): one person's is singular.
+PLURAL_ROLE = re.compile(f"(?:^|.* ){_ROLE[:-2]}s$")
 _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
     r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
@@ -134,6 +141,15 @@ def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = F
 
 
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
+_WENT_ON = r"(?:left|went on|decided|moved|set out|agreed) to (?:found|start|set up|establish|form)"
+# "became its chief executive in 2022", "was appointed director of the zoo"
+_BECAME = (
+    r"(?:later |then |soon |eventually |also )?(?:became|was named|was appointed|was made|"
+    r"was elected|was promoted to) (?:as )?(?:the |a |an )?(?:its |their |his |her )?"
+    rf"(?P<t>(?:(?:the |its |their |his |her )?(?:{_E}|[a-z][\w-]*)(?:'s|’s) )?"
+    r"{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+    r"(?=[,.;]| who| and| in| on| since| until| from| after| before| when| with| for|$)"
+)
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 # "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
@@ -202,7 +218,7 @@ _SOURCES: list[tuple] = [
     # --- founded ---
     (
         "founded",
-        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been )|(?<=,) |, )(?:originally )?"
+        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been |had been )|(?<=,) |, )(?:originally )?"
         rf"{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}",
     ),
     ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}"),
@@ -214,7 +230,23 @@ _SOURCES: list[tuple] = [
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
-    ("founded", r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined) to (?:form|create) {S}"),
+    (
+        "founded",
+        r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined)(?: with [^.;]{1,60}?)?"
+        r"(?: to (?:form|create)|, (?:creating|forming)) {S}",
+    ),
+    # "the brothers A and B, who had worked there, left to start a rival, Zap"
+    (
+        "founder",
+        rf"(?:^|[,;] |\band )(?:[a-z]+ |{OPEN}D\d+{SHUT} ){{0,3}}?{{VS}}(?:, who|, [^,]{{1,100}},)?"
+        rf" (?:later |then )?{_WENT_ON} (?:the |a |an )?(?:[a-z][\w-]* ){{0,2}}?"
+        r"(?:[a-z][\w-]*, )?{S}",
+    ),
+    (
+        "founded",
+        rf"^(?:[Ii]n )?{{D}},? [^.;]{{0,120}}? {_WENT_ON} (?:the |a |an )?"
+        r"(?:[a-z][\w-]* ){0,2}?(?:[a-z][\w-]*, )?{S}",
+    ),
     (
         "founded",
         rf"{{S}}, (?:which|that) (?:[a-z]+ ){{0,2}}?{_E}(?:(?:,| and) {_E}){{0,4}} "
@@ -404,6 +436,36 @@ _SOURCES: list[tuple] = [
         "role",
         r"(?:^|[,;] )(?:[Tt]he |[Ii]ts |[Tt]heir )(?P<t>{WORDS}{ROLE}), {S},",
     ),
+    # A role taken ("became its chief executive in 2022") or left ("stepped down as
+    # chairman"); a body once run ("who had run the Musée d'Orsay", "led it from 2001 to
+    # 2009"): its head before.
+    ("role", rf"{{S}}{{APPOS}},? {_BECAME}"),
+    # the second verb of a clause's subject ("A stepped down in 2019 and became")
+    (
+        "role",
+        rf"(?:^|(?<=[,;] ))(?:[A-Z][a-z]* )?{{S}}{{APPOS}} [^.;]{{1,80}}? and,? {_BECAME}",
+    ),
+    (
+        "former_role",
+        r"{S}{APPOS},? (?:has |had )?(?:stepped down|resigned|retired|stood down) as "
+        r"(?:the |its |their |his |her )?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| in| on| after| before| when| with| for|$)",
+    ),
+    (
+        "former_role",
+        r"{S}(?:,(?: [^,]{1,80}?)?)? who (?:had )?(?:previously |earlier |once |formerly |"
+        r"already |also )?(?P<hv>run|ran|led|headed|directed) "
+        rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?(?P<t>(?:the )?{_E})"
+        r"(?=[,.;]|$| (?:for|from|until|in|and|before|after|when|since)\b)",
+    ),
+    (
+        "former_role",
+        rf"{{S}}{{APPOS}},? (?P<hv>ran|led|headed|directed) (?:(?P<t>(?:the )?{_E})|"
+        rf"(?P<hq>{_PRONOUN})) (?:from {OPEN}D\d+{SHUT} (?:to|until) {OPEN}D\d+{SHUT}|"
+        rf"until {OPEN}D\d+{SHUT}|between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT}|"
+        r"for (?:[a-z]+ ){1,4}?(?:years|decades))",
+    ),
     # --- studied_at ---
     (
         "studied_at",
@@ -422,7 +484,7 @@ _SOURCES: list[tuple] = [
         "released",
         r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
         r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves|"
-        r"rolled out)"
+        r"rolled out|premiered|aired|was broadcast)"
         rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
     ),
     (
@@ -433,7 +495,8 @@ _SOURCES: list[tuple] = [
     ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
     (
         "released",
-        rf"{{S}}{_KIND}(?:released|launched|unveiled|introduced)(?: by [^.;]{{1,80}}?)? {{WHEN}}",
+        rf"{{S}}{_KIND}(?:(?:that|which) (?:was |were )?(?:first )?)?(?:released|launched|"
+        r"unveiled|introduced|premiered|aired)(?: by [^.;]{1,80}?)? {WHEN}",
     ),
     ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
     (
@@ -458,8 +521,9 @@ _SOURCES: list[tuple] = [
     (
         "users",
         r"{SP}(?:, [^,]{0,80}){0,2},? (?:has|had|with|boasts|counts|reached|serves|"
-        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying) ){0,2})"
-        r"(?:[a-z]+ ){0,2}?users",
+        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying|paid) ){0,2})"
+        r"(?:[a-z]+ ){0,2}?(?P<un>users|subscribers|memberships|customers|accounts|listeners|"
+        r"readers|viewers)\b",
         "users",
     ),
     ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),

@@ -1,0 +1,132 @@
+"""Fact suggestion: the grammar-level rules of the fifth round, on invented sentences.
+
+Names with particles and initials, relative dates, a role taken or left, "the airline"
+for a name met before, plural roles of one person. Each rule is tested where it applies
+and where it must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.domain.suggest import suggest
+from quizapp.domain.suggest.mentions import NameMatcher, abstract
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    return {(s.relation, s.subject, s.value_text) for s in suggest(text)}
+
+
+def names(sentence: str) -> list[str]:
+    return [m.text for m in abstract(sentence, NameMatcher([])).mentions if m.kind == "E"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Marie des Prés, a historian, spoke.", "Marie des Prés"),
+        ("The poet Luca da Ponte wrote it.", "Luca da Ponte"),
+        ("The architect J. K. Rowe built it.", "J. K. Rowe"),
+        ("She ran the Musée d'Art for years.", "Musée d'Art"),
+        ("The physicist June Marlow spoke.", "June Marlow"),
+        ("After the laureate August Brandt left, it closed.", "August Brandt"),
+    ],
+)
+def test_names_keep_their_particles_initials_and_month_first_names(sentence, name):
+    assert name in names(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["In May Acme released a phone.", "Since June Zapco has grown.", "By April Acme sold."],
+)
+def test_a_month_after_a_word_of_time_is_not_a_first_name(sentence):
+    assert not any(n.startswith(("May", "June", "April")) for n in names(sentence))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acme grew in 1990. A year later Jane Doe founded Zapco.", ("founded", "Zapco", "1991")),
+        (
+            "Acme opened in 1990. The company had been set up two years earlier.",
+            ("founded", "Acme", "1988"),
+        ),
+        (
+            "Zap was released in 2001, and Zip was released three years later.",
+            ("released", "Zip", "2004"),
+        ),
+        ("Zap came out in 2013. Zip was released the same year.", ("released", "Zip", "2013")),
+    ],
+)
+def test_a_relative_date_counts_from_the_last_year_named(text, expected):
+    assert expected in triples(text)
+
+
+def test_a_relative_date_with_nothing_to_count_from_or_before_an_event_is_no_date():
+    assert not any(r == "founded" for r, _, _ in triples("Two years later Jane Doe founded Zapco."))
+    sentence = abstract("Acme grew in 1990. Two years before the war it shrank.", NameMatcher([]))
+    assert [m.text for m in sentence.mentions if m.kind == "D"] == ["1990"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Jane Doe became the bank's chief economist in 2020.",
+            ("role", "Jane Doe", "bank's chief economist"),
+        ),
+        (
+            "Jane Doe was appointed director of the Lyon Zoo.",
+            ("role", "Jane Doe", "director of the Lyon Zoo"),
+        ),
+        (
+            "Jane Doe stepped down as chief executive in 2019 and became chairwoman.",
+            ("role", "Jane Doe", "chairwoman"),
+        ),
+        ("Jane Doe resigned as mayor.", ("former_role", "Jane Doe", "mayor")),
+        (
+            "John Roe, a chemist who had previously directed the Lyon Institute, retired.",
+            ("former_role", "John Roe", "director of the Lyon Institute"),
+        ),
+        (
+            "Acme makes tools. Jane Doe led the company from 1990 to 2001.",
+            ("former_role", "Jane Doe", "head of Acme"),
+        ),
+    ],
+)
+def test_a_role_taken_or_left_and_a_body_once_run(text, expected):
+    assert expected in triples(text)
+
+
+def test_a_name_between_the_verbs_is_not_the_subject_of_became():
+    found = triples("Jane Doe hired John Roe in 2010 and became chairwoman.")
+    assert ("role", "Jane Doe", "chairwoman") in found
+    assert not any(s == "John Roe" for _, s, _ in found)
+
+
+def test_a_body_run_only_now_or_without_a_time_is_no_former_role():
+    found = triples("Jane Doe runs Acme. John Roe led Zapco to a title.")
+    assert not any(r == "former_role" for r, _, _ in found)
+
+
+def test_a_plural_role_of_a_list_is_one_persons_role():
+    found = triples("The chemists Jane Doe and John Roe found it.")
+    assert ("role", "Jane Doe", "chemist") in found
+
+
+def test_a_noun_for_a_name_met_before():
+    assert ("headquarters", "Skyways", "Bergen") in triples(
+        "Skyways flies to Oslo. The airline is based in Bergen."
+    )
+    # a name with the noun in it is what the noun stands for, whatever type was guessed
+    assert ("part_of", "Glen Park", "Utah") in triples(
+        "Glen Park was founded in 1901. The park lies in the state of Utah."
+    )
+
+
+def test_more_kinds_of_users_but_not_a_bands_members():
+    assert ("users", "Zap", "over 2 million paid memberships") in triples(
+        "Zap has more than 2 million paid memberships."
+    )
+    assert not any(r == "users" for r, _, _ in triples("Acme has four members."))
