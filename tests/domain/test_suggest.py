@@ -317,6 +317,11 @@ GOLDEN = [
         ("role", "Jane Doe", "Acme's chief economist"),
     ),
     ("Jane Doe stepped down as chairman in 2019.", ("former_role", "Jane Doe", "chairman")),
+    ("Jane Doe returned as a coach from 1990 to 1992.", ("former_role", "Jane Doe", "coach")),
+    (
+        "Jane Doe set up Acme in 1990 together with the chemist John Roe.",
+        ("founder", "Acme", "John Roe"),
+    ),
     ("Jane Doe, who had run Acme, spoke.", ("former_role", "Jane Doe", "head of Acme")),
     ("Jane Doe ran Acme from 1990 to 2001.", ("former_role", "Jane Doe", "head of Acme")),
     (

@@ -130,3 +130,23 @@ def test_more_kinds_of_users_but_not_a_bands_members():
         "Zap has more than 2 million paid memberships."
     )
     assert not any(r == "users" for r, _, _ in triples("Acme has four members."))
+
+
+def test_a_role_of_a_described_name_keeps_the_name_only():
+    found = triples("Jane Doe, a former director of the toy maker Acme, spoke.")
+    assert ("former_role", "Jane Doe", "director of Acme") in found
+    assert ("role", "John Roe", "president of the Lyon Zoo") in triples(
+        "John Roe, the president of the Lyon Zoo, spoke."
+    )
+
+
+def test_a_role_held_as_a_time_span_is_a_former_one_and_a_plain_return_is_none():
+    assert ("former_role", "Jane Doe", "chief engineer") in triples(
+        "Jane Doe joined Acme in 1980 as a chief engineer until 1985."
+    )
+    assert not any(r == "former_role" for r, _, _ in triples("Jane Doe returned as a coach."))
+
+
+def test_together_with_names_a_founder_but_with_alone_does_not():
+    found = triples("Acme was set up in 1990 with funding from Zapco.")
+    assert not any(r == "founder" for r, _, _ in found)

@@ -59,6 +59,9 @@ _SUBJECT = re.compile(
     r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
 )
 
+_DESCRIBED_NAME = re.compile(
+    f"\\b(of|at) (?:the )?(?:(?!the\\b)[a-z][\\w-]* ){{1,4}}({OPEN}E\\d+{SHUT})$"
+)
 _OPENING = re.compile(f"^{OPEN}E(\\d+){SHUT}(?!'s|’s)")
 _CLAUSE_SUBJECT = re.compile(
     f"{OPEN}E(\\d+){SHUT}(?= (?:is|was|has|had|[a-z]{{2,}}ed|sold|made|bought|took|began|"
@@ -357,7 +360,9 @@ class _Reader:
         if groups.get("hq") is not None:  # "led the company": the name it stands for
             name = self.pronoun(match.start("hq"), [], groups["hq"], own=False)
             groups["t"] = name or ""
-        text = self.sentence.restore(groups.get("t") or "").strip(" -–")
+        # "chief executive of the vacuum cleaner maker Dyson": of Dyson
+        text = _DESCRIBED_NAME.sub(r"\1 \2", groups.get("t") or "")
+        text = self.sentence.restore(text).strip(" -–")
         if groups.get("hv") and text:  # "who had run X": the head of X
             text = ("director of " if groups["hv"] == "directed" else "head of ") + text
         text = text.lower() if text.istitle() and " " not in text else text  # "Research-focused"

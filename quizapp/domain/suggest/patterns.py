@@ -57,7 +57,7 @@ _ROLE = (
     r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
     r"midfielder|defender|playwright|poet|painter|sculptor|aviator|actor|actress|dancer|"
     r"explorer|navigator|governor|senator|mayor|editor|publisher|surgeon|nurse|soldier|"
-    r"admiral|ambassador|sailor|farmer|carpenter|chief|head|"
+    r"admiral|ambassador|sailor|farmer|carpenter|chief|head|discoverer|creator|pioneer|"
     r"[a-z]{3,}(?:ist|ian|man|woman))s?"
 )
 # A role in the plural ("the dancers Fred Astaire and Ginger Rogers"): one person's is singular.
@@ -235,12 +235,18 @@ _SOURCES: list[tuple] = [
         r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined)(?: with [^.;]{1,60}?)?"
         r"(?: to (?:form|create)|, (?:creating|forming)) {S}",
     ),
+    # "set up Zap in 1923 together with the physician A": A is a founder too
+    (
+        "founder",
+        rf"\b{_FOUNDED} (?:the |a |an )?(?:[a-z][\w-]* ){{0,2}}?{{S}}[^.;]{{0,40}}? together "
+        r"with (?:the |his |her |their )?(?:{WORDS}{ROLE} )?{VS}",
+    ),
     # "the brothers A and B, who had worked there, left to start a rival, Zap"
     (
         "founder",
-        rf"(?:^|[,;] |\band )(?:[a-z]+ |{OPEN}D\d+{SHUT} ){{0,3}}?{{VS}}(?:, who|, [^,]{{1,100}},)?"
-        rf" (?:later |then )?{_WENT_ON} (?:the |a |an )?(?:[a-z][\w-]* ){{0,2}}?"
-        r"(?:[a-z][\w-]*, )?{S}",
+        rf"(?:^|[,;] |\band )(?:[A-Za-z][a-z]* |{OPEN}D\d+{SHUT} ){{0,4}}?{{VS}}"
+        rf"(?:, who|, [^,]{{1,100}},)? (?:later |then )?{_WENT_ON} (?:the |a |an )?"
+        r"(?:[a-z][\w-]* ){0,2}?(?:[a-z][\w-]*, )?{S}",
     ),
     (
         "founded",
@@ -458,6 +464,14 @@ _SOURCES: list[tuple] = [
         r"already |also )?(?P<hv>run|ran|led|headed|directed) "
         rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?(?P<t>(?:the )?{_E})"
         r"(?=[,.;]|$| (?:for|from|until|in|and|before|after|when|since)\b)",
+    ),
+    (
+        "former_role",
+        r"{S}{APPOS},? (?:later |also |then )?(?:returned|served|worked|came back|stayed on|"
+        r"joined [^.;]{0,40}?) as (?:a |an |the |its |their )?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?) "
+        rf"(?:from {OPEN}D\d+{SHUT} (?:to|until) {OPEN}D\d+{SHUT}|until {OPEN}D\d+{SHUT}|"
+        rf"between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT})",
     ),
     (
         "former_role",
