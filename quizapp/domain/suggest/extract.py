@@ -9,7 +9,8 @@ from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.domain.numbers import singular
 from quizapp.domain.suggest.mentions import OPEN, SHUT, Abstract, NameMatcher, abstract
-from quizapp.domain.suggest.patterns import PATTERNS, PLURAL_ROLE, Pattern
+from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.slots import PLURAL_ROLE
 from quizapp.domain.suggest.text import blocks, check_size
 
 __all__ = ["Suggestion", "suggest"]
