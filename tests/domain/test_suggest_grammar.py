@@ -150,3 +150,10 @@ def test_a_role_held_as_a_time_span_is_a_former_one_and_a_plain_return_is_none()
 def test_together_with_names_a_founder_but_with_alone_does_not():
     found = triples("Acme was set up in 1990 with funding from Zapco.")
     assert not any(r == "founder" for r, _, _ in found)
+
+
+def test_it_after_a_clause_of_its_own_is_that_clauses_subject_and_which_is_its_object():
+    found = triples("Acme sold out, while Zapco had grown, and it is based in Lyon.")
+    assert ("headquarters", "Zapco", "Lyon") in found
+    found = triples("Acme makes tools. Acme moved to phones, which it launched in 2007.")
+    assert not any(r == "released" for r, _, _ in found)

@@ -54,6 +54,7 @@ _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # ("Its successor ChatGPT reached", "Google's BERT, introduced in 2018, was").
 _SUBJECT = re.compile(
     f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) |"
+    f"[,;] (?:while|whereas|although|though|but|because) |"
     f"^(?:[Ii]ts|[Tt]heir|[Tt]he|[Hh]is|[Hh]er) (?:[a-z][a-z-]* ){{1,2}}|"
     f"^{OPEN}E\\d+{SHUT}(?:'s|’s) ){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
@@ -408,12 +409,12 @@ class _Reader:
         not the value itself ("Minimax is known for its product"), else the running topic;
         "the company" is the topic only if the topic may be a company, else the latest
         company named."""
-        for match in _SUBJECT.finditer(self.sentence.text, 0, position if own else 0):
+        clauses = list(_SUBJECT.finditer(self.sentence.text, 0, position if own else 0))
+        for match in clauses[-1:]:  # the nearest clause's subject ("while Acme had ..., it")
             index = int(match.group(1))
             if index not in taken:
                 self.resolved = self.sentence.mentions[index].text
                 return self.resolved
-            break
         if (named := self.kinds.named(word)) is not None:
             self.resolved = named  # "the lander": the name it was introduced with
             return named

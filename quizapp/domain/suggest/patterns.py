@@ -369,7 +369,9 @@ _SOURCES: list[tuple] = [
     # --- released ---
     (
         "released",
-        r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
+        # not "which it launched in 2007": what it launched is the "which"
+        r"(?<!\bwhich )(?<!\bthat ){SP}{APPOS},? (?:was |is |were )?(?:first |originally )?"
+        r"(?:released|"
         r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves|"
         r"rolled out|premiered|aired|was broadcast)"
         rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
