@@ -157,3 +157,23 @@ def test_it_after_a_clause_of_its_own_is_that_clauses_subject_and_which_is_its_o
     assert ("headquarters", "Zapco", "Lyon") in found
     found = triples("Acme makes tools. Acme moved to phones, which it launched in 2007.")
     assert not any(r == "released" for r, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "She was replaced in 2015 by John Roe.",
+        "Jane Doe was succeeded as chief by John Roe.",
+        "In 2015, John Roe succeeded Jane Doe.",
+    ],
+)
+def test_a_successor_takes_the_role_and_the_role_becomes_a_former_one(second):
+    found = triples(f"Jane Doe became chief executive of Acme in 2010. {second}")
+    assert ("role", "John Roe", "chief executive of Acme") in found
+    assert ("former_role", "Jane Doe", "chief executive of Acme") in found
+    assert ("role", "Jane Doe", "chief executive of Acme") not in found
+
+
+def test_a_replacement_of_something_without_a_role_is_no_succession():
+    found = triples("Acme makes tools. In 2001 Zapco replaced Acme as the market leader.")
+    assert not any(r in ("role", "former_role") for r, _, _ in found)

@@ -120,6 +120,7 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
                     kinds.learn(suggestion)
+        _succession(sentence, block.text, found, kinds)
         kinds.name_nouns(sentence)
         topic = reader.next_topic()
     suggestions = list(found.values())
@@ -439,6 +440,51 @@ class _Reader:
         if opening is not None:
             return self.sentence.mentions[int(opening.group(1))].text
         return self.topic
+
+
+# "He was replaced in 2025 by B", "A was succeeded as chairman by B", "B succeeded A".
+_SUCCEEDED = re.compile(
+    f"(?:^|[,;] )(?:(?P<he>[Hh]e|[Ss]he)|{OPEN}E(?P<old>\\d+){SHUT}) was (?:replaced|succeeded)"
+    f"(?: as [^,.;{OPEN}]{{1,40}}?)?(?: (?:in|on) {OPEN}D\\d+{SHUT})? by {OPEN}E(?P<new>\\d+){SHUT}"
+    f"|(?:^|[,;] ){OPEN}E(?P<new2>\\d+){SHUT} (?:succeeded|replaced) {OPEN}E(?P<old2>\\d+){SHUT}"
+)
+
+
+def _succession(
+    sentence: Abstract, evidence: str, found: dict[tuple, Suggestion], kinds: _Kinds
+) -> None:
+    """One person succeeded by another: the first one's role (the latest suggested) is
+    now a former one, and the second one's role. Nothing if the first had none."""
+    match = _SUCCEEDED.search(sentence.text)
+    if match is None:
+        return
+    mentions = sentence.mentions
+    new = mentions[int(match.group("new") or match.group("new2"))].text
+    old_index = match.group("old") or match.group("old2")
+    if old_index is not None:
+        old = mentions[int(old_index)].text
+    else:  # "he": the latest person named before this sentence's successor
+        old = next(
+            (
+                n
+                for n in reversed(kinds.order)
+                if kinds.kind.get(n.casefold()) == "person" and n != new
+            ),
+            None,
+        )
+    roles = [
+        k
+        for k, s in found.items()
+        if s.relation == "role" and s.subject.casefold() == (old or "").casefold()
+    ]
+    if not roles:
+        return
+    held = found.pop(roles[-1])
+    former = replace(held, relation="former_role")
+    found.setdefault(former.identity, former)
+    taken = Suggestion("role", new, held.value, evidence)
+    found.setdefault(taken.identity, taken)
+    kinds.learn(taken)
 
 
 def _mark_duplicates(suggestions: list[Suggestion], deck: Deck) -> list[Suggestion]:
