@@ -177,3 +177,20 @@ def test_a_successor_takes_the_role_and_the_role_becomes_a_former_one(second):
 def test_a_replacement_of_something_without_a_role_is_no_succession():
     found = triples("Acme makes tools. In 2001 Zapco replaced Acme as the market leader.")
     assert not any(r in ("role", "former_role") for r, _, _ in found)
+
+
+def test_a_word_the_text_writes_in_lower_case_opening_a_sentence_is_no_name():
+    text = "Acme is a school. Teaching is in French. Most teaching is free."
+    sentence = abstract("Teaching is in French.", NameMatcher([]), common=frozenset({"teaching"}))
+    assert [m.text for m in sentence.mentions] == ["French"]
+    assert not any(s == "Teaching" for _, s, _ in triples(text))
+    # a name the text never writes in lower case is still a name
+    assert names("Zapco is in Lyon.") == ["Zapco", "Lyon"]
+
+
+def test_a_bodys_membership_but_not_a_places():
+    assert ("member_of", "Acme", "Lyon Group") in triples(
+        "Acme sells tools. The company is part of the Lyon Group."
+    )
+    found = triples("Vella is a town. The town is part of the Oro Valley.")
+    assert not any(r == "member_of" for r, _, _ in found)

@@ -8,7 +8,14 @@ from dataclasses import dataclass, replace
 from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.domain.numbers import singular
-from quizapp.domain.suggest.mentions import OPEN, SHUT, Abstract, NameMatcher, abstract
+from quizapp.domain.suggest.mentions import (
+    OPEN,
+    SHUT,
+    Abstract,
+    NameMatcher,
+    abstract,
+    lower_words,
+)
 from quizapp.domain.suggest.patterns import PATTERNS, Pattern
 from quizapp.domain.suggest.slots import PLURAL_ROLE
 from quizapp.domain.suggest.text import blocks, check_size
@@ -103,8 +110,9 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     topic: str | None = None
     kinds = _Kinds(deck)
     year: int | None = None  # the last year named: "two years later" counts from it
+    common = lower_words(text)
     for block in blocks(text):
-        sentence = abstract(block.text, names, year)
+        sentence = abstract(block.text, names, year, common)
         dates = [m.value for m in sentence.mentions if m.kind == "D"]
         year = dates[-1].year if dates else year
         if block.heading:

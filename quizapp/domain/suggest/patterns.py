@@ -273,7 +273,13 @@ _SOURCES: list[tuple] = [
     ),
     # --- member_of ---
     ("member_of", r"known as (?:the )?[“\"']?{V}[”\"']?\s*(?:[—–:(]|--)\s*{SS}"),
-    ("member_of", r"{S} is (?:one of|a member of|part of|among) the {V}"),
+    # a body's membership ("The university is part of the X"), not a place's
+    (
+        "member_of",
+        r"(?:{S}|(?P<p>\b[Tt]he (?:company|firm|startup|group|bank|university|school|college|"
+        r"institute|club|team|band|agency|foundation|lab|airline))) is (?:one of|a member of|"
+        r"part of|among) the {V}",
+    ),
     ("member_of", r"{SS},? (?:are|were) (?:all )?(?:members of|part of|among) the {V}"),
     # --- focus ---
     (
