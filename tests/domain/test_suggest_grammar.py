@@ -179,18 +179,22 @@ def test_a_replacement_of_something_without_a_role_is_no_succession():
     assert not any(r in ("role", "former_role") for r, _, _ in found)
 
 
-def test_a_word_the_text_writes_in_lower_case_opening_a_sentence_is_no_name():
-    text = "Acme is a school. Teaching is in French. Most teaching is free."
-    sentence = abstract("Teaching is in French.", NameMatcher([]), common=frozenset({"teaching"}))
-    assert [m.text for m in sentence.mentions] == ["French"]
-    assert not any(s == "Teaching" for _, s, _ in triples(text))
-    # a name the text never writes in lower case is still a name
-    assert names("Zapco is in Lyon.") == ["Zapco", "Lyon"]
-
-
 def test_a_bodys_membership_but_not_a_places():
     assert ("member_of", "Acme", "Lyon Group") in triples(
         "Acme sells tools. The company is part of the Lyon Group."
     )
     found = triples("Vella is a town. The town is part of the Oro Valley.")
     assert not any(r == "member_of" for r, _, _ in found)
+
+
+def test_a_successor_takes_a_post_not_a_profession():
+    found = triples("Jane Doe, a lawyer, ran the board for years. She was replaced by John Roe.")
+    assert not any(s == "John Roe" for r, s, _ in found if r == "role")
+    assert ("role", "Jane Doe", "lawyer") in found
+
+
+def test_who_directed_is_a_post_only_when_it_was_held_before():
+    assert not any(r == "former_role" for r, _, _ in triples("Jane Doe, who directed Zap, spoke."))
+    assert ("former_role", "Jane Doe", "director of Zap") in triples(
+        "Jane Doe, who had directed Zap, spoke."
+    )

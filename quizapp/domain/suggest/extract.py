@@ -14,7 +14,6 @@ from quizapp.domain.suggest.mentions import (
     Abstract,
     NameMatcher,
     abstract,
-    lower_words,
 )
 from quizapp.domain.suggest.patterns import PATTERNS, Pattern
 from quizapp.domain.suggest.slots import PLURAL_ROLE
@@ -110,9 +109,9 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     topic: str | None = None
     kinds = _Kinds(deck)
     year: int | None = None  # the last year named: "two years later" counts from it
-    common = lower_words(text)
+    posts: set[tuple] = set()  # the roles that are posts taken, which successors take over
     for block in blocks(text):
-        sentence = abstract(block.text, names, year, common)
+        sentence = abstract(block.text, names, year)
         dates = [m.value for m in sentence.mentions if m.kind == "D"]
         year = dates[-1].year if dates else year
         if block.heading:
@@ -128,7 +127,9 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
                     kinds.learn(suggestion)
-        _succession(sentence, block.text, found, kinds)
+                    if pattern.position:
+                        posts.add(suggestion.identity)
+        _succession(sentence, block.text, found, kinds, posts)
         kinds.name_nouns(sentence)
         topic = reader.next_topic()
     suggestions = list(found.values())
@@ -459,10 +460,15 @@ _SUCCEEDED = re.compile(
 
 
 def _succession(
-    sentence: Abstract, evidence: str, found: dict[tuple, Suggestion], kinds: _Kinds
+    sentence: Abstract,
+    evidence: str,
+    found: dict[tuple, Suggestion],
+    kinds: _Kinds,
+    posts: set[tuple],
 ) -> None:
-    """One person succeeded by another: the first one's role (the latest suggested) is
-    now a former one, and the second one's role. Nothing if the first had none."""
+    """One person succeeded by another: the first one's post (the latest role suggested
+    as a post taken) is now a former role, and the second one's role. Nothing if the
+    first had none: a profession ("a lawyer") is not what a successor takes over."""
     match = _SUCCEEDED.search(sentence.text)
     if match is None:
         return
@@ -481,9 +487,7 @@ def _succession(
             None,
         )
     roles = [
-        k
-        for k, s in found.items()
-        if s.relation == "role" and s.subject.casefold() == (old or "").casefold()
+        k for k, s in found.items() if k in posts and s.subject.casefold() == (old or "").casefold()
     ]
     if not roles:
         return
@@ -492,6 +496,7 @@ def _succession(
     found.setdefault(former.identity, former)
     taken = Suggestion("role", new, held.value, evidence)
     found.setdefault(taken.identity, taken)
+    posts.add(taken.identity)
     kinds.learn(taken)
 
 

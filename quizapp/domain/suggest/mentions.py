@@ -23,7 +23,7 @@ from decimal import Decimal
 from quizapp.domain.facts import DateValue, Money, Quantity, Value
 from quizapp.domain.numbers import AMBIGUOUS_YEN, MONTHS, parse_amount, parse_date
 
-__all__ = ["OPEN", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract", "lower_words"]
+__all__ = ["OPEN", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract"]
 
 OPEN, SHUT = "\ue000", "\ue001"  # private-use characters: never in a pasted text that matters
 
@@ -290,20 +290,13 @@ _DESCRIBING = re.compile(r"-(?:focused|based|backed|owned|led|made|born|funded)$
 _NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 
 
-def abstract(
-    sentence: str,
-    names: NameMatcher,
-    year: int | None = None,
-    common: frozenset[str] = frozenset(),
-) -> Abstract:
+def abstract(sentence: str, names: NameMatcher, year: int | None = None) -> Abstract:
     """Replace what a sentence mentions by placeholders.
 
     Money is found first, then dates, known names, numbers, then capitalised spans;
     a later kind never overlaps an earlier one. A date written relative to the last year
     named ("two years later", "the same year") is that year, counted from the last year
-    of the sentence before it or else from `year`; it reads as "in <date>". A single
-    capitalised word opening the sentence is no name if it is one of the `common` words
-    (those the text writes in lower case).
+    of the sentence before it or else from `year`; it reads as "in <date>".
     """
     taken: list[tuple[int, int, Mention]] = []
 
@@ -325,8 +318,6 @@ def abstract(
     for start, end in names.spans(sentence):
         take(start, end, Mention("E", sentence[start:end]))
     for match in _CAPS.finditer(sentence):
-        if match.start() == 0 and match.group(0).lower() in common:
-            continue  # "Teaching is ...": a word the text also writes in lower case
         before = sentence[max(0, match.start() - 12) : match.start()]
         for start, end in _name_parts(match.group(0), match.start(), before):
             take(start, end, Mention("E", sentence[start:end]))
@@ -371,14 +362,6 @@ def _offset(match: re.Match[str]) -> int:
         return -count if match.group("way").lower() in ("earlier", "before") else count
     step = (match.group("step") or "").lower()
     return {"following": 1, "next": 1, "previous": -1}.get(step, 0)
-
-
-def lower_words(text: str) -> frozenset[str]:
-    """The words a text writes in lower case ("teaching"): common words, not names."""
-    return frozenset(_LOWER_WORD.findall(text))
-
-
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z-]+(?![\w'’])")
 
 
 def _name_parts(span: str, offset: int, before: str = "") -> list[tuple[int, int]]:

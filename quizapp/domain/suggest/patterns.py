@@ -324,11 +324,14 @@ _SOURCES: list[tuple] = [
     # A role taken ("became its chief executive in 2022") or left ("stepped down as
     # chairman"); a body once run ("who had run the Musée d'Orsay", "led it from 2001 to
     # 2009"): its head before.
-    ("role", rf"{{S}}{{APPOS}},? {_BECAME}"),
+    ("role", rf"{{S}}{{APPOS}},? {_BECAME}", "", False, True),
     # the second verb of a clause's subject ("A stepped down in 2019 and became")
     (
         "role",
         rf"(?:^|(?<=[,;] ))(?:[A-Z][a-z]* )?{{S}}{{APPOS}} [^.;]{{1,80}}? and,? {_BECAME}",
+        "",
+        False,
+        True,
     ),
     (
         "former_role",
@@ -340,7 +343,9 @@ _SOURCES: list[tuple] = [
     (
         "former_role",
         r"{S}(?:,(?: [^,]{1,80}?)?)? who (?:had )?(?:previously |earlier |once |formerly |"
-        r"already |also )?(?P<hv>run|ran|led|headed|directed) "
+        # "directed" only as a post once held: "who directed Up" may be a film's director
+        r"already |also )?(?P<hv>run|ran|led|headed|(?<=had )directed|(?<=previously )directed|"
+        r"(?<=earlier )directed|(?<=formerly )directed|(?<=once )directed) "
         rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?(?P<t>(?:the )?{_E})"
         r"(?=[,.;]|$| (?:for|from|until|in|and|before|after|when|since)\b)",
     ),

@@ -121,15 +121,20 @@ class Pattern:
         unit: The unit of a number value ("parameters").
         proper: Whether the subject must be a proper name, every word capitalised
             (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
+        position: Whether the role it finds is a post taken ("became chief executive"),
+            which a successor takes over; not a profession ("Jane Doe, a lawyer").
     """
 
     relation: str
     regex: re.Pattern[str]
     unit: str = ""
     proper: bool = False
+    position: bool = False
 
 
-def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = False) -> Pattern:
+def compile_pattern(
+    relation: str, source: str, unit: str = "", proper: bool = False, position: bool = False
+) -> Pattern:
     """Expand the slots of a pattern and compile it.
 
     A value at the very end of a pattern must end its noun phrase (`_END`); elsewhere
@@ -138,7 +143,7 @@ def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = F
     expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
     if source.endswith(("{V}", "{VS}")):
         expanded += _END
-    return Pattern(relation, re.compile(expanded), unit, proper)
+    return Pattern(relation, re.compile(expanded), unit, proper, position)
 
 
 NAME, PRONOUN = _E, _PRONOUN  # a name's placeholder; "it", "the company"
