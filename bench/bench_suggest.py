@@ -89,6 +89,12 @@ HISTORY = {
     "basketball_league": "held out: written before the fifth round; "
     "first measure 0.19 / 0.43 / 1.00",
     "film_studio": "held out: written before the fifth round; first measure 0.12 / 0.23 / 1.00",
+    # At the end of the fifth round (commit 1a18600) the three measured 0.20 / 0.47 / 0.83,
+    # 0.17 / 0.38 / 0.82 and 0.15 / 0.27 / 0.70: no better than before, three rules
+    # misfiring. Those misfires were then seen and undone, so the three are no longer
+    # unseen; two more texts, written after the last rule change and measured once:
+    "publisher": "unseen: written after the fifth round; first measure 0.19 / 0.43 / 0.77",
+    "river": "unseen: written after the fifth round; first measure 0.17 / 0.50 / 0.75",
 }
 
 
