@@ -319,6 +319,10 @@ GOLDEN = [
     ("Jane Doe stepped down as chairman in 2019.", ("former_role", "Jane Doe", "chairman")),
     ("Jane Doe returned as a coach from 1990 to 1992.", ("former_role", "Jane Doe", "coach")),
     (
+        "Zapco was set up in 1990 by Jane Doe together with her sisters Ann and Eve.",
+        ("founder", "Zapco", "Eve"),
+    ),
+    (
         "Jane Doe set up Acme in 1990 together with the chemist John Roe.",
         ("founder", "Acme", "John Roe"),
     ),

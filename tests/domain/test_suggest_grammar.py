@@ -198,3 +198,44 @@ def test_who_directed_is_a_post_only_when_it_was_held_before():
     assert ("former_role", "Jane Doe", "director of Zap") in triples(
         "Jane Doe, who had directed Zap, spoke."
     )
+
+
+def test_a_relations_subject_is_never_of_a_plainly_wrong_type():
+    # "its" after a sentence ending on a place: a company's revenue is not the place's
+    text = "Acme Group is based in Lyon. Its revenue in 2020 was $3 million."
+    assert ("revenue", "Acme Group", "$3 million") in triples(text)
+    assert not any(s == "Lyon" for r, s, _ in triples(text) if r == "revenue")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("It was run by the Royal Society of the Arts for years.", "Royal Society of the Arts"),
+        ("The Bank of the North opened.", "Bank of the North"),
+        ("It was built by Duke Otto of the Wittel family.", "Duke Otto"),
+    ],
+)
+def test_of_the_goes_on_with_a_bodys_name_only(sentence, name):
+    assert name in names(sentence)
+
+
+def test_a_name_with_initials_is_a_person_not_what_the_company_stands_for():
+    text = "Acme Press prints books. It printed a novel by D. H. Rowe. Jane Doe led the company until her death in 1970."
+    assert ("former_role", "Jane Doe", "head of Acme Press") in triples(text)
+
+
+def test_founders_by_kin_then_a_role_at_the_time_and_part_of_most_of_which():
+    found = triples(
+        "Zapco was founded in 1935 by Jane Doe, then a director of the bank Acme, together with her brothers Tom and Bob."
+    )
+    assert {("founder", "Zapco", "Tom"), ("founder", "Zapco", "Bob")} <= found
+    assert ("former_role", "Jane Doe", "director of Acme") in found
+    assert ("part_of", "Oro Delta", "Chile") in triples(
+        "The river ends in the Oro Delta, most of which lies in Chile."
+    )
+
+
+def test_an_active_founding_together_with_is_not_read_as_passive():
+    found = triples("Jane Doe set up Zapco in 1923 together with the chemist John Roe.")
+    assert ("founder", "Zapco", "John Roe") in found
+    assert not any(s == "Jane Doe" for r, s, _ in found if r == "founder")

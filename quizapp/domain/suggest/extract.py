@@ -229,6 +229,17 @@ _NAMED_NOUN = re.compile(
     r"told|also|only|then|both|all|two|three|four)\b)"
     f"([a-z][a-z-]{{2,}}) {OPEN}E(\\d+){SHUT}"
 )
+# The entity types a relation's subject can never be: types are guessed from the presets
+# ("founded" makes a park a company), so only the plain mismatches count: "Its revenue"
+# is never a place's, a role never a place's.
+_NEVER = {
+    **dict.fromkeys(
+        ("company", "organisation", "group", "product"), frozenset({"place", "person"})
+    ),
+    **dict.fromkeys(("place", "concept"), frozenset({"person"})),
+    "person": frozenset({"place"}),
+}
+_INITIALS = re.compile(r"^(?:[A-Z]\. ){1,3}[A-Z][a-z]")
 _REMEMBERED = 32  # names kept for "the company" to look back to: a bounded cost per use
 
 
@@ -256,6 +267,8 @@ class _Kinds:
             self.note(suggestion.value, preset["value"])
 
     def note(self, name: str, kind: str | None) -> None:
+        if kind is None and _INITIALS.match(name):
+            kind = "person"  # "D. H. Lawrence", "J. K. Rowe"
         if kind is not None:
             self.kind.setdefault(name.casefold(), kind)
             if kind == "person" and " " in name:  # "Hagedorn" for "Hans Christian Hagedorn"
@@ -284,14 +297,27 @@ class _Kinds:
             return True  # "the park" for "Yellowstone National Park", whatever was guessed
         return wanted is None or kind is None or kind in wanted
 
-    def latest(self, word: str | None) -> str | None:
-        """The latest name of the type the word asks for, if the word asks for one."""
+    def latest(self, word: str | None, kind: str | None = None) -> str | None:
+        """The latest name of the type the word asks for (and that suits the relation's
+        subject type, if given), if the word or the relation asks for one."""
         wanted = self.wanted(word)
-        if wanted is None:
+        if wanted is None and kind is None:
             return None
         return next(
-            (n for n in reversed(self.order) if self.kind.get(n.casefold()) in wanted), None
+            (
+                n
+                for n in reversed(self.order)
+                if (wanted is None or self.kind.get(n.casefold()) in wanted)
+                and self.kind.get(n.casefold()) is not None
+                and self.suits(n, kind)
+            ),
+            None,
         )
+
+    def suits(self, name: str, kind: str | None) -> bool:
+        """Whether a name of known type may be the subject of a relation on `kind`."""
+        known = self.kind.get(name.casefold())
+        return kind is None or known is None or known not in _NEVER.get(kind, frozenset())
 
     @staticmethod
     def wanted(word: str | None) -> frozenset[str] | None:
@@ -312,6 +338,7 @@ class _Reader:
         self.topic = topic
         self.kinds = kinds
         self.resolved: str | None = None  # what a pronoun of this sentence stood for
+        self.subject_kind: str | None = None  # the type the relation's subject must be
         self.subjects: list[str] = []
 
     def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
@@ -324,7 +351,9 @@ class _Reader:
             name = self.pronoun(match.start("po"), value_mentions, groups["po"], own=False)
             subjects = [name] if name else []
         else:
+            self.subject_kind = preset["subject"]
             subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
+            self.subject_kind = None
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
             if groups.get("q") is None and groups.get("q2") is None:
                 return []
@@ -419,18 +448,22 @@ class _Reader:
         not the value itself ("Minimax is known for its product"), else the running topic;
         "the company" is the topic only if the topic may be a company, else the latest
         company named."""
+        kind = self.subject_kind  # "Its revenue" is a company's: never a place's
         clauses = list(_SUBJECT.finditer(self.sentence.text, 0, position if own else 0))
         for match in clauses[-1:]:  # the nearest clause's subject ("while Acme had ..., it")
             index = int(match.group(1))
-            if index not in taken:
-                self.resolved = self.sentence.mentions[index].text
+            name = self.sentence.mentions[index].text
+            if index not in taken and self.kinds.suits(name, kind):
+                self.resolved = name
                 return self.resolved
         if (named := self.kinds.named(word)) is not None:
             self.resolved = named  # "the lander": the name it was introduced with
             return named
         topic = self.topic
-        if topic is not None and not self.kinds.fits(topic, word):
-            topic = self.kinds.latest(word)
+        if topic is not None and not (
+            self.kinds.fits(topic, word) and self.kinds.suits(topic, kind)
+        ):
+            topic = self.kinds.latest(word, kind)
         if topic is not None:
             self.resolved = topic
         return topic

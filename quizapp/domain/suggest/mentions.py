@@ -141,8 +141,8 @@ _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next
     r"[a-z][A-Z][\w.-]*[\w])"
 )
 _CAPS = re.compile(
-    rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | de la | des | du | da | di | dos | das | "
-    rf"von | von der | van | van der | van den | der | ter | ten | bin | ibn | al-| d'| d’)"
+    rf"(?<![\w-]){_TOKEN}(?:(?: | of | of the | for | de | de la | des | du | da | di | dos | "
+    rf"das | von | von der | van | van der | van den | der | ter | ten | bin | ibn | al-| d'| d’)"
     rf"{_TOKEN})*"
     r"(?: \d+(?:\.\d+)?(?!\w|[.,]\d))?"
 )
@@ -255,10 +255,69 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
+# Heads that go on with "of the" ("European Commission of the Danube", "Bay of the
+# Angels", "Lord of the Rings"); after another word "of the" ends the name.
+_OF_THE = frozenset(
+    [
+        "Commission",
+        "Bank",
+        "Museum",
+        "University",
+        "Institute",
+        "Church",
+        "Republic",
+        "Kingdom",
+        "Union",
+        "League",
+        "Order",
+        "Society",
+        "Academy",
+        "Council",
+        "Court",
+        "Ministry",
+        "Department",
+        "Office",
+        "Bay",
+        "Gulf",
+        "Cape",
+        "Isle",
+        "Islands",
+        "Sea",
+        "Battle",
+        "Treaty",
+        "Cathedral",
+        "Palace",
+        "Hall",
+        "Federation",
+        "Association",
+        "Party",
+        "Assembly",
+        "President",
+        "Minister",
+        "Secretary",
+        "Duke",
+        "Duchess",
+        "King",
+        "Queen",
+        "Lord",
+        "Lady",
+        "Prince",
+        "Princess",
+        "Knights",
+        "Friends",
+        "Sisters",
+        "Brothers",
+        "Museums",
+        "Mountains",
+        "Valley",
+        "Straits",
+    ]
+)
 _ELIDED = re.compile(r"[dl]['’][A-Z]")  # "Musée d'Orsay", "Côte d’Ivoire"
 _CONNECTORS = frozenset(
     [
         "of",
+        "the",
         "for",
         "de",
         "la",
@@ -369,9 +428,15 @@ def _name_parts(span: str, offset: int, before: str = "") -> list[tuple[int, int
     parts: list[tuple[int, int]] = []
     start = end = None
     first_name = _FIRST_NAME.match(span) and not _TIME_WORD.search(before)
+    previous = ""
     for word in _WORD.finditer(span):
-        text = word.group(0)
+        text, head, previous = word.group(0), previous, word.group(0)
         at_start = offset + word.start() == 0
+        if text == "of" and span[word.end() : word.end() + 5] == " the " and head not in _OF_THE:
+            if start is not None:  # "Prince Bořivoj of the Přemyslid dynasty": two names
+                parts.append((start, end))
+            start = end = None
+            continue
         if first_name and word.start() == 0:  # "the laureate August Krogh": a first name
             start, end = offset, offset + word.end()
             continue

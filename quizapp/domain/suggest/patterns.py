@@ -23,6 +23,11 @@ _BECAME = (
     r"{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
     r"(?=[,.;]| who| and| in| on| since| until| from| after| before| when| with| for|$)"
 )
+# A founder's kin or role before the names ("his brothers B and C", "the physician A")
+_KIN = (
+    r"(?:(?:{WORDS}{ROLE}|(?:two |three )?(?:brothers?|sisters?|sons?|daughters?|wife|husband|"
+    r"father|mother|cousins?|friends?)) )?"
+)
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 # "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
@@ -112,7 +117,13 @@ _SOURCES: list[tuple] = [
     (
         "founder",
         rf"\b{_FOUNDED} (?:the |a |an )?(?:[a-z][\w-]* ){{0,2}}?{{S}}[^.;]{{0,40}}? together "
-        r"with (?:the |his |her |their )?(?:{WORDS}{ROLE} )?{VS}",
+        rf"with (?:the |his |her |their )?{_KIN}{{VS}}",
+    ),
+    # "Zap was founded in 1935 by A, ..., together with his brothers B and C"
+    (
+        "founder",
+        rf"{{S}}{{APPOS}},? (?:was|were|had been) {_FOUNDED}\b[^.;]{{0,120}}? together with "
+        rf"(?:the |his |her |their )?{_KIN}{{VS}}",
     ),
     # "the brothers A and B, who had worked there, left to start a rival, Zap"
     (
@@ -306,7 +317,7 @@ _SOURCES: list[tuple] = [
     ),
     (
         "role",
-        r"{SS}, (?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
+        r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
     ),
     (
@@ -361,7 +372,8 @@ _SOURCES: list[tuple] = [
         "former_role",
         rf"{{S}}{{APPOS}},? (?P<hv>ran|led|headed|directed) (?:(?P<t>(?:the )?{_E})|"
         rf"(?P<hq>{_PRONOUN})) (?:from {OPEN}D\d+{SHUT} (?:to|until) {OPEN}D\d+{SHUT}|"
-        rf"until {OPEN}D\d+{SHUT}|between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT}|"
+        rf"until (?:(?:his|her|their) (?:death|retirement) in )?{OPEN}D\d+{SHUT}|"
+        rf"between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT}|"
         r"for (?:[a-z]+ ){1,4}?(?:years|decades))",
     ),
     # --- studied_at ---
@@ -451,7 +463,8 @@ _SOURCES: list[tuple] = [
     ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
     (
         "part_of",
-        r"{SP}{APPOS},? (?:lies|is located|is situated|sits) (?:mostly |mainly |largely )?in "
+        r"{SP}(?:{APPOS}|, (?:most|much|all|part) of (?:which|it)),? (?:lies|is located|"
+        r"is situated|sits) (?:mostly |mainly |largely )?in "
         r"(?:the (?:state|province|region|county|canton|country) of )?{V}",
     ),
     (
