@@ -220,13 +220,17 @@ def test_of_the_goes_on_with_a_bodys_name_only(sentence, name):
 
 
 def test_a_name_with_initials_is_a_person_not_what_the_company_stands_for():
-    text = "Acme Press prints books. It printed a novel by D. H. Rowe. Jane Doe led the company until her death in 1970."
+    text = (
+        "Acme Press prints books. It printed a novel by D. H. Rowe. "
+        "Jane Doe led the company until her death in 1970."
+    )
     assert ("former_role", "Jane Doe", "head of Acme Press") in triples(text)
 
 
 def test_founders_by_kin_then_a_role_at_the_time_and_part_of_most_of_which():
     found = triples(
-        "Zapco was founded in 1935 by Jane Doe, then a director of the bank Acme, together with her brothers Tom and Bob."
+        "Zapco was founded in 1935 by Jane Doe, then a director of the bank Acme, "
+        "together with her brothers Tom and Bob."
     )
     assert {("founder", "Zapco", "Tom"), ("founder", "Zapco", "Bob")} <= found
     assert ("former_role", "Jane Doe", "director of Acme") in found
