@@ -105,6 +105,10 @@ HISTORY = {
     # unseen; two more texts, written after the last rule change and measured once:
     "publisher": "unseen: written after the fifth round; first measure 0.19 / 0.43 / 0.77",
     "river": "unseen: written after the fifth round; first measure 0.17 / 0.50 / 0.75",
+    # A sixth batch of rules came from the misses of publisher and river (no longer
+    # unseen then); two more texts, written after it and measured once:
+    "bridge": "unseen: written after the sixth batch; first measure 0.08 / 0.33 / 0.67",
+    "cycle_race": "unseen: written after the sixth batch; first measure 0.08 / 0.22 / 0.50",
 }
 
 
