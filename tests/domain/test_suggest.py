@@ -318,6 +318,7 @@ GOLDEN = [
     ),
     ("Jane Doe stepped down as chairman in 2019.", ("former_role", "Jane Doe", "chairman")),
     ("Jane Doe returned as a coach from 1990 to 1992.", ("former_role", "Jane Doe", "coach")),
+    ("The Zap Cup was first held in June 1903.", ("founded", "Zap Cup", "June 1903")),
     (
         "Zapco was set up in 1990 by Jane Doe together with her sisters Ann and Eve.",
         ("founder", "Zapco", "Eve"),

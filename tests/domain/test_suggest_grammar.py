@@ -243,3 +243,33 @@ def test_an_active_founding_together_with_is_not_read_as_passive():
     found = triples("Jane Doe set up Zapco in 1923 together with the chemist John Roe.")
     assert ("founder", "Zapco", "John Roe") in found
     assert not any(s == "Jane Doe" for r, s, _ in found if r == "founder")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("It was printed by L'Ouest in Caen.", ["L'Ouest", "Caen"]),
+        ("The Lyon Tram and Bus Authority runs it.", ["Lyon Tram and Bus Authority"]),
+        ("Acme and Zapco compete.", ["Acme", "Zapco"]),
+        ("Jane Doe and John Roe founded it.", ["Jane Doe", "John Roe"]),
+    ],
+)
+def test_elided_articles_and_bodies_named_with_and(sentence, expected):
+    assert names(sentence) == expected
+
+
+def test_a_relative_pronoun_is_no_part_of_a_role():
+    found = triples("It was run by the paper Le Soir, whose editor Jane Doe was young.")
+    assert ("role", "Jane Doe", "editor") in found
+    assert not any(v.startswith("whose") for _, _, v in found)
+
+
+def test_roles_and_places_read_a_little_further():
+    assert ("role", "Jane Doe", "structural engineer on Acme's team") in triples(
+        "The work was done by Jane Doe, a structural engineer on Acme's team, in 1930."
+    )
+    assert ("headquarters", "Zapco", "Vanves") in triples("Zapco is based in Vanves near Paris.")
+    assert ("part_of", "Marin County", "California") in triples(
+        "It links the town of Sausalito with Marin County, California, and more."
+    )
+    assert ("role", "Jane Doe", "Dutch rider") in triples("The Dutch rider Jane Doe won.")

@@ -137,12 +137,14 @@ _NUMBER = re.compile(
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
 _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
-    r"(?:[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+    r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
+    r"[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
     r"[a-z][A-Z][\w.-]*[\w])"
 )
 _CAPS = re.compile(
     rf"(?<![\w-]){_TOKEN}(?:(?: | of | of the | for | de | de la | des | du | da | di | dos | "
-    rf"das | von | von der | van | van der | van den | der | ter | ten | bin | ibn | al-| d'| d’)"
+    rf"das | and | von | von der | van | van der | van den | der | ter | ten | bin | ibn | al-| "
+    rf"d'| d’)"
     rf"{_TOKEN})*"
     r"(?: \d+(?:\.\d+)?(?!\w|[.,]\d))?"
 )
@@ -377,15 +379,16 @@ def abstract(sentence: str, names: NameMatcher, year: int | None = None) -> Abst
     for start, end in names.spans(sentence):
         take(start, end, Mention("E", sentence[start:end]))
     for match in _CAPS.finditer(sentence):
-        before = sentence[max(0, match.start() - 12) : match.start()]
-        for start, end in _name_parts(match.group(0), match.start(), before):
-            take(start, end, Mention("E", sentence[start:end]))
-            if version := _VERSION.search(sentence[start:end]):  # "Kimi 2023": the date wins
-                take(
-                    start,
-                    start + version.start(),
-                    Mention("E", sentence[start:end][: version.start()]),
-                )
+        for piece, offset in _and_pieces(match.group(0), match.start()):
+            before = sentence[max(0, offset - 12) : offset]
+            for start, end in _name_parts(piece, offset, before):
+                take(start, end, Mention("E", sentence[start:end]))
+                if version := _VERSION.search(sentence[start:end]):  # "Kimi 2023": the date wins
+                    take(
+                        start,
+                        start + version.start(),
+                        Mention("E", sentence[start:end][: version.start()]),
+                    )
     for match in _NUMBER.finditer(sentence):
         take(*match.span(), _number(match.group(0)))
     taken.sort(key=lambda item: item[0])
@@ -421,6 +424,47 @@ def _offset(match: re.Match[str]) -> int:
         return -count if match.group("way").lower() in ("earlier", "before") else count
     step = (match.group("step") or "").lower()
     return {"following": 1, "next": 1, "previous": -1}.get(step, 0)
+
+
+# Heads of names that go on with "and" ("Golden Gate Bridge and Highway District");
+# any other "A and B" is two names.
+_AND_HEADS = frozenset(
+    [
+        "District",
+        "Company",
+        "Authority",
+        "Association",
+        "Society",
+        "Corporation",
+        "Commission",
+        "Board",
+        "Council",
+        "Foundation",
+        "Trust",
+        "Sons",
+        "Museum",
+        "Institute",
+        "Bank",
+        "Railway",
+        "Agency",
+        "Department",
+        "Ministry",
+        "Committee",
+        "Service",
+        "Services",
+    ]
+)
+
+
+def _and_pieces(span: str, offset: int) -> list[tuple[str, int]]:
+    """A capitalised span cut at "and", unless it ends with a body's head word."""
+    if " and " not in span or span.rsplit(" ", 1)[-1] in _AND_HEADS:
+        return [(span, offset)]
+    pieces, position = [], 0
+    for piece in span.split(" and "):
+        pieces.append((piece, offset + position))
+        position += len(piece) + len(" and ")
+    return pieces
 
 
 def _name_parts(span: str, offset: int, before: str = "") -> list[tuple[int, int]]:

@@ -154,6 +154,12 @@ _SOURCES: list[tuple] = [
         r"{LOWER}{S}",
     ),
     ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
+    # an event: "The Zap Cup was first held in 1903"
+    (
+        "founded",
+        r"{SP}{APPOS},? (?:was|were) (?:first|originally) (?:held|staged|run|played|organised|"
+        r"organized|contested) {WHEN}",
+    ),
     (
         "founder",
         r"\bwhen (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|started|established|created|set) "
@@ -318,7 +324,8 @@ _SOURCES: list[tuple] = [
     (
         "role",
         r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
-        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at|on|in|for|with) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| whose)",
     ),
     (
         "role",
@@ -469,7 +476,7 @@ _SOURCES: list[tuple] = [
     ),
     (
         "part_of",
-        rf"\b(?:in|from|near|outside) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
+        rf"\b(?:in|from|near|outside|with|to|at) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
         r"(?=[,.;)]|$| (?:in|on|where|when|which|who|with|for)\b)",
     ),
     # --- discovered_by, discovered, year ---

@@ -45,7 +45,7 @@ _POSSESSIVE = rf"\b(?:[Ii]ts|[Tt](?:he|his) (?:{NOUNS})(?:'s|’s)|[Tt]heir)"
 _END = (
     r"(?![’']s)(?=\s*(?:[,.;:)(—–”\"]|$)|\s(?:and|or|in|on|at|to|with|for|among|as|who|"
     r"which|that|but|since|before|after|from|by|is|was|are|were|has|have|had|its|their|"
-    r"over|under|until|when|while|said|says|told|spoke|joined|left|added)\b)"
+    r"over|under|until|when|while|said|says|told|spoke|joined|left|added|near|outside)\b)"
 )
 _LIST = f"(?:the )?{_E}(?:(?:, (?:the )?{_E}){{0,9}},? (?:and|&) (?:the )?{_E})?"
 _ROLE = (
@@ -58,7 +58,7 @@ _ROLE = (
     r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
     r"midfielder|defender|playwright|poet|painter|sculptor|aviator|actor|actress|dancer|"
     r"explorer|navigator|governor|senator|mayor|editor|publisher|surgeon|nurse|soldier|"
-    r"admiral|ambassador|sailor|farmer|carpenter|chief|head|discoverer|creator|pioneer|"
+    r"admiral|ambassador|sailor|farmer|carpenter|chief|head|discoverer|creator|pioneer|rider|"
     r"[a-z]{3,}(?:ist|ian|man|woman))s?"
 )
 # A role in the plural ("the dancers Fred Astaire and Ginger Rogers"): one person's is singular.
@@ -71,7 +71,8 @@ _PRODUCT_NOUN = (
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
-    r"who|which|that|as|for|of|two|three|both|its|their|his|her|has|have|had|been|being)\b"
+    r"who|which|that|as|for|of|two|three|both|its|their|his|her|has|have|had|been|being|"
+    r"whose)\b"
 )
 _SLOTS = {
     "{S}": f'(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?',
