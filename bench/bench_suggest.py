@@ -109,6 +109,9 @@ HISTORY = {
     # unseen then); two more texts, written after it and measured once:
     "bridge": "unseen: written after the sixth batch; first measure 0.08 / 0.33 / 0.67",
     "cycle_race": "unseen: written after the sixth batch; first measure 0.08 / 0.22 / 0.50",
+    # A seventh batch came from the misses of bridge and cycle_race; two more, after it:
+    "toy_maker": "unseen: written after the seventh batch; first measure 0.24 / 0.55 / 0.75",
+    "opera_house": "unseen: written after the seventh batch; first measure 0.10 / 0.50 / 1.00",
 }
 
 
