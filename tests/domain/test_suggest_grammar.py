@@ -273,3 +273,17 @@ def test_roles_and_places_read_a_little_further():
         "It links the town of Sausalito with Marin County, California, and more."
     )
     assert ("role", "Jane Doe", "Dutch rider") in triples("The Dutch rider Jane Doe won.")
+
+
+def test_the_company_is_what_the_heading_names_even_after_another_company():
+    text = (
+        "# Acme: tools since 1950\n\nAcme Tools makes hammers. In 2001 it was bought by "
+        "the holding Zapco Group. The company is headquartered in Lyon."
+    )
+    assert ("headquarters", "Acme", "Lyon") in triples(text)
+    assert not any(s == "Zapco Group" for r, s, _ in triples(text) if r == "headquarters")
+
+
+def test_a_heading_that_does_not_name_its_section_names_nothing():
+    text = "# Tools that changed work\n\nZapco sells tools. The company is headquartered in Lyon."
+    assert ("headquarters", "Zapco", "Lyon") in triples(text)

@@ -52,6 +52,8 @@ class Suggestion:
         return (self.relation, self.subject.casefold(), value)
 
 
+# A heading that names what its section is about: a name, then a colon, a dash or nothing.
+_TITLE = re.compile(f"^(?:[Tt]he )?{OPEN}E(\\d+){SHUT}(?=\\s*(?:[:,—–-]|$))")
 _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # A name opening a clause (or named by its kind), followed by a verb: what a sentence is
 # about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
@@ -107,6 +109,7 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     )
     found: dict[tuple, Suggestion] = {}
     topic: str | None = None
+    section: str | None = None  # what the heading names: "the company" of the section
     kinds = _Kinds(deck)
     year: int | None = None  # the last year named: "two years later" counts from it
     posts: set[tuple] = set()  # the roles that are posts taken, which successors take over
@@ -117,8 +120,10 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
         if block.heading:
             names_here = [m.text for m in sentence.mentions if m.kind == "E"]
             topic = names_here[0] if names_here else topic
+            title = _TITLE.match(sentence.text)  # "Lego: from ducks to bricks", "The Danube"
+            section = sentence.mentions[int(title.group(1))].text if title else None
             continue
-        reader = _Reader(sentence, block.text, topic, kinds)
+        reader = _Reader(sentence, block.text, topic, kinds, section)
         for mention in sentence.mentions:
             if mention.kind == "E":
                 kinds.note(mention.text, None)
@@ -283,6 +288,12 @@ class _Kinds:
         for match in _NAMED_NOUN.finditer(sentence.text):
             self.noun[match.group(1)] = sentence.mentions[int(match.group(2))].text
 
+    @staticmethod
+    def is_company_noun(word: str | None) -> bool:
+        """Whether the word is "the company" or a noun like it ("the firm", "the group")."""
+        noun = _NOUN.match(word or "")
+        return noun is not None and _NOUN_KINDS.get(noun.group(1)) is _COMPANY
+
     def named(self, word: str | None) -> str | None:
         """The name a noun ("the comet") was introduced with, if it was."""
         noun = _NOUN.match(word or "")
@@ -332,7 +343,15 @@ class _Kinds:
 class _Reader:
     """Reads the matches of one sentence, resolving "it" and "the company" to its topic."""
 
-    def __init__(self, sentence: Abstract, evidence: str, topic: str | None, kinds: _Kinds) -> None:
+    def __init__(
+        self,
+        sentence: Abstract,
+        evidence: str,
+        topic: str | None,
+        kinds: _Kinds,
+        section: str | None = None,
+    ) -> None:
+        self.section = section
         self.sentence = sentence
         self.evidence = evidence
         self.topic = topic
@@ -456,6 +475,15 @@ class _Reader:
             if index not in taken and self.kinds.suits(name, kind):
                 self.resolved = name
                 return self.resolved
+        section = self.section
+        if (
+            section is not None
+            and self.kinds.is_company_noun(word)
+            and self.kinds.fits(section, word)
+            and self.kinds.suits(section, kind)
+        ):
+            self.resolved = section  # "the company": the one the section is about
+            return section
         if (named := self.kinds.named(word)) is not None:
             self.resolved = named  # "the lander": the name it was introduced with
             return named
