@@ -112,6 +112,10 @@ HISTORY = {
     # A seventh batch came from the misses of bridge and cycle_race; two more, after it:
     "toy_maker": "unseen: written after the seventh batch; first measure 0.24 / 0.55 / 0.75",
     "opera_house": "unseen: written after the seventh batch; first measure 0.10 / 0.50 / 1.00",
+    # An eighth batch ("the company" is what the heading names) came from the misses of
+    # toy_maker and the older texts; the last two texts, written after it:
+    "coffee_chain": "unseen: written after the eighth batch; first measure 0.24 / 0.40 / 0.86",
+    "mountain": "unseen: written after the eighth batch; first measure 0.04 / 0.11 / 1.00",
 }
 
 
