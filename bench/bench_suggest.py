@@ -19,6 +19,16 @@ written for this benchmark by the extractor's author, so each line says how the
 text relates to the patterns (`HISTORY`): only "held out" texts were never looked
 at while a rule was written; the others' first figures are in their reference files.
 
+The fifth round (the `suggest` helper; /work/notes/suggest.md and HISTORY give every
+text's figures): on the texts it studied, recall within reach rose (airline 0.50 -> 1.00,
+insulin_maker 0.50 -> 0.85, museum 0.00 -> 0.80, streaming 0.40 -> 0.73) with precision
+0.78-1.00; on unseen text it did not. helium, basketball_league and film_studio (written
+before the round) read no better at its end; each later batch of two texts was written
+after the last rule change and measured once: recall 0.04-0.24, within reach 0.11-0.55,
+precision 0.50-1.00 (see HISTORY), while the rules written from each batch's misses
+lifted that batch (bridge 0.33 -> 0.83 within reach, cycle_race 0.22 -> 0.89). The goal
+of recall >= 0.6 and precision >= 0.8 on unseen text is not met.
+
 Last, the time per KB on texts of 50, 100 and 200 KB (the cap): it should be linear.
 
 Run: python bench/bench_suggest.py
@@ -83,6 +93,29 @@ HISTORY = {
     "airline": "unseen: written after the fourth round; first measure 0.21 / 0.50 / 1.00",
     "museum": "unseen: written after the fourth round; first measure 0.00 / 0.00 / 0.00",
     "streaming": "unseen: written after the fourth round; first measure 0.29 / 0.40 / 0.67",
+    # The suggest helper (fifth round) wrote three texts in new domains and their references
+    # before changing any rule, measured them once, and looked at them again only at the end:
+    "helium": "held out: written before the fifth round; first measure 0.22 / 0.53 / 0.92",
+    "basketball_league": "held out: written before the fifth round; "
+    "first measure 0.19 / 0.43 / 1.00",
+    "film_studio": "held out: written before the fifth round; first measure 0.12 / 0.23 / 1.00",
+    # At the end of the fifth round (commit 1a18600) the three measured 0.20 / 0.47 / 0.83,
+    # 0.17 / 0.38 / 0.82 and 0.15 / 0.27 / 0.70: no better than before, three rules
+    # misfiring. Those misfires were then seen and undone, so the three are no longer
+    # unseen; two more texts, written after the last rule change and measured once:
+    "publisher": "unseen: written after the fifth round; first measure 0.19 / 0.43 / 0.77",
+    "river": "unseen: written after the fifth round; first measure 0.17 / 0.50 / 0.75",
+    # A sixth batch of rules came from the misses of publisher and river (no longer
+    # unseen then); two more texts, written after it and measured once:
+    "bridge": "unseen: written after the sixth batch; first measure 0.08 / 0.33 / 0.67",
+    "cycle_race": "unseen: written after the sixth batch; first measure 0.08 / 0.22 / 0.50",
+    # A seventh batch came from the misses of bridge and cycle_race; two more, after it:
+    "toy_maker": "unseen: written after the seventh batch; first measure 0.24 / 0.55 / 0.75",
+    "opera_house": "unseen: written after the seventh batch; first measure 0.10 / 0.50 / 1.00",
+    # An eighth batch ("the company" is what the heading names) came from the misses of
+    # toy_maker and the older texts; the last two texts, written after it:
+    "coffee_chain": "unseen: written after the eighth batch; first measure 0.24 / 0.40 / 0.86",
+    "mountain": "unseen: written after the eighth batch; first measure 0.04 / 0.11 / 1.00",
 }
 
 

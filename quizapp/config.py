@@ -15,6 +15,7 @@ SECRET_KEY_FILE = "secret_key"
 # with `quizapp users approve-teacher` ("approval"), or no one ("closed": only
 # `quizapp users set-role` makes teachers).
 TEACHER_SIGNUP_CHOICES = ("open", "approval", "closed")
+LIVE_POLL_RANGE = (100, 3000)
 
 
 class ConfigError(ValueError):
@@ -52,6 +53,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Several apps (or test runs) can share one Redis under different prefixes.
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_ENABLED": not _flag(env.get("QUIZAPP_DISABLE_RATELIMIT")),
+        # How often a live game's screens poll, at the fastest (a class; a crowd polls
+        # slower, see services/live/rounds.py `poll_ms`).
+        "LIVE_POLL_MS": env.get("QUIZAPP_LIVE_POLL_MS", "1000"),
         "TEACHER_SIGNUP": env.get("QUIZAPP_TEACHER_SIGNUP", "open").strip().lower(),
         "QUESTIONS_DIR": env.get(
             "QUIZAPP_QUESTIONS_DIR",
@@ -66,6 +70,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             f"QUIZAPP_TEACHER_SIGNUP={config['TEACHER_SIGNUP']!r} is not a choice: use open, "
             "approval or closed (who may sign up as a teacher)."
         )
+    config["LIVE_POLL_MS"] = _poll_ms(config["LIVE_POLL_MS"])
     # A ping guards against server connections dropped while pooled; a SQLite file
     # has none, and the ping would be one more statement per request.
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and (
@@ -105,6 +110,20 @@ def instance_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key)
     return key
+
+
+def _poll_ms(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not LIVE_POLL_RANGE[0] <= number <= LIVE_POLL_RANGE[1]:
+        low, high = LIVE_POLL_RANGE
+        raise ConfigError(
+            f"QUIZAPP_LIVE_POLL_MS={value!r} is not a number of milliseconds from {low} to "
+            f"{high} (how often a live game's screens ask the server what changed)."
+        )
+    return number
 
 
 def _flag(value: str | None) -> bool:

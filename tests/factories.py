@@ -33,7 +33,17 @@ def load_software_deck() -> str:
     return SOFTWARE_DECK
 
 
+def order_places(payload: dict, order) -> list[str]:
+    """What an order question's selects send to put its items in `order`."""
+    return [f"{i}:{list(order).index(item) + 1}" for i, item in enumerate(payload["choices"])]
+
+
 def right_answer(payload: dict):
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value)) if payload["unit"] == "year" else format(value, "f")
+    if payload["kind"] == "order":
+        return order_places(payload, payload["correct"])
     if payload["kind"] == "multiple_select":
         return list(payload["correct"])
     if payload["choices"]:
@@ -41,7 +51,24 @@ def right_answer(payload: dict):
     return payload["accepted"][0]
 
 
+def half_answer(payload):
+    """An answer worth part of a point: an estimate a factor 2 (or 5 years) off, an
+    order with the first two items swapped."""
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value) + 5) if payload["unit"] == "year" else format(value * 2, "f")
+    correct = list(payload["correct"])
+    correct[0], correct[1] = correct[1], correct[0]
+    return order_places(payload, correct)
+
+
 def wrong_answer(payload: dict):
+    """A wrong answer with no credit."""
+    if payload["kind"] == "estimate":
+        value = payload["value"]
+        return str(int(value) - 30) if payload["unit"] == "year" else format(value * 100, "f")
+    if payload["kind"] == "order":
+        return order_places(payload, list(reversed(payload["correct"])))
     if payload["choices"]:
         wrong = next(c for c in payload["choices"] if c not in payload["correct"])
         return [wrong] if payload["kind"] == "multiple_select" else wrong

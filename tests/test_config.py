@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp import create_app
-from quizapp.config import database_url, instance_secret_key
+from quizapp.config import ConfigError, database_url, instance_secret_key, load_config
 from quizapp.extensions import db
 from tests.conftest import ON_POSTGRES
 
@@ -95,3 +96,19 @@ def test_production_hashes_passwords_with_scrypt(monkeypatch, tmp_path):
         assert user.password_hash.startswith("scrypt:")
         assert accounts.authenticate("s@example.com", "a long password here") is not None
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "99", "3001", "-5", ""])
+def test_a_live_poll_interval_out_of_range_stops_start_up_with_a_message(
+    monkeypatch, tmp_path, value
+):
+    monkeypatch.setenv("QUIZAPP_LIVE_POLL_MS", value)
+    with pytest.raises(ConfigError, match=r"QUIZAPP_LIVE_POLL_MS.*100 to 3000"):
+        load_config(str(tmp_path), {"SECRET_KEY": "x"})
+
+
+def test_the_live_poll_interval_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUIZAPP_LIVE_POLL_MS", "400")
+    assert load_config(str(tmp_path), {"SECRET_KEY": "x"})["LIVE_POLL_MS"] == 400
+    monkeypatch.delenv("QUIZAPP_LIVE_POLL_MS")
+    assert load_config(str(tmp_path), {"SECRET_KEY": "x"})["LIVE_POLL_MS"] == 1000

@@ -20,6 +20,7 @@ from quizapp.services import Forbidden, NotFound, ServiceError
 from quizapp.services import assignments as assignment_service
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
+from quizapp.services import quizzes as quiz_service
 
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
@@ -267,7 +268,7 @@ def new_assignment(class_id: int):
         deck=deck.key,
         opens_at=_to_local(now),
         due_at=_to_local(now + timedelta(days=7)),
-    ).for_deck(deck_service.pickable_subjects(deck))
+    ).for_deck(deck_service.pickable_subjects(deck), quiz_service.deck_kinds(deck))
     status = 200
     if form.validate_on_submit():
         try:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from quizapp.domain.fact_kinds import order_text
 from quizapp.domain.live import rank
 
 BEST, LAST = "best", "last"
@@ -185,6 +186,7 @@ class AnswerRecord:
         answered: Whether the student answered.
         given: The answer (a string, or a list for multiple select).
         correct: Whether it counted as right.
+        kind: The question kind (an order question's answer is shown in its order).
     """
 
     question_id: str
@@ -195,6 +197,7 @@ class AnswerRecord:
     answered: bool
     given: Any
     correct: bool
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,11 +231,14 @@ class ItemStat:
         return self.asked - self.right
 
 
-def answer_text(given: Any) -> str:
-    """An answer as one line of text (multiple select: the options, sorted)."""
+def answer_text(given: Any, kind: str = "") -> str:
+    """An answer as one line of text (multiple select: the options, sorted; an order
+    question: the items in the order given)."""
     if given is None:
         return ""
     if isinstance(given, list | tuple):
+        if kind == "order":
+            return order_text([str(g) for g in given])
         return ", ".join(sorted(str(g) for g in given))
     return str(given).strip()
 
@@ -249,7 +255,7 @@ def _analyse(
     stats = []
     for group_key, group in groups.items():
         # Typed answers differ in case and spacing; group those, show the commonest spelling.
-        wrong = [answer_text(r.given) for r in group if r.answered and not r.correct]
+        wrong = [answer_text(r.given, r.kind) for r in group if r.answered and not r.correct]
         wrong = [w for w in wrong if w]
         by_folded: dict[str, Counter] = defaultdict(Counter)
         for text in wrong:

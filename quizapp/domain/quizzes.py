@@ -12,7 +12,12 @@ Choosing questions (`select_questions`):
 - Kinds are spread: picks go round the kinds in a shuffled order, so a mixed quiz of
   ten has every available kind rather than whatever kind is most common.
 - The chosen questions are shuffled into their display order, and so are the options
-  of each choice question (`shuffle_choices`), so two attempts of the same quiz differ.
+  of each choice question and the items of an order question (`shuffle_choices`), so
+  two attempts of the same quiz differ.
+
+Besides the deck's generated kinds (`questions.KINDS`), a quiz asks the kinds made
+from facts of amounts and dates (`fact_kinds`: estimate, order), judged by the live
+game's rules (`judge_answer`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizapp.domain.questions import KINDS
+from quizapp.domain import fact_kinds
+from quizapp.domain.grading import Judgement, judge
+from quizapp.domain.questions import KINDS, Question
 
 __all__ = [
     "DEFAULT_COUNT",
@@ -32,12 +39,14 @@ __all__ = [
     "MAX_TIME_LIMIT",
     "MIN_COUNT",
     "MIN_TIME_LIMIT",
+    "QUIZ_KINDS",
     "Candidate",
     "DeckSummary",
     "QuizOptions",
     "QuizOptionsError",
     "deck_summaries",
     "input_kind",
+    "judge_answer",
     "public_view",
     "select_questions",
     "shuffle_choices",
@@ -54,9 +63,14 @@ KIND_LABELS = {
     "typed": "Typed answer",
     "cloze": "Fill the blank",
     "reverse": "Reverse (who is it?)",
+    "estimate": "Estimate (a number or year)",
+    "order": "Put in order",
 }
-# The only fields of a question a page may see before it is answered.
-PUBLIC_FIELDS = ("id", "deck", "kind", "prompt", "choices", "image")
+# Every kind a quiz may ask: the generated ones, then those made from facts.
+QUIZ_KINDS = (*KINDS, *fact_kinds.FACT_KINDS)
+# The only fields of a question a page may see before it is answered (an estimate's
+# unit says what to guess in, not the value).
+PUBLIC_FIELDS = ("id", "deck", "kind", "prompt", "choices", "image", "unit", "unit_label")
 
 
 class QuizOptionsError(ValueError):
@@ -69,7 +83,7 @@ class QuizOptions:
 
     Attributes:
         subjects: Entity keys to ask about; empty for all.
-        kinds: Question kinds (keys of `questions.KINDS`); empty for all.
+        kinds: Question kinds (of `QUIZ_KINDS`); empty for all.
         count: Number of questions, `MIN_COUNT`..`MAX_COUNT`.
         time_limit: Seconds per question, or None for no limit.
     """
@@ -104,7 +118,7 @@ class QuizOptions:
                 f"The time limit per question is between {MIN_TIME_LIMIT} and "
                 f"{MAX_TIME_LIMIT} seconds (or none)."
             )
-        unknown_kinds = sorted(set(self.kinds) - set(KINDS))
+        unknown_kinds = sorted(set(self.kinds) - set(QUIZ_KINDS))
         if unknown_kinds:
             raise QuizOptionsError(f"Unknown question kind: {', '.join(unknown_kinds)}.")
         known = set(known_subjects)
@@ -113,7 +127,7 @@ class QuizOptions:
             raise QuizOptionsError(f"This deck has no topic {', '.join(unknown_subjects)}.")
         return QuizOptions(
             subjects=tuple(sorted(set(self.subjects))),
-            kinds=tuple(kind for kind in KINDS if kind in set(self.kinds)),
+            kinds=tuple(kind for kind in QUIZ_KINDS if kind in set(self.kinds)),
             count=self.count,
             time_limit=self.time_limit,
         )
@@ -203,21 +217,43 @@ def select_questions(
 def shuffle_choices(payload: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
     """Return a copy of a question dict with its options in a new random order.
 
-    True/false keeps "True, False": shuffling two fixed words only confuses.
+    True/false keeps "True, False": shuffling two fixed words only confuses. An order
+    question's items are never shown in the right order.
     """
     shown = dict(payload)
     choices = list(payload.get("choices") or ())
-    if payload.get("kind") != "true_false":
+    if payload.get("kind") == "order":
+        choices = fact_kinds.shuffled_order(payload["correct"], rng)
+    elif payload.get("kind") != "true_false":
         rng.shuffle(choices)
     shown["choices"] = choices
     return shown
 
 
+_INPUTS = {"multiple_select": "select", "estimate": "estimate", "order": "order"}
+
+
 def input_kind(payload: Mapping[str, Any]) -> str:
-    """How the learner answers: "select" (several options), "choice" (one) or "text"."""
-    if payload.get("kind") == "multiple_select":
-        return "select"
+    """How the learner answers: "select" (several options), "choice" (one), "text",
+    "estimate" (a number or year) or "order" (a place for every item)."""
+    if payload.get("kind") in _INPUTS:
+        return _INPUTS[payload["kind"]]
     return "choice" if payload.get("choices") else "text"
+
+
+def judge_answer(payload: Mapping[str, Any], given: str | Sequence[str]) -> Judgement:
+    """Judge a cleaned answer (see `responses`: `read_response`, `read_estimate`,
+    `read_order`) to a stored question.
+
+    Estimates and orders by the live game's rules (`fact_kinds`), with their partial
+    credit; every other kind by `grading.judge`, as in study.
+    """
+    kind = payload.get("kind")
+    if kind == "estimate":
+        return fact_kinds.judge_estimate(dict(payload), given if isinstance(given, str) else "")
+    if kind == "order":
+        return fact_kinds.judge_order(dict(payload), [] if isinstance(given, str) else given)
+    return judge(Question.from_dict(dict(payload)), given)
 
 
 def public_view(payload: Mapping[str, Any]) -> dict[str, Any]:

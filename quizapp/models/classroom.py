@@ -4,6 +4,7 @@ quizzes assigned to them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -68,6 +69,10 @@ class Assignment(db.Model):
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
+    # The estimate and order questions of the set, as made when the assignment was
+    # (by the id of the deck question each is made from): they are not stored
+    # questions, and an order question's items depend on the deck at that time.
+    built_questions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     time_limit_seconds: Mapped[int | None] = mapped_column(Integer)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -55,9 +57,13 @@ class StartQuizForm(FlaskForm):
         description="Leave empty for no limit.",
     )
 
-    def for_deck(self, subjects: list[tuple[str, str]]) -> StartQuizForm:
-        """Offer the deck's topics (entity key, name)."""
+    def for_deck(
+        self, subjects: list[tuple[str, str]], kinds: Sequence[str] | None = None
+    ) -> StartQuizForm:
+        """Offer the deck's topics (entity key, name) and, if given, only these kinds."""
         self.subjects.choices = [SelectChoice(key, name) for key, name in subjects]
+        if kinds is not None:
+            self.kinds.choices = [c for c in self.kinds.choices if c.value in set(kinds)]
         return self
 
     def options(self) -> quiz_domain.QuizOptions:

@@ -14,24 +14,31 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quizapp.domain import quizzes as quiz_domain
+from quizapp.domain.responses import MAX_TYPED_LENGTH
 from quizapp.models import utcnow
 from quizapp.quiz.forms import AnswerForm, PlainForm, StartQuizForm
 from quizapp.services import decks as deck_service
 from quizapp.services import quizzes as quiz_service
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+MAX_ECHOED = 20  # values of a refused answer shown again (an order has at most 5)
 
 
 @bp.app_context_processor
 def quiz_helpers():
     def quiz_start_form(deck):
         form = StartQuizForm(formdata=None, deck=deck.key)
-        return form.for_deck(deck_service.pickable_subjects(deck))
+        return _for_deck(form, deck)
 
     return {
         "quiz_start_form": quiz_start_form,
         "quiz_kind_labels": quiz_domain.KIND_LABELS,
     }
+
+
+def _for_deck(form: StartQuizForm, deck) -> StartQuizForm:
+    """Offer the deck's topics, and its kinds (estimate and order where its facts make them)."""
+    return form.for_deck(deck_service.pickable_subjects(deck), quiz_service.deck_kinds(deck))
 
 
 @bp.app_template_filter("quiz_time")
@@ -72,8 +79,7 @@ def index():
 @login_required
 def new(deck_key: str):
     deck = deck_service.get_deck(current_user, deck_key)
-    form = StartQuizForm(formdata=None, deck=deck.key)
-    form.for_deck(deck_service.pickable_subjects(deck))
+    form = _for_deck(StartQuizForm(formdata=None, deck=deck.key), deck)
     return render_template("quiz/new.html", deck=deck, form=form)
 
 
@@ -81,7 +87,7 @@ def new(deck_key: str):
 @login_required
 def start():
     deck = deck_service.get_deck(current_user, request.form.get("deck", ""))
-    form = StartQuizForm().for_deck(deck_service.pickable_subjects(deck))
+    form = _for_deck(StartQuizForm(), deck)
     if not form.validate():
         return render_template("quiz/new.html", deck=deck, form=form), 400
     attempt = quiz_service.start_quiz(
@@ -96,6 +102,12 @@ def show(attempt_id: int):
     question = quiz_service.current_question(current_user, attempt_id, now=utcnow())
     if question is None:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    return _question_page(question)
+
+
+def _question_page(question, error: str = "", given: tuple[str, ...] = ()):
+    """The question with a fresh answer form; after a refused answer, its message and
+    what was sent (so a half-placed order or a mistyped guess needn't be redone)."""
     form = AnswerForm(
         formdata=None,
         position=question.position,
@@ -103,7 +115,12 @@ def show(attempt_id: int):
         request_id=uuid.uuid4().hex,
     )
     return render_template(
-        "quiz/question.html", question=question, form=form, finish_form=PlainForm()
+        "quiz/question.html",
+        question=question,
+        form=form,
+        finish_form=PlainForm(),
+        error=error,
+        given=given,
     )
 
 
@@ -117,15 +134,25 @@ def answer(attempt_id: int):
     # Every `answer` field: one per ticked box of a multiple-select question, else one
     # (or none, if no option was chosen). The service checks the shape against the question.
     response = request.form.getlist("answer")
-    feedback = quiz_service.answer(
-        current_user,
-        attempt_id,
-        position=form.position.data,
-        question_id=form.question_id.data,
-        response=response,
-        request_id=form.request_id.data,
-        now=utcnow(),
-    )
+    try:
+        feedback = quiz_service.answer(
+            current_user,
+            attempt_id,
+            position=form.position.data,
+            question_id=form.question_id.data,
+            response=response,
+            request_id=form.request_id.data,
+            now=utcnow(),
+        )
+    except quiz_service.AnswerRefused as refused:
+        question = quiz_service.current_question(
+            current_user, attempt_id, now=utcnow(), serve=False
+        )
+        if question is None:
+            raise
+        # Sent back as they came (escaped), but only as much as a real form sends.
+        given = tuple(v for v in response[:MAX_ECHOED] if len(v) <= MAX_TYPED_LENGTH)
+        return _question_page(question, str(refused), given), 400
     return redirect(
         url_for("quiz.feedback", attempt_id=attempt_id, position=feedback.position), code=303
     )

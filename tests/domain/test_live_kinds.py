@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from quizapp.domain import fact_kinds
 from quizapp.domain import live as rules
 from quizapp.domain import live_kinds as kinds
 from quizapp.domain.facts import load_deck
@@ -35,12 +36,12 @@ def typed():
     ],
 )
 def test_estimates_score_by_closeness(guess, value, unit, credit):
-    assert kinds.estimate_credit(guess, value, unit) == pytest.approx(credit)
+    assert fact_kinds.estimate_credit(guess, value, unit) == pytest.approx(credit)
 
 
 def test_an_estimate_is_made_from_a_date_fact_and_judged_by_years(typed):
     apple = next(q for q in typed.values() if "Apple founded" in q.prompt)
-    payload = kinds.estimate_from(apple)
+    payload = fact_kinds.estimate_from(apple)
     assert payload["kind"] == "estimate" and payload["value"] == 1976 and payload["unit"] == "year"
     assert payload["choices"] == []
     right = kinds.judge_live(payload, [], "1976")
@@ -52,7 +53,7 @@ def test_an_estimate_is_made_from_a_date_fact_and_judged_by_years(typed):
 
 def test_an_estimate_of_money_reads_amounts_as_typed(typed):
     price = next(q for q in typed.values() if "launch price" in q.prompt)
-    payload = kinds.estimate_from(price)
+    payload = fact_kinds.estimate_from(price)
     assert payload["unit"] == "amount" and payload["value"] == pytest.approx(666.66)
     assert kinds.judge_live(payload, [], "$700").correct  # within 10%
     assert kinds.judge_live(payload, [], "1.3 thousand").credit == pytest.approx(0.52, abs=0.02)
@@ -60,22 +61,22 @@ def test_an_estimate_of_money_reads_amounts_as_typed(typed):
 
 def test_entity_facts_make_no_estimate(typed):
     headquarters = next(q for q in typed.values() if q.answer_kind == "entity")
-    assert kinds.estimate_from(headquarters) is None
+    assert fact_kinds.estimate_from(headquarters) is None
 
 
 def test_order_credit_counts_pairs_in_the_right_order():
     right = ["A", "B", "C", "D"]
-    assert kinds.order_credit(right, right) == 1.0
-    assert kinds.order_credit(["B", "A", "C", "D"], right) == pytest.approx(5 / 6)
-    assert kinds.order_credit(list(reversed(right)), right) == 0.0
-    assert kinds.order_credit(["A", "B", "C"], right) == 0.0  # not every item placed
-    assert kinds.order_credit(["A", "A", "C", "D"], right) == 0.0
+    assert fact_kinds.order_credit(right, right) == 1.0
+    assert fact_kinds.order_credit(["B", "A", "C", "D"], right) == pytest.approx(5 / 6)
+    assert fact_kinds.order_credit(list(reversed(right)), right) == 0.0
+    assert fact_kinds.order_credit(["A", "B", "C"], right) == 0.0  # not every item placed
+    assert fact_kinds.order_credit(["A", "A", "C", "D"], right) == 0.0
 
 
 def test_an_order_question_from_founding_dates(typed):
     founded = [q for q in typed.values() if q.relation == "founded"]
     items = [(q.subject.title(), q) for q in founded]
-    payload = kinds.order_from(items, "founded", random.Random(1))
+    payload = fact_kinds.order_from(items, "founded", random.Random(1))
     assert payload["kind"] == "order" and payload["prompt"].startswith("Put in order, earliest")
     assert payload["correct"] == ["Microsoft", "Apple", "Google"]
     assert payload["choices"] != payload["correct"] and sorted(payload["choices"]) == sorted(
@@ -84,7 +85,7 @@ def test_an_order_question_from_founding_dates(typed):
     judged = kinds.judge_live(payload, ["Apple", "Microsoft", "Google"], None)
     assert not judged.correct and judged.credit == pytest.approx(2 / 3)
     # two items are not enough for an order question
-    assert kinds.order_from(items[:2], "founded", random.Random(1)) is None
+    assert fact_kinds.order_from(items[:2], "founded", random.Random(1)) is None
 
 
 def test_a_typed_answer_is_graded_as_in_study(typed):

@@ -89,7 +89,17 @@ PAYLOAD = {
 
 def test_public_view_has_no_answer_key():
     view = public_view(PAYLOAD)
-    assert set(view) == {"id", "deck", "kind", "prompt", "choices", "image", "input"}
+    assert set(view) == {
+        "id",
+        "deck",
+        "kind",
+        "prompt",
+        "choices",
+        "image",
+        "unit",  # an estimate's "year" or "amount": what to guess in, not the value
+        "unit_label",
+        "input",
+    }
     assert view["input"] == "choice"
     assert public_view({**PAYLOAD, "kind": "typed", "choices": []})["input"] == "text"
     assert public_view({**PAYLOAD, "kind": "multiple_select"})["input"] == "select"

@@ -307,6 +307,39 @@ GOLDEN = [
     ("Acme sells cars. Its best-selling model is the Zap.", ("developer", "Zap", "Acme")),
     ("The geologist Jane Doe spoke.", ("role", "Jane Doe", "geologist")),
     ("Zap rolled out on 14 April 1927.", ("released", "Zap", "April 14, 1927")),
+    # A role taken or left, a body once run (the fifth round of rules).
+    (
+        "Jane Doe joined in 2010 and became its chief engineer.",
+        ("role", "Jane Doe", "chief engineer"),
+    ),
+    (
+        "In 2015 Jane Doe became Acme's chief economist.",
+        ("role", "Jane Doe", "Acme's chief economist"),
+    ),
+    ("Jane Doe stepped down as chairman in 2019.", ("former_role", "Jane Doe", "chairman")),
+    ("Jane Doe returned as a coach from 1990 to 1992.", ("former_role", "Jane Doe", "coach")),
+    ("The Zap Cup was first held in June 1903.", ("founded", "Zap Cup", "June 1903")),
+    (
+        "Zapco was set up in 1990 by Jane Doe together with her sisters Ann and Eve.",
+        ("founder", "Zapco", "Eve"),
+    ),
+    (
+        "Jane Doe set up Acme in 1990 together with the chemist John Roe.",
+        ("founder", "Acme", "John Roe"),
+    ),
+    ("Jane Doe, who had run Acme, spoke.", ("former_role", "Jane Doe", "head of Acme")),
+    ("Jane Doe ran Acme from 1990 to 2001.", ("former_role", "Jane Doe", "head of Acme")),
+    (
+        "In 1990 the sisters Jane Doe and Ann Doe left to start a rival, Zapco.",
+        ("founder", "Zapco", "Ann Doe"),
+    ),
+    ("In 1990 the sisters Jane Doe and Ann Doe left to form Zapco.", ("founded", "Zapco", "1990")),
+    ("In 2004 Acme merged with Zapco, creating AcmeZap.", ("founded", "AcmeZap", "2004")),
+    (
+        "Zap Show, a comedy series that premiered in May 2019, ran.",
+        ("released", "Zap Show", "May 2019"),
+    ),
+    ("Acme has 5 million paying subscribers.", ("users", "Acme", "5 million paying subscribers")),
 ]
 
 

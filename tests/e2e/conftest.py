@@ -35,7 +35,10 @@ def pytest_collection_modifyitems(items):
 def live_server(app) -> Iterator[str]:
     """Serve the test app on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A 50 ms poll: shutdown() waits for the loop to notice (half a second by default).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import QuizAttempt, QuizQuestion
 from tests.conftest import PASSWORD
+from tests.factories import right_answer, wrong_answer
 
 DECK = "chinese-ai-startups"
 
@@ -40,7 +41,14 @@ def option(page, text):
 
 def give(page, payload: dict, right: bool) -> None:
     choices, correct = payload["choices"], payload["correct"]
-    if not choices:
+    if payload["kind"] in ("estimate", "order"):
+        response = right_answer(payload) if right else wrong_answer(payload)
+        if payload["kind"] == "estimate":
+            page.locator("#answer").fill(response)
+        else:
+            for i, value in enumerate(response):
+                page.locator(f"#place-{i}").select_option(value)
+    elif not choices:
         page.get_by_label(payload["prompt"]).fill(
             payload["accepted"][0] if right else "no idea at all"
         )

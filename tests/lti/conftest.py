@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from sqlalchemy import select
 
-from quizapp.models import utcnow
+from quizapp.models import LtiToolKey, utcnow
+from quizapp.services import write_transaction
 from quizapp.services.lti import platforms as platform_service
 from tests.lti.platform import INSTRUCTOR, LEARNER, TestPlatform
 
@@ -31,7 +33,25 @@ def moodle():
     platform.stop()
 
 
+# quizapp makes its key pair at the first registration of a deployment's life
+# (tests/lti/test_setup_and_policy.py proves it); the other tests start where a
+# deployment has had one for long: one pair made per test run, stored before registering.
+_TOOL_KEY: list[LtiToolKey] = []
+
+
+def install_tool_key() -> None:
+    if not _TOOL_KEY:
+        _TOOL_KEY.append(platform_service.new_tool_key())
+    made = _TOOL_KEY[0]
+    with write_transaction() as session:
+        if session.scalar(select(LtiToolKey.id).limit(1)) is None:
+            session.add(
+                LtiToolKey(kid=made.kid, private_pem=made.private_pem, public_pem=made.public_pem)
+            )
+
+
 def register(client, platform: TestPlatform) -> None:
+    install_tool_key()
     platform_service.register_platform(platform_service.PlatformSpec(**platform.registration()))
     # The administrator pastes quizapp's keyset URL into the platform.
     platform.tool_jwks = client.get("/lti/jwks").get_json()

@@ -41,6 +41,18 @@ def new_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+# A platform keeps its signing key for months: each flavour signs with one key per test
+# run (a 2,048-bit key costs 50 to 100 ms to make, and a hundred tests start a platform).
+# A rotation, or a key of "someone else", is a fresh one.
+_FLAVOUR_KEYS: dict[str, Any] = {}
+
+
+def flavour_key(flavour: str):
+    if flavour not in _FLAVOUR_KEYS:
+        _FLAVOUR_KEYS[flavour] = new_key()
+    return _FLAVOUR_KEYS[flavour]
+
+
 def private_pem(key) -> str:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -93,7 +105,7 @@ class TestPlatform:
 
     def __init__(self, flavour: str = "canvas") -> None:
         self.flavour = flavour
-        self.key = new_key()
+        self.key = flavour_key(flavour)
         self.kid = f"{flavour}-key-{uuid.uuid4().hex[:8]}"
         self.client_id = "10000000000042" if flavour == "canvas" else "moodle-client-7Hk2"
         self.deployment_id = "1:abc123" if flavour == "canvas" else "3"

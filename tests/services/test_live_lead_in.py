@@ -19,7 +19,8 @@ START = utcnow().replace(microsecond=0)
 
 @pytest.fixture
 def lead_in(app):
-    app.config["LIVE_LEAD_IN"] = True
+    # Production's settings: the lead-in on, screens polling every second.
+    app.config.update(LIVE_LEAD_IN=True, LIVE_POLL_MS=1000)
     yield
     app.config["LIVE_LEAD_IN"] = False
 

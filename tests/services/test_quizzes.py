@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.domain.questions import KINDS
-from quizapp.domain.quizzes import QuizOptions
+from quizapp.domain.quizzes import QUIZ_KINDS, QuizOptions
 from quizapp.extensions import db
 from quizapp.models import (
     Deck,
@@ -61,7 +61,7 @@ def test_quiz_has_the_count_asked_for_one_question_per_fact_kinds_spread(builtin
     assert len({q.fact_id for q in questions}) == 12  # no fact asked twice
     assert len({q.question_id for q in questions}) == 12
     kinds = Counter(q.kind for q in questions)
-    assert set(kinds) == set(KINDS)  # all six kinds in a mixed quiz of twelve
+    assert set(kinds) == set(QUIZ_KINDS)  # all eight kinds in a mixed quiz of twelve
     assert max(kinds.values()) <= 3
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.domain.questions import KINDS
-from quizapp.domain.quizzes import QuizOptions
+from quizapp.domain.quizzes import QUIZ_KINDS, QuizOptions
 from quizapp.extensions import db
 from quizapp.models import Deck, QuizAttempt, QuizQuestion, QuizResponse, StudyItem, User, utcnow
 from quizapp.services import quizzes as quiz_service
@@ -80,7 +80,7 @@ def test_deck_page_offers_a_quick_quiz_and_options(client, learner):
     page = main_html(client.get(f"/decks/{DECK}"))
     assert "Quick quiz (10 questions)" in page
     assert 'name="subjects"' in page and 'value="moonshot"' in page
-    assert page.count('name="kinds"') == len(KINDS)
+    assert page.count('name="kinds"') == len(QUIZ_KINDS)
 
 
 def test_quick_quiz_is_one_click(client, learner):

@@ -22,6 +22,7 @@ from quizapp.domain import images as images_domain
 from quizapp.domain.importers.archive import read_member
 from quizapp.domain.importers.collection import Note
 from quizapp.domain.importers.common import DeckBuilder, ImportRefused, Limits
+from quizapp.domain.importers.protobuf import fields
 
 # An <img> tag (its quoted attributes may hold ">"), and its src attribute. As in
 # anki_notes._TAG, no part crosses a "<", so scanning a field stays linear.
@@ -81,11 +82,11 @@ def _media_entries(data: bytes) -> list[tuple[str, str]]:
     """(file name, member) of Anki's MediaEntries message: entries = 1 {name = 1, ...,
     legacy_zip_filename = 255}; an entry's member is its index unless that field says."""
     entries = []
-    for index, (number, entry) in enumerate(_fields(data)):
+    for index, (number, entry) in enumerate(fields(data)):
         if number != 1 or not isinstance(entry, bytes):
             continue
         name, member = "", str(index)
-        for field, value in _fields(entry):
+        for field, value in fields(entry):
             if field == 1 and isinstance(value, bytes):
                 name = value.decode("utf-8", "replace")
             elif field == 255 and isinstance(value, int):
@@ -93,39 +94,6 @@ def _media_entries(data: bytes) -> list[tuple[str, str]]:
         if name:
             entries.append((name, member))
     return entries
-
-
-def _fields(data: bytes):
-    """(field number, value) of a protobuf message: varints as int, lengths as bytes."""
-    position = 0
-
-    def varint() -> int:
-        nonlocal position
-        result = shift = 0
-        while position < len(data) and shift < 64:
-            byte = data[position]
-            position += 1
-            result |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return result
-            shift += 7
-        raise ValueError("truncated varint")
-
-    while position < len(data):
-        tag = varint()
-        number, wire = tag >> 3, tag & 7
-        if wire == 0:
-            yield number, varint()
-        elif wire == 2:
-            size = varint()
-            if position + size > len(data):
-                raise ValueError("truncated field")
-            yield number, data[position : position + size]
-            position += size
-        elif wire in (1, 5):
-            position += 8 if wire == 1 else 4
-        else:
-            raise ValueError("unknown wire type")
 
 
 def place_images(

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from quizapp.domain.importers.common import ImportRefused, Limits
+from quizapp.domain.importers.protobuf import fields
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # The functions our queries call; anything else (in a view, a generated column, a
@@ -295,36 +296,11 @@ def _protobuf_varint(blob: Any, wanted: int) -> int:
     """
     if not isinstance(blob, bytes):
         return 0
-    position = 0
-
-    def varint() -> int:
-        nonlocal position
-        result, shift = 0, 0
-        while position < len(blob) and shift < 64:
-            byte = blob[position]
-            position += 1
-            result |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return result
-            shift += 7
-        raise ValueError("truncated varint")
-
     try:
-        while position < len(blob):
-            tag = varint()
-            number, wire = tag >> 3, tag & 7
-            if wire == 0:
-                value = varint()
-                if number == wanted:
-                    return value
-            elif wire == 2:
-                position += varint()
-            elif wire == 1:
-                position += 8
-            elif wire == 5:
-                position += 4
-            else:
-                return 0
+        for number, value in fields(blob):
+            if number == wanted and isinstance(value, int):
+                return value
     except ValueError:
         return 0
+    return 0
     return 0

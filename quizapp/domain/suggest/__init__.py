@@ -3,6 +3,8 @@
 - `text`: markup removed, headings and sentences found, the size capped.
 - `mentions`: names, dates, money and numbers replaced by placeholders, read by
   the app's own parsers (`domain.numbers`).
+- `slots`: what the patterns are written with ("{S}", "{D}", "{ROLE}") and how one
+  is compiled.
 - `patterns`: per preset relation, how English states it ("founded by",
   "valued at", "best known for building").
 - `extract`: the patterns run over each sentence; "it" and "the company" stand

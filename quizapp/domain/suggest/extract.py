@@ -8,8 +8,15 @@ from dataclasses import dataclass, replace
 from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.domain.numbers import singular
-from quizapp.domain.suggest.mentions import OPEN, SHUT, Abstract, NameMatcher, abstract
+from quizapp.domain.suggest.mentions import (
+    OPEN,
+    SHUT,
+    Abstract,
+    NameMatcher,
+    abstract,
+)
 from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.slots import PLURAL_ROLE
 from quizapp.domain.suggest.text import blocks, check_size
 
 __all__ = ["Suggestion", "suggest"]
@@ -45,6 +52,8 @@ class Suggestion:
         return (self.relation, self.subject.casefold(), value)
 
 
+# A heading that names what its section is about: a name, then a colon, a dash or nothing.
+_TITLE = re.compile(f"^(?:[Tt]he )?{OPEN}E(\\d+){SHUT}(?=\\s*(?:[:,—–-]|$))")
 _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # A name opening a clause (or named by its kind), followed by a verb: what a sentence is
 # about ("Minimax is", "Founded in 2023, Infinigence AI claims", "payments company Adyen
@@ -53,12 +62,16 @@ _INDEX = re.compile(f"{OPEN}[EDMN](\\d+){SHUT}")
 # ("Its successor ChatGPT reached", "Google's BERT, introduced in 2018, was").
 _SUBJECT = re.compile(
     f"(?:^|[,;] |\\b(?:company|startup|firm|maker|group|bank|giant|lab) |"
+    f"[,;] (?:while|whereas|although|though|but|because) |"
     f"^(?:[Ii]ts|[Tt]heir|[Tt]he|[Hh]is|[Hh]er) (?:[a-z][a-z-]* ){{1,2}}|"
     f"^{OPEN}E\\d+{SHUT}(?:'s|’s) ){OPEN}E(\\d+){SHUT}"
     r"(?=,? (?:is|was|are|were|has|had|also|now|says|said|claims|will|would|can|could|"
     r"[a-z]+s(?! (?:company|startup|firm|maker|group|bank|giant|lab)\b)|[a-z]+ed)\b)"
 )
 
+_DESCRIBED_NAME = re.compile(
+    f"\\b(of|at) (?:the )?(?:(?!the\\b)[a-z][\\w-]* ){{1,4}}({OPEN}E\\d+{SHUT})$"
+)
 _OPENING = re.compile(f"^{OPEN}E(\\d+){SHUT}(?!'s|’s)")
 _CLAUSE_SUBJECT = re.compile(
     f"{OPEN}E(\\d+){SHUT}(?= (?:is|was|has|had|[a-z]{{2,}}ed|sold|made|bought|took|began|"
@@ -96,14 +109,21 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     )
     found: dict[tuple, Suggestion] = {}
     topic: str | None = None
+    section: str | None = None  # what the heading names: "the company" of the section
     kinds = _Kinds(deck)
+    year: int | None = None  # the last year named: "two years later" counts from it
+    posts: set[tuple] = set()  # the roles that are posts taken, which successors take over
     for block in blocks(text):
-        sentence = abstract(block.text, names)
+        sentence = abstract(block.text, names, year)
+        dates = [m.value for m in sentence.mentions if m.kind == "D"]
+        year = dates[-1].year if dates else year
         if block.heading:
             names_here = [m.text for m in sentence.mentions if m.kind == "E"]
             topic = names_here[0] if names_here else topic
+            title = _TITLE.match(sentence.text)  # "Lego: from ducks to bricks", "The Danube"
+            section = sentence.mentions[int(title.group(1))].text if title else None
             continue
-        reader = _Reader(sentence, block.text, topic, kinds)
+        reader = _Reader(sentence, block.text, topic, kinds, section)
         for mention in sentence.mentions:
             if mention.kind == "E":
                 kinds.note(mention.text, None)
@@ -112,6 +132,9 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
                     kinds.learn(suggestion)
+                    if pattern.position:
+                        posts.add(suggestion.identity)
+        _succession(sentence, block.text, found, kinds, posts)
         kinds.name_nouns(sentence)
         topic = reader.next_topic()
     suggestions = list(found.values())
@@ -132,15 +155,75 @@ _NOUN_KINDS = {
         _COMPANY,
     ),
     **dict.fromkeys(
-        ("app", "platform", "product", "model", "mission", "spacecraft", "probe", "drug", "album"),
+        [
+            "app",
+            "platform",
+            "product",
+            "model",
+            "mission",
+            "spacecraft",
+            "probe",
+            "drug",
+            "album",
+            "series",
+            "film",
+            "show",
+            "game",
+            "console",
+            "device",
+            "car",
+            "vehicle",
+            "satellite",
+            "rocket",
+            "telescope",
+            "vaccine",
+        ],
         _PRODUCT,
     ),
     **dict.fromkeys(
-        ("agency", "foundation", "university", "museum", "school", "college", "institute"),
+        [
+            "agency",
+            "foundation",
+            "university",
+            "museum",
+            "school",
+            "college",
+            "institute",
+            "airline",
+            "carrier",
+            "bank",
+            "retailer",
+            "chain",
+            "network",
+            "publisher",
+            "label",
+            "broadcaster",
+            "brand",
+            "manufacturer",
+            "operator",
+            "railway",
+            "hospital",
+        ],
         _COMPANY,
     ),
     **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
-    **dict.fromkeys(("city", "country"), _PLACE),
+    **dict.fromkeys(
+        [
+            "city",
+            "country",
+            "park",
+            "airport",
+            "region",
+            "state",
+            "province",
+            "town",
+            "village",
+            "island",
+            "river",
+            "lake",
+        ],
+        _PLACE,
+    ),
     "group": frozenset({"company", "organisation", "group"}),
 }
 _NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
@@ -151,6 +234,17 @@ _NAMED_NOUN = re.compile(
     r"told|also|only|then|both|all|two|three|four)\b)"
     f"([a-z][a-z-]{{2,}}) {OPEN}E(\\d+){SHUT}"
 )
+# The entity types a relation's subject can never be: types are guessed from the presets
+# ("founded" makes a park a company), so only the plain mismatches count: "Its revenue"
+# is never a place's, a role never a place's.
+_NEVER = {
+    **dict.fromkeys(
+        ("company", "organisation", "group", "product"), frozenset({"place", "person"})
+    ),
+    **dict.fromkeys(("place", "concept"), frozenset({"person"})),
+    "person": frozenset({"place"}),
+}
+_INITIALS = re.compile(r"^(?:[A-Z]\. ){1,3}[A-Z][a-z]")
 _REMEMBERED = 32  # names kept for "the company" to look back to: a bounded cost per use
 
 
@@ -178,6 +272,8 @@ class _Kinds:
             self.note(suggestion.value, preset["value"])
 
     def note(self, name: str, kind: str | None) -> None:
+        if kind is None and _INITIALS.match(name):
+            kind = "person"  # "D. H. Lawrence", "J. K. Rowe"
         if kind is not None:
             self.kind.setdefault(name.casefold(), kind)
             if kind == "person" and " " in name:  # "Hagedorn" for "Hans Christian Hagedorn"
@@ -192,6 +288,12 @@ class _Kinds:
         for match in _NAMED_NOUN.finditer(sentence.text):
             self.noun[match.group(1)] = sentence.mentions[int(match.group(2))].text
 
+    @staticmethod
+    def is_company_noun(word: str | None) -> bool:
+        """Whether the word is "the company" or a noun like it ("the firm", "the group")."""
+        noun = _NOUN.match(word or "")
+        return noun is not None and _NOUN_KINDS.get(noun.group(1)) is _COMPANY
+
     def named(self, word: str | None) -> str | None:
         """The name a noun ("the comet") was introduced with, if it was."""
         noun = _NOUN.match(word or "")
@@ -201,16 +303,32 @@ class _Kinds:
         """Whether the name may be what the word ("the company", "it") stands for."""
         wanted = self.wanted(word)
         kind = self.kind.get(name.casefold())
+        noun = _NOUN.match(word or "")
+        if noun and noun.group(1) in name.casefold().split():
+            return True  # "the park" for "Yellowstone National Park", whatever was guessed
         return wanted is None or kind is None or kind in wanted
 
-    def latest(self, word: str | None) -> str | None:
-        """The latest name of the type the word asks for, if the word asks for one."""
+    def latest(self, word: str | None, kind: str | None = None) -> str | None:
+        """The latest name of the type the word asks for (and that suits the relation's
+        subject type, if given), if the word or the relation asks for one."""
         wanted = self.wanted(word)
-        if wanted is None:
+        if wanted is None and kind is None:
             return None
         return next(
-            (n for n in reversed(self.order) if self.kind.get(n.casefold()) in wanted), None
+            (
+                n
+                for n in reversed(self.order)
+                if (wanted is None or self.kind.get(n.casefold()) in wanted)
+                and self.kind.get(n.casefold()) is not None
+                and self.suits(n, kind)
+            ),
+            None,
         )
+
+    def suits(self, name: str, kind: str | None) -> bool:
+        """Whether a name of known type may be the subject of a relation on `kind`."""
+        known = self.kind.get(name.casefold())
+        return kind is None or known is None or known not in _NEVER.get(kind, frozenset())
 
     @staticmethod
     def wanted(word: str | None) -> frozenset[str] | None:
@@ -225,12 +343,21 @@ class _Kinds:
 class _Reader:
     """Reads the matches of one sentence, resolving "it" and "the company" to its topic."""
 
-    def __init__(self, sentence: Abstract, evidence: str, topic: str | None, kinds: _Kinds) -> None:
+    def __init__(
+        self,
+        sentence: Abstract,
+        evidence: str,
+        topic: str | None,
+        kinds: _Kinds,
+        section: str | None = None,
+    ) -> None:
+        self.section = section
         self.sentence = sentence
         self.evidence = evidence
         self.topic = topic
         self.kinds = kinds
         self.resolved: str | None = None  # what a pronoun of this sentence stood for
+        self.subject_kind: str | None = None  # the type the relation's subject must be
         self.subjects: list[str] = []
 
     def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
@@ -243,7 +370,9 @@ class _Reader:
             name = self.pronoun(match.start("po"), value_mentions, groups["po"], own=False)
             subjects = [name] if name else []
         else:
+            self.subject_kind = preset["subject"]
             subjects = self.names(match, "s", "ss", "sn", "p", value_mentions)
+            self.subject_kind = None
         if preset["value"] in ENTITY_TYPES and not any(groups.get(g) for g in ("v", "vs")):
             if groups.get("q") is None and groups.get("q2") is None:
                 return []
@@ -253,8 +382,12 @@ class _Reader:
             taken = self.indices(match, ("s", "ss"))
             company = self.pronoun(match.start(slot), taken, match.group(slot), own=own)
             values = [company] if company else []
-        if relation == "role" and groups.get("ss") and len(subjects) > 1:
-            values = [TextValue(singular(v.text)) for v in values if isinstance(v, TextValue)]
+        if relation in ("role", "former_role"):
+            values = [
+                TextValue(singular(v.text)) if PLURAL_ROLE.match(v.text) else v
+                for v in values
+                if isinstance(v, TextValue)
+            ]
         if relation == "role" and (groups.get("former") or groups.get("was")):
             relation = "former_role"
         if pattern.proper:
@@ -279,11 +412,19 @@ class _Reader:
             if groups.get(slot) is None:
                 return []
             value = mentions[int(groups[slot])].value
+            unit = groups.get("un") or unit  # "subscribers", "paid memberships"
             unit = f"{groups['u']}{unit}" if groups.get("u") and unit else unit
             if isinstance(value, Quantity) and unit and not value.unit:
                 value = replace(value, unit=unit)
             return [value] if value is not None else []
-        text = self.sentence.restore(groups.get("t") or "").strip(" -–")
+        if groups.get("hq") is not None:  # "led the company": the name it stands for
+            name = self.pronoun(match.start("hq"), [], groups["hq"], own=False)
+            groups["t"] = name or ""
+        # "chief executive of the vacuum cleaner maker Dyson": of Dyson
+        text = _DESCRIBED_NAME.sub(r"\1 \2", groups.get("t") or "")
+        text = self.sentence.restore(text).strip(" -–")
+        if groups.get("hv") and text:  # "who had run X": the head of X
+            text = ("director of " if groups["hv"] == "directed" else "head of ") + text
         text = text.lower() if text.istitle() and " " not in text else text  # "Research-focused"
         text = re.sub(r"^(?:the|a|an) ", "", text) if kind == "text" else text
         return [TextValue(text)] if text else []
@@ -326,18 +467,31 @@ class _Reader:
         not the value itself ("Minimax is known for its product"), else the running topic;
         "the company" is the topic only if the topic may be a company, else the latest
         company named."""
-        for match in _SUBJECT.finditer(self.sentence.text, 0, position if own else 0):
+        kind = self.subject_kind  # "Its revenue" is a company's: never a place's
+        clauses = list(_SUBJECT.finditer(self.sentence.text, 0, position if own else 0))
+        for match in clauses[-1:]:  # the nearest clause's subject ("while Acme had ..., it")
             index = int(match.group(1))
-            if index not in taken:
-                self.resolved = self.sentence.mentions[index].text
+            name = self.sentence.mentions[index].text
+            if index not in taken and self.kinds.suits(name, kind):
+                self.resolved = name
                 return self.resolved
-            break
+        section = self.section
+        if (
+            section is not None
+            and self.kinds.is_company_noun(word)
+            and self.kinds.fits(section, word)
+            and self.kinds.suits(section, kind)
+        ):
+            self.resolved = section  # "the company": the one the section is about
+            return section
         if (named := self.kinds.named(word)) is not None:
             self.resolved = named  # "the lander": the name it was introduced with
             return named
         topic = self.topic
-        if topic is not None and not self.kinds.fits(topic, word):
-            topic = self.kinds.latest(word)
+        if topic is not None and not (
+            self.kinds.fits(topic, word) and self.kinds.suits(topic, kind)
+        ):
+            topic = self.kinds.latest(word, kind)
         if topic is not None:
             self.resolved = topic
         return topic
@@ -356,6 +510,55 @@ class _Reader:
         if opening is not None:
             return self.sentence.mentions[int(opening.group(1))].text
         return self.topic
+
+
+# "He was replaced in 2025 by B", "A was succeeded as chairman by B", "B succeeded A".
+_SUCCEEDED = re.compile(
+    f"(?:^|[,;] )(?:(?P<he>[Hh]e|[Ss]he)|{OPEN}E(?P<old>\\d+){SHUT}) was (?:replaced|succeeded)"
+    f"(?: as [^,.;{OPEN}]{{1,40}}?)?(?: (?:in|on) {OPEN}D\\d+{SHUT})? by {OPEN}E(?P<new>\\d+){SHUT}"
+    f"|(?:^|[,;] ){OPEN}E(?P<new2>\\d+){SHUT} (?:succeeded|replaced) {OPEN}E(?P<old2>\\d+){SHUT}"
+)
+
+
+def _succession(
+    sentence: Abstract,
+    evidence: str,
+    found: dict[tuple, Suggestion],
+    kinds: _Kinds,
+    posts: set[tuple],
+) -> None:
+    """One person succeeded by another: the first one's post (the latest role suggested
+    as a post taken) is now a former role, and the second one's role. Nothing if the
+    first had none: a profession ("a lawyer") is not what a successor takes over."""
+    match = _SUCCEEDED.search(sentence.text)
+    if match is None:
+        return
+    mentions = sentence.mentions
+    new = mentions[int(match.group("new") or match.group("new2"))].text
+    old_index = match.group("old") or match.group("old2")
+    if old_index is not None:
+        old = mentions[int(old_index)].text
+    else:  # "he": the latest person named before this sentence's successor
+        old = next(
+            (
+                n
+                for n in reversed(kinds.order)
+                if kinds.kind.get(n.casefold()) == "person" and n != new
+            ),
+            None,
+        )
+    roles = [
+        k for k, s in found.items() if k in posts and s.subject.casefold() == (old or "").casefold()
+    ]
+    if not roles:
+        return
+    held = found.pop(roles[-1])
+    former = replace(held, relation="former_role")
+    found.setdefault(former.identity, former)
+    taken = Suggestion("role", new, held.value, evidence)
+    found.setdefault(taken.identity, taken)
+    posts.add(taken.identity)
+    kinds.learn(taken)
 
 
 def _mark_duplicates(suggestions: list[Suggestion], deck: Deck) -> list[Suggestion]:

@@ -136,13 +136,16 @@ _NUMBER = re.compile(
     rf"(?<![\w.$€£¥]){_QUALIFIER}(?:{_FIGURE})(?:\s(?:trillion|billion|million|thousand)\b)?"
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
-_TOKEN = (  # "Michael B. Tretow": an initial goes on with the next capitalised word
-    r"(?:[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z][a-z])|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+_TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
+    r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
+    r"[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
     r"[a-z][A-Z][\w.-]*[\w])"
 )
 _CAPS = re.compile(
-    rf"(?<![\w-]){_TOKEN}(?:(?: | of | for | de | de la | du | von | von der | van | van der | "
-    rf"van den | der | al-){_TOKEN})*"
+    rf"(?<![\w-]){_TOKEN}(?:(?: | of | of the | for | de | de la | des | du | da | di | dos | "
+    rf"das | and | von | von der | van | van der | van den | der | ter | ten | bin | ibn | al-| "
+    rf"d'| d’)"
+    rf"{_TOKEN})*"
     r"(?: \d+(?:\.\d+)?(?!\w|[.,]\d))?"
 )
 _VERSION = re.compile(r" \d+(?:\.\d+)?$")
@@ -254,16 +257,107 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
-_CONNECTORS = frozenset(["of", "for", "de", "la", "du", "von", "van", "der", "den", "al-"])
+# Heads that go on with "of the" ("European Commission of the Danube", "Bay of the
+# Angels", "Lord of the Rings"); after another word "of the" ends the name.
+_OF_THE = frozenset(
+    [
+        "Commission",
+        "Bank",
+        "Museum",
+        "University",
+        "Institute",
+        "Church",
+        "Republic",
+        "Kingdom",
+        "Union",
+        "League",
+        "Order",
+        "Society",
+        "Academy",
+        "Council",
+        "Court",
+        "Ministry",
+        "Department",
+        "Office",
+        "Bay",
+        "Gulf",
+        "Cape",
+        "Isle",
+        "Islands",
+        "Sea",
+        "Battle",
+        "Treaty",
+        "Cathedral",
+        "Palace",
+        "Hall",
+        "Federation",
+        "Association",
+        "Party",
+        "Assembly",
+        "President",
+        "Minister",
+        "Secretary",
+        "Duke",
+        "Duchess",
+        "King",
+        "Queen",
+        "Lord",
+        "Lady",
+        "Prince",
+        "Princess",
+        "Knights",
+        "Friends",
+        "Sisters",
+        "Brothers",
+        "Museums",
+        "Mountains",
+        "Valley",
+        "Straits",
+    ]
+)
+_ELIDED = re.compile(r"[dl]['’][A-Z]")  # "Musée d'Orsay", "Côte d’Ivoire"
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "the",
+        "for",
+        "de",
+        "la",
+        "des",
+        "du",
+        "da",
+        "di",
+        "dos",
+        "das",
+        "von",
+        "van",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al-",
+    ]
+)
+# A month opening a span of names is a first name ("August Krogh", "June Carter") unless
+# a word of time comes before it ("in May Apple ...", "since April").
+_FIRST_NAME = re.compile(r"(?:April|May|June|August) (?!(?:" + "|".join(MONTHS) + r")\b)[A-Z][a-z]")
+_TIME_WORD = re.compile(
+    r"(?i:\b(?:in|on|since|until|till|by|from|during|of|to|early|late|last|next|this|every|"
+    r"each|mid|through|before|after))[\s-]$"
+)
 _DESCRIBING = re.compile(r"-(?:focused|based|backed|owned|led|made|born|funded)$")
 _NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 
 
-def abstract(sentence: str, names: NameMatcher) -> Abstract:
+def abstract(sentence: str, names: NameMatcher, year: int | None = None) -> Abstract:
     """Replace what a sentence mentions by placeholders.
 
     Money is found first, then dates, known names, numbers, then capitalised spans;
-    a later kind never overlaps an earlier one.
+    a later kind never overlaps an earlier one. A date written relative to the last year
+    named ("two years later", "the same year") is that year, counted from the last year
+    of the sentence before it or else from `year`; it reads as "in <date>".
     """
     taken: list[tuple[int, int, Mention]] = []
 
@@ -275,23 +369,33 @@ def abstract(sentence: str, names: NameMatcher) -> Abstract:
         take(*match.span(), _money(match.group(0)))
     for match in _DATE.finditer(sentence):
         take(*match.span(), _date(match.group(0)))
+    relative = set()
+    for match in _RELATIVE.finditer(sentence):
+        before = [m.value.year for s, _, m in taken if m.kind == "D" and s < match.start()]
+        base = before[-1] if before else year
+        if base is not None:
+            relative.add(match.start())
+            take(*match.span(), Mention("D", match.group(0), DateValue(base + _offset(match))))
     for start, end in names.spans(sentence):
         take(start, end, Mention("E", sentence[start:end]))
     for match in _CAPS.finditer(sentence):
-        for start, end in _name_parts(match.group(0), match.start()):
-            take(start, end, Mention("E", sentence[start:end]))
-            if version := _VERSION.search(sentence[start:end]):  # "Kimi 2023": the date wins
-                take(
-                    start,
-                    start + version.start(),
-                    Mention("E", sentence[start:end][: version.start()]),
-                )
+        for piece, offset in _and_pieces(match.group(0), match.start()):
+            before = sentence[max(0, offset - 12) : offset]
+            for start, end in _name_parts(piece, offset, before):
+                take(start, end, Mention("E", sentence[start:end]))
+                if version := _VERSION.search(sentence[start:end]):  # "Kimi 2023": the date wins
+                    take(
+                        start,
+                        start + version.start(),
+                        Mention("E", sentence[start:end][: version.start()]),
+                    )
     for match in _NUMBER.finditer(sentence):
         take(*match.span(), _number(match.group(0)))
     taken.sort(key=lambda item: item[0])
     parts, mentions, position = [], [], 0
     for start, end, mention in taken:
         parts.append(sentence[position:start])
+        parts.append(("In " if start == 0 else "in ") if start in relative else "")
         parts.append(f"{OPEN}{mention.kind}{len(mentions)}{SHUT}")
         mentions.append(mention)
         position = end
@@ -299,13 +403,87 @@ def abstract(sentence: str, names: NameMatcher) -> Abstract:
     return Abstract("".join(parts), tuple(mentions))
 
 
-def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
+_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_COUNT |= {"eight": 8, "nine": 9, "ten": 10, "a decade": 10, "two decades": 20}
+# "two years later", "a decade earlier", "the following year", "that same year"; not
+# "two years before the war" (counted from something else).
+_RELATIVE = re.compile(
+    r"(?i:\b(?P<count>a decade|two decades|(?:a|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|\d{1,2}) years?) (?P<way>later|earlier|afterwards|(?:after|before)"
+    r"(?! (?:the|his|her|its|their|a|an|that|this|he|she|it|they)\b)(?! [A-Z\d]))"
+    r"|\b(?:the (?P<step>following|next|previous) year|(?:in )?(?:the|that) same year|"
+    r"(?<=\b(?:in|by) )that year|later that year|earlier that year))"
+)
+
+
+def _offset(match: re.Match[str]) -> int:
+    if match.group("count"):
+        words = match.group("count").lower()
+        words = words if words in _COUNT else words.rsplit(" ", 1)[0]
+        count = _COUNT[words] if words in _COUNT else int(words)
+        return -count if match.group("way").lower() in ("earlier", "before") else count
+    step = (match.group("step") or "").lower()
+    return {"following": 1, "next": 1, "previous": -1}.get(step, 0)
+
+
+# Heads of names that go on with "and" ("Golden Gate Bridge and Highway District");
+# any other "A and B" is two names.
+_AND_HEADS = frozenset(
+    [
+        "District",
+        "Company",
+        "Authority",
+        "Association",
+        "Society",
+        "Corporation",
+        "Commission",
+        "Board",
+        "Council",
+        "Foundation",
+        "Trust",
+        "Sons",
+        "Museum",
+        "Institute",
+        "Bank",
+        "Railway",
+        "Agency",
+        "Department",
+        "Ministry",
+        "Committee",
+        "Service",
+        "Services",
+    ]
+)
+
+
+def _and_pieces(span: str, offset: int) -> list[tuple[str, int]]:
+    """A capitalised span cut at "and", unless it ends with a body's head word."""
+    if " and " not in span or span.rsplit(" ", 1)[-1] in _AND_HEADS:
+        return [(span, offset)]
+    pieces, position = [], 0
+    for piece in span.split(" and "):
+        pieces.append((piece, offset + position))
+        position += len(piece) + len(" and ")
+    return pieces
+
+
+def _name_parts(span: str, offset: int, before: str = "") -> list[tuple[int, int]]:
     """A capitalised span cut at words that are not parts of names."""
     parts: list[tuple[int, int]] = []
     start = end = None
+    first_name = _FIRST_NAME.match(span) and not _TIME_WORD.search(before)
+    previous = ""
     for word in _WORD.finditer(span):
-        text = word.group(0)
+        text, head, previous = word.group(0), previous, word.group(0)
         at_start = offset + word.start() == 0
+        if text == "of" and span[word.end() : word.end() + 5] == " the " and head not in _OF_THE:
+            if start is not None:  # "Prince Bořivoj of the Přemyslid dynasty": two names
+                parts.append((start, end))
+            start = end = None
+            continue
+        if first_name and word.start() == 0:  # "the laureate August Krogh": a first name
+            start, end = offset, offset + word.end()
+            continue
         if _DESCRIBING.search(text):  # "Research-focused", "Stockholm-based": not a name
             if start is not None:
                 parts.append((start, end))
@@ -334,7 +512,7 @@ def _name_parts(span: str, offset: int) -> list[tuple[int, int]]:
 
 def _trim_connector(span: str, offset: int, start: int, end: int) -> tuple[int, int]:
     words = span[start - offset : end - offset].split(" ")
-    while len(words) > 1 and words[-1][:1].islower():
+    while len(words) > 1 and words[-1][:1].islower() and not _ELIDED.match(words[-1]):
         words.pop()
     return start, start + len(" ".join(words))
 

@@ -1,139 +1,33 @@
 """The patterns that propose facts: for each preset relation, how sentences state it.
 
-A pattern is a regular expression over an abstract sentence (`mentions`), written
-with slots that `compile_pattern` expands:
-
-- `{S}` the subject (a name); `{SP}` a name or a pronoun ("it", "the company");
-  `{POSS}` a possessive ("Zhipu's", "its"); `{SS}` a list of subjects; `{SN}` a
-  subject that may be a noun phrase ("the double-helix structure of DNA", "radium").
-- `{V}`, `{VP}`, `{VPOSS}`, `{VS}` the same for the value.
-- `{D}` a date, `{M}` money, `{N}` a number, `{T}` words up to the end of the clause.
-- `{_}` a few words naming nothing, `{__}` a few words that may name things,
-  `{APPOS}` an optional aside between commas (", a French startup based in Grenoble,").
-
-Every repetition is bounded, so a pattern costs a bounded time per position of a
-sentence, and sentences are capped in length: the extractor is linear in the text.
-Patterns are written for the way English states a relation, never for one text.
+Patterns are written with the slots of `slots` ("{S} was founded in {D}") for the way
+English states a relation, never for one text.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from quizapp.domain.suggest.mentions import OPEN, SHUT
+from quizapp.domain.suggest.slots import NAME as _E
+from quizapp.domain.suggest.slots import PRONOUN as _PRONOUN
+from quizapp.domain.suggest.slots import Pattern, compile_pattern
 
 __all__ = ["PATTERNS", "Pattern"]
 
-_E = f"{OPEN}E(?:\\d+){SHUT}"
-_PRONOUN = (
-    r"\b(?:[Ii]t|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|element|planet|city|country|team|maker|mission|"
-    r"spacecraft|probe|band|club|drug|album|agency|foundation|university|museum))\b"
-)
-_POSSESSIVE = (
-    r"\b(?:[Ii]ts|[Tt](?:he|his) (?:company|firm|startup|start-up|business|group|carmaker|"
-    r"lab|platform|product|model|app|city|country|maker|mission|spacecraft|probe|band|club|"
-    r"drug|album|agency|foundation|university|museum)(?:'s|’s)|[Tt]heir)"
-)
-# A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
-# ("studied at A and B, Moonshot is ..."). A name followed by more words of its noun
-# phrase ("Beijing city government funds") is not the value itself.
-_END = (
-    r"(?![’']s)(?=\s*(?:[,.;:)(—–”\"]|$)|\s(?:and|or|in|on|at|to|with|for|among|as|who|"
-    r"which|that|but|since|before|after|from|by|is|was|are|were|has|have|had|its|their|"
-    r"over|under|until|when|while|said|says|told|spoke|joined|left|added)\b)"
-)
-_LIST = f"(?:the )?{_E}(?:(?:, (?:the )?{_E}){{0,9}},? (?:and|&) (?:the )?{_E})?"
-_ROLE = (
-    r"(?:vice president|president|chief executive|chief executive officer|CEO|CTO|chairman|"
-    r"chairwoman|chair|founder|co-founder|cofounder|veteran|researcher|executive|engineer|"
-    r"scientist|chemist|physicist|astronomer|biologist|mathematician|professor|minister|"
-    r"director|economist|entrepreneur|investor|journalist|writer|author|historian|"
-    r"manager|partner|officer|analyst|doctor|physician|employee|student|lawyer|banker|"
-    r"designer|programmer|astronaut|pilot|singer|musician|composer|producer|player|coach|"
-    r"diplomat|politician|activist|architect|inventor|laureate|goalkeeper|captain|striker|"
-    r"midfielder|defender|playwright|poet|painter|sculptor|[a-z]{3,}(?:ist|ian))s?"
-)
-_PRODUCT_NOUN = (
-    r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
-    r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
-    r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope|"
-    r"console|handheld|headset|camera|computer|album|single|song|film|novel)s?"
-)
-_NOT_CONTENT = (
-    r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
-    r"who|which|that|as|for|of|two|three|both|its|their|his|her|has|have|had|been|being)\b"
-)
-_SLOTS = {
-    "{S}": f'(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?',
-    "{SP}": f'(?:(?:the )?[“"]?{OPEN}E(?P<s>\\d+){SHUT}[”"]?|(?P<p>{_PRONOUN}))',
-    "{POSS}": f"(?:{OPEN}E(?P<s>\\d+){SHUT}(?:'s|’s)|(?P<p>{_POSSESSIVE}))",
-    "{SS}": f"(?P<ss>{_LIST})",
-    "{SN}": (
-        f"(?P<sn>(?:[Tt]he )?(?:[a-z][\\w-]* ){{0,4}}?of (?:the )?{_E}|(?:the )?{_E}"
-        r"|\b[a-z][a-z-]{2,}\b)"
-    ),
-    "{V}": f"(?:the )?{OPEN}E(?P<v>\\d+){SHUT}",
-    "{VP}": f"(?:(?:the )?{OPEN}E(?P<v>\\d+){SHUT}|(?P<q>{_PRONOUN}))",
-    "{VPOSS}": f"(?:{OPEN}E(?P<v>\\d+){SHUT}(?:'s|’s)|(?P<q>{_POSSESSIVE}))",
-    "{VS}": f"(?P<vs>{_LIST})",
-    "{D}": f"{OPEN}D(?P<d>\\d+){SHUT}",
-    "{M}": f"{OPEN}M(?P<m>\\d+){SHUT}",
-    "{N}": f"{OPEN}N(?P<n>\\d+){SHUT}",
-    "{T}": (
-        f'(?P<t>(?:[^,.;:—()“”"{OPEN}{SHUT}]|{_E}){{2,80}}?)'
-        r"(?=\s*(?:[,.;:—(]|$)|\s(?:but|while|which|who|after|before|because|although|instead|"
-        r"rather|as well)\b)"
-    ),
-    "{_}": f"(?:[^{OPEN}{SHUT}]|{OPEN}[DMN]\\d+{SHUT}){{0,60}}?",
-    "{__}": r"[^.;]{0,100}?",
-    # an aside, or a relative pronoun before the verb ("Zap, which was released in 2019")
-    "{APPOS}": r"(?:,[^,]{1,100},)?(?:,? (?:which|that|who)(?= (?:was|were|is|are|has|had)\b))?",
-    # a date as a time: "in 2001", "on 3 May 2001", "in early 2001", "in mid-2001"
-    "{WHEN}": (
-        r"(?:in|on|during) (?:(?:early|late|the (?:spring|summer|autumn|fall|winter|end|start|"
-        f"beginning|middle) of) |mid-)?{OPEN}D(?P<d>\\d+){SHUT}"
-    ),
-    "{ROLE}": _ROLE,
-    "{PRODUCT}": _PRODUCT_NOUN,
-    "{WORDS}": f"(?:(?!(?i:{_NOT_CONTENT}))[\\w{OPEN}{SHUT}-]+(?:'s|’s)? ){{0,4}}?",
-    "{LOWER}": r"(?:(?!(?:in|at|of|on|from|to|for|with)\b)[a-z][\w-]* ){0,4}?",
-}
-_SLOT = re.compile("|".join(re.escape(slot) for slot in _SLOTS))
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """One way of stating a relation.
-
-    Attributes:
-        relation: The preset relation it proposes.
-        regex: The compiled pattern over abstract sentences.
-        unit: The unit of a number value ("parameters").
-        proper: Whether the subject must be a proper name, every word capitalised
-            (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
-    """
-
-    relation: str
-    regex: re.Pattern[str]
-    unit: str = ""
-    proper: bool = False
-
-
-def compile_pattern(relation: str, source: str, unit: str = "", proper: bool = False) -> Pattern:
-    """Expand the slots of a pattern and compile it.
-
-    A value at the very end of a pattern must end its noun phrase (`_END`); elsewhere
-    the words the pattern asks for next say where it ends.
-    """
-    expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
-    if source.endswith(("{V}", "{VS}")):
-        expanded += _END
-    return Pattern(relation, re.compile(expanded), unit, proper)
-
-
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
+_WENT_ON = r"(?:left|went on|decided|moved|set out|agreed) to (?:found|start|set up|establish|form)"
+# "became its chief executive in 2022", "was appointed director of the zoo"
+_BECAME = (
+    r"(?:later |then |soon |eventually |also )?(?:became|was named|was appointed|was made|"
+    r"was elected|was promoted to) (?:as )?(?:the |a |an )?(?:its |their |his |her )?"
+    rf"(?P<t>(?:(?:the |its |their |his |her )?(?:{_E}|[a-z][\w-]*)(?:'s|’s) )?"
+    r"{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+    r"(?=[,.;]| who| and| in| on| since| until| from| after| before| when| with| for|$)"
+)
+# A founder's kin or role before the names ("his brothers B and C", "the physician A")
+_KIN = (
+    r"(?:(?:{WORDS}{ROLE}|(?:two |three )?(?:brothers?|sisters?|sons?|daughters?|wife|husband|"
+    r"father|mother|cousins?|friends?)) )?"
+)
 _FOUNDED_CAP = r"(?:[Cc]o-?[Ff]ounded|Founded|Set up|Started|Established|Created|Formed)"
 # "founded in Stockholm in 2005 by": a place between the verb and its date or founders.
 _PLACE = f"(?: (?:in|at) (?:the )?{_E}(?:, {_E})?)?"
@@ -202,7 +96,7 @@ _SOURCES: list[tuple] = [
     # --- founded ---
     (
         "founded",
-        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been )|(?<=,) |, )(?:originally )?"
+        rf"{{SP}}{{APPOS}}(?:,? (?:was |were |has been |had been )|(?<=,) |, )(?:originally )?"
         rf"{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}",
     ),
     ("founded", rf"{{S}}{_KIND}{_FOUNDED}{_PLACE}(?: by [^.;]{{1,120}}?)? {{WHEN}}"),
@@ -214,7 +108,35 @@ _SOURCES: list[tuple] = [
     ("founded", rf"^{_FOUNDED_CAP} in {{D}}[^,]{{0,120}}, {{_}}{{S}}(?= [a-z])"),
     ("founded", rf"\b{_FOUNDED} {{S}} in {{D}}"),
     ("founded", r"{S} \((?:founded|est\.?) (?:in )?{D}\)"),
-    ("founded", r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined) to (?:form|create) {S}"),
+    (
+        "founded",
+        r"^(?:In|On) {D},? [^.;]{0,60}?\b(?:merged|combined)(?: with [^.;]{1,60}?)?"
+        r"(?: to (?:form|create)|, (?:creating|forming)) {S}",
+    ),
+    # "set up Zap in 1923 together with the physician A": A is a founder too
+    (
+        "founder",
+        rf"\b{_FOUNDED} (?:the |a |an )?(?:[a-z][\w-]* ){{0,2}}?{{S}}[^.;]{{0,40}}? together "
+        rf"with (?:the |his |her |their )?{_KIN}{{VS}}",
+    ),
+    # "Zap was founded in 1935 by A, ..., together with his brothers B and C"
+    (
+        "founder",
+        rf"{{S}}{{APPOS}},? (?:was|were|had been) {_FOUNDED}\b[^.;]{{0,120}}? together with "
+        rf"(?:the |his |her |their )?{_KIN}{{VS}}",
+    ),
+    # "the brothers A and B, who had worked there, left to start a rival, Zap"
+    (
+        "founder",
+        rf"(?:^|[,;] |\band )(?:[A-Za-z][a-z]* |{OPEN}D\d+{SHUT} ){{0,4}}?{{VS}}"
+        rf"(?:, who|, [^,]{{1,100}},)? (?:later |then )?{_WENT_ON} (?:the |a |an )?"
+        r"(?:[a-z][\w-]* ){0,2}?(?:[a-z][\w-]*, )?{S}",
+    ),
+    (
+        "founded",
+        rf"^(?:[Ii]n )?{{D}},? [^.;]{{0,120}}? {_WENT_ON} (?:the |a |an )?"
+        r"(?:[a-z][\w-]* ){0,2}?(?:[a-z][\w-]*, )?{S}",
+    ),
     (
         "founded",
         rf"{{S}}, (?:which|that) (?:[a-z]+ ){{0,2}}?{_E}(?:(?:,| and) {_E}){{0,4}} "
@@ -232,6 +154,12 @@ _SOURCES: list[tuple] = [
         r"{LOWER}{S}",
     ),
     ("founded", r"{SP}{APPOS},? (?:dates|traces its roots|goes) back to {D}"),
+    # an event: "The Zap Cup was first held in 1903"
+    (
+        "founded",
+        r"{SP}{APPOS},? (?:was|were) (?:first|originally) (?:held|staged|run|played|organised|"
+        r"organized|contested) {WHEN}",
+    ),
     (
         "founder",
         r"\bwhen (?:[a-z]+ ){0,2}?{VS} (?:co-?founded|founded|started|established|created|set) "
@@ -362,7 +290,13 @@ _SOURCES: list[tuple] = [
     ),
     # --- member_of ---
     ("member_of", r"known as (?:the )?[“\"']?{V}[”\"']?\s*(?:[—–:(]|--)\s*{SS}"),
-    ("member_of", r"{S} is (?:one of|a member of|part of|among) the {V}"),
+    # a body's membership ("The university is part of the X"), not a place's
+    (
+        "member_of",
+        r"(?:{S}|(?P<p>\b[Tt]he (?:company|firm|startup|group|bank|university|school|college|"
+        r"institute|club|team|band|agency|foundation|lab|airline))) is (?:one of|a member of|"
+        r"part of|among) the {V}",
+    ),
     ("member_of", r"{SS},? (?:are|were) (?:all )?(?:members of|part of|among) the {V}"),
     # --- focus ---
     (
@@ -389,8 +323,9 @@ _SOURCES: list[tuple] = [
     ),
     (
         "role",
-        r"{SS}, (?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
-        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)(?=[,.;]| who| and| whose)",
+        r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at|on|in|for|with) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| whose)",
     ),
     (
         "role",
@@ -403,6 +338,50 @@ _SOURCES: list[tuple] = [
     (
         "role",
         r"(?:^|[,;] )(?:[Tt]he |[Ii]ts |[Tt]heir )(?P<t>{WORDS}{ROLE}), {S},",
+    ),
+    # A role taken ("became its chief executive in 2022") or left ("stepped down as
+    # chairman"); a body once run ("who had run the Musée d'Orsay", "led it from 2001 to
+    # 2009"): its head before.
+    ("role", rf"{{S}}{{APPOS}},? {_BECAME}", "", False, True),
+    # the second verb of a clause's subject ("A stepped down in 2019 and became")
+    (
+        "role",
+        rf"(?:^|(?<=[,;] ))(?:[A-Z][a-z]* )?{{S}}{{APPOS}} [^.;]{{1,80}}? and,? {_BECAME}",
+        "",
+        False,
+        True,
+    ),
+    (
+        "former_role",
+        r"{S}{APPOS},? (?:has |had )?(?:stepped down|resigned|retired|stood down) as "
+        r"(?:the |its |their |his |her )?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
+        r"(?=[,.;]| who| and| in| on| after| before| when| with| for|$)",
+    ),
+    (
+        "former_role",
+        r"{S}(?:,(?: [^,]{1,80}?)?)? who (?:had )?(?:previously |earlier |once |formerly |"
+        # "directed" only as a post once held: "who directed Up" may be a film's director
+        r"already |also )?(?P<hv>run|ran|led|headed|(?<=had )directed|(?<=previously )directed|"
+        r"(?<=earlier )directed|(?<=formerly )directed|(?<=once )directed) "
+        rf"(?:(?:{_E}|[a-z][\w-]*) ){{0,4}}?(?P<t>(?:the )?{_E})"
+        r"(?=[,.;]|$| (?:for|from|until|in|and|before|after|when|since)\b)",
+    ),
+    (
+        "former_role",
+        r"{S}{APPOS},? (?:later |also |then )?(?:returned|served|worked|came back|stayed on|"
+        r"joined [^.;]{0,40}?) as (?:a |an |the |its |their )?"
+        r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?) "
+        rf"(?:from {OPEN}D\d+{SHUT} (?:to|until) {OPEN}D\d+{SHUT}|until {OPEN}D\d+{SHUT}|"
+        rf"between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT})",
+    ),
+    (
+        "former_role",
+        rf"{{S}}{{APPOS}},? (?P<hv>ran|led|headed|directed) (?:(?P<t>(?:the )?{_E})|"
+        rf"(?P<hq>{_PRONOUN})) (?:from {OPEN}D\d+{SHUT} (?:to|until) {OPEN}D\d+{SHUT}|"
+        rf"until (?:(?:his|her|their) (?:death|retirement) in )?{OPEN}D\d+{SHUT}|"
+        rf"between {OPEN}D\d+{SHUT} and {OPEN}D\d+{SHUT}|"
+        r"for (?:[a-z]+ ){1,4}?(?:years|decades))",
     ),
     # --- studied_at ---
     (
@@ -420,9 +399,11 @@ _SOURCES: list[tuple] = [
     # --- released ---
     (
         "released",
-        r"{SP}{APPOS},? (?:was |is |were )?(?:first |originally )?(?:released|"
+        # not "which it launched in 2007": what it launched is the "which"
+        r"(?<!\bwhich )(?<!\bthat ){SP}{APPOS},? (?:was |is |were )?(?:first |originally )?"
+        r"(?:released|"
         r"launched|unveiled|introduced|debuted|published|came out|went on sale|hit the shelves|"
-        r"rolled out)"
+        r"rolled out|premiered|aired|was broadcast)"
         rf"(?: by {{__}})?{_PLACE} {{WHEN}}",
     ),
     (
@@ -433,7 +414,8 @@ _SOURCES: list[tuple] = [
     ("released", r"{POSS} (?:debut|launch|release) (?:in|on) {D}"),
     (
         "released",
-        rf"{{S}}{_KIND}(?:released|launched|unveiled|introduced)(?: by [^.;]{{1,80}}?)? {{WHEN}}",
+        rf"{{S}}{_KIND}(?:(?:that|which) (?:was |were )?(?:first )?)?(?:released|launched|"
+        r"unveiled|introduced|premiered|aired)(?: by [^.;]{1,80}?)? {WHEN}",
     ),
     ("released", r"\b(?:released|launched|unveiled|introduced) {S} (?:in|on) {D}"),
     (
@@ -458,8 +440,9 @@ _SOURCES: list[tuple] = [
     (
         "users",
         r"{SP}(?:, [^,]{0,80}){0,2},? (?:has|had|with|boasts|counts|reached|serves|"
-        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying) ){0,2})"
-        r"(?:[a-z]+ ){0,2}?users",
+        r"attracts) {N} (?P<u>(?:(?:monthly|daily|weekly|active|registered|paying|paid) ){0,2})"
+        r"(?:[a-z]+ ){0,2}?(?P<un>users|subscribers|memberships|customers|accounts|listeners|"
+        r"readers|viewers)\b",
         "users",
     ),
     ("population", r"{SP}{APPOS},? (?:has|had) a population of {N}", "people"),
@@ -487,12 +470,13 @@ _SOURCES: list[tuple] = [
     ("part_of", r"{SP},? (?:is |was )?(?:a |an )?part of {V}"),
     (
         "part_of",
-        r"{SP}{APPOS},? (?:lies|is located|is situated|sits) (?:mostly |mainly |largely )?in "
+        r"{SP}(?:{APPOS}|, (?:most|much|all|part) of (?:which|it)),? (?:lies|is located|"
+        r"is situated|sits) (?:mostly |mainly |largely )?in "
         r"(?:the (?:state|province|region|county|canton|country) of )?{V}",
     ),
     (
         "part_of",
-        rf"\b(?:in|from|near|outside) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
+        rf"\b(?:in|from|near|outside|with|to|at) {{S}}, {{V}}(?!,? (?:and |or )?(?:the )?{_E})"
         r"(?=[,.;)]|$| (?:in|on|where|when|which|who|with|for)\b)",
     ),
     # --- discovered_by, discovered, year ---

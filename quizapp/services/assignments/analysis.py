@@ -128,7 +128,7 @@ def item_analysis(
             response_ids.append(response.id)
             if points < 1:
                 student = counted[question.attempt_id]
-                text = gradebook.answer_text(given)
+                text = gradebook.answer_text(given, question.kind)
                 wrong.setdefault(question.question_id, []).append(
                     WrongAnswer(response.id, student, text, points)
                 )
@@ -155,13 +155,18 @@ def item_analysis(
 
 
 def _item_question(question_id: str, payload: dict[str, Any]) -> analysis_domain.ItemQuestion:
-    choices = tuple(payload.get("choices") or ())
+    # An order question's items are each placed by every answer: no option statistics.
+    choices = () if payload.get("kind") == "order" else tuple(payload.get("choices") or ())
     # Options in a fixed order (each attempt showed its own shuffle of them).
     return analysis_domain.ItemQuestion(
         question_id=question_id,
         prompt=payload.get("prompt", ""),
         options=tuple(sorted(choices, key=str.casefold)),
-        correct=tuple(payload.get("correct") or (payload.get("answer", ""),)),
+        correct=(
+            (payload.get("answer", ""),)
+            if payload.get("kind") == "order"
+            else tuple(payload.get("correct") or (payload.get("answer", ""),))
+        ),
     )
 
 

@@ -106,6 +106,7 @@ def _records(attempt_ids: list[int]) -> tuple[list[AnswerRecord], dict[int, str]
                 answered=response is not None,
                 given=response.answer if response is not None else None,
                 correct=bool(response is not None and response.correct),
+                kind=question.kind,
             )
         )
     return records, values

@@ -109,7 +109,7 @@ def create_assignment(
         count=spec.count,
         time_limit=spec.time_limit,
     )
-    question_ids = quiz_service.choose_question_ids(teacher, spec.deck_key, options, seed=seed)
+    chosen = quiz_service.choose_question_ids(teacher, spec.deck_key, options, seed=seed)
     deck = db.session.scalar(select(Deck).where(Deck.key == spec.deck_key))
     with write_transaction() as session:
         assignment = Assignment(
@@ -118,7 +118,8 @@ def create_assignment(
             title=spec.title.strip() or deck.title,
             subjects=sorted(set(spec.subjects)),
             kinds=sorted(set(spec.kinds)),
-            question_ids=question_ids,
+            question_ids=chosen.ids,
+            built_questions=chosen.built or None,
             time_limit_seconds=spec.time_limit,
             opens_at=spec.opens_at,
             due_at=spec.due_at,

@@ -120,6 +120,7 @@ def start(student: User, class_id: int, assignment_id: int, *, now: datetime) ->
             assignment.deck,
             assignment.question_ids,
             now=now,
+            built=assignment.built_questions,
             # Each student (and each attempt) gets an order of their own, reproducibly.
             seed=random.Random(f"{assignment.seed}:{student.id}:{number}").randrange(2**31),
             shuffle=assignment.shuffle,

@@ -5,13 +5,13 @@ and order questions made from its facts of amounts and dates, drawn at random.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from quizapp.domain import fact_kinds
 from quizapp.domain import live as rules
 from quizapp.domain import live_kinds as kinds_rules
 from quizapp.domain.questions import Question as DomainQuestion
@@ -33,24 +33,26 @@ class Drawn:
 def candidates(deck_id: int, kinds: Sequence[str], entities: Sequence[str]) -> list[Drawn]:
     """The live questions of these kinds (about these entities, if any) a deck gives."""
     wanted = set(kinds)
-    stored = list(live_rows(deck_id, entities))
     found: list[Drawn] = []
-    values: dict[str, list[tuple[str, Question]]] = defaultdict(list)
-    for question, subject_name in stored:
-        payload = question.payload
+    typed: list[fact_kinds.Sourced] = []
+    for question, subject_name in live_rows(deck_id, entities):
         if question.kind in wanted:
-            found.append(Drawn(question.id, question.fact_id, question.kind, dict(payload)))
-        if question.kind != "typed":
-            continue
-        domain = DomainQuestion.from_dict(payload)
-        estimate = kinds_rules.estimate_from(domain)
-        if estimate is None:
-            continue
-        if "estimate" in wanted:
-            found.append(Drawn(question.id, question.fact_id, "estimate", estimate))
-        values[domain.relation].append((subject_name, question))
-    if "order" in wanted:
-        found.extend(_orders(values))
+            found.append(
+                Drawn(question.id, question.fact_id, question.kind, dict(question.payload))
+            )
+        if question.kind == "typed":
+            domain = DomainQuestion.from_dict(question.payload)
+            typed.append(
+                fact_kinds.Sourced(
+                    question.id, question.fact_id, domain.subject, subject_name, domain
+                )
+            )
+    found.extend(
+        Drawn(made.question_id, made.fact, made.kind, made.payload)
+        for made in fact_kinds.fact_questions(
+            typed, [k for k in fact_kinds.FACT_KINDS if k in wanted]
+        )
+    )
     return found
 
 
@@ -72,29 +74,6 @@ def live_rows(deck_id: int, entities: Sequence[str]):
     for question, name in db.session.execute(query):
         if rules.is_live_question(question.payload):
             yield question, name
-
-
-def _orders(values: dict[str, list[tuple[str, Question]]]) -> list[Drawn]:
-    """Order questions: per relation of amounts or dates, up to `ORDER_MAX` subjects.
-
-    Seeded by the relation, so the same deck gives the same order questions; which of
-    them a game asks is the draw's.
-    """
-    made = []
-    for relation, rows in sorted(values.items()):
-        by_subject = {name: question for name, question in rows}  # one value per subject
-        names = sorted(by_subject)
-        if len(names) < kinds_rules.ORDER_MIN:
-            continue
-        rng = random.Random(relation)
-        rng.shuffle(names)
-        chosen = names[: kinds_rules.ORDER_MAX]
-        items = [(name, DomainQuestion.from_dict(by_subject[name].payload)) for name in chosen]
-        payload = kinds_rules.order_from(items, relation.replace("_", " "), rng)
-        if payload is not None:
-            first = by_subject[chosen[0]]
-            made.append(Drawn(first.id, first.fact_id, "order", payload))
-    return made
 
 
 def draw(found: list[Drawn], count: int, rng: random.Random) -> list[Drawn]:

@@ -112,8 +112,10 @@ def poll_ms(players: int) -> int:
 
     Each poll is a cheap 304 when nothing changed, but 2,000 players polling every
     second would still be 2,000 requests a second; this keeps the rate near 1,000/s.
+    The fastest interval is the `LIVE_POLL_MS` setting (1 s unless an operator changes
+    it); the host's screen, one client, polls at that.
     """
-    return min(3000, max(1000, players))
+    return min(3000, max(current_app.config.get("LIVE_POLL_MS", 1000), players))
 
 
 def _locked_game(session, game_id: int) -> LiveGame:

@@ -57,7 +57,8 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         if cached is not None:
             _SHARED.move_to_end(key)
             return cached
-    shared: dict[str, Any] = {"players": _active_players(db.session, game.id)}
+    players = _active_players(db.session, game.id)
+    shared: dict[str, Any] = {"players": players, "poll_ms": poll_ms(players)}
     if game.current_index >= 0 and game.state != GameState.LOBBY.value:
         question = db.session.scalar(
             select(LiveQuestion).where(
@@ -214,7 +215,7 @@ def player_state(
         "total": game.question_count,
         "position": game.current_index,
         "players": shared["players"],
-        "poll_ms": poll_ms(shared["players"]),
+        "poll_ms": shared["poll_ms"],
         "me": {
             "nickname": player.nickname,
             "score": player.score,
@@ -341,6 +342,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
         "total": game.question_count,
         "position": game.current_index,
         "seconds": game.seconds,
+        "poll_ms": poll_ms(0),  # the host's screen is one client: the fastest interval
         "players": [
             {"id": p.id, "nickname": p.nickname, "member": False, "team": p.team} for p in players
         ],

@@ -34,7 +34,12 @@ from quizapp.services.quizzes.history import (
     list_attempts,
     set_leaderboard_opt_in,
 )
-from quizapp.services.quizzes.starting import choose_question_ids, start_fixed_quiz, start_quiz
+from quizapp.services.quizzes.starting import (
+    choose_question_ids,
+    deck_kinds,
+    start_fixed_quiz,
+    start_quiz,
+)
 from quizapp.services.quizzes.taking import (
     answer,
     current_question,
@@ -47,9 +52,11 @@ from quizapp.services.quizzes.values import (
     LATE_GRACE,
     MAX_TYPED_LENGTH,
     Accuracy,
+    AnswerRefused,
     AttemptRow,
     Feedback,
     History,
+    QuestionSet,
     QuizClosed,
     QuizResult,
     ResultItem,
@@ -61,9 +68,11 @@ __all__ = [
     "LATE_GRACE",
     "MAX_TYPED_LENGTH",
     "Accuracy",
+    "AnswerRefused",
     "AttemptRow",
     "Feedback",
     "History",
+    "QuestionSet",
     "QuizClosed",
     "QuizResult",
     "ResultItem",
@@ -71,6 +80,7 @@ __all__ = [
     "answer",
     "choose_question_ids",
     "current_question",
+    "deck_kinds",
     "export_csv",
     "feedback",
     "finish",

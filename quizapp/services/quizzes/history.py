@@ -145,7 +145,7 @@ def export_csv(user: User) -> str:
                 safe_cell(company),
                 safe_cell(relation),
                 safe_cell(question.payload["prompt"]),
-                safe_cell(_answer_text(response.answer)) if response else "",
+                safe_cell(_answer_text(response.answer, question.kind)) if response else "",
                 safe_cell(question.payload["answer"]),
                 ("yes" if response.correct else "no") if response else "",
                 response.points if response else "",

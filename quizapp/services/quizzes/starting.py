@@ -1,16 +1,23 @@
 """Starting a quiz: choosing its questions from a deck (or fixing a set once, for a
 classroom assignment) and creating the attempt with its snapshot of questions.
+
+Estimate and order questions are not stored questions: they are made here from the
+deck's typed questions of amounts and dates (`fact_kinds.fact_questions`, as a live
+game makes them), each under the id of the question it is made from, and their
+payloads travel with the chosen ids (`QuestionSet.built`).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 
+from quizapp.domain import fact_kinds
 from quizapp.domain import quizzes as quiz_domain
+from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import (
     Deck,
@@ -22,9 +29,12 @@ from quizapp.models import (
 )
 from quizapp.services import ServiceError, write_transaction
 from quizapp.services.decks import deck_subjects, get_deck
+from quizapp.services.quizzes.values import QuestionSet
 
 
-def _candidates(deck: Deck) -> list[quiz_domain.Candidate]:
+def _candidates(deck: Deck, options: quiz_domain.QuizOptions) -> list[quiz_domain.Candidate]:
+    """The deck's active questions, and the estimate and order questions its typed ones
+    make (from the chosen subjects only, when there are some) if those kinds are asked."""
     rows = db.session.execute(
         select(Question.id, Question.fact_id, Fact.subject, Question.kind)
         .join(Fact, Fact.id == Question.fact_id)
@@ -34,10 +44,58 @@ def _candidates(deck: Deck) -> list[quiz_domain.Candidate]:
             Fact.retired_at.is_(None),
         )
     )
-    return [
+    found = [
         quiz_domain.Candidate(question_id=qid, fact=fact_id, subject=subject, kind=kind)
         for qid, fact_id, subject, kind in rows
     ]
+    made_kinds = [k for k in fact_kinds.FACT_KINDS if not options.kinds or k in options.kinds]
+    if made_kinds:
+        found.extend(
+            quiz_domain.Candidate(
+                made.question_id, _asks_about(made), made.subject, made.kind, made.payload
+            )
+            for made in fact_kinds.fact_questions(_typed(deck, options.subjects), made_kinds)
+        )
+    return found
+
+
+def _asks_about(made: fact_kinds.FactQuestion) -> object:
+    # An order question asks about a relation's facts together, not about the one it is
+    # filed under: as the quiz's "one question per fact" it is a fact of its own, or an
+    # estimate of that fact would crowd it out of a quiz of both kinds.
+    return ("order", made.question_id) if made.kind == "order" else made.fact
+
+
+def _typed(deck: Deck, subjects: Sequence[str]) -> list[fact_kinds.Sourced]:
+    query = (
+        select(Question, Fact.subject, Fact.subject_name)
+        .join(Fact, Fact.id == Question.fact_id)
+        .where(
+            Question.deck_id == deck.id,
+            Question.kind == "typed",
+            Question.retired_at.is_(None),
+            Fact.retired_at.is_(None),
+        )
+    )
+    if subjects:
+        query = query.where(Fact.subject.in_(list(subjects)))
+    return [
+        fact_kinds.Sourced(
+            question.id, question.fact_id, subject, name, DomainQuestion.from_dict(question.payload)
+        )
+        for question, subject, name in db.session.execute(query)
+    ]
+
+
+def deck_kinds(deck: Deck) -> tuple[str, ...]:
+    """The kinds a quiz on this deck may offer: every generated kind, and estimate and
+    order only if the deck's facts make some."""
+    made = {m.kind for m in fact_kinds.fact_questions(_typed(deck, ()), fact_kinds.FACT_KINDS)}
+    return tuple(k for k in quiz_domain.QUIZ_KINDS if k not in fact_kinds.FACT_KINDS or k in made)
+
+
+def _built(chosen: Sequence[quiz_domain.Candidate]) -> dict[str, dict]:
+    return {c.question_id: dict(c.payload) for c in chosen if c.kind in fact_kinds.FACT_KINDS}
 
 
 def _checked_options(deck: Deck, options: quiz_domain.QuizOptions) -> quiz_domain.QuizOptions:
@@ -50,7 +108,7 @@ def _checked_options(deck: Deck, options: quiz_domain.QuizOptions) -> quiz_domai
 
 def choose_question_ids(
     user: User, deck_key: str, options: quiz_domain.QuizOptions, *, seed: int
-) -> list[str]:
+) -> QuestionSet:
     """Choose a quiz's questions without starting it (an assignment's fixed set).
 
     Args:
@@ -60,7 +118,8 @@ def choose_question_ids(
         seed: Seeds the choice.
 
     Returns:
-        Question ids, in a shuffled order.
+        Question ids, in a shuffled order, with the estimate and order questions made
+        for the set (pass them to `start_fixed_quiz`).
 
     Raises:
         NotFound: No such deck (or not visible to the user).
@@ -68,10 +127,10 @@ def choose_question_ids(
     """
     deck = get_deck(user, deck_key)
     options = _checked_options(deck, options)
-    chosen = quiz_domain.select_questions(_candidates(deck), options, random.Random(seed))
+    chosen = quiz_domain.select_questions(_candidates(deck, options), options, random.Random(seed))
     if not chosen:
         raise ServiceError("No questions match these choices. Pick more topics or kinds.")
-    return [c.question_id for c in chosen]
+    return QuestionSet(ids=[c.question_id for c in chosen], built=_built(chosen))
 
 
 def start_quiz(
@@ -96,11 +155,18 @@ def start_quiz(
     deck = get_deck(user, deck_key)
     options = _checked_options(deck, options)
     rng = random.Random(seed)
-    chosen = quiz_domain.select_questions(_candidates(deck), options, rng)
+    chosen = quiz_domain.select_questions(_candidates(deck, options), options, rng)
     if not chosen:
         raise ServiceError("No questions match these choices. Pick more topics or kinds.")
     return _create_attempt(
-        user, deck, [c.question_id for c in chosen], options, now=now, seed=seed, rng=rng
+        user,
+        deck,
+        [c.question_id for c in chosen],
+        _built(chosen),
+        options,
+        now=now,
+        seed=seed,
+        rng=rng,
     )
 
 
@@ -111,6 +177,7 @@ def start_fixed_quiz(
     *,
     now: datetime,
     seed: int,
+    built: Mapping[str, dict] | None = None,
     shuffle: bool = True,
     time_limit: int | None = None,
     due_at: datetime | None = None,
@@ -129,6 +196,7 @@ def start_fixed_quiz(
         question_ids: The set, in the assignment's order.
         now: The start time (UTC).
         seed: Seeds the per-student order of questions (if `shuffle`) and options.
+        built: The set's estimate and order questions (`QuestionSet.built`).
         shuffle: Shuffle the question order for this student.
         time_limit: Seconds per question, or None.
         due_at: After this, answers are marked late or refused (`accept_late`).
@@ -158,6 +226,7 @@ def start_fixed_quiz(
         user,
         deck,
         ids,
+        built or {},
         options,
         now=now,
         seed=seed,
@@ -173,6 +242,7 @@ def _create_attempt(
     user: User,
     deck: Deck,
     question_ids: Sequence[str],
+    built: Mapping[str, dict],
     options: quiz_domain.QuizOptions,
     *,
     now: datetime,
@@ -213,14 +283,15 @@ def _create_attempt(
         session.flush()
         for position, qid in enumerate(question_ids, start=1):
             question = rows[qid]
+            payload = built.get(qid) or question.payload
             session.add(
                 QuizQuestion(
                     attempt_id=attempt.id,
                     position=position,
                     question_id=qid,
                     fact_id=question.fact_id,
-                    kind=question.kind,
-                    payload=quiz_domain.shuffle_choices(question.payload, rng),
+                    kind=payload["kind"],
+                    payload=quiz_domain.shuffle_choices(payload, rng),
                 )
             )
     return attempt

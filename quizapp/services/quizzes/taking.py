@@ -12,10 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from quizapp.domain import grading
-from quizapp.domain import questions as questions_domain
 from quizapp.domain import quizzes as quiz_domain
-from quizapp.domain.responses import ResponseRefused, read_response
+from quizapp.domain.responses import ResponseRefused, read_estimate, read_order, read_response
 from quizapp.extensions import db
 from quizapp.models import (
     Deck,
@@ -28,6 +26,7 @@ from quizapp.models.types import is_row_id
 from quizapp.services import NotFound, ServiceError, is_request_id, write_transaction
 from quizapp.services.quizzes.values import (
     LATE_GRACE,
+    AnswerRefused,
     Feedback,
     QuizClosed,
     QuizResult,
@@ -69,11 +68,17 @@ def _deadline(attempt: QuizAttempt, question: QuizQuestion) -> datetime | None:
     return question.served_at + timedelta(seconds=attempt.time_limit_seconds)
 
 
-def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQuestion | None:
+def current_question(
+    user: User, attempt_id: int, *, now: datetime, serve: bool = True
+) -> ShownQuestion | None:
     """The next unanswered question of the attempt (where a reopened quiz resumes).
 
     Records when the question is first served: its time limit and time taken count from
     then. Serving it again (a reload, a second tab) does not restart the clock.
+
+    Args:
+        serve: False to read it without recording it as served (showing it again
+            with the message of a refused answer changes nothing).
 
     Returns:
         The question without its answer key, or None if the attempt is finished or every
@@ -91,7 +96,7 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
         if not pending:
             return None
         question = pending[0]
-        if question.served_at is None:
+        if question.served_at is None and serve:
             question.served_at = now
         deadline = _deadline(attempt, question)
         view = quiz_domain.public_view(question.payload)
@@ -111,28 +116,46 @@ def current_question(user: User, attempt_id: int, *, now: datetime) -> ShownQues
             ),
             deck=view.get("deck") or "",
             image=view.get("image") or "",
+            unit=view.get("unit") or "",
+            unit_label=view.get("unit_label") or "",
         )
 
 
 def _clean_response(payload: dict[str, Any], response: Any, late: bool) -> str | list[str]:
     """Check a response has the shape its question takes; refuse anything else.
 
-    No option picked is refused, except when time ran out (it then counts as wrong).
+    No option picked (no guess typed, no item placed) is refused, except when time ran
+    out: it then counts as wrong, and so does a guess or an order left half done when
+    the countdown sent the form.
     """
     kind = quiz_domain.input_kind(payload)
+    choices = payload.get("choices") or ()
     try:
-        cleaned = read_response(payload.get("choices") or (), kind == "select", response)
+        if kind == "estimate":
+            cleaned = read_estimate(payload["unit"], response)
+        elif kind == "order":
+            cleaned = read_order(choices, response)
+        else:
+            cleaned = read_response(choices, kind == "select", response)
     except ResponseRefused as refused:
-        raise ServiceError(str(refused)) from None
+        if not (late and kind in ("estimate", "order")):
+            raise AnswerRefused(str(refused)) from None
+        cleaned = None
+    several = kind in ("select", "order")
     if cleaned is None:
         # An empty typed answer is an answer (wrong); an option must be picked in time.
         if not late and kind != "text":
-            raise ServiceError(_NOTHING_PICKED[kind])
-        return [] if kind == "select" else ""
-    return list(cleaned) if kind == "select" else cleaned
+            raise AnswerRefused(_NOTHING_PICKED[kind])
+        return [] if several else ""
+    return list(cleaned) if several else cleaned
 
 
-_NOTHING_PICKED = {"select": "Choose at least one option.", "choice": "Choose one of the options."}
+_NOTHING_PICKED = {
+    "select": "Choose at least one option.",
+    "choice": "Choose one of the options.",
+    "estimate": "Type your guess.",
+    "order": "Give every item a place in the order.",
+}
 
 
 def answer(
@@ -166,8 +189,9 @@ def answer(
     Raises:
         NotFound: Not an attempt of this user.
         ServiceError: (400) No question at that position, a question id that is not the
-            one at that position, a question that is not the next one, a malformed
-            response; (409, QuizClosed) the attempt is finished or past its due date.
+            one at that position, a question that is not the next one; (400,
+            AnswerRefused) a response not of the question's shape; (409, QuizClosed)
+            the attempt is finished or past its due date.
     """
     if not is_request_id(request_id):
         raise ServiceError("This answer came without a valid form id. Reload the page.")
@@ -206,7 +230,7 @@ def _answer(user, attempt_id, position, question_id, response, request_id, now) 
         deadline = _deadline(attempt, question)
         late = deadline is not None and now > deadline + LATE_GRACE
         given = _clean_response(question.payload, response, late)
-        verdict = grading.judge(questions_domain.Question.from_dict(question.payload), given)
+        verdict = quiz_domain.judge_answer(question.payload, given)
         correct = verdict.correct and not late
         points = round(verdict.credit, 4) if not late else 0.0
         stored = QuizResponse(

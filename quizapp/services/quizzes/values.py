@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from quizapp.domain import fact_kinds
 from quizapp.domain import quizzes as quiz_domain
 from quizapp.domain.responses import MAX_TYPED_LENGTH  # noqa: F401 (re-exported)
 from quizapp.models import (
@@ -20,10 +21,29 @@ from quizapp.services import ServiceError
 LATE_GRACE = timedelta(seconds=2)
 
 
+class AnswerRefused(ServiceError):
+    """An answer not of its question's shape (not a number, a place twice...): nothing
+    was stored; the question page can be shown again with the message."""
+
+
 class QuizClosed(ServiceError):
     """The attempt is past its due date and no longer takes answers."""
 
     status = 409
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """A fixed set of questions chosen for an assignment.
+
+    Attributes:
+        ids: The deck questions, in the set's order.
+        built: The estimate and order questions among them, as made now (payloads by
+            the id of the question each is made from).
+    """
+
+    ids: list[str]
+    built: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,11 +59,13 @@ class ShownQuestion:
         kind: The question kind.
         prompt: The question text.
         choices: Options in this attempt's order (empty for typed answers).
-        input: "choice", "select" or "text".
+        input: "choice", "select", "text", "estimate" or "order" (`quizzes.input_kind`).
         time_limit: Seconds per question, or None.
         seconds_left: Whole seconds left on the server clock, or None without a limit.
         deck: Key of the question's deck (where its image is).
         image: Name of the deck's image shown with the question, or "".
+        unit: An estimate's unit ("year" or "amount"), else "".
+        unit_label: What an estimate is counted in ("year", "USD ($)"), or "".
     """
 
     attempt_id: int
@@ -59,6 +81,8 @@ class ShownQuestion:
     seconds_left: int | None
     deck: str = ""
     image: str = ""
+    unit: str = ""
+    unit_label: str = ""
 
     @property
     def expired(self) -> bool:
@@ -107,7 +131,7 @@ class Feedback:
 
     @property
     def given_text(self) -> str:
-        return _answer_text(self.given)
+        return _answer_text(self.given, self.kind)
 
 
 @dataclass(frozen=True)
@@ -126,7 +150,7 @@ class ResultItem:
 
     @property
     def given_text(self) -> str:
-        return _answer_text(self.given) if self.answered else ""
+        return _answer_text(self.given, self.kind) if self.answered else ""
 
 
 @dataclass(frozen=True)
@@ -204,9 +228,9 @@ class History:
     by_relation: list[Accuracy] = field(default_factory=list)
 
 
-def _answer_text(given: Any) -> str:
+def _answer_text(given: Any, kind: str = "") -> str:
     if given is None:
         return ""
     if isinstance(given, list):
-        return ", ".join(given)
+        return fact_kinds.order_text(given) if kind == "order" else ", ".join(given)
     return str(given)

@@ -24,11 +24,11 @@ from quizapp.domain.scheduling import (
     StudyState,
 )
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, Question, User
+from quizapp.models import Question, User
 from quizapp.models.study import ReviewLog, StudyItem
 from quizapp.services import NotFound, ServiceError, is_request_id, review_days, write_transaction
 from quizapp.services.study.balancing import balanced
-from quizapp.services.study.cards import Card, _active_question, _intervals, _own_item
+from quizapp.services.study.cards import Card, _active_question, _own_item, _shown
 from quizapp.services.study.settings import Prefs, get_prefs
 
 # Longer than this is a learner who walked away: the time is capped, not trusted.
@@ -106,16 +106,7 @@ def _shown_card(user: User, item_id: object, question_id: object, version: objec
     item = _own_item(user, item_id)
     if version != item.version:
         raise StaleAnswer("You already answered this fact (in another tab?). Here is the next one.")
-    question_row = _active_question(item, question_id)
-    prefs = get_prefs(user)
-    return Card(
-        item=item,
-        fact=db.session.get(Fact, item.fact_id),
-        deck=db.session.get(Deck, item.deck_id),
-        question_row=question_row,
-        question=questions_domain.Question.from_dict(question_row.payload),
-        intervals=_intervals(item, prefs, now),
-    )
+    return _shown(item, _active_question(item, question_id), get_prefs(user), now)
 
 
 def check(

@@ -137,6 +137,11 @@ def _card(
     question_row = _choose(item)
     if question_row is None:  # a fact whose questions are all retired: nothing to ask
         return None
+    return _shown(item, question_row, prefs, now)
+
+
+def _shown(item: StudyItem, question_row: Question, prefs: Prefs, now: datetime) -> Card:
+    """The card of an item asked with this question, as the page shows it at `now`."""
     return Card(
         item=item,
         fact=db.session.get(Fact, item.fact_id),

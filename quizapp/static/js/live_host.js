@@ -16,6 +16,7 @@
   var opensAt = started + Number(root.dataset.opensInMs || 0);
   var deadline = started + Number(root.dataset.remainingMs || 0);
   var limitMs = Number(root.dataset.seconds || 1) * 1000;
+  var pollMs = Number(root.dataset.pollMs) || 1000;
   var leadIn = document.getElementById("lead-in");
   var opensIn = document.getElementById("opens-in");
   var open = document.getElementById("question-open");
@@ -106,11 +107,11 @@
           }
           if (answerCount) answerCount.textContent = String(state.answers);
         }
-        window.setTimeout(poll, 1000);
+        window.setTimeout(poll, pollMs);
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
 
   tick();
-  window.setTimeout(poll, 1000);
+  window.setTimeout(poll, pollMs);
 })();

@@ -17,7 +17,7 @@
   var deadline = 0;
   var opensAt = 0; // when the options show: the same server moment on every device
   var timer = null;
-  var pollDelay = 1000;
+  var pollDelay = Number(root.dataset.pollMs) || 1000;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);

@@ -23,15 +23,19 @@
     }, 250);
   }
 
-  // Keys 1-9 pick an option when the focus is not in a text field.
+  // Keys 1-9 pick an option when the focus is not in a field that takes them (a typed
+  // answer, an estimate's number box, an order question's place selects).
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     var target = event.target;
-    if (target && (target.tagName === "INPUT" && target.type === "text")) return;
-    if (target && target.tagName === "TEXTAREA") return;
+    var tag = target && target.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return;
+    if (tag === "INPUT" && target.type !== "radio" && target.type !== "checkbox") return;
     var n = parseInt(event.key, 10);
     if (!(n >= 1 && n <= 9)) return;
-    var options = form.querySelectorAll("input[name=answer]");
+    var options = form.querySelectorAll(
+      "input[name=answer][type=radio], input[name=answer][type=checkbox]"
+    );
     var option = options[n - 1];
     if (!option) return;
     event.preventDefault();
