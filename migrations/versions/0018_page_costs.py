@@ -14,7 +14,7 @@ before, set at insert from now on and counted here for the stored reviews): the
 statistics compute each past review's recall in SQL without date arithmetic per row.
 
 Revision ID: 0018_page_costs
-Revises: 0016_live_modes (0017_quiz_kinds at merge)
+Revises: 0017_quiz_kinds
 Create Date: 2026-12-04 19:00:00
 
 """
@@ -26,7 +26,7 @@ import quizapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0018_page_costs"
-down_revision = "0016_live_modes"  # 0017_quiz_kinds once it exists (see notes)
+down_revision = "0017_quiz_kinds"
 branch_labels = None
 depends_on = None
 

@@ -117,7 +117,7 @@ def test_the_migration_counts_the_answers_stored_before(
     ids = sit(teacher, school_class, enrol, random.Random(8))
     expected = reference_summaries(ids)
     db.session.remove()
-    downgrade(revision="0016_live_modes")
+    downgrade(revision="0017_quiz_kinds")
     upgrade()
     assert _summaries(ids) == expected
     assert db.session.scalar(select(func.count()).where(QuizAttempt.answered > 0)) > 10

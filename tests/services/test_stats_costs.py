@@ -221,7 +221,7 @@ def test_each_review_keeps_its_elapsed_days_from_insert_and_from_the_migration(a
         assert days == (None if last is None else max(0, (at - last).days)), (last, at)
     assert {days for days, _, _ in stored} >= {0, None} and max(d or 0 for d, _, _ in stored) > 300
     db.session.remove()
-    downgrade(revision="0016_live_modes")
+    downgrade(revision="0017_quiz_kinds")
     upgrade()
     assert stored_elapsed_days(learner) == stored
 
