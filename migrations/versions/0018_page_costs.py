@@ -1,6 +1,6 @@
 """page costs: background jobs kept in the database (an FSRS refit off the request),
 indexes for a deck page's order and subjects, answers counted on quiz attempts, the
-elapsed days of each review, the quiz kinds of each deck
+elapsed days of each review
 
 jobs holds work too long for a request, queued by it and done by whichever runner
 (`quizapp jobs run`, started by `quizapp serve`) claims it first: one unfinished job of
@@ -70,9 +70,6 @@ def upgrade():
         sa.Column("last_answer_at", quizapp.models.types.UTCDateTime(timezone=True), nullable=True),
     )
     _count_elapsed_days()
-    # Found by the next sync of each deck (`quizapp questions load`, an edit); until then
-    # the app works it out once per deck version and process.
-    op.add_column("decks", sa.Column("quiz_kinds", sa.String(length=300), nullable=True))
     # One statement on either database: the count and the latest time of each attempt's
     # responses, through its questions.
     op.execute(
@@ -116,7 +113,6 @@ def _count_elapsed_days():
 
 
 def downgrade():
-    op.execute("ALTER TABLE decks DROP COLUMN quiz_kinds")
     op.execute("ALTER TABLE review_logs DROP COLUMN elapsed_days")
     # ALTER TABLE ... DROP COLUMN (SQLite 3.35+, PostgreSQL): no copy of the table, whose
     # drop would cascade to the attempts' questions and answers.
