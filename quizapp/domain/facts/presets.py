@@ -258,6 +258,103 @@ PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             False,
             "{subject} took place in {value}.",
         ),
+        # --- general: buildings, places and works ---
+        "opened": _relation(
+            "opening dates",
+            "place",
+            "date",
+            "When did {subject} open?",
+            False,
+            "{subject} opened in {value}.",
+        ),
+        "construction_began": _relation(
+            "construction starts",
+            "place",
+            "date",
+            "When did construction of {subject} begin?",
+            False,
+            "Construction of {subject} began in {value}.",
+        ),
+        "completed": _relation(
+            "completion dates",
+            "place",
+            "date",
+            "When was {subject} completed?",
+            False,
+            "{subject} was completed in {value}.",
+        ),
+        "designer": _relation(
+            "designers",
+            "place",
+            "person",
+            "Who designed {subject}?",
+            "What did {value} design?",
+            "{subject} was designed by {value}.",
+            many=True,
+            unique=True,  # "designed by A and B" names them all
+        ),
+        "named_after": _relation(
+            "namesakes",
+            "place",
+            "person",
+            "Who is {subject} named after?",
+            "What is named after {value}?",
+            "{subject} is named after {value}.",
+        ),
+        "height": _relation(
+            "heights",
+            "place",
+            "number",
+            "How high is {subject}?",
+            False,
+            "{subject} is {value} high.",
+        ),
+        "length": _relation(
+            "lengths",
+            "place",
+            "number",
+            "How long is {subject}?",
+            False,
+            "{subject} is {value} long.",
+        ),
+        "area": _relation(
+            "areas",
+            "place",
+            "number",
+            "What area does {subject} cover?",
+            False,
+            "{subject} covers {value}.",
+        ),
+        "author": _relation(
+            "authors",
+            "product",
+            "person",
+            "Who wrote {subject}?",
+            "Which work did {value} write?",
+            "{subject} was written by {value}.",
+            many=True,
+            unique=True,  # "written by A and B" names them all
+        ),
+        # --- ownership ---
+        "owner": _relation(
+            "owners",
+            "company",
+            "company",
+            "Who owns {subject}?",
+            False,
+            "{subject} is owned by {value}.",
+            many=True,
+            unique=False,  # "owned by A" may leave out a small owner
+        ),
+        "acquired_by": _relation(
+            "buyers",
+            "company",
+            "company",
+            "Which company bought {subject}?",
+            False,  # a buyer buys many: "Which company did X buy?" has several answers
+            "{subject} was bought by {value}.",
+            unique=False,  # bought again later by another
+        ),
     }
 )
 
@@ -275,11 +372,31 @@ LIBRARIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "funding",
             "member_of",
             "focus",
+            "owner",
+            "acquired_by",
         ),
         "people": ("role", "former_role", "studied_at", "founder_of"),
         "products": ("developer", "released", "parameters", "users"),
         "places": ("capital_of", "population", "part_of"),
-        "general": ("capital_of", "discovered_by", "discovered", "year", "part_of"),
+        "general": (
+            "capital_of",
+            "discovered_by",
+            "discovered",
+            "year",
+            "part_of",
+            "named_after",
+            "author",
+        ),
+        "buildings": (
+            "opened",
+            "construction_began",
+            "completed",
+            "designer",
+            "named_after",
+            "height",
+            "length",
+            "area",
+        ),
     }
 )
 

@@ -24,19 +24,140 @@ from dataclasses import dataclass
 
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 
-__all__ = ["NAME", "NOUNS", "PLURAL_ROLE", "PRONOUN", "Pattern", "compile_pattern"]
+__all__ = [
+    "COMPANY_KINDS",
+    "NAME",
+    "NOUNS",
+    "NOUN_KINDS",
+    "PLURAL_ROLE",
+    "PRONOUN",
+    "STRUCTURES",
+    "Pattern",
+    "compile_pattern",
+]
 
 _E = f"{OPEN}E(?:\\d+){SHUT}"
-# Nouns that stand for a name met before ("the airline", "the park"): a company, a
-# product or a place (`extract` knows which kind each stands for).
-NOUNS = (
-    "company|firm|startup|start-up|business|group|carmaker|lab|platform|product|model|app|"
-    "element|planet|city|country|team|maker|mission|spacecraft|probe|band|club|drug|album|"
-    "agency|foundation|university|museum|airline|carrier|bank|retailer|chain|network|"
-    "publisher|broadcaster|label|brand|manufacturer|operator|railway|hospital|school|"
-    "college|institute|park|airport|region|state|province|town|village|island|river|lake|"
-    "series|film|show|game|console|device|car|vehicle|satellite|rocket|telescope|vaccine"
+# What a noun standing for a name ("the company", "the app") may stand for, by entity type.
+_COMPANY, _PRODUCT, _PLACE = (
+    frozenset({"company", "organisation"}),
+    frozenset({"product", "company"}),
+    frozenset({"place"}),
 )
+NOUN_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ["company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"], _COMPANY
+    ),
+    **dict.fromkeys(
+        [
+            "app",
+            "platform",
+            "product",
+            "model",
+            "mission",
+            "spacecraft",
+            "probe",
+            "drug",
+            "album",
+            "series",
+            "film",
+            "show",
+            "game",
+            "console",
+            "device",
+            "car",
+            "vehicle",
+            "satellite",
+            "rocket",
+            "telescope",
+            "vaccine",
+        ],
+        _PRODUCT,
+    ),
+    **dict.fromkeys(
+        [
+            "agency",
+            "foundation",
+            "university",
+            "museum",
+            "school",
+            "college",
+            "institute",
+            "airline",
+            "carrier",
+            "bank",
+            "retailer",
+            "chain",
+            "network",
+            "publisher",
+            "label",
+            "broadcaster",
+            "brand",
+            "manufacturer",
+            "operator",
+            "railway",
+            "hospital",
+        ],
+        _COMPANY,
+    ),
+    **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
+    **dict.fromkeys(
+        [
+            "city",
+            "country",
+            "park",
+            "airport",
+            "region",
+            "state",
+            "province",
+            "town",
+            "village",
+            "island",
+            "river",
+            "lake",
+            "bridge",
+            "tower",
+            "building",
+            "cathedral",
+            "church",
+            "castle",
+            "palace",
+            "dam",
+            "canal",
+            "stadium",
+            "theatre",
+            "monument",
+            "station",
+            "library",
+        ],
+        _PLACE,
+    ),
+    "group": frozenset({"company", "organisation", "group"}),
+}
+COMPANY_KINDS = _COMPANY
+# Nouns of buildings and works ("the bridge"): they stand only for a name that has the
+# noun in it or was introduced with it ("Charles Bridge", "the tower Bayterek"), never for
+# another place of the text.
+STRUCTURES = frozenset(
+    [
+        "bridge",
+        "tower",
+        "building",
+        "cathedral",
+        "church",
+        "castle",
+        "palace",
+        "dam",
+        "canal",
+        "stadium",
+        "theatre",
+        "monument",
+        "station",
+        "library",
+    ]
+)
+# Nouns that stand for a name met before ("the airline", "the park"): those above, and
+# some whose kind is left open.
+NOUNS = "|".join([*NOUN_KINDS, *["element", "planet", "team"]])
 _PRONOUN = rf"\b(?:[Ii]t|[Tt](?:he|his) (?:{NOUNS}))\b"
 _POSSESSIVE = rf"\b(?:[Ii]ts|[Tt](?:he|his) (?:{NOUNS})(?:'s|’s)|[Tt]heir)"
 # A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
