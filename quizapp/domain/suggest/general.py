@@ -157,7 +157,7 @@ _SOURCES: list[tuple] = [
     ),
     (
         "designer",
-        rf"(?:^|[,;] |\band )(?:the )?(?:(?:[a-z][\w-]*|{_E}) ){{0,3}}?{{VS}}"
+        rf"(?:^|[,;] |\band )(?:(?:[\w-]+|{OPEN}[DE]\d+{SHUT}) ){{0,4}}?{{VS}}"
         r"(?:, who|, [^,]{1,80},)? (?:also |later |then )?designed (?:the |its )?"
         r"(?:[a-z][\w-]* ){0,2}?{S}",
     ),
@@ -199,7 +199,7 @@ _SOURCES: list[tuple] = [
     ),
     (
         "author",
-        rf"(?:^|[,;] |\band )(?:the )?(?:(?:[a-z][\w-]*|{_E}) ){{0,3}}?{{VS}}"
+        rf"(?:^|[,;] |\band )(?:(?:[\w-]+|{OPEN}[DE]\d+{SHUT}) ){{0,4}}?{{VS}}"
         r"(?:, who|, [^,]{1,80},)? (?:also |later |then )?(?:wrote|had written|co-wrote) "
         r"(?:the |a |an |his |her |their )?(?:[a-z][\w-]* ){0,2}?[“\"]?{S}",
     ),
