@@ -123,6 +123,56 @@ GOLDEN = [
         "Initech was founded in 1990. Acme ended up selling it in 2010 to the company Globex.",
         ("acquired_by", "Initech", "Globex"),
     ),
+    # --- cost, visitors, employees ---
+    ("The Zorn Dam is old. Its final cost was $40 million.", ("cost", "Zorn Dam", "$40 million")),
+    (
+        "The total cost of the Zorn Bridge was about €35 million.",
+        ("cost", "Zorn Bridge", "around €35 million"),
+    ),
+    (
+        "Zap was launched in 2004. The total cost of the mission was about €1.4 billion.",
+        ("cost", "Zap", "around €1.4 billion"),
+    ),
+    ("The Zorn Bridge cost $35 million.", ("cost", "Zorn Bridge", "$35 million")),
+    (
+        "The Zorn Dam was built in five years at a cost of $2 billion.",
+        ("cost", "Zorn Dam", "$2 billion"),
+    ),
+    (
+        "Zorn National Park is old. Today it receives more than 4 million visitors a year.",
+        ("visitors", "Zorn National Park", "over 4 million visitors"),
+    ),
+    (
+        "Zorn Hall is old. Around 2 million people visit it every year.",
+        ("visitors", "Zorn Hall", "around 2 million people"),
+    ),
+    ("Acme employs some 35,000 people.", ("employees", "Acme", "around 35,000 people")),
+    (
+        "Acme is based in Velm and employs around 7,000 people in 80 countries.",
+        ("employees", "Acme", "around 7,000 people"),
+    ),
+    # --- heritage_site, award ---
+    (
+        "Velm Castle became a UNESCO World Heritage Site in 1992.",
+        ("heritage_site", "Velm Castle", "1992"),
+    ),
+    (
+        "In 2007 the Zorn Hall became a UNESCO World Heritage Site.",
+        ("heritage_site", "Zorn Hall", "2007"),
+    ),
+    (
+        "It is part of Zorn National Park, which was established in 1976 and became a UNESCO "
+        "World Heritage Site in 1979.",
+        ("heritage_site", "Zorn National Park", "1979"),
+    ),
+    (
+        "Jane Doe received the Nobel Prize in Chemistry in 1904 for her work.",
+        ("award", "Jane Doe", "Nobel Prize in Chemistry"),
+    ),
+    (
+        "Zap, directed by Jane Doe, won the Academy Award for best animated short film.",
+        ("award", "Zap", "Academy Award for best animated short film"),
+    ),
     # --- height, length, area ---
     ("The Zorn Tower is 63.5 metres high.", ("height", "Zorn Tower", "63.5 metres")),
     ("A survey measured its height at 8,849 metres. ", None),
@@ -202,6 +252,11 @@ def test_every_general_pattern_has_a_golden_sentence():
 )
 def test_misreadings_are_not_suggested(text, not_expected):
     assert not_expected not in triples(text)
+
+
+def test_a_name_must_be_what_the_pattern_names():
+    found = triples("Velm became a Member State in 2004. Jane Doe won the Velm Cup in 2001.")
+    assert not {t for t in found if t[0] in ("heritage_site", "award")}
 
 
 def test_a_figure_is_read_only_with_a_unit_of_its_kind():

@@ -335,6 +335,47 @@ PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             many=True,
             unique=True,  # "written by A and B" names them all
         ),
+        "heritage_site": _relation(
+            "World Heritage listings",
+            "place",
+            "date",
+            "When did {subject} become a UNESCO World Heritage Site?",
+            False,
+            "{subject} became a UNESCO World Heritage Site in {value}.",
+        ),
+        "cost": _relation(
+            "costs",
+            "place",
+            "money",
+            "How much did {subject} cost?",
+            False,
+            "{subject} cost {value}.",
+        ),
+        "visitors": _relation(
+            "visitors",
+            "place",
+            "number",
+            "How many visitors does {subject} receive?",
+            False,
+            "{subject} receives {value}.",
+        ),
+        "employees": _relation(
+            "workforces",
+            "company",
+            "number",
+            "How many people does {subject} employ?",
+            False,
+            "{subject} employs {value}.",
+        ),
+        "award": _relation(
+            "awards",
+            "person",
+            "text",
+            "Which award did {subject} receive?",
+            False,
+            "{subject} received {value}.",
+            unique=False,  # one may win several
+        ),
         # --- ownership ---
         "owner": _relation(
             "owners",
@@ -374,8 +415,9 @@ LIBRARIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "focus",
             "owner",
             "acquired_by",
+            "employees",
         ),
-        "people": ("role", "former_role", "studied_at", "founder_of"),
+        "people": ("role", "former_role", "studied_at", "founder_of", "award"),
         "products": ("developer", "released", "parameters", "users"),
         "places": ("capital_of", "population", "part_of"),
         "general": (
@@ -396,6 +438,9 @@ LIBRARIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "height",
             "length",
             "area",
+            "cost",
+            "visitors",
+            "heritage_site",
         ),
     }
 )

@@ -300,6 +300,8 @@ class _Reader:
         self.subjects: list[str] = []
 
     def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
+        if pattern.needs and not pattern.needs.search(self.sentence.restore(match.group(0))):
+            return []
         groups = match.groupdict()
         relation = pattern.relation
         preset = PRESETS[relation]

@@ -26,6 +26,10 @@ LOOSE_SUBJECTS = frozenset(
         "height",
         "length",
         "area",
+        "heritage_site",
+        "cost",
+        "visitors",
+        "award",
     ]
 )
 
@@ -55,14 +59,17 @@ _AREA_UNIT = (
 # "the British media group Pearson"): a few lower-case or capitalised words.
 _DESCRIBED = f"(?:the |a |an )?(?:(?:[a-z][\\w-]*|{_E}) ){{0,4}}?"
 _OWNED = f"(?:now |still |wholly |jointly |partly |majority |mostly )?owned by {_DESCRIBED}"
+_FIELD = f"(?:[A-Za-z][a-z-]+|{_E})"  # a word of an award's field ("in Chemistry")
+_AMOUNTED = r"(?:was|is|came to|rose to|reached|totalled|totaled|of|stood at|amounted to)"
 _SOLD = r"(?:bought|acquired|purchased|agreed to (?:buy|acquire))"
 # Where a subject may start: not inside a phrase ("the Hall of Fame in Springfield, ...,
 # is named", "built by A and B, was", "the architect A and opened", "the publisher that
 # the band opened"); "it" not after a noun ("a hospital it opened in 1932") unless a
 # clause starts there ("and it opened"); nothing after a name and a comma ("Springfield,
 # Massachusetts, is"; "Random House, the publisher owned by": its description).
-_AFTER = ("and", "when", "after", "before", "while", "until", "but", "then", "now")
-_CLAUSE_IT = "".join(f"(?<!\\b{word} it)" for word in _AFTER)
+_AFTER = ("and", "when", "after", "before", "while", "until", "but", "then", "now", "today")
+_AFTER += ("later", "soon", "since", "once", "also", "still", "so", "yet")
+_CLAUSE_IT = "".join(f"(?<!\\b{w} it)" for word in _AFTER for w in (word, word.title()))
 _START = (
     "(?<!\\bin )(?<!\\bof )(?<!\\bby )(?<!\\bat )(?<!\\bon )(?<!\\bfrom )(?<!\\bto )"
     "(?<!\\bwith )(?<!\\bfor )(?<!\\bnear )(?!(?<=[^,] and )(?![Ii]t\\b))"
@@ -220,6 +227,35 @@ _SOURCES: list[tuple] = [
     ),
     ("acquired_by", rf"\bsold {{S}}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
     ("acquired_by", rf"\bsell(?:ing|s)? {_OBJECT}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
+    # --- cost, visitors, employees ---
+    ("cost", rf"{{POSS}} (?:final |total |estimated |original )?cost {_AMOUNTED} {{M}}"),
+    ("cost", rf"\b[Tt]he (?:final |total |estimated |original )?cost of {{S}} {_AMOUNTED} {{M}}"),
+    (
+        "cost",
+        r"(?P<p>^)The (?:final |total |estimated |original )?cost(?: of (?:the |its )?[a-z]+)? "
+        rf"{_AMOUNTED} {{M}}",
+    ),
+    ("cost", rf"{_SUBJECT},? (?:cost|costs) (?:about |around )?{{M}}"),
+    ("cost", rf"{_SUBJECT}[^.;]{{0,60}}? (?:at|for) a (?:total )?cost of {{M}}"),
+    (
+        "visitors",
+        rf"{_SUBJECT},? (?:now |still )?(?:receives|received|attracts|attracted|welcomes|"
+        rf"welcomed|draws|drew|gets|got) {{N}} (?P<un>visitors|tourists)\b",
+    ),
+    (
+        "visitors",
+        rf"{{N}} (?P<un>people|visitors|tourists) (?:now )?visit (?:{{S}}|{_OBJECT})",
+    ),
+    (
+        "employees",
+        rf"{_SUBJECT},? (?:now |still )?(?:employs|employed|has|had) (?:a (?:staff|workforce) "
+        rf"of )?{{N}} (?P<un>people|employees|staff|workers)\b",
+    ),
+    (
+        "employees",
+        rf"{_CLAUSE}{{SP}}{{APPOS}}[^.;]{{0,80}}? and (?:now )?(?:employs|has) {{N}} "
+        r"(?P<un>people|employees|staff|workers)\b",
+    ),
     # --- height, length, area (a figure with a unit of its kind) ---
     (
         "height",
@@ -258,4 +294,38 @@ _SOURCES: list[tuple] = [
     ("area", rf"{{POSS}} (?:total )?area (?:is |was |of |covers )?{{N}} {_AREA_UNIT}\b"),
 ]
 
-GENERAL = tuple(compile_pattern(*source) for source in _SOURCES)
+# Patterns that name a thing by its name only: the match must contain the words.
+_CHECKED: list[tuple[str, str, str]] = [
+    (
+        "heritage_site",
+        rf"{_SUBJECT},? (?:became|was (?:declared|listed as|inscribed as|named|made)) "
+        rf"(?:a |an )?(?:{_E} )?{_E}(?: [Ss]ite)? {{WHEN}}",
+        "World Heritage",
+    ),
+    (
+        "heritage_site",
+        rf"\b[Ii]n {{D}},? {_SUBJECT},? (?:became|was (?:declared|listed as|inscribed as|named|"
+        rf"made)) (?:a |an )?(?:{_E} )?{_E}",
+        "World Heritage",
+    ),
+    (
+        "heritage_site",
+        rf"{{S}}, which [^.;]{{0,80}}? and (?:became|was (?:declared|listed as|inscribed as)) "
+        rf"(?:a |an )?(?:{_E} )?{_E}(?: [Ss]ite)? {{WHEN}}",
+        "World Heritage",
+    ),
+    # "won the Nobel Prize in Chemistry in 1904", "received the Academy Award for best
+    # animated feature": an award's name and its field
+    (
+        "award",
+        rf"{_SUBJECT},? (?:also |later )?(?:won|received|was awarded|was given|earned|shared) "
+        rf"(?:the |an? )?(?P<t>{_E}(?: (?:in|for) (?:{_FIELD} ){{0,4}}?{_FIELD})?)"
+        rf"(?=[,.;]|$| in {OPEN}D| (?:for|with|and|at|from)\b)",
+        r"\b(?:Prize|Award|Medal|Oscar|Trophy|Order|Cross)",
+    ),
+]
+
+GENERAL = (
+    *(compile_pattern(*source) for source in _SOURCES),
+    *(compile_pattern(r, source, needs=needs) for r, source, needs in _CHECKED),
+)

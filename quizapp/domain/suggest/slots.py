@@ -245,6 +245,8 @@ class Pattern:
             (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
         position: Whether the role it finds is a post taken ("became chief executive"),
             which a successor takes over; not a profession ("Jane Doe, a lawyer").
+        needs: Words the match must contain, names written out ("World Heritage" in
+            "became a UNESCO World Heritage Site"), or None.
     """
 
     relation: str
@@ -252,10 +254,16 @@ class Pattern:
     unit: str = ""
     proper: bool = False
     position: bool = False
+    needs: re.Pattern[str] | None = None
 
 
 def compile_pattern(
-    relation: str, source: str, unit: str = "", proper: bool = False, position: bool = False
+    relation: str,
+    source: str,
+    unit: str = "",
+    proper: bool = False,
+    position: bool = False,
+    needs: str = "",
 ) -> Pattern:
     """Expand the slots of a pattern and compile it.
 
@@ -265,7 +273,8 @@ def compile_pattern(
     expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
     if source.endswith(("{V}", "{VS}")):
         expanded += _END
-    return Pattern(relation, re.compile(expanded), unit, proper, position)
+    checked = re.compile(needs) if needs else None
+    return Pattern(relation, re.compile(expanded), unit, proper, position, checked)
 
 
 NAME, PRONOUN = _E, _PRONOUN  # a name's placeholder; "it", "the company"
