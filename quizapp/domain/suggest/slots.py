@@ -188,7 +188,7 @@ _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
     r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
     r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope|"
-    r"console|handheld|headset|camera|computer|album|single|song|film|novel)s?"
+    r"console|handheld|headset|camera|computer|album|single|song|film)s?"  # a novel has an author
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
