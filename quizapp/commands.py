@@ -358,6 +358,42 @@ def check_db_command() -> None:
     click.echo("ok")
 
 
+jobs_cli = click.Group("jobs", help="Background jobs (FSRS refits): run them.")
+
+
+@jobs_cli.command("run")
+@click.option("--once", is_flag=True, help="Do the jobs waiting now, then stop.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.1, 3600),
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at the queue when it is empty.",
+)
+@with_database
+def jobs_run_command(once: bool, poll: float) -> None:
+    """Do background jobs as they are queued (`quizapp serve` starts one runner; more,
+    on any machine that reaches the database, share the queue safely)."""
+    from quizapp.services import jobs
+
+    if once:
+        click.echo(f"{jobs.run_pending()} job(s) done")
+        return
+    jobs.run_forever(poll)
+
+
+def start_job_runners(count: int) -> list:
+    """`quizapp jobs run` in `count` processes of their own, at a lower CPU priority than
+    the pages (nice 10): a refit's seconds of CPU then wait for requests, not the other
+    way round. The environment (DATABASE_URL, ...) and folder are this process's."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from quizapp.commands import main; main()", "jobs", "run"]
+    return [subprocess.Popen(command, preexec_fn=lambda: os.nice(10)) for _ in range(count)]
+
+
 def default_workers() -> int:
     """One worker process per CPU core this process may use."""
     import os
@@ -403,6 +439,13 @@ WORKER_CLASSES = ("gevent", "gthread")
     " the live game), so a slow page holds up no one; 0 keeps them on the event loop.",
 )
 @click.option(
+    "--job-runners",
+    type=click.IntRange(0, 16),
+    default=1,
+    show_default=True,
+    help="Processes that do background jobs (`quizapp jobs run`); 0: run them elsewhere.",
+)
+@click.option(
     "--access-log",
     default=None,
     metavar="FILE",
@@ -415,6 +458,7 @@ def serve_command(
     worker_class: str,
     threads: int,
     page_threads: int,
+    job_runners: int,
     access_log: str | None,
 ) -> None:
     """Serve quizapp in production with gunicorn: one worker per core, gevent.
@@ -480,13 +524,22 @@ def serve_command(
     click.echo(
         f"quizapp serving on http://{options['bind']} ({options['workers']} workers, {shape}); "
         + pages
+        + f"{job_runners} job runner(s); "
         + limits.line
     )
-    Server().run()
+    runners = start_job_runners(job_runners)
+    try:
+        Server().run()
+    finally:
+        for runner in runners:
+            runner.terminate()  # a job cut short is claimed again when its lease ends
+        for runner in runners:
+            runner.wait(timeout=10)
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(check_db_command)

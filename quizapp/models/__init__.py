@@ -3,6 +3,7 @@
 from quizapp.models.classroom import Assignment, ClassMembership, SchoolClass
 from quizapp.models.deck import Deck, Fact, Question, Visibility
 from quizapp.models.deck_media import DeckImage
+from quizapp.models.jobs import Job
 from quizapp.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from quizapp.models.lti import (
     LtiAccount,
@@ -38,6 +39,7 @@ __all__ = [
     "DeckVersion",
     "Fact",
     "GameState",
+    "Job",
     "LiveAnswer",
     "LiveGame",
     "LivePlayer",

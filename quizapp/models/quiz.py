@@ -72,6 +72,10 @@ class QuizAttempt(db.Model):
     # Sum of the responses' points, and the number of questions (one point each).
     score: Mapped[float] = mapped_column(Float, default=0.0)
     max_score: Mapped[int] = mapped_column(Integer, default=0)
+    # The responses' count and latest time, kept with each answer (in its transaction):
+    # the gradebook reads attempts, not their answers (30 x 40 x 10 of them).
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     questions: Mapped[list[QuizQuestion]] = relationship(
         back_populates="attempt", order_by="QuizQuestion.position"

@@ -27,6 +27,7 @@ from quizapp.domain.scheduling import (
     MemoryState,
     StudyState,
 )
+from quizapp.domain.scheduling import elapsed_days as scheduling_elapsed_days
 from quizapp.extensions import db
 from quizapp.models.deck import Fact
 from quizapp.models.types import UTCDateTime, utcnow
@@ -115,6 +116,12 @@ class StudyItem(db.Model):
         self.last_review = memory.last_review
 
 
+def _elapsed_days(context) -> int | None:
+    row = context.get_current_parameters()
+    last, at = row.get("last_review_before"), row.get("reviewed_at")
+    return None if last is None or at is None else scheduling_elapsed_days(last, at)
+
+
 class ReviewLog(db.Model):
     """One study review: what was asked, what was answered, and the state before and after.
 
@@ -157,6 +164,10 @@ class ReviewLog(db.Model):
     difficulty_before: Mapped[float | None] = mapped_column(Float)
     due_before: Mapped[datetime] = mapped_column(UTCDateTime())
     last_review_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whole days from last_review_before to reviewed_at (fsrs's t), set at insert from
+    # those two (None without a last review): the statistics compute thousands of past
+    # recalls in SQL from it. Rows stored before it existed were counted by 0018.
+    elapsed_days: Mapped[int | None] = mapped_column(Integer, default=_elapsed_days)
     reps_before: Mapped[int] = mapped_column(Integer)
     lapses_before: Mapped[int] = mapped_column(Integer)
     last_kind_before: Mapped[str | None] = mapped_column(String(30))

@@ -153,9 +153,13 @@ def review():
             abort(400, "The item must be a number.")
     now = utcnow()
     card, counts = study_service.page(current_user, deck=deck, now=now, item_id=item_id)
-    if card is None and study_parameters.optimise_if_due(current_user, now) is not None:
+    if card is None and study_parameters.queue_refit_if_due(current_user, now):
         # The end of a session: a good moment to learn from the reviews just done.
-        flash("Your memory model was optimised on your latest reviews.", "success")
+        flash(
+            "Your memory model is being optimised on your latest reviews, in the"
+            " background: the settings page shows the result.",
+            "success",
+        )
     return render_template(
         "study/review.html",
         deck=deck,
@@ -478,11 +482,15 @@ def class_exam(class_id: int, assignment_id: int):
 def stats():
     deck_key = request.args.get("deck") or None
     deck = _scope_deck(deck_key)
+    page = form_int(request.args.get("subjects", "1"), low=1)
+    if page is None:
+        abort(400, "The page of subjects must be a whole number from 1.")
     data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
     return render_template(
         "study/stats.html",
         deck=deck,
         stats=data,
+        mastery=study_stats.mastery_page(data.mastery, page),
         leeches=study_facts.leeches(current_user, deck=deck),
         leech_threshold=study_service.get_prefs(current_user).leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),

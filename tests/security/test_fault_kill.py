@@ -194,7 +194,19 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(QUIZAPP), "serve", "--port", str(self.port), "--workers", "3", "--threads", "4"],
+            # No job runner: the master's children are then its three workers.
+            [
+                str(QUIZAPP),
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                "3",
+                "--threads",
+                "4",
+                "--job-runners",
+                "0",
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

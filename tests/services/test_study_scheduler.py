@@ -16,8 +16,9 @@ from quizapp.domain.questions import Question as QuestionValue
 from quizapp.domain.scheduling import Rating, StudyState, optimizer
 from quizapp.extensions import db
 from quizapp.models import Question, StudyItem
+from quizapp.models.jobs import Job
 from quizapp.models.study import ParameterFit, ReviewLog, StudySettings
-from quizapp.services import study, write_transaction
+from quizapp.services import jobs, study, write_transaction
 from quizapp.services.study import parameters
 from tests.conftest import count_rows
 from tests.services.test_study import DECK, T0, answer_card, right_response, wrong_response
@@ -116,24 +117,37 @@ def test_optimise_stores_the_fit_and_the_schedule_uses_it(reviewed, deck):
     assert study.get_prefs(reviewed).parameters == fitted
 
 
+def refit_on_its_own(user, now) -> ParameterFit | None:
+    """What the end of a study session does (queue a refit if due), then what a job
+    runner does; the new fit, None if none was due."""
+    fits = count_rows(ParameterFit)
+    if not parameters.queue_refit_if_due(user, now):
+        return None
+    assert count_rows(ParameterFit) == fits  # queued: not fitted in the request
+    assert jobs.run_pending(lambda: now) == 1
+    assert count_rows(ParameterFit) == fits + 1
+    return parameters.latest_fit(user)
+
+
 def test_optimising_on_its_own_waits_for_enough_new_reviews(reviewed):
     now = datetime(2026, 3, 1, tzinfo=UTC)  # after the simulated year
-    assert parameters.optimise_if_due(reviewed, now) is not None  # never fitted, enough
+    assert refit_on_its_own(reviewed, now) is not None  # never fitted, enough
     first = parameters.latest_fit(reviewed)
     assert first.automatic
     # Right after, nothing new: not due.
-    assert parameters.optimise_if_due(reviewed, now + timedelta(minutes=1)) is None
+    assert refit_on_its_own(reviewed, now + timedelta(minutes=1)) is None
     wait = optimizer.reviews_before_refit(first.reviews, fitted=True)
     later = [optimizer.LoggedReview(1, now + timedelta(seconds=n + 1), 3) for n in range(wait)]
     insert_log(reviewed, later[:-1])
-    assert parameters.optimise_if_due(reviewed, now + timedelta(days=1)) is None
+    assert refit_on_its_own(reviewed, now + timedelta(days=1)) is None
     insert_log(reviewed, later[-1:])
-    assert parameters.optimise_if_due(reviewed, now + timedelta(days=1)) is not None
+    assert refit_on_its_own(reviewed, now + timedelta(days=1)) is not None
     assert count_rows(ParameterFit) == 2
 
 
 def test_a_learner_without_reviews_is_not_optimised_on_its_own(learner):
-    assert parameters.optimise_if_due(learner, T0) is None
+    assert not parameters.queue_refit_if_due(learner, T0)
+    assert count_rows(Job) == 0
     assert count_rows(ParameterFit) == 0
 
 

@@ -94,3 +94,32 @@ def test_bad_pages_and_searches_get_words(client, small_deck, query, status, wor
     response = client.get(f"/decks/small?{query}")
     assert response.status_code == status
     assert words in response.get_data(as_text=True)
+
+
+def test_the_quiz_kinds_a_deck_offers_are_found_once_per_version(app, decks):
+    """Every deck page's quiz form asks which kinds the deck offers, which builds every
+    estimate and order question of it: asked again for the same version of the deck, the
+    answer is not computed again; a new version is asked anew."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+    from quizapp.models import Deck
+    from quizapp.services import quizzes as quiz_service
+
+    deck = db.session.scalar(db.select(Deck).where(Deck.key == "big"))
+    first = quiz_service.deck_kinds(deck)
+    statements = []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert quiz_service.deck_kinds(deck) == first
+        assert not [s for s in statements if "questions" in s]
+        sync_deck(synthetic_deck(BIG, random.Random(4), key="big"))  # other facts: a new version
+        db.session.refresh(deck)
+        assert quiz_service.deck_kinds(deck) == first  # the same kinds, found again
+        assert [s for s in statements if "questions" in s]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -26,6 +26,8 @@ from quizapp.domain.scheduling.days import day_end, day_start, study_date
 from quizapp.domain.scheduling.queue import overdue_priority, queue_order
 from quizapp.domain.scheduling.reviews import (
     FAST_ANSWER_SECONDS,
+    elapsed_days,
+    forgetting_curve,
     format_interval,
     is_leech,
     lapse_now,
@@ -69,7 +71,9 @@ __all__ = [
     "calibration",
     "day_end",
     "day_start",
+    "elapsed_days",
     "exam",
+    "forgetting_curve",
     "format_interval",
     "is_leech",
     "lapse_now",

@@ -62,6 +62,19 @@ def by_kind(reviews: Iterable[tuple[str, float, bool]]) -> dict[str, list[Cell]]
         cell[0] += 1
         cell[1] += bool(right)
         cell[2] += recall
+    return _cells(sums)
+
+
+def from_sums(rows: Iterable[tuple[str, int, int, int, float]]) -> dict[str, list[Cell]]:
+    """`by_kind` from sums already made per (kind, band index): reviews, right ones and
+    the sum of their predicted recall (what the database counts)."""
+    sums: dict[str, list[list[float]]] = {}
+    for kind, band, reviews, right, recall in rows:
+        sums.setdefault(kind, [[0, 0, 0.0] for _ in BANDS])[band] = [reviews, right, recall]
+    return _cells(sums)
+
+
+def _cells(sums: dict[str, list[list[float]]]) -> dict[str, list[Cell]]:
     return {
         kind: [Cell(int(n), int(r), (p / n) if n else 0.0) for n, r, p in cells]
         for kind, cells in sorted(sums.items())

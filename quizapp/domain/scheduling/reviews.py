@@ -201,6 +201,19 @@ def retrievability(state: MemoryState, now: datetime, settings: SchedulerSetting
     return float(_scheduler(settings).get_card_retrievability(card, current_datetime=now))
 
 
+def elapsed_days(last_review: datetime, at: datetime) -> int:
+    """Whole days from the last review to `at` (0 if `at` is earlier): fsrs's t."""
+    return max(0, (at - last_review).days)
+
+
+def forgetting_curve(settings: SchedulerSettings) -> tuple[float, float]:
+    """(factor, decay) of fsrs's forgetting curve for these settings: the recall of a memory
+    of stability S after t whole days is (1 + factor * t / S) ** decay. For code that
+    computes it where fsrs cannot run (in SQL: `services.study.sql.recall`)."""
+    scheduler = _scheduler(settings)
+    return scheduler._FACTOR, scheduler._DECAY
+
+
 def recall_curve(settings: SchedulerSettings) -> Callable[[float, datetime, datetime], float]:
     """`retrievability` for many reviews at once: (stability, last review, moment) -> recall.
 
@@ -208,12 +221,10 @@ def recall_curve(settings: SchedulerSettings) -> Callable[[float, datetime, date
     of these settings, whole days elapsed), without building a card per review: the
     statistics ask it for thousands of past reviews.
     """
-    scheduler = _scheduler(settings)
-    factor, decay = scheduler._FACTOR, scheduler._DECAY
+    factor, decay = forgetting_curve(settings)
 
     def recall(stability: float, last_review: datetime, at: datetime) -> float:
-        elapsed = max(0, (at - last_review).days)
-        return float((1 + factor * elapsed / stability) ** decay)
+        return float((1 + factor * elapsed_days(last_review, at) / stability) ** decay)
 
     return recall
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from quizapp.domain import gradebook
 from quizapp.domain.gradebook import (
@@ -19,8 +19,6 @@ from quizapp.models import (
     Assignment,
     ClassMembership,
     QuizAttempt,
-    QuizQuestion,
-    QuizResponse,
     SchoolClass,
     User,
 )
@@ -56,43 +54,29 @@ def get_assignment(user: User, class_id: int, assignment_id: int) -> tuple[Schoo
 
 
 def _summaries(assignment_ids: list[int], user_ids: list[int] | None = None):
-    """AttemptSummary per (assignment id, user id), from one grouped query."""
+    """AttemptSummary per (assignment id, user id), from the attempts alone: their
+    answers' count and latest time are kept on them as each answer is stored."""
     if not assignment_ids:
         return {}
-    late_answer = case((QuizResponse.answered_at > Assignment.due_at, 1), else_=0)
-    query = (
-        select(
-            QuizAttempt.id,
-            QuizAttempt.assignment_id,
-            QuizAttempt.user_id,
-            QuizAttempt.started_at,
-            QuizAttempt.finished_at,
-            QuizAttempt.score,
-            QuizAttempt.max_score,
-            func.count(QuizResponse.id),
-            func.max(QuizResponse.answered_at),
-            func.coalesce(func.sum(late_answer), 0),
-        )
-        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
-        .outerjoin(QuizQuestion, QuizQuestion.attempt_id == QuizAttempt.id)
-        .outerjoin(QuizResponse, QuizResponse.attempt_question_id == QuizQuestion.id)
-        .where(QuizAttempt.assignment_id.in_(assignment_ids))
-        .group_by(
-            QuizAttempt.id,
-            QuizAttempt.assignment_id,
-            QuizAttempt.user_id,
-            QuizAttempt.started_at,
-            QuizAttempt.finished_at,
-            QuizAttempt.score,
-            QuizAttempt.max_score,
-        )
-    )
+    query = select(
+        QuizAttempt.id,
+        QuizAttempt.assignment_id,
+        QuizAttempt.user_id,
+        QuizAttempt.started_at,
+        QuizAttempt.finished_at,
+        QuizAttempt.score,
+        QuizAttempt.max_score,
+        QuizAttempt.answered,
+        QuizAttempt.last_answer_at,
+        Assignment.due_at,
+    ).join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+    query = query.where(QuizAttempt.assignment_id.in_(assignment_ids))
     if user_ids is not None:
         query = query.where(QuizAttempt.user_id.in_(user_ids))
     found: dict[tuple[int, int], list[AttemptSummary]] = defaultdict(list)
-    for row in db.session.execute(query):
+    for row in db.session.execute(query.order_by(QuizAttempt.id)):
         attempt_id, assignment_id, user_id, started, finished, score, max_score = row[:7]
-        answered, last_answer, late_answers = row[7:]
+        answered, last_answer, due_at = row[7:]
         found[(assignment_id, user_id)].append(
             AttemptSummary(
                 attempt_id=attempt_id,
@@ -102,7 +86,8 @@ def _summaries(assignment_ids: list[int], user_ids: list[int] | None = None):
                 score=score,
                 max_score=max_score,
                 answered=answered,
-                late=late_answers > 0,
+                # An answer after the due date: the latest one is.
+                late=due_at is not None and last_answer is not None and last_answer > due_at,
             )
         )
     return found

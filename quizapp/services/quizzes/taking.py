@@ -249,6 +249,8 @@ def _answer(user, attempt_id, position, question_id, response, request_id, now) 
             mark_due_after_wrong_answers(session, user.id, [question.fact_id], now)
         points_so_far = [r.points for _, r in rows if r is not None] + [points]
         attempt.score = quiz_domain.total_score(points_so_far)
+        attempt.answered = len(points_so_far)
+        attempt.last_answer_at = max(filter(None, (attempt.last_answer_at, now)))
         if len(points_so_far) == len(rows):
             attempt.finished_at = now
         return _feedback(attempt, question, stored, len(rows), replayed=False)

@@ -1,5 +1,6 @@
 """FSRS parameters fitted to a learner's own reviews: on demand ("Optimise" on the
-settings page) and on its own once enough new reviews came in.
+settings page) and on its own once enough new reviews came in (a background job, queued
+at the end of a study session and done by a job runner, never in a request).
 
 Each run is one `ParameterFit` row (reviews used, log loss and RMSE before and after on
 the learner's reviews); the parameters in use are copied to `StudySettings` so the
@@ -21,7 +22,7 @@ from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.models.study import ParameterFit, ReviewLog, StudyItem, StudySettings
-from quizapp.services import write_transaction
+from quizapp.services import jobs, write_transaction
 from quizapp.services.study.settings import get_prefs
 
 
@@ -32,6 +33,7 @@ class FitReport:
     fit: ParameterFit | None  # the latest run, None if never run
     parameters: tuple[float, ...] | None  # in use; None: the defaults
     adopted: bool  # the latest run's parameters are the ones in use
+    refit_since: datetime | None = None  # a refit on its own queued or running since
 
     @property
     def missing(self) -> int:
@@ -78,7 +80,8 @@ def report(user: User) -> FitReport:
         and in_use is not None
         and tuple(json.loads(fit.parameters)) == in_use
     )
-    return FitReport(fit, in_use, adopted)
+    job = jobs.unfinished(jobs.REFIT, user.id)
+    return FitReport(fit, in_use, adopted, None if job is None else job.queued_at)
 
 
 def optimise(user: User, now: datetime, *, automatic: bool = False) -> ParameterFit:
@@ -87,7 +90,7 @@ def optimise(user: User, now: datetime, *, automatic: bool = False) -> Parameter
     Args:
         user: The learner.
         now: When (stored as the fit's date).
-        automatic: Started by `optimise_if_due`, not by the learner.
+        automatic: Started by a refit job (`queue_refit_if_due`), not by the learner.
 
     Returns:
         The stored run: with parameters, or without (too few reviews; `reviews` says
@@ -131,14 +134,11 @@ def optimise(user: User, now: datetime, *, automatic: bool = False) -> Parameter
     return fit
 
 
-def optimise_if_due(user: User, now: datetime) -> ParameterFit | None:
-    """Optimise on its own when enough reviews came in since the last run.
+def refit_due(user: User) -> bool:
+    """Whether enough reviews came in since the last run for a refit on its own.
 
-    Cheap when not due: it counts only the reviews since the last run (an index range),
-    an upper bound of the long-term reviews added, and stops counting at what is needed.
-
-    Returns:
-        The new run, or None when none was due.
+    Cheap: it counts only the reviews since the last run (an index range), an upper
+    bound of the long-term reviews added, and stops counting at what is needed.
     """
     last = latest_fit(user)
     since = true() if last is None else ReviewLog.reviewed_at > last.fitted_at
@@ -153,8 +153,25 @@ def optimise_if_due(user: User, now: datetime) -> ParameterFit | None:
             .subquery()
         )
     )
-    if new_reviews < needed:
-        return None
+    return new_reviews >= needed
+
+
+def queue_refit_if_due(user: User, now: datetime) -> bool:
+    """Queue a refit on its own (a background job, `services.jobs`) when one is due.
+
+    The fit itself grows with the log (about 10 s of CPU at a million reviews), so it
+    is never done in the request that finds it due.
+
+    Returns:
+        Whether a refit was queued now (False: not due, or queued already).
+    """
+    if jobs.unfinished(jobs.REFIT, user.id) is not None or not refit_due(user):
+        return False
+    return jobs.queue(jobs.REFIT, user.id, now)
+
+
+def refit(user: User, now: datetime) -> ParameterFit:
+    """The refit job (run by `services.jobs`): `optimise`, marked automatic."""
     return optimise(user, now, automatic=True)
 
 

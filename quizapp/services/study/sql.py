@@ -1,16 +1,18 @@
 """SQL the study queries share: days since 1970 of a timestamp column (SQLite and
-PostgreSQL), and the exam's at-risk condition and order built on it."""
+PostgreSQL), the exam's at-risk condition and order built on it, and fsrs's recall of a
+memory computed in the database (so that the statistics aggregate thousands of reviews
+without reading them)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import literal
+from sqlalchemy import func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.types import Float
+from sqlalchemy.types import Float, Integer
 
-from quizapp.domain.scheduling import StudyState
+from quizapp.domain.scheduling import SchedulerSettings, StudyState, forgetting_curve
 from quizapp.models.study import StudyItem
 
 
@@ -50,3 +52,46 @@ def exam_risk(exam_at: datetime, ratio: float) -> tuple:
 def exam_urgency(exam_at: datetime):
     """The order of at-risk facts: most stabilities past on the exam morning first."""
     return (literal(_epoch_days(exam_at)) - epoch_days(StudyItem.last_review)) / StudyItem.stability
+
+
+class whole_days(FunctionElement):
+    """Whole days from the first timestamp column to the second, at least 0: what
+    `max(0, (later - earlier).days)` is in Python, exactly (microseconds counted as
+    integers, no floating point), on SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+def _sqlite_micros(column: str) -> str:
+    # UTCDateTime stores naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite. The
+    # seconds are read without their fraction: SQLite keeps times to the millisecond and
+    # rounds, so strftime('%s') of 11:59:59.9996 is 12:00:00.
+    return (
+        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr({column}, 21, 6) AS INTEGER))"
+    )
+
+
+@compiles(whole_days, "sqlite")
+def _whole_days_sqlite(element, compiler, **kw):
+    earlier, later = (compiler.process(c, **kw) for c in element.clauses)
+    # Integer division truncates towards 0, which differs from floor only below 0.
+    return f"max(0, ({_sqlite_micros(later)} - {_sqlite_micros(earlier)}) / 86400000000)"
+
+
+@compiles(whole_days, "postgresql")
+def _whole_days_postgresql(element, compiler, **kw):
+    earlier, later = (compiler.process(c, **kw) for c in element.clauses)
+    # extract(epoch from interval) is numeric: exact to the microsecond.
+    return f"greatest(0, floor(extract(epoch from ({later} - {earlier})) / 86400))::integer"
+
+
+def recall(stability, earlier, later, settings: SchedulerSettings, *, elapsed=None):
+    """`scheduling.recall_curve(settings)(stability, earlier, later)` as a SQL expression:
+    the same IEEE operations in the same order, so the same number. `elapsed`: a column
+    holding `whole_days(earlier, later)` already, where it is not NULL."""
+    factor, decay = forgetting_curve(settings)
+    days = whole_days(earlier, later)
+    elapsed = days if elapsed is None else func.coalesce(elapsed, days)
+    return func.power(1 + literal(factor, Float()) * elapsed / stability, literal(decay, Float()))
