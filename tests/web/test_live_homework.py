@@ -162,7 +162,7 @@ def test_the_speed_homework_page_says_the_clock_runs_and_starts_it_once(
     player = app.test_client()
     assert player.post("/play", data={"pin": game.pin, "nickname": "Ann"}).status_code == 302
     page = player.get(f"/play/{game.id}").get_data(as_text=True)
-    assert "Speed counts" in page and "after 15 s" in page
+    assert "Speed counts" in page and "after 15&nbsp;s" in page
     served = db.session.scalars(db.select(LivePlayer.served_at)).one()
     assert served is not None
     player.get(f"/play/{game.id}")  # a reload
