@@ -7,7 +7,7 @@ points, and a reload does not restart the clock. Empty while no question is serv
 (and for live games, whose clock is the game's).
 
 Revision ID: 0019_live_extras
-Revises: 0017_quiz_kinds (chained after 0018_page_costs at merge)
+Revises: 0018_page_costs
 Create Date: 2026-12-04 19:40:00
 
 """
@@ -19,8 +19,7 @@ import quizapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0019_live_extras"
-# TEMPORARY: 0018_page_costs is being made on another branch; chain to it at merge.
-down_revision = "0017_quiz_kinds"
+down_revision = "0018_page_costs"
 branch_labels = None
 depends_on = None
 
