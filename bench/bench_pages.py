@@ -20,8 +20,12 @@ page under 20 ms alone at 100,000 reviews, deck pages flat from 100 to 10,000 fa
 Every request goes to 127.0.0.1; each page's run stops after SECONDS; the whole
 run takes about three minutes.
 
+With --with-live PLAYERS, a live game of that many players is then played alone and
+again while the clients browse (bench/live_with_pages.py): its answer p99 should stay.
+
 Run: python bench/bench_pages.py [--clients 20] [--seconds 8] [--worker-class gthread]
      [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--only stat]
+     [--with-live 300]
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ USERS = {
     "heavy": "heavy@example.com",
     "teacher": "teacher@example.com",
 }
+LIVE_HOST = "host@example.com"  # the teacher bench_live's game logs in as
 DAYS = 365
 REVIEWS_PER_DAY = {"student": 60, "heavy": 274}  # 21,900 and 100,010 reviews
 
@@ -163,6 +168,7 @@ def prepare(url: str) -> dict[str, str]:
             learner = accounts.register(USERS[who], who.title(), PASSWORD, "student")
             _study_year(learner, deck, per_day, now, rng)
         class_id, assignment_id = build_classes(USERS["teacher"], PASSWORD, now, rng)
+        accounts.register(LIVE_HOST, "Live Host", PASSWORD, "teacher")  # --with-live
         db.session.remove()
         db.engine.dispose()
     return {"class": str(class_id), "assignment": str(assignment_id)}
@@ -342,6 +348,13 @@ def main() -> int:
     parser.add_argument(
         "--only", default="", help="measure only pages whose name has one of these (a,b)"
     )
+    parser.add_argument(
+        "--with-live",
+        type=int,
+        default=0,
+        metavar="PLAYERS",
+        help="then play a live game of PLAYERS alone and while CLIENTS browse pages",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     database = Database(tmp, args.postgres)
@@ -404,6 +417,13 @@ def serve(url: str, tmp: Path, ids: dict[str, str], args) -> None:
                 flush=True,
             )
         print(probe_loop(port, cookies["student"], args.clients, args.seconds))
+        if args.with_live:
+            from live_with_pages import run_together
+
+            lines = run_together(
+                port, url, Client, cookies["student"], args.clients, args.with_live
+            )
+            print("\n".join(lines))
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()

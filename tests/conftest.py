@@ -35,6 +35,23 @@ TEST_HASH_METHOD = "pbkdf2:sha256:1"
 os.environ.setdefault("QUIZAPP_PASSWORD_HASH_METHOD", TEST_HASH_METHOD)
 
 
+# The long tests (browsers, servers, whole-app sweeps) go first: a worker that starts one
+# near the end keeps the run waiting for it, while started first the many short tests
+# fill in around them on the other workers. The order within each group is kept.
+LONG_FIRST = (
+    "tests/e2e/",
+    "tests/security/test_fault_kill.py",
+    "tests/web/test_live_workers.py",
+    "tests/security/test_access_matrix.py",
+    "tests/services/test_review_days.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(part in item.nodeid for part in LONG_FIRST))
+
+
 def base_config(database_url: str) -> dict:
     return {
         "TESTING": True,

@@ -85,7 +85,19 @@ class GameForm(FlaskForm):
         "Homework: open for this many days",
         default=7,
         validators=[Optional(), NumberRange(1, 60)],
-        description="Homework is scored by accuracy and goes to the class's gradebook.",
+        description="Homework goes to the class's gradebook.",
+    )
+    homework_scoring = RadioField(
+        "Homework: scoring",
+        choices=[
+            SelectChoice("accuracy", "By accuracy: 1000 points per right answer"),
+            SelectChoice(
+                "speed",
+                "Accuracy and speed: 1000 points at once, down to 500 after the seconds "
+                "per question, timed from when each player's question is shown to them",
+            ),
+        ],
+        default="accuracy",  # also when the field is not sent
     )
     scoring = RadioField(
         "Scoring",

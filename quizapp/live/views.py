@@ -37,7 +37,7 @@ from quizapp.live.fastpath import COOKIE, server_time_header
 from quizapp.live.forms import ActionForm, GameForm, JoinForm
 from quizapp.models import utcnow
 from quizapp.models.live import LiveGame
-from quizapp.security import form_int
+from quizapp.security import form_int, image_response
 from quizapp.services import NotFound, ServiceError
 from quizapp.services import classroom as classroom_service
 from quizapp.services import decks as deck_service
@@ -103,7 +103,9 @@ def new():
                 kinds=form.kinds.data,
                 question_count=form.question_count.data,
                 seconds=form.seconds.data,
-                scoring=form.scoring.data,
+                scoring=form.homework_scoring.data
+                if form.mode.data == "homework"
+                else form.scoring.data,
                 streak_bonus=form.streak_bonus.data,
                 poll=_poll(form),
                 max_players=form.max_players.data,
@@ -241,6 +243,17 @@ def let_back_in(game_id: int, player_id: int, agree: int):
     )
 
 
+# A question's picture is the same bytes all game long; a browser keeps it a while
+# (its own cache: what its player was shown already).
+PICTURE_CACHE = "private, max-age=3600"
+
+
+@bp.get("/live/games/<int:game_id>/pictures/<int:position>")
+@login_required
+def host_picture(game_id: int, position: int):
+    return image_response(live_service.host_picture(current_user, game_id, position), PICTURE_CACHE)
+
+
 @bp.get("/live/games/<int:game_id>/report")
 @login_required
 def report(game_id: int):
@@ -369,7 +382,8 @@ def play(game_id: int):
 
 def _render_play(game: LiveGame, player, status: int = 200):
     if game.mode == "homework":
-        state = live_service.homework_state(game, player)
+        # Showing the page starts the clock of the player's next question.
+        state = live_service.homework_state(game, player, serve=True)
         return render_template("live/homework.html", game=game, state=state), status
     state = live_service.player_state(game, player)
     key = player_key(current_app.secret_key, player.id, player.token_hash)
@@ -413,6 +427,15 @@ def _conditional_json(state: dict, etag: str) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers.set(*server_time_header())
     return response
+
+
+@bp.get("/play/<int:game_id>/pictures/<int:position>")
+def picture(game_id: int, position: int):
+    # Through Flask, not the fast path: once per question and player, at the lead-in.
+    image = live_service.player_picture(
+        game_id, request.cookies.get(COOKIE), current_user, position
+    )
+    return image_response(image, PICTURE_CACHE)
 
 
 @bp.post("/play/<int:game_id>/answer")

@@ -153,6 +153,9 @@ class LivePlayer(db.Model):
     team: Mapped[int | None] = mapped_column(Integer)
     # Homework: the position of the next question this player is to answer.
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Homework: when the question at `position` was first served to this player (the
+    # start of its clock for speed scoring); None until it is.
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[int] = mapped_column(Integer, default=0)
     # Correct answers in a row, and the position of the last of them.
     streak: Mapped[int] = mapped_column(Integer, default=0)

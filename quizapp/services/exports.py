@@ -37,11 +37,14 @@ from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.scheduling import StudyState
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, User, utcnow
+from quizapp.models.deck_media import DeckImage
 from quizapp.models.study import StudyItem
 from quizapp.services import Forbidden, ServiceError
 from quizapp.services import decks as deck_service
 
 MASTERED_STABILITY_DAYS = 21.0
+# The formats whose files carry the facts' pictures (the others are text).
+MEDIA_FORMATS = frozenset({"apkg"})
 
 ONLY = {
     "all": "All facts",
@@ -140,6 +143,7 @@ def prepare_export(
         timestamp=row.updated_at.timestamp(),
         note_types=frozenset(selection.note_types),
         subdecks=selection.subdecks,
+        images=_pictures(row, facts) if exporter.name in MEDIA_FORMATS else {},
     )
     return ExportFile(
         filename=_filename(row.key, selection, exporter.extension),
@@ -148,6 +152,17 @@ def prepare_export(
         content=content,
         personal=personal,
     )
+
+
+def _pictures(row: Deck, facts: tuple[facts_domain.Fact, ...]) -> dict[str, bytes]:
+    """The stored pictures the chosen facts show (at most `images.MAX_DECK_IMAGES` bytes)."""
+    names = {fact.image for fact in facts if fact.image}
+    if not names:
+        return {}
+    query = select(DeckImage.name, DeckImage.data).where(
+        DeckImage.deck_id == row.id, DeckImage.name.in_(sorted(names))
+    )
+    return {name: data for name, data in db.session.execute(query)}
 
 
 def _exporter(fmt: str, selection: Selection) -> anki.Exporter:

@@ -19,6 +19,7 @@ from quizapp.domain.facts import parse_deck
 from quizapp.domain.questions import generate
 from quizapp.domain.spreadsheet import safe_cell
 from tests.anki_tools import collection, import_apkg, import_text, notes, notes_by_guid
+from tests.factories import PNG
 
 T0 = 1_738_000_000.0  # any fixed moment: exports are reproducible
 
@@ -378,3 +379,55 @@ def test_only_chosen_facts_are_exported(tmp_path, startups):
         assert col.note_count() == expected_counts(export)[0]
         assert {tag for n in notes(col) for tag in n.tags} >= {"moonshot"}
         assert not any("stepfun" in n.tags for n in notes(col))
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+def with_picture(deck):
+    """The deck with its first fact showing the 1x1 PNG; (deck, its picture's name)."""
+    from dataclasses import replace
+
+    from quizapp.domain import images
+
+    name = images.accept(PNG).name
+    first, *rest = deck.facts
+    return replace(deck, facts=(replace(first, image=name), *rest)), name
+
+
+def test_a_facts_picture_travels_in_the_package_and_anki_shows_it_on_the_front(tmp_path, startups):
+    deck, name = with_picture(startups)
+    package = write(tmp_path, export_of(deck, images={name: PNG}), "apkg")
+    with zipfile.ZipFile(package) as archive:
+        assert json.loads(archive.read("media")) == {"0": name}
+        assert archive.read("0") == PNG
+    with collection(tmp_path / "c.anki2") as col:
+        import_apkg(col, package)
+        assert col.media.have(name)
+        ref = f"{deck.key}/{deck.facts[0].key}"
+        shown = [n for n in notes(col) if n["quizapp id"].startswith(ref)]
+        assert shown and all(f'<img src="{name}"' in (n.fields[0]) for n in shown)
+        # never on a back, nor on the reverse card's front (it could be the answer's)
+        fact_note = next(n for n in shown if n.note_type()["name"] == "quizapp fact")
+        assert all("<img" not in fact_note[f] for f in ("Answer", "Reverse", "Reverse answer"))
+        others = [n for n in notes(col) if not n["quizapp id"].startswith(ref)]
+        assert others and not any("<img" in "".join(n.fields) for n in others)
+
+
+def test_a_picture_the_export_does_not_hold_is_left_out(tmp_path, startups):
+    deck, _ = with_picture(startups)
+    package = write(tmp_path, export_of(deck), "apkg")
+    with zipfile.ZipFile(package) as archive:
+        assert json.loads(archive.read("media")) == {} and "0" not in archive.namelist()
+        assert b"<img" not in archive.read("collection.anki2")
+
+
+def test_quizapps_own_package_read_back_gives_the_fact_its_picture(tmp_path, startups):
+    from quizapp.domain.importers import DeckMeta, read_apkg
+
+    deck, name = with_picture(startups)
+    package = write(tmp_path, export_of(deck, images={name: PNG}), "apkg")
+    imported = read_apkg(package.read_bytes(), "export.apkg", DeckMeta("t", "T", "", "2025"))
+    pictured = [imported.origins[fact.key] for fact in imported.deck.facts if fact.image == name]
+    assert pictured == [(deck.key, deck.facts[0].key)]
+    assert imported.images[name].data == PNG

@@ -136,3 +136,19 @@ def test_use_must_list_names():
     with pytest.raises(FactFileError) as error:
         parse_deck(HEADER + '\n[relations]\nuse = "companies"\n')
     assert "field 'use' must be a list of names" in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["opened", "construction_began", "completed"])
+@pytest.mark.parametrize(
+    ("date", "written", "asked"),
+    [
+        ("2021", "in 2021", "In which year"),
+        ("2021-03", "in March 2021", "In which month and year"),
+        ("2021-03-04", "on March 4, 2021", "On which date"),
+    ],
+)
+def test_general_date_presets_read_right_at_every_precision(key, date, written, asked):
+    text = HEADER + ENTITIES + fact("f", key, "some-place", f'"{date}"')
+    prompts = {q.prompt for q in generate(parse_deck(text)).questions}
+    assert any("Some Place" in p and p.endswith(f"{written}.") for p in prompts), prompts
+    assert any(p.startswith(asked) and "Some Place" in p for p in prompts), prompts

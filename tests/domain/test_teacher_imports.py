@@ -30,6 +30,7 @@ from quizapp.domain.importers import (
 from quizapp.domain.importers.restore import add_missing, restore
 from quizapp.domain.questions import generate
 from tests.anki_files import zip_bytes
+from tests.factories import JPEG, PNG, SVG
 
 META = DeckMeta(key="t", title="T", source="", as_of="2025")
 
@@ -335,14 +336,6 @@ def test_without_the_source_deck_each_fact_is_one_card(startups):
 
 
 # --- pictures of Anki notes -------------------------------------------------------------------
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64 + b"\xff\xd9"
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
 def package_with_pictures(tmp_path) -> bytes:

@@ -282,6 +282,9 @@ RULES: dict[str, Rule] = {
     "live.host": Rule("owners", on="games"),
     "live.host_state": Rule("owners", on="games"),
     "live.report": Rule("owners", on="games"),
+    # A question's picture: the host any of their game's; a player only the question
+    # their game asks now (see test_live_pictures for removed players and homework).
+    "live.host_picture": Rule("owners", on="games", values={"position": 0}),
     "live.results_csv": Rule("owners", on="games"),
     "live.next_step": Rule("owners", on="games", form=_version),
     "live.end": Rule("owners", on="games", form=_version),
@@ -296,6 +299,7 @@ RULES: dict[str, Rule] = {
     "live.join": Rule("public", form=lambda t: {"pin": "000000", "nickname": "Joiner"}),
     "live.play": Rule("readers", on="played_games", refusal_redirect="/play"),
     "live.play_state": Rule("readers", on="played_games"),
+    "live.picture": Rule("readers", on="played_games", values={"position": 0}),
     "live.answer": Rule("owners", on="played_games", form=_version),
     # --- study ---------------------------------------------------------------------------------
     "study.index": Rule("login"),
@@ -377,4 +381,7 @@ GET_WRITES: dict[str, set[str]] = {
     # The quiz page records when a question was first served: the per-question time
     # limit runs on the server clock from then, so a reload can't restart it.
     "quiz_questions": {"served_at"},
+    # A homework page records when the player's next question was first served: with
+    # speed scoring its clock runs from then, so a reload can't restart it.
+    "live_players": {"served_at"},
 }

@@ -666,6 +666,7 @@ def build_live_games(world: World, nick_payloads: dict[str, str] | None = None) 
         game = live_service.create_game(
             users[host], "pub", question_count=3, seconds=live_service.MAX_SECONDS
         )
+        _picture_every_question(game)
         in_game = frozenset({host, *(actor for actor, _ in joiners)})
         world.markers[game.pin] = in_game
         hosts = frozenset({host})
@@ -725,6 +726,27 @@ def build_live_games(world: World, nick_payloads: dict[str, str] | None = None) 
                 form={"deck": target.values["key"], **class_a},
             ),
         )
+
+
+def _picture_every_question(game) -> None:
+    """Give each question of a game a picture of its deck, as a fact's image would."""
+    from quizapp.domain import images
+    from quizapp.models import Deck, DeckImage
+    from quizapp.models.live import LiveQuestion
+
+    image = images.accept(_PNG)
+    stored = db.session.scalar(
+        sa.select(DeckImage.id).where(
+            DeckImage.deck_id == game.deck_id, DeckImage.name == image.name
+        )
+    )
+    if stored is None:
+        _deck_image(db.session.get(Deck, game.deck_id))
+    for question in db.session.scalars(
+        sa.select(LiveQuestion).where(LiveQuestion.game_id == game.id)
+    ):
+        question.payload = {**question.payload, "image": image.name}
+    db.session.commit()
 
 
 def build_class_game(world: World) -> None:

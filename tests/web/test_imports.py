@@ -394,3 +394,34 @@ def test_a_study_card_shows_its_fact_picture(client, author, tmp_path):  # noqa:
         elif not image:
             assert "question-image" not in body
     assert seen
+
+
+def test_an_export_of_a_deck_with_pictures_carries_them_and_restores_them(client, author, tmp_path):  # noqa: F811
+    import io
+    import json
+    import zipfile
+
+    from quizapp.domain import images
+    from quizapp.models import DeckImage
+    from tests.domain.test_teacher_imports import package_with_pictures
+    from tests.factories import JPEG, PNG
+
+    location = _import_package(client, package_with_pictures(tmp_path))
+    assert client.post(location, data={"visibility": "private"}).status_code == 302
+    deck = Deck.query.one()
+    package = client.get(f"/export/{deck.key}?format=apkg").data
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        listed = json.loads(archive.read("media"))
+        stored = {name: archive.read(member) for member, name in listed.items()}
+    assert stored == {images.accept(PNG).name: PNG, images.accept(JPEG).name: JPEG}
+    # the text formats carry none, and read none from the database
+    assert b"<img" not in client.get(f"/export/{deck.key}?format=csv").data
+
+    # Its package made into a new deck: the new deck has the pictures again, with its facts.
+    location = _import_package(client, package)
+    assert client.post(location, data={"into": "new", "visibility": "private"}).status_code == 302
+    newest = Deck.query.order_by(Deck.id.desc()).first()
+    kept = {i.name for i in DeckImage.query.filter_by(deck_id=newest.id)}
+    assert newest.id != deck.id and kept == set(stored)
+    pictured = {f.get("image") for f in newest.content["facts"]} - {None}
+    assert pictured == set(stored)

@@ -10,7 +10,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.models.live import LiveAnswer, LiveGame
+from quizapp.models.live import LiveAnswer, LiveGame, LivePlayer
 from quizapp.services import ServiceError
 from quizapp.services import live as live_service
 from quizapp.services.assignments import gradebook as gradebook_service
@@ -101,3 +101,80 @@ def test_a_closed_homework_cannot_be_joined(app, teacher, homework):
 def test_a_deadline_out_of_range_is_refused(teacher, software_deck, days):
     with pytest.raises(ServiceError):
         make_game(teacher, mode="homework", closes_at=utcnow() + timedelta(days=days))
+
+
+# --- scoring chosen by the host ---------------------------------------------------------
+
+GAME_FORM = {"kinds": ["multiple_choice"], "question_count": 2, "seconds": 15}
+
+
+@pytest.fixture
+def host(app, teacher, login, software_deck):
+    client = app.test_client()
+    login(client, teacher)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ({"mode": "homework"}, "accuracy"),  # as before: homework scores accuracy
+        ({"mode": "homework", "homework_scoring": "accuracy"}, "accuracy"),
+        ({"mode": "homework", "homework_scoring": "speed"}, "speed"),
+        # the live game's own choice is not homework's, and the other way round
+        ({"mode": "homework", "scoring": "speed"}, "accuracy"),
+        ({"mode": "live", "scoring": "accuracy", "homework_scoring": "speed"}, "accuracy"),
+        ({"mode": "live", "scoring": "speed", "homework_scoring": "accuracy"}, "speed"),
+    ],
+)
+def test_the_host_chooses_how_homework_is_scored(host, sent, kept):
+    response = host.post(
+        "/live/new?deck=software-companies", data={**GAME_FORM, "scoring": "speed", **sent}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    game = db.session.scalars(db.select(LiveGame)).one()
+    assert game.scoring == kept
+    page = host.get(f"/live/games/{game.id}").get_data(as_text=True)
+    if game.mode == "homework":
+        words = "accuracy and speed" if kept == "speed" else "accuracy"
+        assert f"scored by {words}</p>" in page
+
+
+@pytest.mark.parametrize("bad", ["fast", "", "speed\x00", "x" * 5000, "1"])
+def test_a_bad_homework_scoring_is_refused_and_creates_nothing(host, bad):
+    data = {**GAME_FORM, "scoring": "speed", "mode": "homework", "homework_scoring": bad}
+    response = host.post("/live/new?deck=software-companies", data=data)
+    assert response.status_code == 400
+    assert count_rows(LiveGame) == 0
+
+
+def test_the_speed_homework_page_says_the_clock_runs_and_starts_it_once(
+    app, teacher, software_deck
+):
+    game = make_game(
+        teacher,
+        mode="homework",
+        scoring="speed",
+        seconds=15,
+        closes_at=utcnow() + timedelta(days=2),
+        question_count=2,
+    )
+    player = app.test_client()
+    assert player.post("/play", data={"pin": game.pin, "nickname": "Ann"}).status_code == 302
+    page = player.get(f"/play/{game.id}").get_data(as_text=True)
+    assert "Speed counts" in page and "after 15&nbsp;s" in page
+    served = db.session.scalars(db.select(LivePlayer.served_at)).one()
+    assert served is not None
+    player.get(f"/play/{game.id}")  # a reload
+    db.session.expire_all()
+    assert db.session.scalars(db.select(LivePlayer.served_at)).one() == served
+    response = player.post(f"/play/{game.id}/answer", data={"position": 0, "pick": "0"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    answer = db.session.scalars(db.select(LiveAnswer)).one()
+    assert 500 <= answer.points <= 1000 or answer.points == 0
+    # the next question's clock waits for its page
+    assert db.session.scalars(db.select(LivePlayer.served_at)).one() is None
+    player.get(f"/play/{game.id}")
+    db.session.expire_all()
+    assert db.session.scalars(db.select(LivePlayer.served_at)).one() is not None

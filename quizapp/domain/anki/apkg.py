@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -75,6 +76,7 @@ CARD_CSS = """\
 .source { font-size: 0.65em; color: #5b6570; margin-top: 0.6em; overflow-wrap: anywhere; }
 .source a { color: inherit; }
 .cloze { font-weight: 700; color: #0b5cad; }
+.picture img { display: block; max-width: 100%; max-height: 50vh; margin: 0.6em 0; }
 ol.options { padding-left: 1.4em; }
 ol.options li { margin: 0.25em 0; padding: 0.15em 0.4em; border-radius: 6px; }
 .revealed li.correct { background: #d9f2e1; color: #0f5323; font-weight: 700; }
@@ -235,10 +237,11 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
         name, label = names[fact.subject], labels[fact.relation]
         # "deck/fact" and "deck/fact/question": keys and ids need no escaping past this.
         ref = _escape(_ref(deck, fact))
+        picture = _picture_html(export.picture(fact))
         if want_facts:
             reverse = _reverse_question(questions)
             fields = (
-                _escape(_forward_prompt(deck, fact)),  # Question
+                _escape(_forward_prompt(deck, fact)) + picture,  # Question
                 _escape(_answer_text(fact)),  # Answer
                 evidence,
                 source,
@@ -255,7 +258,7 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
                     continue
                 model = CLOZE_MODEL
                 fields = (
-                    _cloze_text(fact.evidence, question.answer),  # Text
+                    _cloze_text(fact.evidence, question.answer) + picture,  # Text
                     "",  # Back Extra
                     source,
                     name,  # Entity
@@ -265,7 +268,7 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
             elif want_choice and question.kind in CHOICE_KINDS and question.choices:
                 model = MULTIPLE_CHOICE_MODEL
                 fields = (
-                    _escape(question.prompt),  # Question
+                    _escape(question.prompt) + picture,  # Question
                     _options_html(question),  # Options
                     _escape(", ".join(question.correct)),  # Answer
                     evidence,
@@ -278,6 +281,18 @@ def _anki_notes(export: ExportSet, progress: Progress) -> Iterator[NoteRow]:
                 continue
             yield NoteRow(entity.name, model, fields, tags, question_guid(deck.key, question.id))
         progress(1)
+
+
+def _picture_html(name: str | None) -> str:
+    """The picture on a card's front (only there: on the back it could be the answer's).
+    Its name is its hash and type (`domain.images.NAME`): nothing in it needs escaping."""
+    return f'<div class="picture"><img src="{name}" alt=""></div>' if name else ""
+
+
+def _media(export: ExportSet) -> list[tuple[str, bytes]]:
+    """The package's media files, in name order: (Anki file name, bytes)."""
+    used = {export.picture(fact) for fact in export.facts} - {None}
+    return [(name, export.images[name]) for name in sorted(used)]
 
 
 def _placed_notes(
@@ -347,8 +362,13 @@ def write_apkg(export: ExportSet, out: IO[bytes], progress: Progress = _no_progr
         collection = _collection(export, progress)
     moment = datetime.fromtimestamp(max(export.timestamp, 315_532_800), UTC)  # zip: >= 1980
     date_time = moment.timetuple()[:6]
+    media = _media(export)
+    # Anki's media list: member "0", "1"... of the zip holds the file named here.
+    listing = json.dumps({str(n): name for n, (name, _) in enumerate(media)}).encode()
+    members = [("collection.anki2", collection), ("media", listing)]
+    members += [(str(n), data) for n, (_, data) in enumerate(media)]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("collection.anki2", collection), ("media", b"{}")):
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

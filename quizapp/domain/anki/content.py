@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import IO
@@ -43,6 +43,9 @@ class ExportSet:
             and the time stamped in the package. Must grow when the deck changes.
         note_types: Which kinds of Anki notes to make (a subset of `NOTE_TYPES`).
         subdecks: Put each entity's notes in a subdeck of its own.
+        images: The pictures of the chosen facts (name -> bytes), for the formats that
+            carry media (the .apkg); a fact whose picture is not here is exported
+            without one.
     """
 
     deck: Deck
@@ -51,6 +54,11 @@ class ExportSet:
     timestamp: float
     note_types: frozenset[str] = frozenset(NOTE_TYPES)
     subdecks: bool = False
+    images: Mapping[str, bytes] = field(default_factory=dict)
+
+    def picture(self, fact: Fact) -> str | None:
+        """The name of the fact's picture, if it carries one this export holds."""
+        return fact.image if fact.image and fact.image in self.images else None
 
     def questions_by_fact(self) -> dict[str, list[Question]]:
         """The questions of each fact, by fact key, in kind-then-id order."""

@@ -259,11 +259,15 @@ def quizapp_ref(note: Note) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-def quizapp_facts(builder: DeckBuilder, notes: list[Note]) -> dict[str, tuple[str, str]]:
+def quizapp_facts(
+    builder: DeckBuilder, notes: list[Note]
+) -> tuple[dict[str, tuple[str, str]], list[tuple[int, int, Note]]]:
     """One fact per exported fact, from the note that tells it best; the rest are not facts.
 
     Returns:
-        Imported fact key -> (deck key, fact key) it was exported from.
+        Imported fact key -> (deck key, fact key) it was exported from; and for each
+        note used, the span of `builder.facts` it made (start, end, note), where its
+        picture goes.
     """
     best: dict[tuple[str, str], Note] = {}
     for note in notes:
@@ -276,6 +280,7 @@ def quizapp_facts(builder: DeckBuilder, notes: list[Note]) -> dict[str, tuple[st
         ):
             best[ref] = note
     origins: dict[str, tuple[str, str]] = {}
+    spans: list[tuple[int, int, Note]] = []
     for ref, note in best.items():
         before = len(builder.facts)
         if note.kind_name == "quizapp cloze":
@@ -288,4 +293,5 @@ def quizapp_facts(builder: DeckBuilder, notes: list[Note]) -> dict[str, tuple[st
             builder.card(ANSWER_RELATION, question, answer, evidence, tags=note.tags)
         for fact in builder.facts[before:]:
             origins[fact["key"]] = ref
-    return origins
+        spans.append((before, len(builder.facts), note))
+    return origins, spans

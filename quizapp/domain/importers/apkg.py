@@ -67,8 +67,11 @@ def read_apkg(
         builder = DeckBuilder(meta, title)
         if collection.too_long:
             builder.skipped[f"are over {limits.max_field_size // 1024} KB"] += collection.too_long
-        origins = quizapp_facts(builder, notes)
-        placements: list[tuple[int, int, list[str]]] = []
+        origins, spans = quizapp_facts(builder, notes)
+        # quizapp's own notes carry their fact's picture on the front, as others do.
+        placements: list[tuple[int, int, list[str]]] = [
+            (start, end, pictures) for start, end, note in spans if (pictures := note_images(note))
+        ]
         sounds = 0
         for note in notes:
             if quizapp_ref(note) is not None:

@@ -6,7 +6,8 @@
 - `slots`: what the patterns are written with ("{S}", "{D}", "{ROLE}") and how one
   is compiled.
 - `patterns`: per preset relation, how English states it ("founded by",
-  "valued at", "best known for building").
+  "valued at", "best known for building"); `general` for the general presets
+  ("opened in", "designed by", "named after", "516 metres long").
 - `extract`: the patterns run over each sentence; "it" and "the company" stand
   for the sentence's or the section's topic.
 - `draft`: accepted suggestions become deck data (entities, preset relations,

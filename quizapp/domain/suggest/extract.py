@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from quizapp.domain.facts import ENTITY_TYPES, Deck, Quantity, TextValue, Value
 from quizapp.domain.facts.presets import PRESETS
 from quizapp.domain.numbers import singular
+from quizapp.domain.suggest.general import LOOSE_SUBJECTS
 from quizapp.domain.suggest.mentions import (
     OPEN,
     SHUT,
@@ -16,7 +17,9 @@ from quizapp.domain.suggest.mentions import (
     abstract,
 )
 from quizapp.domain.suggest.patterns import PATTERNS, Pattern
-from quizapp.domain.suggest.slots import PLURAL_ROLE
+from quizapp.domain.suggest.slots import COMPANY_KINDS as _COMPANY
+from quizapp.domain.suggest.slots import NOUN_KINDS as _NOUN_KINDS
+from quizapp.domain.suggest.slots import PLURAL_ROLE, STRUCTURES
 from quizapp.domain.suggest.text import blocks, check_size
 
 __all__ = ["Suggestion", "suggest"]
@@ -141,91 +144,8 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     return _mark_duplicates(suggestions, deck) if deck else suggestions
 
 
-# What a noun standing for a name ("the company", "the app") may stand for, by entity type.
-_COMPANY, _PRODUCT, _PLACE = (
-    frozenset({"company", "organisation"}),
-    frozenset({"product", "company"}),
-    frozenset({"place"}),
-)
 _THING = frozenset({"company", "organisation", "product", "place", "group", "concept"})
 _WHERE = frozenset({"company", "organisation", "place"})
-_NOUN_KINDS = {
-    **dict.fromkeys(
-        ("company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"),
-        _COMPANY,
-    ),
-    **dict.fromkeys(
-        [
-            "app",
-            "platform",
-            "product",
-            "model",
-            "mission",
-            "spacecraft",
-            "probe",
-            "drug",
-            "album",
-            "series",
-            "film",
-            "show",
-            "game",
-            "console",
-            "device",
-            "car",
-            "vehicle",
-            "satellite",
-            "rocket",
-            "telescope",
-            "vaccine",
-        ],
-        _PRODUCT,
-    ),
-    **dict.fromkeys(
-        [
-            "agency",
-            "foundation",
-            "university",
-            "museum",
-            "school",
-            "college",
-            "institute",
-            "airline",
-            "carrier",
-            "bank",
-            "retailer",
-            "chain",
-            "network",
-            "publisher",
-            "label",
-            "broadcaster",
-            "brand",
-            "manufacturer",
-            "operator",
-            "railway",
-            "hospital",
-        ],
-        _COMPANY,
-    ),
-    **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
-    **dict.fromkeys(
-        [
-            "city",
-            "country",
-            "park",
-            "airport",
-            "region",
-            "state",
-            "province",
-            "town",
-            "village",
-            "island",
-            "river",
-            "lake",
-        ],
-        _PLACE,
-    ),
-    "group": frozenset({"company", "organisation", "group"}),
-}
 _NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
 _NAMED_NOUN = re.compile(
     r"\b(?!(?:and|or|but|by|in|on|at|of|to|for|with|from|the|a|an|as|is|was|were|are|has|"
@@ -241,7 +161,8 @@ _NEVER = {
     **dict.fromkeys(
         ("company", "organisation", "group", "product"), frozenset({"place", "person"})
     ),
-    **dict.fromkeys(("place", "concept"), frozenset({"person"})),
+    "place": frozenset({"person", "group"}),  # a band never opened in 2022
+    "concept": frozenset({"person"}),
     "person": frozenset({"place"}),
 }
 _INITIALS = re.compile(r"^(?:[A-Z]\. ){1,3}[A-Z][a-z]")
@@ -267,7 +188,8 @@ class _Kinds:
 
     def learn(self, suggestion: Suggestion) -> None:
         preset = PRESETS[suggestion.relation]
-        self.note(suggestion.subject, preset["subject"])
+        loose = suggestion.relation in LOOSE_SUBJECTS
+        self.note(suggestion.subject, None if loose else preset["subject"])
         if isinstance(suggestion.value, str):
             self.note(suggestion.value, preset["value"])
 
@@ -304,9 +226,22 @@ class _Kinds:
         wanted = self.wanted(word)
         kind = self.kind.get(name.casefold())
         noun = _NOUN.match(word or "")
-        if noun and noun.group(1) in name.casefold().split():
+        if self.has_noun(name, word):
             return True  # "the park" for "Yellowstone National Park", whatever was guessed
+        if noun and noun.group(1) in STRUCTURES:
+            return False  # "the bridge" is never the cathedral named before it
         return wanted is None or kind is None or kind in wanted
+
+    @staticmethod
+    def has_noun(name: str, word: str | None) -> bool:
+        """Whether the noun of the word is the head of the name ("the park": "Yellowstone
+        National Park"; "the university": "University of Tokyo"; "the bridge": not "Golden
+        Gate Bridge and Highway District")."""
+        noun = _NOUN.match(word or "")
+        words = name.casefold().split()
+        if noun is None or not words:
+            return False
+        return noun.group(1) in (words[-1], words[0] if words[1:2] == ["of"] else None)
 
     def latest(self, word: str | None, kind: str | None = None) -> str | None:
         """The latest name of the type the word asks for (and that suits the relation's
@@ -318,9 +253,13 @@ class _Kinds:
             (
                 n
                 for n in reversed(self.order)
-                if (wanted is None or self.kind.get(n.casefold()) in wanted)
-                and self.kind.get(n.casefold()) is not None
-                and self.suits(n, kind)
+                if self.has_noun(n, word)  # "the bridge": "Golden Gate Bridge"
+                or (
+                    (wanted is None or self.kind.get(n.casefold()) in wanted)
+                    and (word is None or self.fits(n, word))
+                    and self.kind.get(n.casefold()) is not None
+                    and self.suits(n, kind)
+                )
             ),
             None,
         )
@@ -361,6 +300,8 @@ class _Reader:
         self.subjects: list[str] = []
 
     def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
+        if pattern.needs and not pattern.needs.search(self.sentence.restore(match.group(0))):
+            return []
         groups = match.groupdict()
         relation = pattern.relation
         preset = PRESETS[relation]
@@ -398,8 +339,13 @@ class _Reader:
                 if isinstance(value, str) and value.casefold() == subject.casefold():
                     continue
                 made.append(Suggestion(relation, subject, value, self.evidence))
-        # What the sentence is about: the company of a product, else the subject.
-        self.subjects += [str(s.value) if s.relation == "developer" else s.subject for s in made]
+        # What the sentence is about: the company of a product, else the subject; not a
+        # place named in passing ("on a peninsula in Sydney Harbour, Australia").
+        self.subjects += [
+            str(s.value) if s.relation == "developer" else s.subject
+            for s in made
+            if s.relation != "part_of"
+        ]
         return made
 
     def values(self, match: re.Match[str], kind: str, unit: str) -> list[str | Value]:

@@ -138,6 +138,7 @@ _NUMBER = re.compile(
 )
 _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
     r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
+    r"(?:St|Mt|Ft)\.(?= [A-Z][a-z])|"  # "St. Vitus Cathedral", "Mt. Fuji"
     r"[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
     r"[a-z][A-Z][\w.-]*[\w])"
 )
@@ -255,6 +256,39 @@ _NOT_NAMES = frozenset(
         "sunday",
     ]
 ) | {m.lower() for m in MONTHS}
+
+
+# Words that open a sentence alone ("Inside its walls stands ...", "Construction began
+# in 1933"): no name then, but the first word of one that goes on ("Inside Out 2").
+_PREPOSITIONS = frozenset(
+    [
+        "inside",
+        "outside",
+        "beyond",
+        "across",
+        "along",
+        "behind",
+        "below",
+        "beneath",
+        "above",
+        "near",
+        "within",
+        "despite",
+        "unlike",
+        "during",
+        "until",
+        "into",
+        "through",
+        "throughout",
+        "between",
+        "against",
+        "towards",
+        "upon",
+        "construction",
+        "work",
+        "building",
+    ]
+)
 
 
 # Heads that go on with "of the" ("European Commission of the Danube", "Bay of the
@@ -493,7 +527,9 @@ def _name_parts(span: str, offset: int, before: str = "") -> list[tuple[int, int
                 parts.append((stem, stem + len(text) - len("-based")))  # the place
             continue
         if text[:1].isupper() and (
-            text.lower() in _NOT_NAMES or (at_start and text.lower() in _NUMBER_WORDS)
+            text.lower() in _NOT_NAMES
+            or (at_start and text.lower() in _NUMBER_WORDS)
+            or (at_start and span == text and text.lower() in _PREPOSITIONS)
         ):
             if start is not None:
                 parts.append((start, end))

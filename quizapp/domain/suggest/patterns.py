@@ -6,6 +6,7 @@ English states a relation, never for one text.
 
 from __future__ import annotations
 
+from quizapp.domain.suggest.general import GENERAL
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
 from quizapp.domain.suggest.slots import PRONOUN as _PRONOUN
@@ -187,7 +188,7 @@ _SOURCES: list[tuple] = [
     ("developer", r"{VPOSS} (?:[\w-]+ ){0,2}?{PRODUCT} (?:is|was) (?:the )?{S}(?=[,.;]|$)"),
     (
         "developer",
-        r"{SP}{APPOS},? (?:was |is |were )?(?:developed|built|made|created|designed|launched|"
+        r"{SP}{APPOS},? (?:was |is |were )?(?:developed|built|made|created|launched|"
         r"released|unveiled|introduced)(?: and [a-z]+)? by (?:an? (?:consortium|team|group) "
         r"led by )?{V}",
     ),
@@ -499,4 +500,7 @@ _SOURCES: list[tuple] = [
     ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
 ]
 
-PATTERNS: tuple[Pattern, ...] = tuple(compile_pattern(*source) for source in _SOURCES)
+PATTERNS: tuple[Pattern, ...] = (
+    *(compile_pattern(*source) for source in _SOURCES),
+    *GENERAL,
+)

@@ -24,19 +24,140 @@ from dataclasses import dataclass
 
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 
-__all__ = ["NAME", "NOUNS", "PLURAL_ROLE", "PRONOUN", "Pattern", "compile_pattern"]
+__all__ = [
+    "COMPANY_KINDS",
+    "NAME",
+    "NOUNS",
+    "NOUN_KINDS",
+    "PLURAL_ROLE",
+    "PRONOUN",
+    "STRUCTURES",
+    "Pattern",
+    "compile_pattern",
+]
 
 _E = f"{OPEN}E(?:\\d+){SHUT}"
-# Nouns that stand for a name met before ("the airline", "the park"): a company, a
-# product or a place (`extract` knows which kind each stands for).
-NOUNS = (
-    "company|firm|startup|start-up|business|group|carmaker|lab|platform|product|model|app|"
-    "element|planet|city|country|team|maker|mission|spacecraft|probe|band|club|drug|album|"
-    "agency|foundation|university|museum|airline|carrier|bank|retailer|chain|network|"
-    "publisher|broadcaster|label|brand|manufacturer|operator|railway|hospital|school|"
-    "college|institute|park|airport|region|state|province|town|village|island|river|lake|"
-    "series|film|show|game|console|device|car|vehicle|satellite|rocket|telescope|vaccine"
+# What a noun standing for a name ("the company", "the app") may stand for, by entity type.
+_COMPANY, _PRODUCT, _PLACE = (
+    frozenset({"company", "organisation"}),
+    frozenset({"product", "company"}),
+    frozenset({"place"}),
 )
+NOUN_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ["company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"], _COMPANY
+    ),
+    **dict.fromkeys(
+        [
+            "app",
+            "platform",
+            "product",
+            "model",
+            "mission",
+            "spacecraft",
+            "probe",
+            "drug",
+            "album",
+            "series",
+            "film",
+            "show",
+            "game",
+            "console",
+            "device",
+            "car",
+            "vehicle",
+            "satellite",
+            "rocket",
+            "telescope",
+            "vaccine",
+        ],
+        _PRODUCT,
+    ),
+    **dict.fromkeys(
+        [
+            "agency",
+            "foundation",
+            "university",
+            "museum",
+            "school",
+            "college",
+            "institute",
+            "airline",
+            "carrier",
+            "bank",
+            "retailer",
+            "chain",
+            "network",
+            "publisher",
+            "label",
+            "broadcaster",
+            "brand",
+            "manufacturer",
+            "operator",
+            "railway",
+            "hospital",
+        ],
+        _COMPANY,
+    ),
+    **dict.fromkeys(("band", "club"), frozenset({"group", "company", "organisation"})),
+    **dict.fromkeys(
+        [
+            "city",
+            "country",
+            "park",
+            "airport",
+            "region",
+            "state",
+            "province",
+            "town",
+            "village",
+            "island",
+            "river",
+            "lake",
+            "bridge",
+            "tower",
+            "building",
+            "cathedral",
+            "church",
+            "castle",
+            "palace",
+            "dam",
+            "canal",
+            "stadium",
+            "theatre",
+            "monument",
+            "station",
+            "library",
+        ],
+        _PLACE,
+    ),
+    "group": frozenset({"company", "organisation", "group"}),
+}
+COMPANY_KINDS = _COMPANY
+# Nouns of buildings and works ("the bridge"): they stand only for a name that has the
+# noun in it or was introduced with it ("Charles Bridge", "the tower Bayterek"), never for
+# another place of the text.
+STRUCTURES = frozenset(
+    [
+        "bridge",
+        "tower",
+        "building",
+        "cathedral",
+        "church",
+        "castle",
+        "palace",
+        "dam",
+        "canal",
+        "stadium",
+        "theatre",
+        "monument",
+        "station",
+        "library",
+    ]
+)
+# Nouns that stand for a name met before ("the airline", "the park"): those above, and
+# some whose kind is left open.
+NOUNS = "|".join([*NOUN_KINDS, *["element", "planet", "team"]])
 _PRONOUN = rf"\b(?:[Ii]t|[Tt](?:he|his) (?:{NOUNS}))\b"
 _POSSESSIVE = rf"\b(?:[Ii]ts|[Tt](?:he|his) (?:{NOUNS})(?:'s|’s)|[Tt]heir)"
 # A list is "A", "A and B" or "A, B, and C": a comma alone does not continue one
@@ -67,7 +188,7 @@ _PRODUCT_NOUN = (
     r"(?:model|chatbot|product|app|application|platform|system|series|service|assistant|"
     r"generator|tool|engine|device|phone|game|software|chip|processor|drug|vaccine|car|"
     r"vehicle|cell|browser|database|language|framework|robot|satellite|rocket|telescope|"
-    r"console|handheld|headset|camera|computer|album|single|song|film|novel)s?"
+    r"console|handheld|headset|camera|computer|album|single|song|film)s?"  # a novel has an author
 )
 _NOT_CONTENT = (
     r"(?:although|though|while|and|but|by|the|a|an|in|at|on|with|from|to|was|is|were|are|"
@@ -124,6 +245,8 @@ class Pattern:
             (for loose patterns: "ByteDance's Doubao" but not "Beijing's Haidian district").
         position: Whether the role it finds is a post taken ("became chief executive"),
             which a successor takes over; not a profession ("Jane Doe, a lawyer").
+        needs: Words the match must contain, names written out ("World Heritage" in
+            "became a UNESCO World Heritage Site"), or None.
     """
 
     relation: str
@@ -131,10 +254,16 @@ class Pattern:
     unit: str = ""
     proper: bool = False
     position: bool = False
+    needs: re.Pattern[str] | None = None
 
 
 def compile_pattern(
-    relation: str, source: str, unit: str = "", proper: bool = False, position: bool = False
+    relation: str,
+    source: str,
+    unit: str = "",
+    proper: bool = False,
+    position: bool = False,
+    needs: str = "",
 ) -> Pattern:
     """Expand the slots of a pattern and compile it.
 
@@ -144,7 +273,8 @@ def compile_pattern(
     expanded = _SLOT.sub(lambda m: _SLOTS[m.group(0)], source)
     if source.endswith(("{V}", "{VS}")):
         expanded += _END
-    return Pattern(relation, re.compile(expanded), unit, proper, position)
+    checked = re.compile(needs) if needs else None
+    return Pattern(relation, re.compile(expanded), unit, proper, position, checked)
 
 
 NAME, PRONOUN = _E, _PRONOUN  # a name's placeholder; "it", "the company"

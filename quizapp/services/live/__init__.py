@@ -25,7 +25,8 @@ the class's gradebook (read there from these tables: see `rounds._finish`).
 Where each part lives: `games` (create, find, limits), `drawing` (which questions,
 of which kinds), `players` (join, rejoin, remove), `lobby` (lock, approval, teams),
 `rounds` (the host advances and finishes), `answers` (submit, group commit),
-`homework` (a game at one's own pace), `state` (what each side polls), `results`
+`homework` (a game at one's own pace), `pictures` (a question's picture, for
+its game's host and players), `state` (what each side polls), `results`
 (report, CSV), `rows` (the Core tables and plain-data reads of the hot paths).
 Every public name is re-exported here, so callers write `live_service.join(...)`.
 """
@@ -49,6 +50,7 @@ from quizapp.services.live.games import (
 )
 from quizapp.services.live.homework import homework_state, progress, submit_homework_answer
 from quizapp.services.live.lobby import admit, let_back_in, set_approval, set_locked, set_team
+from quizapp.services.live.pictures import host_picture, player_picture
 from quizapp.services.live.players import (
     Joined,
     LobbyClosed,
@@ -102,12 +104,14 @@ __all__ = [
     "homework_state",
     "host_game",
     "host_games",
+    "host_picture",
     "host_state",
     "join",
     "let_back_in",
     "opens_in_ms",
     "player_by_account",
     "player_by_token",
+    "player_picture",
     "player_row",
     "player_state",
     "player_version",

@@ -100,7 +100,7 @@ def create_game(
     poll: tuple[str, Sequence[str]] | None = None,
     question_count: int = 10,
     seconds: int = 20,
-    scoring: str = Scoring.SPEED.value,
+    scoring: str | None = None,
     streak_bonus: bool = True,
     class_id: int | None = None,
     max_players: int | None = None,
@@ -120,7 +120,8 @@ def create_game(
     `approval` each new player waits in the lobby until the host lets them in. With
     `team_count` (2 to 6) players are put in that many teams as they join. A
     `mode="homework"` game is open at once until `closes_at`, for players to take at
-    their own pace, scored by accuracy (see `homework`).
+    their own pace (see `homework`). `scoring` is "speed" or "accuracy"; left out, a
+    live game scores speed and homework accuracy.
 
     Raises:
         Forbidden: The user is not a teacher.
@@ -132,16 +133,17 @@ def create_game(
     if class_id is not None:
         class_id = classroom_service.get_own_class(host, class_id).id
     rng = rng or random.Random()
+    homework = mode == Mode.HOMEWORK.value
+    if scoring is None:
+        scoring = Scoring.ACCURACY.value if homework else Scoring.SPEED.value
     kinds = _checked_options(question_count, seconds, scoring, kinds)
     if max_players is not None and not 1 <= max_players <= MAX_PLAYERS:
         raise ServiceError(f"Allow between 1 and {MAX_PLAYERS:,} players, or leave it empty.")
     if team_count != 0 and not 2 <= team_count <= rules.TEAMS_MAX:
         raise ServiceError(f"Choose 2 to {rules.TEAMS_MAX} teams, or none.")
     now = utcnow()
-    homework = mode == Mode.HOMEWORK.value
     if homework:
         closes_at = check_deadline(closes_at, now)
-        scoring = Scoring.ACCURACY.value
     elif mode != Mode.LIVE.value:
         raise ServiceError("Choose a live game or homework.")
     else:

@@ -28,6 +28,7 @@ from quizapp.models.live import (
 from quizapp.services.live.answers import _player_order
 from quizapp.services.live.games import ROSTER_SHOWN, TOP
 from quizapp.services.live.homework import progress
+from quizapp.services.live.pictures import has_picture
 from quizapp.services.live.rounds import _active_players, poll_ms
 from quizapp.services.live.rows import GameView, QuestionView, _answers, _connection
 
@@ -246,6 +247,8 @@ def player_state(
             # What the device asks for: see `live_kinds.LiveKind.input`.
             "input": live_kinds.LIVE_KINDS[question.kind].input,
             "unit": question.payload.get("unit", ""),
+            # Whether the question shows its fact's picture (`pictures.player_picture`).
+            "picture": has_picture(question.payload),
             "multi": question.kind == "multiple_select",
             "options": order,
             # Each option's tile on the big screen (colour and shape), wherever it
@@ -372,6 +375,7 @@ def host_state(game: LiveGame, now: datetime | None = None) -> dict[str, Any]:
             "kind": question.kind,
             "input": live_kinds.LIVE_KINDS[question.kind].input,
             "options": list(question.payload["choices"]),
+            "picture": has_picture(question.payload),
         }
         if "counts" in shared:
             correct = set(question.payload["correct"])

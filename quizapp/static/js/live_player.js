@@ -18,6 +18,12 @@
   var opensAt = 0; // when the options show: the same server moment on every device
   var timer = null;
   var pollDelay = Number(root.dataset.pollMs) || 1000;
+  // The question's picture: one <img> per question, put back on every redraw of the
+  // card (the same node, so the browser neither reloads nor flickers it). The URL
+  // names the question by its position, which replaces the 0 of the page's example.
+  var pictureUrl = root.dataset.pictureUrl || "";
+  var picture = null;
+  var picturePosition = null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -186,9 +192,24 @@
     view.appendChild(actions);
   }
 
+  function questionPicture(q) {
+    if (!q.picture || !pictureUrl) return null;
+    if (picturePosition !== q.position) {
+      picture = el("figure", { class: "live-picture" });
+      picture.appendChild(el("img", {
+        src: pictureUrl.replace(/\/0$/, "/" + q.position),
+        alt: "The picture that goes with this question"
+      }));
+      picturePosition = q.position;
+    }
+    return picture;
+  }
+
   function renderQuestion(state) {
     var q = state.question;
     view.appendChild(el("h1", { class: "live-prompt" }, q.prompt));
+    var shown = questionPicture(q);
+    if (shown) view.appendChild(shown);
     if (state.answered) {
       view.appendChild(el("p", { class: "status" }, "Answer received. Wait for the reveal."));
       return;
