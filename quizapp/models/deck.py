@@ -42,6 +42,10 @@ class Deck(db.Model):
     # that names a deck loads the row.
     content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The kinds made from facts ("estimate,order", "" for none) that the deck's questions
+    # make, found by `sync_deck` with them (see `quizzes.deck_kinds`); None for a deck not
+    # synced since 0020_deck_quiz_kinds.
+    quiz_kinds: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

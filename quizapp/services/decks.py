@@ -121,6 +121,12 @@ def sync_deck_in(
     if report.changed or content_changed:
         row.version += 1
         row.updated_at = now
+    if report.changed or content_changed or row.quiz_kinds is None:
+        # What the deck's quiz forms offer, found with the questions it is found from.
+        from quizapp.services.quizzes.starting import find_fact_kinds
+
+        session.flush()
+        row.quiz_kinds = ",".join(find_fact_kinds(row))
     return row, report
 
 

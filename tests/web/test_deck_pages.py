@@ -96,18 +96,23 @@ def test_bad_pages_and_searches_get_words(client, small_deck, query, status, wor
     assert words in response.get_data(as_text=True)
 
 
-def test_the_quiz_kinds_a_deck_offers_are_found_once_per_version(app, decks):
+def test_the_quiz_kinds_a_deck_offers_are_found_with_its_questions(app, decks):
     """Every deck page's quiz form asks which kinds the deck offers, which builds every
-    estimate and order question of it: asked again for the same version of the deck, the
-    answer is not computed again; a new version is asked anew."""
-    from sqlalchemy import event
+    estimate and order question of it: `sync_deck` finds them and stores them on the
+    deck, so a page reads them; a deck synced before that column existed has them worked
+    out once per version of the deck."""
+    from sqlalchemy import event, update
 
     from quizapp.extensions import db
     from quizapp.models import Deck
     from quizapp.services import quizzes as quiz_service
+    from quizapp.services import write_transaction
+    from quizapp.services.quizzes.starting import find_fact_kinds
 
     deck = db.session.scalar(db.select(Deck).where(Deck.key == "big"))
-    first = quiz_service.deck_kinds(deck)
+    assert deck.quiz_kinds == ",".join(find_fact_kinds(deck)) == "estimate,order"
+    offered = quiz_service.deck_kinds(deck)
+    assert offered[-2:] == ("estimate", "order")
     statements = []
 
     def record(conn, cursor, statement, *rest):
@@ -115,11 +120,17 @@ def test_the_quiz_kinds_a_deck_offers_are_found_once_per_version(app, decks):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        assert quiz_service.deck_kinds(deck) == first
-        assert not [s for s in statements if "questions" in s]
-        sync_deck(synthetic_deck(BIG, random.Random(4), key="big"))  # other facts: a new version
+        assert quiz_service.deck_kinds(deck) == offered
+        assert not [s for s in statements if "questions" in s]  # read from the deck
+        with write_transaction():  # as a deck synced before 0020 is
+            db.session.execute(update(Deck).where(Deck.id == deck.id).values(quiz_kinds=None))
         db.session.refresh(deck)
-        assert quiz_service.deck_kinds(deck) == first  # the same kinds, found again
-        assert [s for s in statements if "questions" in s]
+        assert quiz_service.deck_kinds(deck) == offered
+        asked = len([s for s in statements if "questions" in s])
+        assert asked and quiz_service.deck_kinds(deck) == offered
+        assert len([s for s in statements if "questions" in s]) == asked  # once a version
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+    sync_deck(synthetic_deck(BIG, random.Random(4), key="big"))  # a new version: found again
+    db.session.refresh(deck)
+    assert deck.quiz_kinds == "estimate,order"

@@ -93,18 +93,28 @@ def deck_kinds(deck: Deck) -> tuple[str, ...]:
     order only if the deck's facts make some.
 
     Finding out builds every estimate and order question of the deck (0.6 s of CPU at
-    10,000 facts), and every deck page asks (its quiz form), so the answer is kept per
-    version of the deck: `sync_deck`, the only writer of a deck's facts and questions,
-    makes a new version whenever one changes.
+    10,000 facts), and every deck page asks (its quiz form), so `sync_deck` finds them
+    with the questions and stores them on the deck (`Deck.quiz_kinds`). A deck synced
+    before that column existed is asked once per version and process here.
     """
-    return _deck_kinds(deck.id, deck.key, deck.version, deck.updated_at)
+    if deck.quiz_kinds is not None:
+        made = set(deck.quiz_kinds.split(","))
+    else:
+        made = set(_fact_kinds_of(deck.id, deck.key, deck.version, deck.updated_at))
+    return tuple(k for k in quiz_domain.QUIZ_KINDS if k not in fact_kinds.FACT_KINDS or k in made)
 
 
 @functools.lru_cache(maxsize=256)
-def _deck_kinds(deck_id: int, key: str, version: int, updated_at: datetime) -> tuple[str, ...]:
-    deck = db.session.get(Deck, deck_id)
+def _fact_kinds_of(deck_id: int, key: str, version: int, updated_at: datetime) -> tuple[str, ...]:
+    # `sync_deck`, the only writer of a deck's facts and questions, makes a new version
+    # whenever one changes: an answer per version stays true.
+    return find_fact_kinds(db.session.get(Deck, deck_id))
+
+
+def find_fact_kinds(deck: Deck) -> tuple[str, ...]:
+    """The kinds made from facts (estimate, order) that the deck's questions make."""
     made = {m.kind for m in fact_kinds.fact_questions(_typed(deck, ()), fact_kinds.FACT_KINDS)}
-    return tuple(k for k in quiz_domain.QUIZ_KINDS if k not in fact_kinds.FACT_KINDS or k in made)
+    return tuple(kind for kind in fact_kinds.FACT_KINDS if kind in made)
 
 
 def _built(chosen: Sequence[quiz_domain.Candidate]) -> dict[str, dict]:
