@@ -35,6 +35,9 @@ def pytest_collection_modifyitems(items):
 def live_server(app) -> Iterator[str]:
     """Serve the test app on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # server_close() waits for the requests still running (a poll in flight when the test
+    # ends): one left behind would hold a database connection past the test's teardown.
+    server.daemon_threads, server.block_on_close = False, True
     # A 50 ms poll: shutdown() waits for the loop to notice (half a second by default).
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
