@@ -43,6 +43,11 @@ _COMPANY, _PRODUCT, _PLACE = (
     frozenset({"product", "company"}),
     frozenset({"place"}),
 )
+# Buildings and works: places, and nouns that stand only for a name of their own kind.
+STRUCTURE_NOUNS = (
+    "bridge", "tower", "building", "cathedral", "church", "castle", "palace", "dam",
+    "canal", "stadium", "theatre", "monument", "station", "library",
+)  # fmt: skip
 NOUN_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         ["company", "firm", "startup", "start-up", "business", "carmaker", "lab", "maker"], _COMPANY
@@ -114,20 +119,7 @@ NOUN_KINDS: dict[str, frozenset[str]] = {
             "island",
             "river",
             "lake",
-            "bridge",
-            "tower",
-            "building",
-            "cathedral",
-            "church",
-            "castle",
-            "palace",
-            "dam",
-            "canal",
-            "stadium",
-            "theatre",
-            "monument",
-            "station",
-            "library",
+            *STRUCTURE_NOUNS,
         ],
         _PLACE,
     ),
@@ -137,24 +129,7 @@ COMPANY_KINDS = _COMPANY
 # Nouns of buildings and works ("the bridge"): they stand only for a name that has the
 # noun in it or was introduced with it ("Charles Bridge", "the tower Bayterek"), never for
 # another place of the text.
-STRUCTURES = frozenset(
-    [
-        "bridge",
-        "tower",
-        "building",
-        "cathedral",
-        "church",
-        "castle",
-        "palace",
-        "dam",
-        "canal",
-        "stadium",
-        "theatre",
-        "monument",
-        "station",
-        "library",
-    ]
-)
+STRUCTURES = frozenset(STRUCTURE_NOUNS)
 # Nouns that stand for a name met before ("the airline", "the park"): those above, and
 # some whose kind is left open.
 NOUNS = "|".join([*NOUN_KINDS, *["element", "planet", "team"]])
