@@ -8,38 +8,21 @@ one text. Figures are read only with a unit of their kind ("516 metres long", no
 
 from __future__ import annotations
 
+from quizapp.domain.facts.presets import LIBRARIES
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
-from quizapp.domain.suggest.slots import compile_pattern
+from quizapp.domain.suggest.slots import STRUCTURE_NOUNS, compile_pattern
 
 __all__ = ["GENERAL", "LOOSE_SUBJECTS"]
 
 # Relations said of things of any kind ("Acme opened in 1990", "the bridge opened in
 # 1937"): their subject's type is no clue to what the subject is.
-LOOSE_SUBJECTS = frozenset(
-    [
-        "opened",
-        "construction_began",
-        "completed",
-        "designer",
-        "named_after",
-        "height",
-        "length",
-        "area",
-        "heritage_site",
-        "cost",
-        "visitors",
-        "award",
-    ]
-)
+LOOSE_SUBJECTS = frozenset({*LIBRARIES["buildings"], "award"})
 
 # A pronoun as the object of the verb ("named it after", "bought it"): the topic.
 _OBJECT = r"(?P<po>it|them|the (?:company|firm|business|building|bridge|tower|museum|park))\b"
 # The kind of a building after its name ("the Iron Gate I dam", "the Bayterek tower").
-_KIND_NOUN = (
-    r"(?: (?:bridge|tower|building|cathedral|church|castle|palace|dam|canal|stadium|theatre|"
-    r"monument|station|library|museum|airport|park))?"
-)
+_KIND_NOUN = f"(?: (?:{'|'.join((*STRUCTURE_NOUNS, 'museum', 'airport', 'park'))}))?"
 # Where a subject stands, between it and its verb ("the Hall of Fame in Springfield,
 # Massachusetts, is named after"); a place before a date ("opened next to the factory in
 # Billund in 1968"), naming no date itself.
