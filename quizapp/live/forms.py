@@ -141,6 +141,10 @@ class GameForm(FlaskForm):
         default=False,
     )
 
+    def chosen_scoring(self) -> str:
+        """The scoring of the mode chosen: homework has a field of its own."""
+        return self.homework_scoring.data if self.mode.data == "homework" else self.scoring.data
+
 
 class JoinForm(FlaskForm):
     pin = StringField(

@@ -103,9 +103,7 @@ def new():
                 kinds=form.kinds.data,
                 question_count=form.question_count.data,
                 seconds=form.seconds.data,
-                scoring=form.homework_scoring.data
-                if form.mode.data == "homework"
-                else form.scoring.data,
+                scoring=form.chosen_scoring(),
                 streak_bonus=form.streak_bonus.data,
                 poll=_poll(form),
                 max_players=form.max_players.data,
