@@ -130,6 +130,21 @@ def _value_of(question: Question) -> tuple[float, str] | None:
     return float(parsed.amount), "amount"
 
 
+def _measure(question: Question) -> str:
+    """What a typed value is counted in: "year" for a date, else its currency, "%", or the
+    words after the number ("days", "units"). Two values are put in order only in the
+    same measure: 74.3 billion DKK is not more than 1.67 trillion JPY, nor 138 days more
+    than 5 years."""
+    if question.answer_kind == "date":
+        return "year"
+    parsed = parse_amount(question.answer)
+    if parsed is None:
+        return ""
+    if parsed.currency:
+        return parsed.currency
+    return "%" if parsed.percent else (parsed.rest or "").strip().lower()
+
+
 def _unit_label(question: Question, unit: str) -> str:
     """What the guess is counted in, shown next to its box: "year", "US$", "parameters"."""
     if unit == "year":
@@ -174,7 +189,8 @@ def order_from(
 
     Returns:
         The payload, or None when the items don't make one (too few or too many, a
-        value that isn't a number, or two equal values: then no order is right).
+        value that isn't a number, values in different currencies or units, or two
+        equal values: then no order is right).
     """
     values: dict[str, float] = {}
     units = set()
@@ -183,12 +199,12 @@ def order_from(
         if valued is None or name in values:
             return None
         values[name], unit = valued
-        units.add(unit)
+        units.add((unit, _measure(question)))
     if not ORDER_MIN <= len(values) <= ORDER_MAX or len(set(values.values())) != len(values):
         return None
     if len(units) != 1:
         return None
-    unit = units.pop()
+    unit, _ = units.pop()
     correct = sorted(values, key=lambda name: values[name])
     shown = shuffled_order(correct, rng)
     first = "earliest" if unit == "year" else "smallest"
@@ -287,7 +303,8 @@ def fact_questions(typed: Sequence[Sourced], kinds: Sequence[str]) -> list[FactQ
 
 def _orders(by_relation: dict[str, dict[str, Sourced]]) -> list[FactQuestion]:
     made = []
-    for relation, by_subject in sorted(by_relation.items()):
+    for relation, of_relation in sorted(by_relation.items()):
+        by_subject = _one_measure(of_relation)
         names = sorted(by_subject)
         if len(names) < ORDER_MIN:
             continue
@@ -302,3 +319,12 @@ def _orders(by_relation: dict[str, dict[str, Sourced]]) -> list[FactQuestion]:
                 FactQuestion(first.question_id, first.fact, first.subject, "order", payload)
             )
     return made
+
+
+def _one_measure(by_subject: dict[str, Sourced]) -> dict[str, Sourced]:
+    """The subjects whose values share the relation's most common measure (see
+    `_measure`): revenues in euros with those in euros, not with those in yen."""
+    groups: dict[str, dict[str, Sourced]] = defaultdict(dict)
+    for name, row in by_subject.items():
+        groups[_measure(row.question)][name] = row
+    return max(groups.values(), key=lambda group: (len(group), sorted(group)))

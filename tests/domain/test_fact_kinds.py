@@ -64,6 +64,42 @@ def test_an_order_question_per_relation_with_enough_different_values(typed):
     assert fact_kinds.fact_questions(typed, ["order"]) == made
 
 
+def test_values_in_other_currencies_or_units_are_not_put_in_order():
+    """A deck in another domain (tests/fixtures/decks): revenues in euros, yen and kroner,
+    half-lives in days and years, prices in euros and dollars."""
+    from quizapp.domain.numbers import parse_amount
+
+    deck = load_deck(
+        Path(__file__).resolve().parents[1] / "fixtures" / "decks" / "consumer_brands.toml"
+    )
+    rows = [
+        fact_kinds.Sourced(q.id, q.fact_key, q.subject, deck.entities[q.subject].name, q)
+        for q in generate(deck).questions
+        if q.kind == "typed"
+    ]
+    revenues = [r for r in rows if r.question.relation == "revenue"]
+    currencies = {parse_amount(r.question.answer).currency for r in revenues}
+    assert len(currencies) > 1  # the deck mixes them
+    (order,) = [
+        m for m in fact_kinds.fact_questions(rows, ["order"]) if m.payload["relation"] == "revenue"
+    ]
+    by_name = {r.subject_name: r for r in revenues}
+    shown = {
+        parse_amount(by_name[name].question.answer).currency for name in order.payload["correct"]
+    }
+    assert len(shown) == 1  # one currency, the deck's most common
+    # three revenues, one of them in another currency: no order question at all
+    main = [n for n in order.payload["correct"]][:2]
+    other = next(r for r in revenues if parse_amount(r.question.answer).currency not in shown)
+    mixed = [(n, by_name[n].question) for n in main] + [(other.subject_name, other.question)]
+    assert fact_kinds.order_from(mixed, "revenue", random.Random(1)) is None
+    assert fact_kinds.order_from(
+        [(n, by_name[n].question) for n in order.payload["correct"][:3]],
+        "revenue",
+        random.Random(1),
+    )
+
+
 def test_a_relation_of_two_subjects_makes_no_order_question():
     rows = [r for r in sourced("software_companies.toml") if r.question.relation == "founded"]
     assert len(rows) >= 3
