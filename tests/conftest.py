@@ -12,7 +12,7 @@ import contextvars
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,6 +126,36 @@ def migrated_database(tmp_path_factory, postgres) -> Iterator[str]:
 QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "questions"
 
 
+# --- rows written once per run ------------------------------------------------------------
+# Fixture name -> a function that writes that fixture's rows (see `database_template`).
+TEMPLATES: dict[str, Callable[[], None]] = {}
+
+
+def database_template(build: Callable[[], None]):
+    """Make `build` a fixture whose rows are written once per run instead of once per test.
+
+    `build()` writes rows through the services, in an app context on an empty database,
+    and returns nothing. The first test whose fixtures include its name runs it and keeps
+    the database as a template; that test and every later one start from a copy (SQLite:
+    a copy of the file; PostgreSQL: the rows, inserted after emptying the tables). The
+    fixture's value is None: a fixture that returns rows reads them from the database. A
+    test that asks for several gets a template of all of them, built in registration
+    order. What a build writes must not depend on the test (no users from `make_user`,
+    whose addresses a test would make again).
+    """
+    name = build.__name__
+    if not name.endswith("_rows"):  # the convention that keeps them apart from other fixtures
+        raise ValueError(f"a database template's name ends in _rows, not {name!r}")
+    if TEMPLATES.setdefault(name, build) is not build:
+        raise ValueError(f"two database templates are named {name!r}")
+
+    def fixture(database_url) -> None:
+        return None
+
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(name=name)(fixture)
+
+
 def load_builtin_decks() -> None:
     """Sync the decks of questions/ into the database of the current app context."""
     from quizapp.domain.facts import load_decks
@@ -135,32 +165,64 @@ def load_builtin_decks() -> None:
         deck_service.sync_deck(deck)
 
 
-@pytest.fixture(scope="session")
-def builtin_template(migrated_database, postgres, tmp_path_factory):
-    """The built-in decks, synced once per run instead of once per test that asks.
+@database_template
+def builtin_rows() -> None:
+    """The built-in decks of questions/, synced."""
+    load_builtin_decks()
 
-    On SQLite: a second template file (the migrated one plus the decks) that tests copy.
-    On PostgreSQL: every table's rows after the sync, which a test inserts after emptying
-    its database (the rows of a few thousand questions insert in a fraction of the sync).
+
+@database_template
+def software_rows() -> None:
+    """The small built-in software-companies deck, synced."""
+    from tests.factories import load_software_deck
+
+    load_software_deck()
+
+
+@database_template
+def startups_rows() -> None:
+    """The small startups deck of tests/domain/conftest.py (key "startups"), synced."""
+    from quizapp.domain.facts import parse_deck
+    from quizapp.services.decks import sync_deck
+    from tests.domain.conftest import STARTUPS_TOML
+
+    sync_deck(parse_deck(STARTUPS_TOML, "startups.toml"))
+
+
+@pytest.fixture(scope="session")
+def templates(migrated_database, postgres, tmp_path_factory) -> Callable[[tuple[str, ...]], object]:
+    """``templates(names)``: the template of those database templates, made at first use.
+
+    On SQLite a file (the migrated database plus the rows); on PostgreSQL every table's
+    rows, which a test inserts after emptying its database (a few thousand rows insert in
+    a fraction of the time the services took to write them).
     """
-    if postgres is None:
-        path = tmp_path_factory.mktemp("template") / "decks.sqlite"
-        shutil.copyfile(migrated_database, path)
-        with running_app(base_config(f"sqlite:///{path}")):
-            load_builtin_decks()
-        return str(path)
-    url = postgres.create()
-    try:
-        migrate_to_head(url)
+    made: dict[tuple[str, ...], object] = {}
+
+    def build(names: tuple[str, ...], url: str) -> None:
         with running_app(base_config(url)):
-            load_builtin_decks()
-            with db.engine.connect() as conn:
-                return [
+            for name in names:
+                TEMPLATES[name]()
+
+    def get(names: tuple[str, ...]) -> object:
+        if names in made:
+            return made[names]
+        if postgres is None:
+            path = tmp_path_factory.mktemp("template") / f"{'-'.join(names)}.sqlite"
+            shutil.copyfile(migrated_database, path)
+            build(names, f"sqlite:///{path}")
+            made[names] = str(path)
+        else:
+            _reset_postgres(migrated_database, None)
+            build(names, migrated_database)
+            with _reset_engine(migrated_database).connect() as conn:
+                made[names] = [
                     (table.name, [dict(row._mapping) for row in conn.execute(table.select())])
                     for table in db.metadata.sorted_tables
                 ]
-    finally:
-        postgres.drop(url)
+        return made[names]
+
+    return get
 
 
 def _reset_postgres(url: str, rows: list | None) -> None:
@@ -170,8 +232,7 @@ def _reset_postgres(url: str, rows: list | None) -> None:
     milliseconds, where TRUNCATE of every table costs a quarter of a second (it makes
     new files for each), which over two thousand tests was most of the run.
     """
-    engine = _RESET_ENGINES.get(url) or _RESET_ENGINES.setdefault(url, sa.create_engine(url))
-    with engine.begin() as conn:
+    with _reset_engine(url).begin() as conn:
         present = set(sa.inspect(conn).get_table_names())
         for table in reversed(db.metadata.sorted_tables):
             if table.name in present:
@@ -203,12 +264,16 @@ def _reset_postgres(url: str, rows: list | None) -> None:
 _RESET_ENGINES: dict[str, sa.Engine] = {}
 
 
+def _reset_engine(url: str) -> sa.Engine:
+    return _RESET_ENGINES.get(url) or _RESET_ENGINES.setdefault(url, sa.create_engine(url))
+
+
 @pytest.fixture
 def database_url(request, migrated_database, tmp_path) -> str:
-    """A URL of a migrated database for one test: empty, or with the built-in decks when
-    the test asks for `builtin_decks`."""
-    with_decks = "builtin_decks" in request.fixturenames
-    template = request.getfixturevalue("builtin_template") if with_decks else None
+    """A URL of a migrated database for one test: empty, or with the rows of the database
+    templates among the test's fixtures (`database_template`)."""
+    names = tuple(name for name in TEMPLATES if name in request.fixturenames)
+    template = request.getfixturevalue("templates")(names) if names else None
     if ON_POSTGRES:
         _reset_postgres(migrated_database, template)
         return migrated_database
@@ -346,11 +411,11 @@ def login():
 
 
 @pytest.fixture
-def software_deck(app) -> str:
+def software_deck(app, software_rows) -> str:
     """The small built-in software-companies deck, synced; its key."""
-    from tests.factories import load_software_deck
+    from tests.factories import SOFTWARE_DECK
 
-    return load_software_deck()
+    return SOFTWARE_DECK
 
 
 # --- a class: its teacher, the class, students enrolled in it -----------------------------
@@ -399,9 +464,9 @@ def count_rows(model) -> int:
 
 
 @pytest.fixture
-def builtin_decks(app) -> dict:
+def builtin_decks(app, builtin_rows) -> dict:
     """The built-in decks of questions/, already in the test's database (see
-    `builtin_template`); returns rows by key."""
+    `builtin_rows`); returns rows by key."""
     from quizapp.models import Deck
 
     return {deck.key: deck for deck in Deck.query.all()}

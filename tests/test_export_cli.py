@@ -31,8 +31,8 @@ def outdir(tmp_path):
 
 
 @pytest.fixture
-def startups(app):
-    deck_service.sync_deck(parse_deck(STARTUPS_TOML, "startups.toml"))
+def startups(app, startups_rows) -> None:
+    """The small startups deck of tests/domain/conftest.py, synced."""
 
 
 def test_export_anki_package(cli, startups, outdir):

@@ -20,7 +20,7 @@ from quizapp.domain.scheduling import Rating, StudyState
 from quizapp.domain.study import MATURE_DAYS, streak
 from quizapp.extensions import db
 from quizapp.models import Deck, ReviewDay, ReviewDayZone, ReviewLog, StudyItem, User
-from quizapp.services import review_days, study, write_transaction
+from quizapp.services import accounts, review_days, study, write_transaction
 from quizapp.services.study_stats import (
     HEATMAP_DAYS,
     RETENTION_DAYS,
@@ -29,10 +29,11 @@ from quizapp.services.study_stats import (
     chart_numbers,
     study_stats,
 )
-from tests.conftest import count_rows
+from tests.conftest import PASSWORD, count_rows, database_template
 
 START = datetime(2024, 9, 20, 12, tzinfo=UTC)  # the history spans two DST changes each way
 DAYS = 420
+HISTORIAN = "historian@example.com"
 
 
 def reference_review_numbers(user, deck, now):
@@ -151,8 +152,28 @@ def learner(make_user, decks):
     return user
 
 
-def test_counts_kept_with_the_reviews_give_the_numbers_of_the_log(learner, decks):
-    end = answered_history(learner, decks, random.Random(21))
+@database_template
+def history_rows() -> None:
+    """The learner `HISTORIAN` (New York) with a 420-day history over two built-in decks:
+    written once a run, it serves the tests that only read it."""
+    user = accounts.register(HISTORIAN, "Historian", PASSWORD, "student")
+    set_timezone(user, "America/New_York")
+    decks = [
+        db.session.scalar(select(Deck).where(Deck.key == key))
+        for key in ("software-companies", "chinese-ai-startups")
+    ]
+    for deck in decks:
+        study.enroll(user, deck, START - timedelta(days=1))
+    answered_history(user, decks, random.Random(21))
+
+
+@pytest.fixture
+def historian(decks, history_rows) -> User:
+    return db.session.scalar(select(User).where(User.email == HISTORIAN))
+
+
+def test_counts_kept_with_the_reviews_give_the_numbers_of_the_log(historian, decks):
+    learner, end = historian, START + timedelta(days=DAYS)
     mature = db.session.scalar(select(db.func.sum(ReviewDay.mature)))
     undone = db.session.scalar(select(db.func.count()).where(ReviewLog.undone_at.is_not(None)))
     assert mature > 20 and undone > 5  # the history exercises retention and undo
@@ -160,8 +181,8 @@ def test_counts_kept_with_the_reviews_give_the_numbers_of_the_log(learner, decks
     assert_same_numbers(learner, decks, moments)
 
 
-def test_a_new_timezone_counts_the_log_again(learner, decks):
-    end = answered_history(learner, decks, random.Random(5))
+def test_a_new_timezone_counts_the_log_again(historian, decks):
+    learner, end = historian, START + timedelta(days=DAYS)
     for name in ("Asia/Kathmandu", "Pacific/Auckland", "UTC"):  # +5:45, southern DST
         set_timezone(learner, name)
         assert_same_numbers(learner, decks, [end, end - timedelta(days=100, hours=3)])

@@ -14,15 +14,21 @@ import pytest
 
 from bench.synthetic import synthetic_deck
 from quizapp.services.decks import FACTS_PER_PAGE, sync_deck
+from tests.conftest import database_template
 
 BIG = 600  # facts: twelve pages, and more entities than the Export menu lists
 
 
+@database_template
+def page_deck_rows() -> None:
+    """The decks "big" (600 facts) and "small" (120), synthetic."""
+    sync_deck(synthetic_deck(BIG, random.Random(3), key="big"))
+    sync_deck(synthetic_deck(120, random.Random(3), key="small"))
+
+
 @pytest.fixture
-def decks(app):
-    big = sync_deck(synthetic_deck(BIG, random.Random(3), key="big"))
-    small = sync_deck(synthetic_deck(120, random.Random(3), key="small"))
-    return big, small
+def decks(app, page_deck_rows) -> None:
+    """The decks "big" and "small", in the test's database."""
 
 
 def test_forms_on_the_page_list_entities_only_while_they_fit(client, decks, make_user, login):
@@ -37,11 +43,6 @@ def test_forms_on_the_page_list_entities_only_while_they_fit(client, decks, make
 
 def facts_shown(html: str) -> int:
     return html.count('class="fact"')
-
-
-@pytest.fixture
-def small_deck(app):
-    return sync_deck(synthetic_deck(120, random.Random(3), key="small"))
 
 
 def test_a_big_deck_page_weighs_what_a_small_one_does(client, decks):
@@ -73,7 +74,7 @@ def test_search_finds_matching_facts_only(client, decks):
     assert 'value="Company 17"' in html  # the search stays in its box
 
 
-def test_search_takes_wildcards_literally(client, small_deck):
+def test_search_takes_wildcards_literally(client, decks):
     html = client.get("/decks/small?q=%25").get_data(as_text=True)
     assert "0 of 120 facts match" in html
     assert facts_shown(html) == 0
@@ -90,7 +91,7 @@ def test_search_takes_wildcards_literally(client, small_deck):
         ("q=" + "x" * 101, 400, "at most 100 characters"),
     ],
 )
-def test_bad_pages_and_searches_get_words(client, small_deck, query, status, words):
+def test_bad_pages_and_searches_get_words(client, decks, query, status, words):
     response = client.get(f"/decks/small?{query}")
     assert response.status_code == status
     assert words in response.get_data(as_text=True)

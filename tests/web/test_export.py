@@ -23,8 +23,7 @@ from tests.domain.conftest import STARTUPS_TOML
 
 
 @pytest.fixture
-def startups(app):
-    deck_service.sync_deck(parse_deck(STARTUPS_TOML, "startups.toml"))
+def startups(app, startups_rows):
     return Deck.query.filter_by(key="startups").one()
 
 

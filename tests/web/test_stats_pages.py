@@ -15,11 +15,17 @@ from quizapp.extensions import db
 from quizapp.models import Deck
 from quizapp.services import study
 from quizapp.services.decks import sync_deck
+from tests.conftest import database_template
+
+
+@database_template
+def big_deck_rows() -> None:
+    """A synthetic deck of 600 facts about 100 subjects, "big"."""
+    sync_deck(synthetic_deck(600, random.Random(3), key="big"))
 
 
 @pytest.fixture
-def learner(app, client, make_user, login):
-    sync_deck(synthetic_deck(600, random.Random(3), key="big"))  # 100 subjects
+def learner(app, client, make_user, login, big_deck_rows):
     deck = db.session.scalar(select(Deck).where(Deck.key == "big"))
     user = make_user()
     study.enroll(user, deck, datetime(2025, 1, 1, tzinfo=UTC))
