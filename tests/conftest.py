@@ -269,7 +269,7 @@ def _reset_engine(url: str) -> sa.Engine:
 
 
 @pytest.fixture
-def database_url(request, migrated_database, tmp_path) -> str:
+def database_url(request, migrated_database) -> str:
     """A URL of a migrated database for one test: empty, or with the rows of the database
     templates among the test's fixtures (`database_template`)."""
     names = tuple(name for name in TEMPLATES if name in request.fixturenames)

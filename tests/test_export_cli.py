@@ -24,7 +24,7 @@ def cli(app):
 
 @pytest.fixture
 def outdir(tmp_path):
-    """A folder of its own for the files written (tmp_path also holds the database)."""
+    """A folder of its own for the files written."""
     path = tmp_path / "out"
     path.mkdir()
     return path
