@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.domain.suggest import suggest
-from quizapp.domain.suggest.general import GENERAL
+from quizapp.domain.suggest.general import general_patterns
 from quizapp.domain.suggest.mentions import NameMatcher, abstract
 from quizapp.domain.suggest.text import blocks
 
@@ -213,7 +213,7 @@ def test_every_general_pattern_has_a_golden_sentence():
     sentences = [abstract(b.text, names).text for text, _ in GOLDEN for b in blocks(text)]
     unused = [
         p.regex.pattern[:80]
-        for p in GENERAL
+        for p in general_patterns()
         if not any(p.regex.search(sentence) for sentence in sentences)
     ]
     assert not unused

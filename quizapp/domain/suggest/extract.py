@@ -16,7 +16,7 @@ from quizapp.domain.suggest.mentions import (
     NameMatcher,
     abstract,
 )
-from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.patterns import Pattern, all_patterns
 from quizapp.domain.suggest.slots import COMPANY_KINDS as _COMPANY
 from quizapp.domain.suggest.slots import NOUN_KINDS as _NOUN_KINDS
 from quizapp.domain.suggest.slots import PLURAL_ROLE, STRUCTURES
@@ -116,6 +116,7 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     kinds = _Kinds(deck)
     year: int | None = None  # the last year named: "two years later" counts from it
     posts: set[tuple] = set()  # the roles that are posts taken, which successors take over
+    patterns = all_patterns()
     for block in blocks(text):
         sentence = abstract(block.text, names, year)
         dates = [m.value for m in sentence.mentions if m.kind == "D"]
@@ -130,7 +131,7 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
         for mention in sentence.mentions:
             if mention.kind == "E":
                 kinds.note(mention.text, None)
-        for pattern in PATTERNS:
+        for pattern in patterns:
             for match in pattern.regex.finditer(sentence.text):
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)

@@ -8,12 +8,14 @@ one text. Figures are read only with a unit of their kind ("516 metres long", no
 
 from __future__ import annotations
 
+from functools import cache
+
 from quizapp.domain.facts.presets import LIBRARIES
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
-from quizapp.domain.suggest.slots import STRUCTURE_NOUNS, compile_pattern
+from quizapp.domain.suggest.slots import STRUCTURE_NOUNS, Pattern, compile_pattern
 
-__all__ = ["GENERAL", "LOOSE_SUBJECTS"]
+__all__ = ["LOOSE_SUBJECTS", "general_patterns"]
 
 # Relations said of things of any kind ("Acme opened in 1990", "the bridge opened in
 # 1937"): their subject's type is no clue to what the subject is.
@@ -308,7 +310,12 @@ _CHECKED: list[tuple[str, str, str]] = [
     ),
 ]
 
-GENERAL = (
-    *(compile_pattern(*source) for source in _SOURCES),
-    *(compile_pattern(r, source, needs=needs) for r, source, needs in _CHECKED),
-)
+
+@cache
+def general_patterns() -> tuple[Pattern, ...]:
+    """The general presets' patterns, compiled on first use (not at import: every
+    process that imports the app would pay for them)."""
+    return (
+        *(compile_pattern(*source) for source in _SOURCES),
+        *(compile_pattern(r, source, needs=needs) for r, source, needs in _CHECKED),
+    )

@@ -6,13 +6,15 @@ English states a relation, never for one text.
 
 from __future__ import annotations
 
-from quizapp.domain.suggest.general import GENERAL
+from functools import cache
+
+from quizapp.domain.suggest.general import general_patterns
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
 from quizapp.domain.suggest.slots import PRONOUN as _PRONOUN
 from quizapp.domain.suggest.slots import Pattern, compile_pattern
 
-__all__ = ["PATTERNS", "Pattern"]
+__all__ = ["Pattern", "all_patterns"]
 
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _WENT_ON = r"(?:left|went on|decided|moved|set out|agreed) to (?:found|start|set up|establish|form)"
@@ -500,7 +502,12 @@ _SOURCES: list[tuple] = [
     ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
 ]
 
-PATTERNS: tuple[Pattern, ...] = (
-    *(compile_pattern(*source) for source in _SOURCES),
-    *GENERAL,
-)
+
+@cache
+def all_patterns() -> tuple[Pattern, ...]:
+    """Every pattern, compiled on first use (about 170 regular expressions: compiling
+    them at import cost every process that imports the app a second)."""
+    return (
+        *(compile_pattern(*source) for source in _SOURCES),
+        *general_patterns(),
+    )
