@@ -23,7 +23,7 @@ from decimal import Decimal
 from quizapp.domain.facts import DateValue, Money, Quantity, Value
 from quizapp.domain.numbers import AMBIGUOUS_YEN, MONTHS, parse_amount, parse_date
 
-__all__ = ["OPEN", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract"]
+__all__ = ["OPEN", "OPENING_WORDS", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract"]
 
 OPEN, SHUT = "\ue000", "\ue001"  # private-use characters: never in a pasted text that matters
 
@@ -258,6 +258,7 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
+OPENING_WORDS = _NOT_NAMES  # for the sentence splitter: words that open sentences, not names
 # Words that open a sentence alone ("Inside its walls stands ...", "Construction began
 # in 1933"): no name then, but the first word of one that goes on ("Inside Out 2").
 _PREPOSITIONS = frozenset(
