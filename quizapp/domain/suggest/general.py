@@ -47,6 +47,8 @@ _OWNED = f"(?:now |still |wholly |jointly |partly |majority |mostly )?owned by {
 _FIELD = f"(?:[A-Za-z][a-z-]+|{_E})"  # a word of an award's field ("in Chemistry")
 _AMOUNTED = r"(?:was|is|came to|rose to|reached|totalled|totaled|of|stood at|amounted to)"
 _SOLD = r"(?:bought|acquired|purchased|agreed to (?:buy|acquire))"
+# A part bought is no purchase of the whole ("bought a stake in Northwest Airlines").
+_PART = r"(?!(?:stake|stakes|share|shares|interest|holding|minority|majority|part|half)\b)"
 # Where a subject may start: not inside a phrase ("the Hall of Fame in Springfield, ...,
 # is named", "built by A and B, was", "the architect A and opened", "the publisher that
 # the band opened"); "it" not after a noun ("a hospital it opened in 1932") unless a
@@ -157,7 +159,7 @@ _SOURCES: list[tuple] = [
     (
         "named_after",
         rf"{_SUBJECT},? (?:is |was |were |are |has been )?(?:also )?(?:named|called) "
-        rf"(?:after|for|in honou?r of) {_DESCRIBED}{{V}}",
+        rf"(?:{_E} )?(?:after|for|in honou?r of) {_DESCRIBED}{{V}}",
     ),
     (
         "named_after",
@@ -208,7 +210,7 @@ _SOURCES: list[tuple] = [
         "acquired_by",
         rf"(?:^|[,;] |\band )(?:(?:[\w-]+|{OPEN}[DE]\d+{SHUT}) ){{0,6}}?{{V}}"
         rf"(?:, [^,]{{1,80}},)? (?:has |had )?(?:later |then |eventually )?{_SOLD} "
-        r"(?:(?:the |a )?(?:[a-z][\w-]* ){0,2}?{S}|" + _OBJECT + ")",
+        r"(?:(?:the |a )?(?:" + _PART + r"[a-z][\w-]* ){0,2}?{S}|" + _OBJECT + ")",
     ),
     ("acquired_by", rf"\bsold {{S}}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
     ("acquired_by", rf"\bsell(?:ing|s)? {_OBJECT}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),

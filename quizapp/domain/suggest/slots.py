@@ -29,8 +29,10 @@ __all__ = [
     "NAME",
     "NOUNS",
     "NOUN_KINDS",
+    "PLACE_KINDS",
     "PLURAL_ROLE",
     "PRONOUN",
+    "ROLE",
     "STRUCTURES",
     "Pattern",
     "compile_pattern",
@@ -125,7 +127,7 @@ NOUN_KINDS: dict[str, frozenset[str]] = {
     ),
     "group": frozenset({"company", "organisation", "group"}),
 }
-COMPANY_KINDS = _COMPANY
+COMPANY_KINDS, PLACE_KINDS = _COMPANY, _PLACE
 # Nouns of buildings and works ("the bridge"): they stand only for a name that has the
 # noun in it or was introduced with it ("Charles Bridge", "the tower Bayterek"), never for
 # another place of the text.
@@ -253,3 +255,4 @@ def compile_pattern(
 
 
 NAME, PRONOUN = _E, _PRONOUN  # a name's placeholder; "it", "the company"
+ROLE = _ROLE  # a noun naming a role ("poet", "chief executive"), in the plural too
