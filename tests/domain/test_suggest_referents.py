@@ -52,6 +52,16 @@ LIGHTHOUSE = "The Bell Rock Lighthouse stands on a reef in the North Sea."
             "hunter. She was working for a museum.",
             "Jane Doe was working for a museum.",
         ),
+        # a place named in between is no rival ("in Leith"), nor is a university
+        (
+            "Jane Doe is a Scottish engineer. She moved to a house in Leith. She retired in 2014.",
+            "Jane Doe retired in 2014.",
+        ),
+        (
+            "Helium was first liquefied in 1908 by the Dutch physicist Jan Roe at the "
+            "University of Leiden. Three years later he received a prize.",
+            "Three years later Jan Roe received a prize.",
+        ),
         (
             "Jane Doe and John Roe met in Paris. They founded Acme in 2001.",
             "Jane Doe and John Roe founded Acme in 2001.",

@@ -144,6 +144,7 @@ _TITLES = frozenset({
     "Archbishop", "Bishop", "Pope", "Prince", "Princess", "Lord", "Lady", "Saint",
     "General", "Captain", "Mr", "Mrs", "Ms", "Professor",
 })  # fmt: skip
+_PLACED = re.compile(f"\\b(?:in|at|near|outside|across|throughout) {_E}(?![’']s| [A-Z])")
 _TITLED = re.compile(f"\\b(?:{'|'.join(_TITLES)}) {_E}")
 # Names that name no one here: an adjective ("a Scottish engineer"), a name given
 # ("named Sue", "known as Frunze").
@@ -224,6 +225,8 @@ class Referents:
                 found.append((match.start(), match.end(), names))
             word = (match.group("pro") or match.group("it") or "he").lower()
             self.written += [(name, "person" if word in ("he", "she") else word) for name in names]
+            if names and word in ("he", "she"):
+                self.name(names[0]).person = True  # "Schultz ... he returned": a person
         if found and found[0][0] == 0:
             self.opening = found[0][2][0]  # the sentence is about what its first word means
         return _written(text, found, mentions)
@@ -319,6 +322,8 @@ class Referents:
                 name.person = True
             if re.search(f"{OPEN}E{index}{SHUT},? which\\b", text):
                 name.thing = True
+        for match in _PLACED.finditer(text):  # "in Milan", "near Dundee": a place
+            self.name(mentions[int(match.group(1))].text).thing = True
         for match in _TITLED.finditer(text):
             self.name(mentions[int(match.group(1))].text).person = True
         for match in _INTRODUCED.finditer(text):
@@ -407,8 +412,8 @@ def _head(words: list[str]) -> str | None:
         if word in ("of", "for"):
             words = words[:i]
             break
-    head = words[-1].strip(".,")
-    return head.lower() if head.isalpha() and len(words) > 1 else None
+    head = words[-1].strip(".,")  # "University of Leiden": university
+    return head.lower() if head.isalpha() else None
 
 
 def _nouns(words: str) -> list[str]:
