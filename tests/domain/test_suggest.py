@@ -506,6 +506,11 @@ def test_a_heading_glued_to_its_sentence_is_split_off():
     assert {("founder", "Acme", "Jane Doe"), ("headquarters", "Acme", "Lyon")} <= triples(text)
 
 
+def test_a_name_named_again_later_is_no_glued_heading():
+    found = triples("Cologne Cathedral is a cathedral in Cologne. It is 157 metres tall.")
+    assert ("height", "Cologne Cathedral", "157 metres") in found
+
+
 def test_known_names_are_matched_and_duplicates_marked():
     deck = parse_deck(DECK)
     found = suggest("Acme Tools was founded by Jane Doe. Acme Tools is based in Lyon.", deck)
