@@ -30,6 +30,9 @@ def names(sentence: str) -> list[str]:
         ("She ran the Musée d'Art for years.", "Musée d'Art"),
         ("The physicist June Marlow spoke.", "June Marlow"),
         ("After the laureate August Brandt left, it closed.", "August Brandt"),
+        ("A.B. Lund–Berg is a Danish firm.", "A.B. Lund–Berg"),
+        ("The Baikal–Amur Mainline was begun in 1932.", "Baikal–Amur Mainline"),
+        ("It is owned by A. P. Møller Holding.", "A. P. Møller Holding"),
     ],
 )
 def test_names_keep_their_particles_initials_and_month_first_names(sentence, name):

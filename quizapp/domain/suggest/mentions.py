@@ -139,7 +139,9 @@ _NUMBER = re.compile(
 _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
     r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
     r"(?:St|Mt|Ft)\.(?= [A-Z][a-z])|"  # "St. Vitus Cathedral", "Mt. Fuji"
-    r"[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+    r"(?:[A-Z]\.){2,}(?= [A-Z])|"  # "A.P. Moller", "J.R.R. Tolkien"
+    r"[A-Z][\w&+./-]*(?:–[A-Z][\w&+./-]*)*[\w+]|"  # "Baikal–Amur", "Paris–Roubaix"
+    r"[A-Z]\.(?= [A-Z](?:[^\W\d_]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
     r"[a-z][A-Z][\w.-]*[\w])"
 )
 _CAPS = re.compile(
