@@ -62,6 +62,17 @@ LIGHTHOUSE = "The Bell Rock Lighthouse stands on a reef in the North Sea."
             "University of Leiden. Three years later he received a prize.",
             "Three years later Jan Roe received a prize.",
         ),
+        # the description's own noun, not those of what it says next
+        (
+            "Zond was the first probe to orbit the comet 9P/Tempel. The comet is 6 "
+            "kilometres across.",
+            "9P/Tempel is 6 kilometres across.",
+        ),
+        (
+            "Acme Moller–Berg is a Danish shipping and logistics company and one of the "
+            "largest carriers in the world. The company traces its origins to 1904.",
+            "Acme Moller–Berg traces its origins to 1904.",
+        ),
         (
             "Jane Doe and John Roe met in Paris. They founded Acme in 2001.",
             "Jane Doe and John Roe founded Acme in 2001.",
@@ -106,6 +117,24 @@ def test_a_noun_or_pronoun_is_written_as_the_name_it_stands_for(text, last):
 def test_words_it_is_unsure_of_are_left_as_written(text):
     last = text.rsplit(". ", 1)[-1]
     assert resolved(text)[-1] == last
+
+
+def test_she_is_not_who_he_was():
+    text = "John Roe is a Scottish engineer. After the game he admitted that she had won."
+    assert resolved(text)[-1] == "After the game John Roe admitted that she had won."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In 2017 Acme bought the German carrier Hamburg Süd from Zeta.", "Hamburg Süd"),
+        ("In 2020 Acme bought Pearson's remaining stake.", None),
+        ("In 1989 Acme bought a stake in Northwest Airlines.", None),
+    ],
+)
+def test_a_purchase_is_of_the_whole_thing_named(sentence, expected):
+    bought = {s.subject for s in suggest(sentence) if s.relation == "acquired_by"}
+    assert bought == ({expected} if expected else set())
 
 
 def test_the_suggestions_read_the_names_written_in():

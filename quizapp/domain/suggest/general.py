@@ -49,6 +49,12 @@ _AMOUNTED = r"(?:was|is|came to|rose to|reached|totalled|totaled|of|stood at|amo
 _SOLD = r"(?:bought|acquired|purchased|agreed to (?:buy|acquire))"
 # A part bought is no purchase of the whole ("bought a stake in Northwest Airlines").
 _PART = r"(?!(?:stake|stakes|share|shares|interest|holding|minority|majority|part|half)\b)"
+# ... nor is a name that describes the thing bought ("the German carrier Hamburg Süd",
+# "Pearson's remaining stake").
+_WHOLE = (
+    f"(?![’']s\\b)(?! (?!(?:from|for|in|at|on|to|by|with|and|or|of|as|which|who)\\b)"
+    f"(?:[a-z][\\w-]* ){{1,2}}{_E})"
+)
 # Where a subject may start: not inside a phrase ("the Hall of Fame in Springfield, ...,
 # is named", "built by A and B, was", "the architect A and opened", "the publisher that
 # the band opened"); "it" not after a noun ("a hospital it opened in 1932") unless a
@@ -210,7 +216,7 @@ _SOURCES: list[tuple] = [
         "acquired_by",
         rf"(?:^|[,;] |\band )(?:(?:[\w-]+|{OPEN}[DE]\d+{SHUT}) ){{0,6}}?{{V}}"
         rf"(?:, [^,]{{1,80}},)? (?:has |had )?(?:later |then |eventually )?{_SOLD} "
-        r"(?:(?:the |a )?(?:" + _PART + r"[a-z][\w-]* ){0,2}?{S}|" + _OBJECT + ")",
+        rf"(?:(?:the |a )?(?:{_PART}(?:[a-z][\w-]*|{_E}) ){{0,2}}?{{S}}{_WHOLE}|{_OBJECT})",
     ),
     ("acquired_by", rf"\bsold {{S}}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
     ("acquired_by", rf"\bsell(?:ing|s)? {_OBJECT}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),

@@ -119,7 +119,7 @@ _SUBJECT = re.compile(
 _DESCRIPTION = re.compile(
     f"(?:(?:^|(?<=[;:] )|(?<=, and ))(?:[Tt]he )?{_E}(?: (?:in|at|on) {_ANY})?"
     f" (?:is|was|remains|became)|{_E},) (?:one of )?(?:the|a|an) "
-    f"(?P<words>(?:[\\w-]+|{_ANY})(?: (?:[\\w-]+|{_ANY})){{0,11}}?)(?=[,.;:—()]|$| who\\b)"
+    f"(?P<words>(?:[\\w-]+|{_ANY})(?: (?:[\\w-]+|{_ANY})){{0,11}})"
 )
 _BREAK = frozenset({
     "and", "or", "in", "of", "on", "at", "to", "for", "from", "with", "by", "that",
@@ -152,6 +152,7 @@ _NOT_REFERRING = re.compile(f"(?:\\b(?:[Aa]n?|[Tt]he) {_E}(?= [a-z])|\\b(?:named
 _PERSON_LIKE = re.compile(
     r"(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]\.)(?: (?:[A-Z][a-zà-ÿ'’-]+|[A-Z]\.|de|van|von|da)){0,3}"
 )
+_NOT_NOUNS = _BREAK | {"it", "its", "his", "her", "their", "them", "him"}
 _NOT_KINDS = frozenset(["one", "part", "kind", "type", "example", "first", "last"])
 
 
@@ -162,6 +163,7 @@ class _Name:
     nouns: set[str] = field(default_factory=set)
     person: bool = False
     thing: bool = False
+    pronoun: str | None = None  # "he" or "she", once one stood for it
 
 
 class Referents:
@@ -278,11 +280,19 @@ class Referents:
             return ()
         word = (match.group("pro") or match.group("it") or "he").lower()  # him, his: he
         if word in ("he", "she"):
+            her = (match.group("obj") or match.group("poss") or "").lower() == "her"
+            gender = "she" if word == "she" or her else "he"
             if len(subject) == 1 and self.may_be_person(subject[0]) and not between:
-                return subject
-            if not any(self.is_person(n) for n in subject) and len(self.people_last) == 1:
-                return tuple(self.people_last)  # "A was found by B. She ...": B
-            return ()
+                found: tuple[str, ...] = subject
+            elif not any(self.is_person(n) for n in subject) and len(self.people_last) == 1:
+                found = tuple(self.people_last)  # "A was found by B. She ...": B
+            else:
+                return ()
+            known = self.name(found[0])
+            if known.pronoun not in (None, gender):
+                return ()  # "he admitted that she had": she is not he
+            known.pronoun = gender
+            return found
         if word == "they":
             return subject if len(subject) > 1 else ()
         one = subject[0]
@@ -328,11 +338,12 @@ class Referents:
             self.name(mentions[int(match.group(1))].text).person = True
         for match in _INTRODUCED.finditer(text):
             noun = match.group("noun")
-            if not noun.endswith("ed") and noun not in _BREAK:  # "was named Sue": no noun
+            if not noun.endswith("ed") and noun not in _NOT_NOUNS:  # "was named Sue": none
                 self.describe(mentions[int(match.group("name"))].text, [noun])
         for match in _DESCRIPTION.finditer(text):
             index = match.group(1) or match.group(2)
-            self.describe(mentions[int(index)].text, _nouns(match.group("words")))
+            end = not re.match(r" [\w-]", text[match.end() :])  # the words end a clause
+            self.describe(mentions[int(index)].text, _nouns(match.group("words"), end))
 
     def describe(self, text: str, nouns: Iterable[str]) -> None:
         name = self.name(text)
@@ -416,15 +427,22 @@ def _head(words: list[str]) -> str | None:
     return head.lower() if head.isalpha() else None
 
 
-def _nouns(words: str) -> list[str]:
-    """The nouns of a description: each word before a break, and the last word."""
+def _nouns(words: str, end: bool) -> list[str]:
+    """The nouns of a description: the word before its first break ("the first spacecraft
+    to orbit a comet": spacecraft), and before it the words joined by "and" ("a shipping
+    and logistics company and one of the largest carriers in": shipping, company,
+    carrier); the last word only if the description ends there (`end`)."""
     found = []
     parts = words.split()
     for i, word in enumerate(parts):
         after = parts[i + 1] if i + 1 < len(parts) else None
-        ends = after is None or after in _BREAK
-        if ends and word.isalpha() and word.islower() and word not in _BREAK:
-            found.append(word)
+        if after is None and not end:
+            break
+        if (after is None or after in _BREAK) and word.isalpha() and word.islower():
+            if word not in _BREAK and word not in _NOT_KINDS:
+                found.append(word)
+            if after not in ("and", "or") and word not in _NOT_KINDS:
+                break  # the noun phrase ends here: what follows says more
     return found
 
 
