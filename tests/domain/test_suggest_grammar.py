@@ -290,3 +290,35 @@ def test_the_company_is_what_the_heading_names_even_after_another_company():
 def test_a_heading_that_does_not_name_its_section_names_nothing():
     text = "# Tools that changed work\n\nZapco sells tools. The company is headquartered in Lyon."
     assert ("headquarters", "Zapco", "Lyon") in triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "never"),
+    [
+        (
+            "The summit was reached by Ann Lee, a beekeeper from New Zealand, and Tom Ray, "
+            "a Sherpa mountaineer.",
+            ("role", "Tom Ray", "Sherpa mountaineer"),
+            ("role", "New Zealand", "Sherpa mountaineer"),
+        ),
+        (
+            "The trial was led by Tom Ray of the University of Leeds, who had been Ann's teacher.",
+            None,
+            ("former_role", "University of Leeds", "Ann's teacher"),
+        ),
+        (
+            "The trophy is named after Larry O'Neill, a former commissioner.",
+            ("former_role", "Larry O'Neill", "commissioner"),
+            ("former_role", "Neill", "commissioner"),
+        ),
+        (
+            "It was founded by the conductor Hans Bilse.",
+            ("role", "Hans Bilse", "conductor"),
+            None,
+        ),
+    ],
+)
+def test_roles_of_people_not_of_the_places_and_bodies_beside_them(text, expected, never):
+    found = triples(text)
+    assert expected is None or expected in found, found
+    assert never not in found

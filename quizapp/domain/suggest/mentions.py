@@ -137,7 +137,7 @@ _NUMBER = re.compile(
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
 _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
-    r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
+    r"(?:[LDO]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy", "O'Brien"
     r"(?:St|Mt|Ft)\.(?= [A-Z][a-z])|"  # "St. Vitus Cathedral", "Mt. Fuji"
     r"(?:[A-Z]\.){2,}(?= [A-Z])|"  # "A.P. Moller", "J.R.R. Tolkien"
     r"[A-Z][\w&+./-]*(?:–[A-Z][\w&+./-]*)*[\w+]|"  # "Baikal–Amur", "Paris–Roubaix"

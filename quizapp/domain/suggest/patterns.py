@@ -40,6 +40,11 @@ _KIND = f"(?:, | (?:is|was) )(?:a|an|the) (?:(?:{_E}|[\\w-]+) ){{1,4}}?"
 # Words naming a time before "by": "founded on 18 March 1900 by", "founded around 880 by".
 _TIME = f"(?:(?:in|on|around|about|circa|c\\.) {{_}}|{OPEN}[DN]\\d+{SHUT} )?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
+# A place a person is from is not the one an aside describes ("a beekeeper from New
+# Zealand, and Tenzing Norgay, a Sherpa"), nor a body a person is of ("Francis of the
+# University of Michigan, who had been").
+_NOT_FROM = r"(?<!\bfrom )(?<!\bfrom the )"
+_NOT_OF_THE = r"(?!(?<=\bof )the )(?<!\bof the )"
 _SOURCES: list[tuple] = [
     # --- founder ---
     (
@@ -326,13 +331,14 @@ _SOURCES: list[tuple] = [
     ),
     (
         "role",
-        r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
+        _NOT_FROM
+        + r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at|on|in|for|with) (?:the )?[^,.;]{1,40}?)?)"
         r"(?=[,.;]| who| and| whose)",
     ),
     (
         "role",
-        r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
+        _NOT_OF_THE + r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
         r"(?P<former>former |ex-)?|(?P<was>was|had been|served as) (?:the |a |an )?)"
         r"(?:(?:its|their|his|her) )?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"

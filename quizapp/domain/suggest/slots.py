@@ -157,6 +157,8 @@ _ROLE = (
     r"midfielder|defender|playwright|poet|painter|sculptor|aviator|actor|actress|dancer|"
     r"explorer|navigator|governor|senator|mayor|editor|publisher|surgeon|nurse|soldier|"
     r"admiral|ambassador|sailor|farmer|carpenter|chief|head|discoverer|creator|pioneer|rider|"
+    r"teacher|hunter|surveyor|beekeeper|mountaineer|climber|commissioner|deputy|archbishop|"
+    r"bishop|conductor|agent|photographer|brewer|collector|dealer|merchant|judge|monk|"
     r"[a-z]{3,}(?:ist|ian|man|woman))s?"
 )
 # A role in the plural ("the dancers Fred Astaire and Ginger Rogers"): one person's is singular.
