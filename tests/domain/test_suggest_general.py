@@ -10,6 +10,15 @@ from quizapp.domain.suggest.mentions import NameMatcher, abstract
 from quizapp.domain.suggest.text import blocks
 
 GOLDEN = [
+    # --- construction_began and completed, as a span ---
+    (
+        "The Zorn Light was built by the Harbour Board between 1807 and 1810.",
+        ("construction_began", "Zorn Light", "1807"),
+    ),
+    (
+        "The Zorn Light was built by the Harbour Board between 1807 and 1810.",
+        ("completed", "Zorn Light", "1810"),
+    ),
     # --- opened ---
     ("The Zap Tower opened to the public on 3 May 1999.", ("opened", "Zap Tower", "May 3, 1999")),
     ("Zorn Hall, a concert venue, was officially opened in 1931.", ("opened", "Zorn Hall", "1931")),

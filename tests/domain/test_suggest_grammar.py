@@ -322,3 +322,9 @@ def test_roles_of_people_not_of_the_places_and_bodies_beside_them(text, expected
     found = triples(text)
     assert expected is None or expected in found, found
     assert never not in found
+
+
+def test_a_body_described_as_based_somewhere_is_headquartered_there():
+    assert ("headquarters", "Zorn Philharmonic", "Velm") in triples(
+        "The Zorn Philharmonic is a German orchestra based in Velm, and one of the best."
+    )

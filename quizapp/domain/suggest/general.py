@@ -128,6 +128,18 @@ _SOURCES: list[tuple] = [
     # the stone is the building's, whoever laid it ("who laid its first stone" is not
     # read: "its" is as often a building the text names only by a noun)
     ("construction_began", r"\b(?:first|foundation) stone of {S} was laid {WHEN}"),
+    # "was built by the board between 1807 and 1810": begun in the first year, done in
+    # the second
+    (
+        "construction_began",
+        rf"{_SUBJECT},? (?:was |were )?(?:built|constructed)(?: by [^.;]{{1,80}}?)? "
+        rf"between {{D}} and {OPEN}D\d+{SHUT}",
+    ),
+    (
+        "completed",
+        rf"{_SUBJECT},? (?:was |were )?(?:built|constructed)(?: by [^.;]{{1,80}}?)? "
+        rf"between {OPEN}D\d+{SHUT} and {{D}}",
+    ),
     (
         "completed",
         rf"{_SUBJECT},? (?:was |were |is )?{_QUALIFY}(?:completed|finished) {{WHEN}}",

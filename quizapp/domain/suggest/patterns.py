@@ -180,7 +180,7 @@ _SOURCES: list[tuple] = [
         r"(?:the city of )?{V}",
     ),
     ("headquarters", r"{SP}{APPOS}[^.;]{0,80}? and (?:is |was )?(?:headquartered|based) in {V}"),
-    ("headquarters", r"{S}, (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
+    ("headquarters", r"{S}(?:,| is| was) (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
     ("headquarters", r"(?<![\w{SHUT}-]){V}-based (?:[a-z][\w-]* ){0,3}?{S}"),
     ("headquarters", r"{S}(?:,| is) (?:a |an |the )(?:[a-z][\w-]* ){0,2}?{V}-based\b"),
     ("headquarters", r"{POSS} (?:headquarters|head office|HQ) (?:is |are )?(?:located )?in {V}"),
