@@ -328,3 +328,10 @@ def test_a_body_described_as_based_somewhere_is_headquartered_there():
     assert ("headquarters", "Zorn Philharmonic", "Velm") in triples(
         "The Zorn Philharmonic is a German orchestra based in Velm, and one of the best."
     )
+
+
+def test_a_finder_named_after_the_date_and_the_place():
+    assert ("discovered_by", "Zed", "Ann Lee") in triples(
+        "Zed was discovered on August 12, 1990, near the town of Faith, South Dakota, by "
+        "Ann Lee, a fossil hunter."
+    )

@@ -492,7 +492,8 @@ _SOURCES: list[tuple] = [
     (
         "discovered_by",
         rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}{_PLACE}(?: {{WHEN}})?"
-        rf"{_PLACE} by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
+        rf"(?:{_PLACE}|,? (?:near|in|at|off|outside) [^.;]{{1,60}}?,)"
+        rf" by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
     ),
     (
         "discovered_by",
