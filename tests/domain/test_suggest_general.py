@@ -5,11 +5,20 @@ from __future__ import annotations
 import pytest
 
 from quizapp.domain.suggest import suggest
-from quizapp.domain.suggest.general import GENERAL
+from quizapp.domain.suggest.general import general_patterns
 from quizapp.domain.suggest.mentions import NameMatcher, abstract
 from quizapp.domain.suggest.text import blocks
 
 GOLDEN = [
+    # --- construction_began and completed, as a span ---
+    (
+        "The Zorn Light was built by the Harbour Board between 1807 and 1810.",
+        ("construction_began", "Zorn Light", "1807"),
+    ),
+    (
+        "The Zorn Light was built by the Harbour Board between 1807 and 1810.",
+        ("completed", "Zorn Light", "1810"),
+    ),
     # --- opened ---
     ("The Zap Tower opened to the public on 3 May 1999.", ("opened", "Zap Tower", "May 3, 1999")),
     ("Zorn Hall, a concert venue, was officially opened in 1931.", ("opened", "Zorn Hall", "1931")),
@@ -213,7 +222,7 @@ def test_every_general_pattern_has_a_golden_sentence():
     sentences = [abstract(b.text, names).text for text, _ in GOLDEN for b in blocks(text)]
     unused = [
         p.regex.pattern[:80]
-        for p in GENERAL
+        for p in general_patterns()
         if not any(p.regex.search(sentence) for sentence in sentences)
     ]
     assert not unused

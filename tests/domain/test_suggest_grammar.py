@@ -30,6 +30,9 @@ def names(sentence: str) -> list[str]:
         ("She ran the Musée d'Art for years.", "Musée d'Art"),
         ("The physicist June Marlow spoke.", "June Marlow"),
         ("After the laureate August Brandt left, it closed.", "August Brandt"),
+        ("A.B. Lund–Berg is a Danish firm.", "A.B. Lund–Berg"),
+        ("The Baikal–Amur Mainline was begun in 1932.", "Baikal–Amur Mainline"),
+        ("It is owned by A. P. Møller Holding.", "A. P. Møller Holding"),
     ],
 )
 def test_names_keep_their_particles_initials_and_month_first_names(sentence, name):
@@ -287,3 +290,48 @@ def test_the_company_is_what_the_heading_names_even_after_another_company():
 def test_a_heading_that_does_not_name_its_section_names_nothing():
     text = "# Tools that changed work\n\nZapco sells tools. The company is headquartered in Lyon."
     assert ("headquarters", "Zapco", "Lyon") in triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "never"),
+    [
+        (
+            "The summit was reached by Ann Lee, a beekeeper from New Zealand, and Tom Ray, "
+            "a Sherpa mountaineer.",
+            ("role", "Tom Ray", "Sherpa mountaineer"),
+            ("role", "New Zealand", "Sherpa mountaineer"),
+        ),
+        (
+            "The trial was led by Tom Ray of the University of Leeds, who had been Ann's teacher.",
+            None,
+            ("former_role", "University of Leeds", "Ann's teacher"),
+        ),
+        (
+            "The trophy is named after Larry O'Neill, a former commissioner.",
+            ("former_role", "Larry O'Neill", "commissioner"),
+            ("former_role", "Neill", "commissioner"),
+        ),
+        (
+            "It was founded by the conductor Hans Bilse.",
+            ("role", "Hans Bilse", "conductor"),
+            None,
+        ),
+    ],
+)
+def test_roles_of_people_not_of_the_places_and_bodies_beside_them(text, expected, never):
+    found = triples(text)
+    assert expected is None or expected in found, found
+    assert never not in found
+
+
+def test_a_body_described_as_based_somewhere_is_headquartered_there():
+    assert ("headquarters", "Zorn Philharmonic", "Velm") in triples(
+        "The Zorn Philharmonic is a German orchestra based in Velm, and one of the best."
+    )
+
+
+def test_a_finder_named_after_the_date_and_the_place():
+    assert ("discovered_by", "Zed", "Ann Lee") in triples(
+        "Zed was discovered on August 12, 1990, near the town of Faith, South Dakota, by "
+        "Ann Lee, a fossil hunter."
+    )

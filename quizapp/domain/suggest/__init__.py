@@ -8,8 +8,10 @@
 - `patterns`: per preset relation, how English states it ("founded by",
   "valued at", "best known for building"); `general` for the general presets
   ("opened in", "designed by", "named after", "516 metres long").
-- `extract`: the patterns run over each sentence; "it" and "the company" stand
-  for the sentence's or the section's topic.
+- `referents`: "the tower", "she", "it" written as the names they stand for, where
+  the kind agrees (unsure: left as written), before the patterns run.
+- `extract`: the patterns run over each sentence; an "it" or "the company" still left
+  stands for the sentence's or the section's topic.
 - `draft`: accepted suggestions become deck data (entities, preset relations,
   facts with their evidence) that passes the fact-file validation.
 """

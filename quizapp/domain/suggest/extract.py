@@ -16,9 +16,11 @@ from quizapp.domain.suggest.mentions import (
     NameMatcher,
     abstract,
 )
-from quizapp.domain.suggest.patterns import PATTERNS, Pattern
+from quizapp.domain.suggest.patterns import Pattern, all_patterns
+from quizapp.domain.suggest.referents import Referents
 from quizapp.domain.suggest.slots import COMPANY_KINDS as _COMPANY
 from quizapp.domain.suggest.slots import NOUN_KINDS as _NOUN_KINDS
+from quizapp.domain.suggest.slots import PLACE_KINDS as _PLACE
 from quizapp.domain.suggest.slots import PLURAL_ROLE, STRUCTURES
 from quizapp.domain.suggest.text import blocks, check_size
 
@@ -116,8 +118,14 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
     kinds = _Kinds(deck)
     year: int | None = None  # the last year named: "two years later" counts from it
     posts: set[tuple] = set()  # the roles that are posts taken, which successors take over
+    patterns = all_patterns()
+    referents = Referents()  # "the tower", "she": the names they stand for
     for block in blocks(text):
         sentence = abstract(block.text, names, year)
+        if block.heading:
+            referents.heading(sentence)
+        else:
+            sentence = referents.read(sentence)
         dates = [m.value for m in sentence.mentions if m.kind == "D"]
         year = dates[-1].year if dates else year
         if block.heading:
@@ -127,10 +135,14 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
             section = sentence.mentions[int(title.group(1))].text if title else None
             continue
         reader = _Reader(sentence, block.text, topic, kinds, section)
+        reader.resolved = referents.opening  # "The tower is ...": about the lighthouse
+        for name, word in referents.written:  # "the town": a place, whatever it does
+            kinds.note(name, _WRITTEN_KINDS.get(word))
+        reader.written = {name for name, _ in referents.written}
         for mention in sentence.mentions:
             if mention.kind == "E":
                 kinds.note(mention.text, None)
-        for pattern in PATTERNS:
+        for pattern in patterns:
             for match in pattern.regex.finditer(sentence.text):
                 for suggestion in reader.read(pattern, match):
                     found.setdefault(suggestion.identity, suggestion)
@@ -145,6 +157,11 @@ def suggest(text: str, deck: Deck | None = None) -> list[Suggestion]:
 
 
 _THING = frozenset({"company", "organisation", "product", "place", "group", "concept"})
+# The type a name has when a noun or pronoun stood for it ("the town": a place).
+_WRITTEN_KINDS = {
+    "person": "person",
+    **{noun: min(kinds) for noun, kinds in _NOUN_KINDS.items() if kinds in (_COMPANY, _PLACE)},
+}
 _WHERE = frozenset({"company", "organisation", "place"})
 _NOUN = re.compile(r"^[Tt](?:he|his) ([a-z-]+)")
 _NAMED_NOUN = re.compile(
@@ -298,6 +315,7 @@ class _Reader:
         self.resolved: str | None = None  # what a pronoun of this sentence stood for
         self.subject_kind: str | None = None  # the type the relation's subject must be
         self.subjects: list[str] = []
+        self.written: set[str] = set()  # names a noun or pronoun stood for ("the town")
 
     def read(self, pattern: Pattern, match: re.Match[str]) -> list[Suggestion]:
         if pattern.needs and not pattern.needs.search(self.sentence.restore(match.group(0))):
@@ -333,6 +351,10 @@ class _Reader:
             relation = "former_role"
         if pattern.proper:
             subjects = [s for s in subjects if all(w[:1].isupper() for w in s.split())]
+        # a name "the town" stood for is a place: never a body's member, as "it" is not
+        subjects = [
+            s for s in subjects if s not in self.written or self.kinds.suits(s, preset["subject"])
+        ]
         made = []
         for subject in subjects:
             for value in values:

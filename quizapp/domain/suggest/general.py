@@ -8,12 +8,14 @@ one text. Figures are read only with a unit of their kind ("516 metres long", no
 
 from __future__ import annotations
 
+from functools import cache
+
 from quizapp.domain.facts.presets import LIBRARIES
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
-from quizapp.domain.suggest.slots import STRUCTURE_NOUNS, compile_pattern
+from quizapp.domain.suggest.slots import STRUCTURE_NOUNS, Pattern, compile_pattern
 
-__all__ = ["GENERAL", "LOOSE_SUBJECTS"]
+__all__ = ["LOOSE_SUBJECTS", "general_patterns"]
 
 # Relations said of things of any kind ("Acme opened in 1990", "the bridge opened in
 # 1937"): their subject's type is no clue to what the subject is.
@@ -45,6 +47,14 @@ _OWNED = f"(?:now |still |wholly |jointly |partly |majority |mostly )?owned by {
 _FIELD = f"(?:[A-Za-z][a-z-]+|{_E})"  # a word of an award's field ("in Chemistry")
 _AMOUNTED = r"(?:was|is|came to|rose to|reached|totalled|totaled|of|stood at|amounted to)"
 _SOLD = r"(?:bought|acquired|purchased|agreed to (?:buy|acquire))"
+# A part bought is no purchase of the whole ("bought a stake in Northwest Airlines").
+_PART = r"(?!(?:stake|stakes|share|shares|interest|holding|minority|majority|part|half)\b)"
+# ... nor is a name that describes the thing bought ("the German carrier Hamburg Süd",
+# "Pearson's remaining stake").
+_WHOLE = (
+    f"(?![’']s\\b)(?! (?!(?:from|for|in|at|on|to|by|with|and|or|of|as|which|who)\\b)"
+    f"(?:[a-z][\\w-]* ){{1,2}}{_E})"
+)
 # Where a subject may start: not inside a phrase ("the Hall of Fame in Springfield, ...,
 # is named", "built by A and B, was", "the architect A and opened", "the publisher that
 # the band opened"); "it" not after a noun ("a hospital it opened in 1932") unless a
@@ -118,6 +128,18 @@ _SOURCES: list[tuple] = [
     # the stone is the building's, whoever laid it ("who laid its first stone" is not
     # read: "its" is as often a building the text names only by a noun)
     ("construction_began", r"\b(?:first|foundation) stone of {S} was laid {WHEN}"),
+    # "was built by the board between 1807 and 1810": begun in the first year, done in
+    # the second
+    (
+        "construction_began",
+        rf"{_SUBJECT},? (?:was |were )?(?:built|constructed)(?: by [^.;]{{1,80}}?)? "
+        rf"between {{D}} and {OPEN}D\d+{SHUT}",
+    ),
+    (
+        "completed",
+        rf"{_SUBJECT},? (?:was |were )?(?:built|constructed)(?: by [^.;]{{1,80}}?)? "
+        rf"between {OPEN}D\d+{SHUT} and {{D}}",
+    ),
     (
         "completed",
         rf"{_SUBJECT},? (?:was |were |is )?{_QUALIFY}(?:completed|finished) {{WHEN}}",
@@ -155,7 +177,7 @@ _SOURCES: list[tuple] = [
     (
         "named_after",
         rf"{_SUBJECT},? (?:is |was |were |are |has been )?(?:also )?(?:named|called) "
-        rf"(?:after|for|in honou?r of) {_DESCRIBED}{{V}}",
+        rf"(?:{_E} )?(?:after|for|in honou?r of) {_DESCRIBED}{{V}}",
     ),
     (
         "named_after",
@@ -206,7 +228,7 @@ _SOURCES: list[tuple] = [
         "acquired_by",
         rf"(?:^|[,;] |\band )(?:(?:[\w-]+|{OPEN}[DE]\d+{SHUT}) ){{0,6}}?{{V}}"
         rf"(?:, [^,]{{1,80}},)? (?:has |had )?(?:later |then |eventually )?{_SOLD} "
-        r"(?:(?:the |a )?(?:[a-z][\w-]* ){0,2}?{S}|" + _OBJECT + ")",
+        rf"(?:(?:the |a )?(?:{_PART}(?:[a-z][\w-]*|{_E}) ){{0,2}}?{{S}}{_WHOLE}|{_OBJECT})",
     ),
     ("acquired_by", rf"\bsold {{S}}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
     ("acquired_by", rf"\bsell(?:ing|s)? {_OBJECT}(?: {{WHEN}})? to {_DESCRIBED}{{V}}"),
@@ -308,7 +330,12 @@ _CHECKED: list[tuple[str, str, str]] = [
     ),
 ]
 
-GENERAL = (
-    *(compile_pattern(*source) for source in _SOURCES),
-    *(compile_pattern(r, source, needs=needs) for r, source, needs in _CHECKED),
-)
+
+@cache
+def general_patterns() -> tuple[Pattern, ...]:
+    """The general presets' patterns, compiled on first use (not at import: every
+    process that imports the app would pay for them)."""
+    return (
+        *(compile_pattern(*source) for source in _SOURCES),
+        *(compile_pattern(r, source, needs=needs) for r, source, needs in _CHECKED),
+    )

@@ -23,7 +23,7 @@ from decimal import Decimal
 from quizapp.domain.facts import DateValue, Money, Quantity, Value
 from quizapp.domain.numbers import AMBIGUOUS_YEN, MONTHS, parse_amount, parse_date
 
-__all__ = ["OPEN", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract"]
+__all__ = ["OPEN", "OPENING_WORDS", "SHUT", "Abstract", "Mention", "NameMatcher", "abstract"]
 
 OPEN, SHUT = "\ue000", "\ue001"  # private-use characters: never in a pasted text that matters
 
@@ -137,9 +137,11 @@ _NUMBER = re.compile(
     r"(?:\s?%|\spercent\b)?(?![\w])"
 )
 _TOKEN = (  # "Michael B. Tretow", "I. M. Pei": an initial goes on with the next capitalised word
-    r"(?:[LD]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy"
+    r"(?:[LDO]['’][A-Z][\w&+./-]*[\w+]|"  # "L'Auto", "D'Arcy", "O'Brien"
     r"(?:St|Mt|Ft)\.(?= [A-Z][a-z])|"  # "St. Vitus Cathedral", "Mt. Fuji"
-    r"[A-Z][\w&+./-]*[\w+]|[A-Z]\.(?= [A-Z](?:[a-z]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
+    r"(?:[A-Z]\.){2,}(?= [A-Z])|"  # "A.P. Moller", "J.R.R. Tolkien"
+    r"[A-Z][\w&+./-]*(?:–[A-Z][\w&+./-]*)*[\w+]|"  # "Baikal–Amur", "Paris–Roubaix"
+    r"[A-Z]\.(?= [A-Z](?:[^\W\d_]|\.))|[A-Z]|\d+[.-]?[A-Za-z][\w./-]*[\w]|"
     r"[a-z][A-Z][\w.-]*[\w])"
 )
 _CAPS = re.compile(
@@ -258,6 +260,7 @@ _NOT_NAMES = frozenset(
 ) | {m.lower() for m in MONTHS}
 
 
+OPENING_WORDS = _NOT_NAMES  # for the sentence splitter: words that open sentences, not names
 # Words that open a sentence alone ("Inside its walls stands ...", "Construction began
 # in 1933"): no name then, but the first word of one that goes on ("Inside Out 2").
 _PREPOSITIONS = frozenset(

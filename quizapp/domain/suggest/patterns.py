@@ -6,13 +6,15 @@ English states a relation, never for one text.
 
 from __future__ import annotations
 
-from quizapp.domain.suggest.general import GENERAL
+from functools import cache
+
+from quizapp.domain.suggest.general import general_patterns
 from quizapp.domain.suggest.mentions import OPEN, SHUT
 from quizapp.domain.suggest.slots import NAME as _E
 from quizapp.domain.suggest.slots import PRONOUN as _PRONOUN
 from quizapp.domain.suggest.slots import Pattern, compile_pattern
 
-__all__ = ["PATTERNS", "Pattern"]
+__all__ = ["Pattern", "all_patterns"]
 
 _FOUNDED = r"(?:co-?founded|founded|set up|started|established|created|formed)"
 _WENT_ON = r"(?:left|went on|decided|moved|set out|agreed) to (?:found|start|set up|establish|form)"
@@ -38,6 +40,11 @@ _KIND = f"(?:, | (?:is|was) )(?:a|an|the) (?:(?:{_E}|[\\w-]+) ){{1,4}}?"
 # Words naming a time before "by": "founded on 18 March 1900 by", "founded around 880 by".
 _TIME = f"(?:(?:in|on|around|about|circa|c\\.) {{_}}|{OPEN}[DN]\\d+{SHUT} )?"
 _DISCOVERED = r"(?:discovered|observed|identified|isolated|found|detected)"
+# A place a person is from is not the one an aside describes ("a beekeeper from New
+# Zealand, and Tenzing Norgay, a Sherpa"), nor a body a person is of ("Francis of the
+# University of Michigan, who had been").
+_NOT_FROM = r"(?<!\bfrom )(?<!\bfrom the )"
+_NOT_OF_THE = r"(?!(?<=\bof )the )(?<!\bof the )"
 _SOURCES: list[tuple] = [
     # --- founder ---
     (
@@ -173,7 +180,7 @@ _SOURCES: list[tuple] = [
         r"(?:the city of )?{V}",
     ),
     ("headquarters", r"{SP}{APPOS}[^.;]{0,80}? and (?:is |was )?(?:headquartered|based) in {V}"),
-    ("headquarters", r"{S}, (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
+    ("headquarters", r"{S}(?:,| is| was) (?:a |an |the )[^,]{0,80}?(?:headquartered|based) in {V}"),
     ("headquarters", r"(?<![\w{SHUT}-]){V}-based (?:[a-z][\w-]* ){0,3}?{S}"),
     ("headquarters", r"{S}(?:,| is) (?:a |an |the )(?:[a-z][\w-]* ){0,2}?{V}-based\b"),
     ("headquarters", r"{POSS} (?:headquarters|head office|HQ) (?:is |are )?(?:located )?in {V}"),
@@ -324,13 +331,14 @@ _SOURCES: list[tuple] = [
     ),
     (
         "role",
-        r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
+        _NOT_FROM
+        + r"{SS}, (?P<was>then )?(?:the |a |an |two |three |both )?(?P<former>former |ex-)?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at|on|in|for|with) (?:the )?[^,.;]{1,40}?)?)"
         r"(?=[,.;]| who| and| whose)",
     ),
     (
         "role",
-        r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
+        _NOT_OF_THE + r"{S}{APPOS} (?:(?:is|has been|remains|serves as) (?:the |a |an )?"
         r"(?P<former>former |ex-)?|(?P<was>was|had been|served as) (?:the |a |an )?)"
         r"(?:(?:its|their|his|her) )?"
         r"(?P<t>{WORDS}{ROLE}(?: (?:of|at) (?:the )?[^,.;]{1,40}?)?)"
@@ -484,7 +492,8 @@ _SOURCES: list[tuple] = [
     (
         "discovered_by",
         rf"{{SN}}{{APPOS}},? (?:was |were )?(?:first )?{_DISCOVERED}{_PLACE}(?: {{WHEN}})?"
-        rf"{_PLACE} by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
+        rf"(?:{_PLACE}|,? (?:near|in|at|off|outside) [^.;]{{1,60}}?,)"
+        rf" by (?:the )?(?:(?:[a-z]+|{_E}) ){{0,3}}?{{VS}}",
     ),
     (
         "discovered_by",
@@ -500,7 +509,12 @@ _SOURCES: list[tuple] = [
     ("year", r"{SN} (?:took place|happened|occurred) (?:in|on) {D}"),
 ]
 
-PATTERNS: tuple[Pattern, ...] = (
-    *(compile_pattern(*source) for source in _SOURCES),
-    *GENERAL,
-)
+
+@cache
+def all_patterns() -> tuple[Pattern, ...]:
+    """Every pattern, compiled on first use (about 170 regular expressions: compiling
+    them at import cost every process that imports the app a second)."""
+    return (
+        *(compile_pattern(*source) for source in _SOURCES),
+        *general_patterns(),
+    )

@@ -29,8 +29,10 @@ __all__ = [
     "NAME",
     "NOUNS",
     "NOUN_KINDS",
+    "PLACE_KINDS",
     "PLURAL_ROLE",
     "PRONOUN",
+    "ROLE",
     "STRUCTURES",
     "Pattern",
     "compile_pattern",
@@ -125,7 +127,7 @@ NOUN_KINDS: dict[str, frozenset[str]] = {
     ),
     "group": frozenset({"company", "organisation", "group"}),
 }
-COMPANY_KINDS = _COMPANY
+COMPANY_KINDS, PLACE_KINDS = _COMPANY, _PLACE
 # Nouns of buildings and works ("the bridge"): they stand only for a name that has the
 # noun in it or was introduced with it ("Charles Bridge", "the tower Bayterek"), never for
 # another place of the text.
@@ -155,6 +157,8 @@ _ROLE = (
     r"midfielder|defender|playwright|poet|painter|sculptor|aviator|actor|actress|dancer|"
     r"explorer|navigator|governor|senator|mayor|editor|publisher|surgeon|nurse|soldier|"
     r"admiral|ambassador|sailor|farmer|carpenter|chief|head|discoverer|creator|pioneer|rider|"
+    r"teacher|hunter|surveyor|beekeeper|mountaineer|climber|commissioner|deputy|archbishop|"
+    r"bishop|conductor|agent|photographer|brewer|collector|dealer|merchant|judge|monk|"
     r"[a-z]{3,}(?:ist|ian|man|woman))s?"
 )
 # A role in the plural ("the dancers Fred Astaire and Ginger Rogers"): one person's is singular.
@@ -253,3 +257,4 @@ def compile_pattern(
 
 
 NAME, PRONOUN = _E, _PRONOUN  # a name's placeholder; "it", "the company"
+ROLE = _ROLE  # a noun naming a role ("poet", "chief executive"), in the plural too

@@ -10,6 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from quizapp.domain.suggest.mentions import OPENING_WORDS
+
 __all__ = ["MAX_TEXT_BYTES", "Block", "TextRefused", "blocks", "check_size", "plain_text"]
 
 MAX_TEXT_BYTES = 200_000  # a long article is 50 KB; a book chapter is not what this is for
@@ -192,7 +194,9 @@ def _unglue(block: Block) -> list[Block]:
 
     Pages copied from a browser often glue a section's heading to its first sentence;
     a name at the start, followed by a capitalised word, and named again in the rest
-    of the sentence is taken for such a heading.
+    of the sentence is taken for such a heading, if the rest opens with the name again
+    or with a word that opens sentences ("Founded", "The"): "Cologne Cathedral is a
+    cathedral in Cologne" is one sentence about one name.
     """
     match = _LEADING_NAME.match(block.text)
     if not match:
@@ -201,6 +205,7 @@ def _unglue(block: Block) -> list[Block]:
     for size in range(len(words), 0, -1):
         name = " ".join(words[:size])
         rest = block.text[len(name) + 1 :]
-        if rest[:1].isupper() and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", rest):
+        opens = rest.startswith(name) or rest.split(" ", 1)[0].lower() in OPENING_WORDS
+        if opens and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", rest):
             return [Block(name, heading=True), Block(rest)]
     return [block]
