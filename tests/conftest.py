@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -193,9 +194,9 @@ def startups_rows() -> None:
 def templates(migrated_database, postgres, tmp_path_factory) -> Callable[[tuple[str, ...]], object]:
     """``templates(names)``: the template of those database templates, made at first use.
 
-    On SQLite a file (the migrated database plus the rows); on PostgreSQL every table's
-    rows, which a test inserts after emptying its database (a few thousand rows insert in
-    a fraction of the time the services took to write them).
+    On SQLite a file (the migrated database plus the rows) that a test copies; on
+    PostgreSQL a schema of the test database holding a copy of each table that has rows,
+    which a test copies back after emptying its tables (`_reset_postgres`).
     """
     made: dict[tuple[str, ...], object] = {}
 
@@ -215,24 +216,52 @@ def templates(migrated_database, postgres, tmp_path_factory) -> Callable[[tuple[
         else:
             _reset_postgres(migrated_database, None)
             build(names, migrated_database)
-            with _reset_engine(migrated_database).connect() as conn:
-                made[names] = [
-                    (table.name, [dict(row._mapping) for row in conn.execute(table.select())])
-                    for table in db.metadata.sorted_tables
-                ]
+            made[names] = _keep_postgres_rows(migrated_database, f"template_{len(made) + 1}")
         return made[names]
 
     return get
 
 
-def _reset_postgres(url: str, rows: list | None) -> None:
-    """Empty every table; then, if given, insert rows and move the id sequences past them.
+@dataclass(frozen=True)
+class PostgresTemplate:
+    """Rows kept in a schema of their own: the tables that have rows, and their top ids."""
+
+    schema: str
+    tables: tuple[str, ...]
+    top_ids: dict[str, int]
+
+
+def _keep_postgres_rows(url: str, schema: str) -> PostgresTemplate:
+    """Copy every table of `url` that has rows into `schema` (made here)."""
+    tables, top_ids = [], {}
+    with _reset_engine(url).begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        for table in db.metadata.sorted_tables:
+            if not conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+                continue
+            conn.exec_driver_sql(
+                f'CREATE TABLE "{schema}"."{table.name}" AS SELECT * FROM "{table.name}"'
+            )
+            tables.append(table.name)
+            if "id" in table.c:
+                top_ids[table.name] = conn.execute(sa.select(sa.func.max(table.c.id))).scalar()
+    return PostgresTemplate(schema, tuple(tables), top_ids)
+
+
+def _reset_postgres(url: str, template: PostgresTemplate | None) -> None:
+    """Empty every table; then, if given, copy a template's rows back and move the id
+    sequences past them.
 
     DELETE, children first, and the sequences set back: a test's few rows go in a few
     milliseconds, where TRUNCATE of every table costs a quarter of a second (it makes
-    new files for each), which over two thousand tests was most of the run.
+    new files for each), which over two thousand tests was most of the run. The rows
+    are copied inside the server (INSERT ... SELECT), not sent from here.
     """
     with _reset_engine(url).begin() as conn:
+        # No foreign-key triggers while emptying and refilling: every table is emptied,
+        # and a template's rows were consistent when kept (a check per row was most of
+        # the cost of a reset with the built-in decks' few thousand rows).
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         present = set(sa.inspect(conn).get_table_names())
         for table in reversed(db.metadata.sorted_tables):
             if table.name in present:
@@ -242,21 +271,16 @@ def _reset_postgres(url: str, rows: list | None) -> None:
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
         )
-        for name, table_rows in rows or []:
-            if not table_rows:
-                continue
-            conn.execute(db.metadata.tables[name].insert(), table_rows)
-            sequence = (
-                conn.exec_driver_sql(
-                    "SELECT pg_get_serial_sequence(%s, 'id')", (f'"{name}"',)
-                ).scalar()
-                if "id" in table_rows[0]
-                else None
-            )
+        if template is None:
+            return
+        for name in template.tables:
+            conn.exec_driver_sql(f'INSERT INTO "{name}" SELECT * FROM "{template.schema}"."{name}"')
+        for name, top in template.top_ids.items():
+            sequence = conn.exec_driver_sql(
+                "SELECT pg_get_serial_sequence(%s, 'id')", (f'"{name}"',)
+            ).scalar()
             if sequence:
-                conn.exec_driver_sql(
-                    f'SELECT setval(%s, (SELECT max(id) FROM "{name}"))', (sequence,)
-                )
+                conn.exec_driver_sql("SELECT setval(%s, %s)", (sequence, top))
 
 
 # One engine (and pooled connection) per database for the resets of a run: a connection
