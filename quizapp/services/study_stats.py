@@ -217,29 +217,28 @@ def _item_days(
     rows = _MASTERY[deck is not None].execute(
         **_scope_values(user, deck), now=now, **sql.curve_values(settings)
     )
-    states: Counter[str] = Counter(dict.fromkeys(_STATES, 0))
+    totals = [0] * len(_STATES)
     mastery = []
-    new, learning, review, relearning = _STATES
-    for entity, facts, *by_state, known_facts, recall_sum in rows:
-        numbers = dict(zip(_STATES, by_state, strict=True))
-        states.update(numbers)
-        reviewed = numbers[review]
+    for entity, facts, new, learning, review, relearning, known_facts, recall_sum in rows:
+        for index, n in enumerate((new, learning, review, relearning)):
+            totals[index] += n
         mastery.append(
             MasteryRow(
                 entity=entity,
                 facts=facts,
-                studied=facts - numbers[new],
-                learning=numbers[learning] + numbers[relearning],
+                studied=facts - new,
+                learning=learning + relearning,
                 known=known_facts,
-                average_retrievability=recall_sum / reviewed if reviewed else None,
+                average_retrievability=recall_sum / review if review else None,
             )
         )
+    states = Counter(dict(zip(_STATES, totals, strict=True)))
     mastery.sort(key=lambda row: row.entity.casefold())
     return _forecast(user, deck, forecast_starts), states, mastery
 
 
 _STATES = tuple(s.value for s in StudyState)
-assert _STATES == ("new", "learning", "review", "relearning"), _STATES  # unpacked above
+assert _STATES == ("new", "learning", "review", "relearning"), _STATES  # as unpacked
 
 
 def _item_scope(one_deck: bool) -> list:

@@ -48,48 +48,41 @@ def _by_kind(one_deck: bool):
     ]
     if one_deck:
         scope.append(ReviewLog.deck_id == bindparam("deck_id"))
-    window = bindparam("window", type_=Integer())
+    learnt = ReviewLog.stability_before.is_not(None) & ReviewLog.last_review_before.is_not(None)
+    # One subquery: the window, each review's recall and whether it counts. Its LIMIT
+    # keeps SQLite from merging it into the grouping query, which would compute the
+    # recall again at each of its uses in the band.
     recent = (
-        select(  # only what the table needs: the subquery carries every column it names
+        select(
             ReviewLog.kind,
             ReviewLog.rating,
-            ReviewLog.stability_before,
-            ReviewLog.last_review_before,
-            ReviewLog.reviewed_at,
-            ReviewLog.elapsed_days,
+            sql.curve(
+                ReviewLog.stability_before,
+                ReviewLog.last_review_before,
+                ReviewLog.reviewed_at,
+                sql.FACTOR,
+                sql.DECAY,
+                elapsed=ReviewLog.elapsed_days,  # set at insert: no date arithmetic per row
+            ).label("recall"),
+            learnt.label("learnt"),  # the table counts reviews with a memory before
         )
         .where(*scope)
         .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
-        .limit(window)
+        .limit(bindparam("window", type_=Integer()))
         .subquery()
     )
-    with_recall = (
+    band = _band(recent.c.recall).label("band")
+    return (
         select(
             recent.c.kind,
-            recent.c.rating,
-            sql.curve(
-                recent.c.stability_before,
-                recent.c.last_review_before,
-                recent.c.reviewed_at,
-                sql.FACTOR,
-                sql.DECAY,
-                elapsed=recent.c.elapsed_days,  # set at insert: no date arithmetic per row
-            ).label("recall"),
+            band,
+            func.count(),
+            func.sum(case((recent.c.rating != int(Rating.Again), 1), else_=0)),
+            func.sum(recent.c.recall),
         )
-        .where(recent.c.stability_before.is_not(None), recent.c.last_review_before.is_not(None))
-        # A LIMIT keeps SQLite from merging this into the grouping query, which would
-        # compute the recall again at each of its uses in the band.
-        .limit(window)
-        .subquery()
+        .where(recent.c.learnt)
+        .group_by(recent.c.kind, band)
     )
-    band = _band(with_recall.c.recall).label("band")
-    return select(
-        with_recall.c.kind,
-        band,
-        func.count(),
-        func.sum(case((with_recall.c.rating != int(Rating.Again), 1), else_=0)),
-        func.sum(with_recall.c.recall),
-    ).group_by(with_recall.c.kind, band)
 
 
 _BY_KIND = {
