@@ -28,6 +28,7 @@ from quizapp.services import NotFound, review_days
 from quizapp.services.study import get_prefs, sql
 
 __all__ = [
+    "CHART_PARTS",
     "FORECAST_DAYS",
     "HEATMAP_DAYS",
     "MASTERY_PER_PAGE",
@@ -151,31 +152,43 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
 
 @dataclass(frozen=True)
 class ChartNumbers:
-    """What the charts draw: the page's retention, forecast and states, nothing else."""
+    """What the charts draw: the page's retention, forecast and states, nothing else
+    (None: a part not asked for)."""
 
-    retention: list[RetentionDay]
-    forecast: list[DayCount]
-    states: dict[str, int]
+    retention: list[RetentionDay] | None
+    forecast: list[DayCount] | None
+    states: dict[str, int] | None
 
 
-def chart_numbers(user: User, *, deck: Deck | None = None, now: datetime) -> ChartNumbers:
+CHART_PARTS = ("retention", "forecast", "states")
+
+
+def chart_numbers(
+    user: User, *, deck: Deck | None = None, now: datetime, parts=CHART_PARTS
+) -> ChartNumbers:
     """The numbers of the statistics charts, as `study_stats` has them, read cheaply: a
-    month of daily counts, the items counted per state and per due day (no recall)."""
+    month of daily counts, the items counted per state and per due day (no recall).
+
+    `parts`: those of CHART_PARTS to read, the others are None (a chart's data version
+    needs only its own: a 304 reads one of the three).
+    """
     tz = get_prefs(user).timezone
     today = scheduling.study_date(now, tz)
-    first = today - timedelta(days=RETENTION_DAYS - 1)
-    _, mature, passed = _review_days(user, deck, first, tz)
-    forecast = _forecast(user, deck, _day_starts(today, FORECAST_DAYS, tz))
-    states: Counter[str] = Counter(dict.fromkeys(_STATES, 0))
-    states.update(dict(_STATE_COUNTS[deck is not None].execute(**_scope_values(user, deck)).all()))
-    return ChartNumbers(
-        retention=[
+    retention = forecast = states = None
+    if "retention" in parts:
+        first = today - timedelta(days=RETENTION_DAYS - 1)
+        _, mature, passed = _review_days(user, deck, first, tz)
+        retention = [
             RetentionDay(first + timedelta(days=i), mature[i], passed[i])
             for i in range(RETENTION_DAYS)
-        ],
-        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
-        states=dict(states),
-    )
+        ]
+    if "forecast" in parts:
+        due = _forecast(user, deck, _day_starts(today, FORECAST_DAYS, tz))
+        forecast = [DayCount(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS)]
+    if "states" in parts:
+        counts = _STATE_COUNTS[deck is not None].execute(**_scope_values(user, deck))
+        states = {**dict.fromkeys(_STATES, 0), **dict(counts.all())}
+    return ChartNumbers(retention, forecast, states)
 
 
 def _review_days(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from quizapp.charts import chart_style, data_version, pygal, render_svg
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.domain.scheduling.workload import Workload
-from quizapp.services.study_stats import ChartNumbers, Stats
+from quizapp.services.study_stats import CHART_PARTS, ChartNumbers, Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
 STYLE = chart_style(
@@ -128,6 +128,9 @@ CHART_DATA: dict[str, Callable[[ChartNumbers], object]] = {
     "forecast": lambda stats: stats.forecast,
     "states": lambda stats: stats.states,
 }
+
+
+assert tuple(CHARTS) == tuple(CHART_DATA) == CHART_PARTS  # a chart reads its part alone
 
 
 def chart_version(name: str, stats: ChartNumbers) -> str:

@@ -508,6 +508,6 @@ def chart(name: str):
     if name not in charts.CHARTS:
         abort(404)
     deck = _scope_deck(request.args.get("deck") or None)
-    data = study_stats.chart_numbers(current_user, deck=deck, now=utcnow())
+    data = study_stats.chart_numbers(current_user, deck=deck, now=utcnow(), parts=(name,))
     draw, _alt = charts.CHARTS[name]
     return chart_response(lambda: draw(data), charts.chart_version(name, data))
