@@ -316,21 +316,16 @@ def settings():
 
 @bp.post("/settings/optimise")
 def optimise():
-    fit = study_parameters.optimise(current_user, utcnow())
-    if fit.parameters is None:
-        missing = max(optimizer.MIN_REVIEWS - fit.reviews, 0)
+    # A fit grows with the log (about 10 s of CPU at a million reviews): a job, not this
+    # request. The settings page says it is on its way, then shows its result.
+    if study_parameters.queue_optimise(current_user, utcnow()):
         flash(
-            f"Not enough reviews yet to fit your memory model: {fit.reviews} of "
-            f"{optimizer.MIN_REVIEWS}, {missing} more needed. The defaults stay.",
-            "warning",
+            "Your memory model is being optimised on your reviews, in the background:"
+            " this page shows the result once it is done.",
+            "success",
         )
-    elif study_parameters.report(current_user).adopted:
-        flash(f"Your memory model is fitted to your {fit.reviews} reviews.", "success")
     else:
-        flash(
-            "The new fit predicted your reviews no better than the parameters in use; they stay.",
-            "warning",
-        )
+        flash("Your memory model is already being optimised: the result comes here.", "info")
     return redirect(url_for("study.settings") + "#memory-model", 303)
 
 
