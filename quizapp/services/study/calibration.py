@@ -44,7 +44,9 @@ def _by_kind(one_deck: bool):
     scope = [
         ReviewLog.user_id == bindparam("user_id"),
         ReviewLog.undone_at.is_(None),
-        ReviewLog.state_before == StudyState.REVIEW.value,
+        # Written into the SQL, not bound: a partial index of the window can serve only
+        # a query that names its value.
+        ReviewLog.state_before == bindparam("state", StudyState.REVIEW.value, literal_execute=True),
     ]
     if one_deck:
         scope.append(ReviewLog.deck_id == bindparam("deck_id"))
