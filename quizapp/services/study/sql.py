@@ -5,6 +5,7 @@ without reading them)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
@@ -68,11 +69,18 @@ class whole_days(FunctionElement):
 def _sqlite_micros(column: str) -> str:
     # UTCDateTime stores naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite. The
     # seconds are read without their fraction: SQLite keeps times to the millisecond and
-    # rounds, so strftime('%s') of 11:59:59.9996 is 12:00:00.
-    return (
-        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
-        f" + CAST(substr({column}, 21, 6) AS INTEGER))"
+    # rounds, so strftime('%s') of 11:59:59.9996 is 12:00:00. unixepoch() (SQLite 3.38)
+    # is the same whole number of seconds for whole seconds, a quarter of the cost.
+    seconds = f"substr({column}, 1, 19)"
+    seconds = (
+        f"unixepoch({seconds})"
+        if _SQLITE_HAS_UNIXEPOCH
+        else f"CAST(strftime('%s', {seconds}) AS INTEGER)"
     )
+    return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
+
+
+_SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38, 0)
 
 
 @compiles(whole_days, "sqlite")
