@@ -25,7 +25,7 @@ from quizapp.models import Deck, Fact, User
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime
 from quizapp.services import NotFound, review_days
-from quizapp.services.study import get_prefs, sql
+from quizapp.services.study import Prefs, get_prefs, sql
 
 __all__ = [
     "CHART_PARTS",
@@ -115,9 +115,14 @@ def _day_starts(first: date, days: int, timezone: str) -> list[datetime]:
     return starts
 
 
-def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats:
-    """Everything the statistics page shows, for all of the user's decks or one."""
-    prefs = get_prefs(user)
+def study_stats(
+    user: User, *, deck: Deck | None = None, now: datetime, prefs: Prefs | None = None
+) -> Stats:
+    """Everything the statistics page shows, for all of the user's decks or one.
+
+    `prefs`: the user's (`get_prefs`), when the caller has them already.
+    """
+    prefs = prefs or get_prefs(user)
     tz = prefs.timezone
     today = scheduling.study_date(now, tz)
 

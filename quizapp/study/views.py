@@ -480,16 +480,17 @@ def stats():
     page = form_int(request.args.get("subjects", "1"), low=1)
     if page is None:
         abort(400, "The page of subjects must be a whole number from 1.")
-    data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
+    prefs = study_service.get_prefs(current_user)  # read once for the page's parts
+    data = study_stats.study_stats(current_user, deck=deck, now=utcnow(), prefs=prefs)
     return render_template(
         "study/stats.html",
         deck=deck,
         stats=data,
         mastery=study_stats.mastery_page(data.mastery, page),
         leeches=study_facts.leeches(current_user, deck=deck),
-        leech_threshold=study_service.get_prefs(current_user).leech_threshold,
+        leech_threshold=prefs.leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),
-        kinds=study_calibration.kind_accuracy(current_user, deck=deck),
+        kinds=study_calibration.kind_accuracy(current_user, deck=deck, prefs=prefs),
         kinds_window=study_calibration.MAX_REVIEWS,
         bands=calibration.BANDS,
         heatmap=charts.heatmap_cells(data),

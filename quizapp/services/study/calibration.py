@@ -18,7 +18,7 @@ from quizapp.domain.scheduling import Rating, StudyState, calibration
 from quizapp.models import Deck, User
 from quizapp.models.study import ReviewLog
 from quizapp.services.study import sql
-from quizapp.services.study.settings import get_prefs
+from quizapp.services.study.settings import Prefs, get_prefs
 
 # The most recent reviews read (not undone, of learnt facts, newest first, the id breaking
 # ties of the same moment): enough for every cell of the table (30 reviews a cell), and a
@@ -93,8 +93,11 @@ _BY_KIND = {
 }
 
 
-def kind_accuracy(user: User, *, deck: Deck | None = None) -> dict[str, list[calibration.Cell]]:
-    settings = get_prefs(user).scheduler(fuzzing=False)
+def kind_accuracy(
+    user: User, *, deck: Deck | None = None, prefs: Prefs | None = None
+) -> dict[str, list[calibration.Cell]]:
+    """The table, for all decks or one. `prefs`: the user's, when the caller has them."""
+    settings = (prefs or get_prefs(user)).scheduler(fuzzing=False)
     rows = _BY_KIND[deck is not None].execute(
         user_id=user.id,
         deck_id=None if deck is None else deck.id,
