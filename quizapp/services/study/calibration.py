@@ -2,7 +2,7 @@
 `domain.scheduling.calibration`): reviews of facts in review state, with the recall FSRS
 predicted from the state before each one.
 
-Counted in the database: the recall of each review (`sql.recall`, fsrs's curve), its band
+Counted in the database: the recall of each review (`sql.curve`, fsrs's curve), its band
 and the sums per kind and band are one aggregate query over the most recent reviews, so
 the page reads a few dozen rows, not ten thousand (tests/services/test_stats_costs.py
 compares it with the review-by-review computation in Python).
