@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -122,6 +123,9 @@ def _elapsed_days(context) -> int | None:
     return None if last is None or at is None else scheduling_elapsed_days(last, at)
 
 
+_RECALL_WINDOW = "undone_at IS NULL AND state_before = 'review'"
+
+
 class ReviewLog(db.Model):
     """One study review: what was asked, what was answered, and the state before and after.
 
@@ -135,6 +139,30 @@ class ReviewLog(db.Model):
         UniqueConstraint("user_id", "request_id"),
         Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
         Index("ix_review_logs_user_deck_reviewed", "user_id", "deck_id", "reviewed_at"),
+        # The window of the statistics' right answers by kind (services.study.calibration),
+        # in its order with the columns it reads: one walk of an index, for all decks and
+        # per deck (migration 0021_page_costs2).
+        *(
+            Index(
+                name,
+                *scope,
+                "reviewed_at",
+                "id",
+                "kind",
+                "rating",
+                "stability_before",
+                "last_review_before",
+                "elapsed_days",
+                "undone_at",  # named by the query: SQLite covers it only with them
+                "state_before",
+                sqlite_where=text(_RECALL_WINDOW),
+                postgresql_where=text(_RECALL_WINDOW),
+            )
+            for name, scope in (
+                ("ix_review_logs_recall_window", ("user_id",)),
+                ("ix_review_logs_deck_recall_window", ("user_id", "deck_id")),
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

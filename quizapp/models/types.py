@@ -33,6 +33,27 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _from_sqlite_text
+
+
+def _from_sqlite_text(value: str | None) -> datetime | None:
+    """What SQLite's text of a UTCDateTime reads as (`datetime.fromisoformat`, then
+    `process_result_value`), in one step for the text as stored: "YYYY-MM-DD
+    HH:MM:SS[.ffffff]". `datetime.replace` cost the gradebook 1 µs per time read (1,200
+    attempts, 4 times each); parsing the text with its offset added costs nothing more
+    than parsing it. Anything else is read the general way."""
+    if value is None:
+        return None
+    if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
+        moment = datetime.fromisoformat(value + "+00:00")
+        if moment.tzinfo is UTC:
+            return moment
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -24,7 +24,8 @@ from quizapp.models import User, utcnow
 from quizapp.models.jobs import DONE, FAILED, QUEUED, RUNNING, Job
 from quizapp.services import write_transaction
 
-REFIT = "fsrs_refit"
+REFIT = "fsrs_refit"  # on its own, after enough new reviews
+OPTIMISE = "fsrs_optimise"  # asked for by the learner (the settings page's "Optimise")
 # A running job is claimed again after this without being finished (its runner died).
 # Far longer than any job: a refit of a million reviews takes about 10 s.
 LEASE = timedelta(minutes=15)
@@ -37,7 +38,7 @@ def _handlers() -> dict[str, Callable[[User, datetime], object]]:
     # Imported here: the study services queue jobs through this module.
     from quizapp.services.study import parameters
 
-    return {REFIT: parameters.refit}
+    return {REFIT: parameters.refit, OPTIMISE: parameters.optimise}
 
 
 def queue(kind: str, user_id: int, now: datetime) -> bool:

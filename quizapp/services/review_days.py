@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.domain import scheduling
@@ -30,6 +30,7 @@ from quizapp.extensions import db
 from quizapp.models.review_days import ReviewDay, ReviewDayZone
 from quizapp.models.study import ReviewLog
 from quizapp.services import write_transaction
+from quizapp.services.study.sql import Prepared
 
 __all__ = ["daily_counts", "rebuild", "record"]
 
@@ -142,18 +143,32 @@ def daily_counts(
 
     Counts the log again first if the rows were counted in another timezone.
     """
-    zone = db.session.get(ReviewDayZone, user_id)
-    if zone is None or zone.timezone != timezone:
+    counted_in = db.session.scalar(_ZONE_OF, {"user_id": user_id})
+    if counted_in != timezone:
         with write_transaction() as session:
             zone = _locked_zone(session, user_id)
             if zone is None or zone.timezone != timezone:  # not done meanwhile by another
                 rebuild(session, user_id, timezone)
+    rows = _DAILY[deck_id is not None].execute(user_id=user_id, deck_id=deck_id, since=since)
+    return [tuple(row) for row in rows]
+
+
+# Read at each statistics view: built once (see `sql.Prepared`).
+_ZONE_OF = select(_ZONES.c.timezone).where(_ZONES.c.user_id == bindparam("user_id"))
+
+
+def _daily(one_deck: bool):
     days = select(
-        ReviewDay.day,
-        func.sum(ReviewDay.reviews),
-        func.sum(ReviewDay.mature),
-        func.sum(ReviewDay.passed),
-    ).where(ReviewDay.user_id == user_id, ReviewDay.day >= since)
-    if deck_id is not None:
-        days = days.where(ReviewDay.deck_id == deck_id)
-    return [tuple(row) for row in db.session.execute(days.group_by(ReviewDay.day))]
+        _DAYS.c.day,
+        func.sum(_DAYS.c.reviews),
+        func.sum(_DAYS.c.mature),
+        func.sum(_DAYS.c.passed),
+    ).where(_DAYS.c.user_id == bindparam("user_id"), _DAYS.c.day >= bindparam("since"))
+    if one_deck:
+        days = days.where(_DAYS.c.deck_id == bindparam("deck_id"))
+    return days.group_by(_DAYS.c.day)
+
+
+_DAILY = {
+    one_deck: Prepared(lambda one_deck=one_deck: _daily(one_deck)) for one_deck in (False, True)
+}

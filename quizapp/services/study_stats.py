@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import bindparam, case, func, select
 
 from quizapp.domain import scheduling
 from quizapp.domain.scheduling import StudyState
@@ -25,9 +25,10 @@ from quizapp.models import Deck, Fact, User
 from quizapp.models.study import StudyItem
 from quizapp.models.types import UTCDateTime
 from quizapp.services import NotFound, review_days
-from quizapp.services.study import get_prefs, sql
+from quizapp.services.study import Prefs, get_prefs, sql
 
 __all__ = [
+    "CHART_PARTS",
     "FORECAST_DAYS",
     "HEATMAP_DAYS",
     "MASTERY_PER_PAGE",
@@ -114,9 +115,14 @@ def _day_starts(first: date, days: int, timezone: str) -> list[datetime]:
     return starts
 
 
-def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats:
-    """Everything the statistics page shows, for all of the user's decks or one."""
-    prefs = get_prefs(user)
+def study_stats(
+    user: User, *, deck: Deck | None = None, now: datetime, prefs: Prefs | None = None
+) -> Stats:
+    """Everything the statistics page shows, for all of the user's decks or one.
+
+    `prefs`: the user's (`get_prefs`), when the caller has them already.
+    """
+    prefs = prefs or get_prefs(user)
     tz = prefs.timezone
     today = scheduling.study_date(now, tz)
 
@@ -151,41 +157,43 @@ def study_stats(user: User, *, deck: Deck | None = None, now: datetime) -> Stats
 
 @dataclass(frozen=True)
 class ChartNumbers:
-    """What the charts draw: the page's retention, forecast and states, nothing else."""
+    """What the charts draw: the page's retention, forecast and states, nothing else
+    (None: a part not asked for)."""
 
-    retention: list[RetentionDay]
-    forecast: list[DayCount]
-    states: dict[str, int]
+    retention: list[RetentionDay] | None
+    forecast: list[DayCount] | None
+    states: dict[str, int] | None
 
 
-def chart_numbers(user: User, *, deck: Deck | None = None, now: datetime) -> ChartNumbers:
+CHART_PARTS = ("retention", "forecast", "states")
+
+
+def chart_numbers(
+    user: User, *, deck: Deck | None = None, now: datetime, parts=CHART_PARTS
+) -> ChartNumbers:
     """The numbers of the statistics charts, as `study_stats` has them, read cheaply: a
-    month of daily counts, the items counted per state and per due day (no recall)."""
+    month of daily counts, the items counted per state and per due day (no recall).
+
+    `parts`: those of CHART_PARTS to read, the others are None (a chart's data version
+    needs only its own: a 304 reads one of the three).
+    """
     tz = get_prefs(user).timezone
     today = scheduling.study_date(now, tz)
-    first = today - timedelta(days=RETENTION_DAYS - 1)
-    _, mature, passed = _review_days(user, deck, first, tz)
-    scope = _item_scope(user, deck)
-    forecast = _forecast(scope, _day_starts(today, FORECAST_DAYS, tz))
-    states: Counter[str] = Counter({s.value: 0 for s in StudyState})
-    states.update(
-        dict(
-            db.session.execute(
-                select(StudyItem.state, func.count())
-                .join(Fact, Fact.id == StudyItem.fact_id)
-                .where(*scope)
-                .group_by(StudyItem.state)
-            ).all()
-        )
-    )
-    return ChartNumbers(
-        retention=[
+    retention = forecast = states = None
+    if "retention" in parts:
+        first = today - timedelta(days=RETENTION_DAYS - 1)
+        _, mature, passed = _review_days(user, deck, first, tz)
+        retention = [
             RetentionDay(first + timedelta(days=i), mature[i], passed[i])
             for i in range(RETENTION_DAYS)
-        ],
-        forecast=[DayCount(today + timedelta(days=i), forecast[i]) for i in range(FORECAST_DAYS)],
-        states=dict(states),
-    )
+        ]
+    if "forecast" in parts:
+        due = _forecast(user, deck, _day_starts(today, FORECAST_DAYS, tz))
+        forecast = [DayCount(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS)]
+    if "states" in parts:
+        counts = _STATE_COUNTS[deck is not None].execute(**_scope_values(user, deck))
+        states = {**dict.fromkeys(_STATES, 0), **dict(counts.all())}
+    return ChartNumbers(retention, forecast, states)
 
 
 def _review_days(
@@ -221,86 +229,150 @@ def _item_days(
     """Items due per forecast day (overdue ones today), items per state, and the mastery
     table: two aggregate queries over the learner's items, counted in the database.
 
-    Each item's recall is fsrs's (`sql.recall`, bit for bit `scheduling.retrievability`);
+    Each item's recall is fsrs's (`sql.curve`, bit for bit `scheduling.retrievability`);
     the average recall of a subject is their sum over its facts in review, divided here.
     """
-    scope = _item_scope(user, deck)
+    rows = _MASTERY[deck is not None].execute(
+        **_scope_values(user, deck), now=now, **sql.curve_values(settings)
+    )
+    totals = [0] * len(_STATES)
+    mastery = []
+    for entity, facts, new, learning, review, relearning, known_facts, recall_sum in rows:
+        for index, n in enumerate((new, learning, review, relearning)):
+            totals[index] += n
+        mastery.append(
+            MasteryRow(
+                entity=entity,
+                facts=facts,
+                studied=facts - new,
+                learning=learning + relearning,
+                known=known_facts,
+                average_retrievability=recall_sum / review if review else None,
+            )
+        )
+    states = Counter(dict(zip(_STATES, totals, strict=True)))
+    mastery.sort(key=lambda row: row.entity.casefold())
+    return _forecast(user, deck, forecast_starts), states, mastery
+
+
+_STATES = tuple(s.value for s in StudyState)
+assert _STATES == ("new", "learning", "review", "relearning"), _STATES  # as unpacked
+
+
+def _item_scope(one_deck: bool) -> list:
+    """The user's items of the scope whose facts are not retired (joined to Fact), with
+    the values of `_scope_values` bound by name."""
+    scope = [StudyItem.user_id == bindparam("user_id"), Fact.retired_at.is_(None)]
+    if one_deck:
+        scope.append(StudyItem.deck_id == bindparam("deck_id"))
+    return scope
+
+
+def _scope_values(user: User, deck: Deck | None) -> dict[str, int | None]:
+    return {"user_id": user.id, "deck_id": None if deck is None else deck.id}
+
+
+def _mastery(one_deck: bool):
+    """Per subject: its facts, their count per state, the known ones and the sum of the
+    recall of those in review. Each item's recall is computed once, in a subquery."""
     state = StudyItem.state
-    in_review = state == StudyState.REVIEW.value
-    studied = state != StudyState.NEW.value
     has_memory = StudyItem.stability.is_not(None) & StudyItem.last_review.is_not(None)
     recall = case(
         (
-            studied & has_memory,
-            sql.recall(
-                StudyItem.stability, StudyItem.last_review, literal(now, UTCDateTime()), settings
+            (state != StudyState.NEW.value) & has_memory,
+            sql.curve(
+                StudyItem.stability,
+                StudyItem.last_review,
+                bindparam("now", type_=UTCDateTime()),
+                sql.FACTOR,
+                sql.DECAY,
             ),
         ),
         else_=0.0,
     )
+    items = (
+        select(
+            Fact.subject_name.label("subject"),
+            state.label("state"),
+            StudyItem.stability.label("stability"),
+            recall.label("recall"),
+        )
+        .join(Fact, Fact.id == StudyItem.fact_id)
+        .where(*_item_scope(one_deck))
+        # A LIMIT keeps the database from merging this into the grouping query, which
+        # would compute the recall at each of its two uses there.
+        .limit(sql.NO_LIMIT)
+        .subquery()
+    )
+    in_review = items.c.state == StudyState.REVIEW.value
     known = (
         in_review
-        & (func.coalesce(StudyItem.stability, 0.0) >= KNOWN_STABILITY_DAYS)
-        & (recall >= KNOWN_RETRIEVABILITY)
+        & (func.coalesce(items.c.stability, 0.0) >= KNOWN_STABILITY_DAYS)
+        & (items.c.recall >= KNOWN_RETRIEVABILITY)
     )
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    per_state = [count(state == s.value) for s in StudyState]
-    rows = db.session.execute(
-        select(
-            Fact.subject_name,
-            func.count(),
-            *per_state,
-            count(known),
-            func.sum(case((in_review, recall))),
-        )
-        .join(Fact, Fact.id == StudyItem.fact_id)
-        .where(*scope)
-        .group_by(Fact.subject_name)
-    ).all()
-    states: Counter[str] = Counter({s.value: 0 for s in StudyState})
-    mastery = []
-    for entity, facts, *by_state, known_facts, recall_sum in rows:
-        numbers = dict(zip((s.value for s in StudyState), by_state, strict=True))
-        states.update(numbers)
-        reviewed = numbers[StudyState.REVIEW.value]
-        mastery.append(
-            MasteryRow(
-                entity=entity,
-                facts=facts,
-                studied=facts - numbers[StudyState.NEW.value],
-                learning=numbers[StudyState.LEARNING.value] + numbers[StudyState.RELEARNING.value],
-                known=known_facts,
-                average_retrievability=recall_sum / reviewed if reviewed else None,
-            )
-        )
-    mastery.sort(key=lambda row: row.entity.casefold())
-    return _forecast(scope, forecast_starts), states, mastery
+    return select(
+        items.c.subject,
+        func.count(),
+        *(count(items.c.state == value) for value in _STATES),
+        count(known),
+        func.sum(case((in_review, items.c.recall))),
+    ).group_by(items.c.subject)
 
 
-def _item_scope(user: User, deck: Deck | None) -> list:
-    """The user's items of the scope whose facts are not retired (joined to Fact)."""
-    scope = [StudyItem.user_id == user.id, Fact.retired_at.is_(None)]
-    if deck is not None:
-        scope.append(StudyItem.deck_id == deck.id)
-    return scope
-
-
-def _forecast(scope, starts: list[datetime]) -> Counter[int]:
+def _forecast_query(one_deck: bool):
     """Items not new due on each forecast day: the day whose start is the last one at or
-    before the due date, today for overdue ones; none after the last day."""
+    before the due date, today for overdue ones; none after the last day. The days'
+    starts are bound as `start0` (today's) to `startN` (the end of the last day)."""
+    starts = [bindparam(f"start{index}", type_=UTCDateTime()) for index in range(FORECAST_DAYS + 1)]
     day = case(
         *((StudyItem.due < start, index) for index, start in enumerate(starts[1:])),
         else_=None,
     ).label("day")
-    rows = db.session.execute(
+    return (
         select(day, func.count())
         .join(Fact, Fact.id == StudyItem.fact_id)
-        .where(*scope, StudyItem.state != StudyState.NEW.value, StudyItem.due < starts[-1])
+        .where(
+            *_item_scope(one_deck),
+            StudyItem.state != StudyState.NEW.value,
+            StudyItem.due < starts[-1],
+        )
         .group_by(day)
     )
+
+
+def _prepared(build) -> dict[bool, sql.Prepared]:
+    """One statement for all decks (False) and one for a deck (True)."""
+    return {
+        one_deck: sql.Prepared(lambda one_deck=one_deck: build(one_deck))
+        for one_deck in (False, True)
+    }
+
+
+_MASTERY = _prepared(_mastery)
+_FORECAST = _prepared(_forecast_query)
+
+
+def _states_query(one_deck: bool):
+    return (
+        select(StudyItem.state, func.count())
+        .join(Fact, Fact.id == StudyItem.fact_id)
+        .where(*_item_scope(one_deck))
+        .group_by(StudyItem.state)
+    )
+
+
+_STATE_COUNTS = _prepared(_states_query)
+
+
+def _forecast(user: User, deck: Deck | None, starts: list[datetime]) -> Counter[int]:
+    """Items due per forecast day (see `_forecast_query`); `starts`: FORECAST_DAYS + 1."""
+    assert len(starts) == FORECAST_DAYS + 1, len(starts)
+    values = {f"start{index}": start for index, start in enumerate(starts)}
+    rows = _FORECAST[deck is not None].execute(**_scope_values(user, deck), **values)
     return Counter({index: n for index, n in rows})
 
 

@@ -12,11 +12,13 @@ on the light and on the dark page background alike.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 from quizapp.charts import chart_style, data_version, pygal, render_svg
 from quizapp.domain.scheduling import workload as workload_domain
 from quizapp.domain.scheduling.workload import Workload
-from quizapp.services.study_stats import ChartNumbers, Stats
+from quizapp.services.study_stats import CHART_PARTS, ChartNumbers, Stats
 
 MUTED = "#7f8794"  # about 3.5:1 on white and 5:1 on the dark background
 STYLE = chart_style(
@@ -130,17 +132,28 @@ CHART_DATA: dict[str, Callable[[ChartNumbers], object]] = {
 }
 
 
+assert tuple(CHARTS) == tuple(CHART_DATA) == CHART_PARTS  # a chart reads its part alone
+
+
 def chart_version(name: str, stats: ChartNumbers) -> str:
     """The ETag of chart `name` for these statistics."""
     return data_version(CHARTS[name][0], CHART_DATA[name](stats))
 
 
-def heatmap_cells(stats: Stats) -> list[dict]:
-    """Cells of the reviews-per-day calendar: one column a week, Monday on top.
+@dataclass(frozen=True)
+class HeatCell:
+    """A day of the reviews-per-day calendar (attributes, not dict keys: the template
+    reads each six times, and Jinja tries an attribute before a key)."""
 
-    Returns:
-        Dicts with day, count, level (0-4, for the colour), column and row.
-    """
+    day: date
+    count: int
+    level: int  # 0-4, for the colour
+    column: int  # the week
+    row: int  # the weekday, Monday on top
+
+
+def heatmap_cells(stats: Stats) -> list[HeatCell]:
+    """Cells of the reviews-per-day calendar: one column a week, Monday on top."""
     days = stats.reviews_per_day
     top = max((d.count for d in days), default=0)
     first_weekday = days[0].day.weekday()
@@ -148,13 +161,5 @@ def heatmap_cells(stats: Stats) -> list[dict]:
     for index, d in enumerate(days):
         position = index + first_weekday
         level = 0 if d.count == 0 or top == 0 else min(4, 1 + (4 * d.count - 1) // top)
-        cells.append(
-            {
-                "day": d.day,
-                "count": d.count,
-                "level": level,
-                "column": position // 7,
-                "row": position % 7,
-            }
-        )
+        cells.append(HeatCell(d.day, d.count, level, position // 7, position % 7))
     return cells

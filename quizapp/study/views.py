@@ -316,21 +316,16 @@ def settings():
 
 @bp.post("/settings/optimise")
 def optimise():
-    fit = study_parameters.optimise(current_user, utcnow())
-    if fit.parameters is None:
-        missing = max(optimizer.MIN_REVIEWS - fit.reviews, 0)
+    # A fit grows with the log (about 10 s of CPU at a million reviews): a job, not this
+    # request. The settings page says it is on its way, then shows its result.
+    if study_parameters.queue_optimise(current_user, utcnow()):
         flash(
-            f"Not enough reviews yet to fit your memory model: {fit.reviews} of "
-            f"{optimizer.MIN_REVIEWS}, {missing} more needed. The defaults stay.",
-            "warning",
+            "Your memory model is being optimised on your reviews, in the background:"
+            " this page shows the result once it is done.",
+            "success",
         )
-    elif study_parameters.report(current_user).adopted:
-        flash(f"Your memory model is fitted to your {fit.reviews} reviews.", "success")
     else:
-        flash(
-            "The new fit predicted your reviews no better than the parameters in use; they stay.",
-            "warning",
-        )
+        flash("Your memory model is already being optimised: the result comes here.", "info")
     return redirect(url_for("study.settings") + "#memory-model", 303)
 
 
@@ -485,16 +480,17 @@ def stats():
     page = form_int(request.args.get("subjects", "1"), low=1)
     if page is None:
         abort(400, "The page of subjects must be a whole number from 1.")
-    data = study_stats.study_stats(current_user, deck=deck, now=utcnow())
+    prefs = study_service.get_prefs(current_user)  # read once for the page's parts
+    data = study_stats.study_stats(current_user, deck=deck, now=utcnow(), prefs=prefs)
     return render_template(
         "study/stats.html",
         deck=deck,
         stats=data,
         mastery=study_stats.mastery_page(data.mastery, page),
         leeches=study_facts.leeches(current_user, deck=deck),
-        leech_threshold=study_service.get_prefs(current_user).leech_threshold,
+        leech_threshold=prefs.leech_threshold,
         exams=study_exams.outlook(current_user, utcnow()),
-        kinds=study_calibration.kind_accuracy(current_user, deck=deck),
+        kinds=study_calibration.kind_accuracy(current_user, deck=deck, prefs=prefs),
         kinds_window=study_calibration.MAX_REVIEWS,
         bands=calibration.BANDS,
         heatmap=charts.heatmap_cells(data),
@@ -508,6 +504,6 @@ def chart(name: str):
     if name not in charts.CHARTS:
         abort(404)
     deck = _scope_deck(request.args.get("deck") or None)
-    data = study_stats.chart_numbers(current_user, deck=deck, now=utcnow())
+    data = study_stats.chart_numbers(current_user, deck=deck, now=utcnow(), parts=(name,))
     draw, _alt = charts.CHARTS[name]
     return chart_response(lambda: draw(data), charts.chart_version(name, data))

@@ -1,6 +1,6 @@
 """A learner's own memory model in a real browser: typed cards by keyboard (the reveal
 key and "I was right" work in and after the answer box), then Optimise on the settings
-page, the fitted parameters and the workload chart."""
+page (a job, done by a runner), the fitted parameters and the workload chart."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bench.synthetic_reviews import LEARNERS, simulate
 from quizapp.extensions import db
 from quizapp.models import StudyItem, User
 from quizapp.models.study import ReviewLog
-from quizapp.services import study, write_transaction
+from quizapp.services import jobs, study, write_transaction
 from tests.e2e.pages import register
 from tests.services.test_study_scheduler import insert_log
 
@@ -76,7 +76,11 @@ def test_typed_cards_by_keyboard_then_optimise_and_see_the_workload(page, builti
     expect(page.locator("#memory-model")).to_contain_text("default FSRS parameters")
     with page.expect_navigation():
         page.locator("#optimise-button").click()
-    expect(page.get_by_role("status").first).to_contain_text("fitted to your")
+    expect(page.locator("#refit-queued")).to_contain_text("in the background")
+    db.session.rollback()  # see what the server committed
+    assert jobs.run_pending() == 1  # the runner `quizapp serve` starts
+    page.reload()
+    expect(page.locator("#refit-queued")).to_have_count(0)
     model = page.locator("#memory-model")
     expect(model).to_contain_text("fitted to your own reviews")
     expect(model.locator("table.fit tbody tr")).to_have_count(2)

@@ -22,6 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import Deck, ReviewDay, ReviewDayZone, ReviewLog, StudyItem, User
 from quizapp.services import accounts, review_days, study, write_transaction
 from quizapp.services.study_stats import (
+    CHART_PARTS,
     HEATMAP_DAYS,
     RETENTION_DAYS,
     STREAK_DAYS,
@@ -99,6 +100,10 @@ def assert_same_numbers(user, decks, moments):
                 stats.forecast,
                 stats.states,
             )
+            for part in CHART_PARTS:  # what one chart reads for its data version
+                alone = chart_numbers(user, deck=deck, now=now, parts=(part,))
+                assert getattr(alone, part) == getattr(drawn, part)
+                assert all(getattr(alone, p) is None for p in CHART_PARTS if p != part)
 
 
 def set_timezone(user, name):

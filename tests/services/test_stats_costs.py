@@ -126,15 +126,25 @@ def reference_kind_accuracy(user, deck):
     """What the page computed before: the log's rows read one by one in Python."""
     settings = study.get_prefs(user).scheduler(fuzzing=False)
     recall = scheduling.recall_curve(settings)
-    rows = db.session.execute(
-        study_calibration.recent_reviews(user, deck).with_only_columns(
+    query = (
+        select(
             ReviewLog.kind,
             ReviewLog.rating,
             ReviewLog.stability_before,
             ReviewLog.last_review_before,
             ReviewLog.reviewed_at,
         )
+        .where(
+            ReviewLog.user_id == user.id,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.state_before == StudyState.REVIEW.value,
+        )
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(study_calibration.MAX_REVIEWS)
     )
+    if deck is not None:
+        query = query.where(ReviewLog.deck_id == deck.id)
+    rows = db.session.execute(query)
     return calibration.by_kind(
         (kind, recall(stability, last, at), rating != Rating.Again)
         for kind, rating, stability, last, at in rows

@@ -11,7 +11,7 @@ import pytest
 from quizapp.extensions import db
 from quizapp.models import StudyItem, utcnow
 from quizapp.models.study import ParameterFit
-from quizapp.services import study, write_transaction
+from quizapp.services import jobs, study, write_transaction
 from tests.conftest import count_rows
 
 DECK = "software-companies"
@@ -36,8 +36,11 @@ def test_settings_show_the_defaults_and_optimise_says_how_many_more(client, lear
     assert "What a retention costs" in html and "least work" in html
     response = client.post("/study/settings/optimise", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Not enough reviews yet" in html and "400 more needed" in html
-    assert "<strong>400 more</strong>" in html
+    assert "being optimised on your reviews, in the background" in html
+    assert 'id="refit-queued"' in html and count_rows(ParameterFit) == 0  # a job, queued
+    assert jobs.run_pending() == 1
+    html = client.get("/study/settings").get_data(as_text=True)
+    assert "<strong>400 more</strong>" in html and 'id="refit-queued"' not in html
     assert count_rows(ParameterFit) == 1
 
 

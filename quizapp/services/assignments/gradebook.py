@@ -37,6 +37,7 @@ from quizapp.services import NotFound
 from quizapp.services import classroom as classroom_service
 from quizapp.services.assignments.reading import (
     _outcome,
+    _outcome_rule,
     _students,
     _summaries,
     class_assignments,
@@ -265,8 +266,9 @@ def class_gradebook(teacher: User, class_id: int, *, now: datetime) -> ClassGrad
     students = _students(school_class)
     summaries = _summaries([a.id for a in assignments], [s.id for s in students])
     rows = []
+    rules = [(a.id, _outcome_rule(a, now)) for a in assignments]
     for student in students:
-        outcomes = [_outcome(a, summaries.get((a.id, student.id), []), now) for a in assignments]
+        outcomes = [rule(summaries.get((a_id, student.id), ())) for a_id, rule in rules]
         rows.append((student, outcomes, gradebook.average(o.percent for o in outcomes)))
     columns = [[outcomes[i] for _, outcomes, _ in rows] for i in range(len(assignments))]
     return ClassGradebook(

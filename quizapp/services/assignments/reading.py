@@ -4,7 +4,9 @@ for anyone else), and the per-student attempt summaries the other parts build on
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -74,28 +76,34 @@ def _summaries(assignment_ids: list[int], user_ids: list[int] | None = None):
     if user_ids is not None:
         query = query.where(QuizAttempt.user_id.in_(user_ids))
     found: dict[tuple[int, int], list[AttemptSummary]] = defaultdict(list)
-    for row in db.session.execute(query.order_by(QuizAttempt.id)):
-        attempt_id, assignment_id, user_id, started, finished, score, max_score = row[:7]
-        answered, last_answer, due_at = row[7:]
+    rows = db.session.execute(query.order_by(QuizAttempt.id))
+    for attempt_id, assignment_id, user_id, started, finished, score, max_score, *rest in rows:
+        answered, last_answer, due_at = rest
         found[(assignment_id, user_id)].append(
             AttemptSummary(
-                attempt_id=attempt_id,
-                started_at=started,
-                finished_at=finished,
-                last_answer_at=last_answer,
-                score=score,
-                max_score=max_score,
-                answered=answered,
+                attempt_id,
+                started,
+                finished,
+                last_answer,
+                score,
+                max_score,
+                answered,
                 # An answer after the due date: the latest one is.
-                late=due_at is not None and last_answer is not None and last_answer > due_at,
+                due_at is not None and last_answer is not None and last_answer > due_at,
             )
         )
     return found
 
 
 def _outcome(assignment: Assignment, attempts: list[AttemptSummary], now: datetime) -> Outcome:
-    return gradebook.outcome(
-        attempts,
+    return _outcome_rule(assignment, now)(attempts)
+
+
+def _outcome_rule(assignment: Assignment, now: datetime) -> Callable[[list], Outcome]:
+    """`_outcome` of this assignment at `now` for any student's attempts: the assignment's
+    rules read once for a whole class (a gradebook asks 1,200 times)."""
+    return functools.partial(
+        gradebook.outcome,
         scoring=assignment.scoring,
         due_at=assignment.due_at,
         accept_late=assignment.accept_late,

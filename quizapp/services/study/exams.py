@@ -244,13 +244,16 @@ class ExamOutlook:
 
 def outlook(user: User, now: datetime) -> list[ExamOutlook]:
     """For each exam ahead: the deck's predicted recall on the exam morning."""
+    exams = db.session.scalars(
+        select(StudyExam).where(StudyExam.user_id == user.id).order_by(StudyExam.exam_on)
+    ).all()
+    if not exams:  # most learners: no settings to read
+        return []
     prefs = get_prefs(user)
     today = scheduling.study_date(now, prefs.timezone)
     settings = prefs.scheduler(fuzzing=False)
     result = []
-    for row in db.session.scalars(
-        select(StudyExam).where(StudyExam.user_id == user.id).order_by(StudyExam.exam_on)
-    ):
+    for row in exams:
         if row.exam_on <= today:
             continue
         exam_at = exam_domain.exam_moment(exam_domain.Exam(row.exam_on, row.target), prefs.timezone)

@@ -5,6 +5,7 @@ again), the learner's own and, for a teacher, a class's per deck.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,17 +83,22 @@ def leeches(user: User, *, deck: Deck | None = None) -> list[Leech]:
         .where(StudyItem.leech.is_(True))
         .order_by(StudyItem.lapses.desc(), Fact.subject_name, Fact.id)
     ).all()
-    result = []
-    for item, fact, fact_deck in rows:
-        questions = list(
-            db.session.scalars(
-                select(Question)
-                .where(Question.fact_id == fact.id, Question.retired_at.is_(None))
-                .order_by(Question.kind, Question.id)
-            )
+    if not rows:
+        return []
+    # The leeches' questions in one query, not one per leech.
+    questions: dict[int, list[Question]] = defaultdict(list)
+    for question in db.session.scalars(
+        select(Question)
+        .where(
+            Question.fact_id.in_({fact.id for _, fact, _ in rows}), Question.retired_at.is_(None)
         )
-        result.append(Leech(fact, fact_deck, item.lapses, item.suspended, questions))
-    return result
+        .order_by(Question.kind, Question.id)
+    ):
+        questions[question.fact_id].append(question)
+    return [
+        Leech(fact, fact_deck, item.lapses, item.suspended, questions[fact.id])
+        for item, fact, fact_deck in rows
+    ]
 
 
 @dataclass(frozen=True)

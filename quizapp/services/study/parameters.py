@@ -1,6 +1,8 @@
 """FSRS parameters fitted to a learner's own reviews: on demand ("Optimise" on the
-settings page) and on its own once enough new reviews came in (a background job, queued
-at the end of a study session and done by a job runner, never in a request).
+settings page) and on its own once enough new reviews came in. Either way a background
+job (`services.jobs`: the button queues one, the end of a study session queues one when
+a refit is due), done by a job runner, never in a request: a fit takes about 10 s of CPU
+at a million reviews.
 
 Each run is one `ParameterFit` row (reviews used, log loss and RMSE before and after on
 the learner's reviews); the parameters in use are copied to `StudySettings` so the
@@ -80,8 +82,30 @@ def report(user: User) -> FitReport:
         and in_use is not None
         and tuple(json.loads(fit.parameters)) == in_use
     )
-    job = jobs.unfinished(jobs.REFIT, user.id)
+    job = _fit_on_its_way(user)
     return FitReport(fit, in_use, adopted, None if job is None else job.queued_at)
+
+
+_FIT_JOBS = (jobs.REFIT, jobs.OPTIMISE)
+
+
+def _fit_on_its_way(user: User):
+    """The learner's queued or running fit (either kind of job), if any."""
+    return next(
+        (job for kind in _FIT_JOBS if (job := jobs.unfinished(kind, user.id)) is not None), None
+    )
+
+
+def queue_optimise(user: User, now: datetime) -> bool:
+    """Queue the fit the learner asked for ("Optimise"): `optimise`, as a job.
+
+    Returns:
+        Whether it was queued now (False: a fit of either kind is on its way already,
+        whose result will be the same reviews' fit).
+    """
+    if _fit_on_its_way(user) is not None:
+        return False
+    return jobs.queue(jobs.OPTIMISE, user.id, now)
 
 
 def optimise(user: User, now: datetime, *, automatic: bool = False) -> ParameterFit:
@@ -165,7 +189,7 @@ def queue_refit_if_due(user: User, now: datetime) -> bool:
     Returns:
         Whether a refit was queued now (False: not due, or queued already).
     """
-    if jobs.unfinished(jobs.REFIT, user.id) is not None or not refit_due(user):
+    if _fit_on_its_way(user) is not None or not refit_due(user):
         return False
     return jobs.queue(jobs.REFIT, user.id, now)
 
