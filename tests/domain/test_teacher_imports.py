@@ -488,6 +488,16 @@ def test_any_quizlet_text_is_refused_or_read(text, between, rows):
 KAHOOT_BYTES = kahoot_xlsx()
 
 
+def test_a_spreadsheet_that_needs_a_newer_zip_version_is_refused():
+    # Found by the mutation test above: zipfile raises NotImplementedError when an entry
+    # of the central directory asks for a version it does not read.
+    data = bytearray(KAHOOT_BYTES)
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (84).to_bytes(2, "little")  # "version needed": 8.4
+    with pytest.raises(ImportRefused, match="not a readable zip archive.*8.4"):
+        kahoot(bytes(data))
+
+
 def test_a_restoration_that_would_not_validate_keeps_the_stand_ins(startups):
     imported = read_apkg(exported_package(startups), "export.apkg", META)
     source = startups.to_dict()

@@ -36,7 +36,14 @@ def open_zip(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,  # an entry needs a newer zip version than zipfile reads
+    ) as error:
         raise ImportRefused(f"The {what} is not a readable zip archive ({error}).") from None
     try:
         check_entries(entries, limits, what)
