@@ -6,8 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Two workers (pytest-xdist) use both cores; the ten slowest tests are printed at the end.
-PYTEST_ARGS ?= -n auto --durations=10
+# Two workers (pytest-xdist) use both cores, each given the next test when it is free
+# (with xdist's default chunks one worker got every long test: LONG_FIRST in
+# tests/conftest.py); the ten slowest tests are printed at the end.
+PYTEST_ARGS ?= -n auto --maxschedchunk 1 --durations=10
 
 .PHONY: run test bench lint format clean
 
