@@ -103,4 +103,6 @@ def test_fact_form_fits_a_phone_in_dark_mode(new_page, make_user):
     page.get_by_label("Source (optional)").fill("https://example.com")
     page.get_by_role("button", name="Create deck").click()
     page.get_by_role("link", name="Add a fact").first.click()
+    # the form's own page, loaded (measured mid-navigation there is no document yet)
+    expect(page.get_by_role("heading", name="Add a fact")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
